@@ -1,0 +1,1 @@
+"""egov: an open-source digital-government platform."""

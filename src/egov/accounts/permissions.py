@@ -1,0 +1,39 @@
+"""Who may see and do what. Officials act within their agency and the agencies under it."""
+
+from egov.accounts.models import OfficialRole, Role, User
+from egov.core.errors import PermissionDenied
+
+
+def official_roles(user: User) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_official:
+        return set()
+    cached = getattr(user, "_egov_roles", None)
+    if cached is None:
+        cached = set(OfficialRole.objects.filter(user=user).values_list("role", flat=True))
+        user._egov_roles = cached
+    return cached
+
+
+def has_role(user: User, role: str) -> bool:
+    return role in official_roles(user)
+
+
+def agency_scope_ids(user: User) -> set[int]:
+    """The official's agency and every agency below it; empty for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_official or not user.agency_id:
+        return set()
+    cached = getattr(user, "_egov_scope", None)
+    if cached is None:
+        from egov.registry.selectors import agency_descendant_ids
+
+        cached = agency_descendant_ids(agency_id=user.agency_id)
+        user._egov_scope = cached
+    return cached
+
+
+def require_role(user: User, role: str, *, agency_id: int | None = None) -> None:
+    """Raise PermissionDenied unless `user` is an official holding `role` over `agency_id`."""
+    if not has_role(user, role):
+        raise PermissionDenied(f"This needs the role '{Role(role).label}'.")
+    if agency_id is not None and agency_id not in agency_scope_ids(user):
+        raise PermissionDenied("This record belongs to another agency.")

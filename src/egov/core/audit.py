@@ -1,0 +1,41 @@
+"""The audit trail every service writes in its own transaction."""
+
+from typing import Any
+
+from django.db import models
+
+from egov.core.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    legal_basis: str = "",
+) -> AuditEvent:
+    """Append one audit event. Call inside the service's transaction."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        reason=reason,
+        legal_basis=legal_basis,
+        before=jsonable(before or {}),
+        after=jsonable(after or {}),
+    )
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif value is not None and not isinstance(value, str | int | float | bool | list | dict):
+            value = str(value)
+        out[key] = value
+    return out

@@ -1,0 +1,27 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+
+
+def healthz(request):
+    """The process is up and serving requests."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """The database answers and every migration is applied."""
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # noqa: BLE001 (any database failure means not ready)
+        return JsonResponse({"status": "unavailable", "database": type(exc).__name__}, status=503)
+    if pending:
+        return JsonResponse(
+            {"status": "unavailable", "migrations_pending": len(pending)}, status=503
+        )
+    return JsonResponse({"status": "ok"})

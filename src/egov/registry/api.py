@@ -1,0 +1,80 @@
+"""Registry API: a public business-status check and the officials' resident search."""
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from egov.core.errors import NotFound, ValidationFailed
+from egov.core.ids import IdentifierError, brn_format, brn_parse
+from egov.registry import selectors
+from egov.registry.models import Business
+
+router = Router(tags=["registry"])
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class BusinessStatusOut(Schema):
+    brn: str
+    status: str
+    closed_on: dt.date | None
+
+
+@router.get(
+    "/businesses/status",
+    response={200: BusinessStatusOut, 400: Error, 404: Error},
+    summary="Status of a business registration number (public, like 사업자등록상태조회)",
+)
+def business_status(request, brn: str):
+    try:
+        digits = brn_parse(brn)
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="brn") from None
+    business = Business.objects.filter(brn=digits).only("brn", "status", "closed_on").first()
+    if business is None:
+        raise NotFound("No business is registered under this number.", field="brn")
+    return {
+        "brn": brn_format(business.brn),
+        "status": business.status,
+        "closed_on": business.closed_on,
+    }
+
+
+class ResidentOut(Schema):
+    id: int
+    rrn_masked: str
+    name_ko: str
+    name_en: str
+    birth_date: dt.date
+    sex: str
+    status: str
+    agency_code: str
+    road_address: str
+
+    @staticmethod
+    def resolve_agency_code(obj) -> str:
+        return obj.agency.code
+
+
+@router.get(
+    "/residents",
+    response={200: list[ResidentOut], 400: Error, 401: Error, 403: Error},
+    auth=django_auth,
+    summary="Search residents in the official's agency by full ID number or name prefix",
+)
+def resident_search(request, q: str):
+    return list(selectors.resident_search_for(actor=request.user, query=q))
+
+
+@router.get(
+    "/residents/{resident_id}",
+    response={200: ResidentOut, 401: Error, 404: Error},
+    auth=django_auth,
+)
+def resident_detail(request, resident_id: int):
+    return selectors.resident_get_for(actor=request.user, resident_id=resident_id)

@@ -1,0 +1,203 @@
+"""Read queries shared by pages and APIs. Every `_for(actor=...)` selector enforces who may see
+what: an official sees the registers of their agency and the agencies below it; a citizen
+sees only themselves and their household."""
+
+from django.db.models import Prefetch, QuerySet
+
+from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.core.crypto import blind_index
+from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.core.ids import IdentifierError, brn_parse, plate_parse, rrn_parse, vin_parse
+from egov.registry.models import (
+    Agency,
+    Business,
+    FamilyRelation,
+    Household,
+    LifeEvent,
+    Resident,
+    Vehicle,
+)
+
+SEARCH_LIMIT = 50
+NAME_PREFIX_MIN = 2
+
+
+def agency_descendant_ids(*, agency_id: int) -> set[int]:
+    """`agency_id` and all agencies below it (the hierarchy is a few levels deep)."""
+    found = {agency_id}
+    frontier = [agency_id]
+    while frontier:
+        frontier = list(
+            Agency.objects.filter(parent_id__in=frontier)
+            .exclude(id__in=found)
+            .values_list("id", flat=True)
+        )
+        found.update(frontier)
+    return found
+
+
+def resident_get_by_rrn(*, rrn: str) -> Resident | None:
+    """Look up a resident by national ID through the blind index; None if not registered.
+
+    Raises ValidationFailed(field="rrn") for a malformed number. No permission check: for
+    services (exchange, registration) that do their own.
+    """
+    try:
+        parsed = rrn_parse(rrn)
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="rrn") from None
+    return Resident.objects.filter(rrn_index=blind_index(parsed.digits)).first()
+
+
+def _official_sees(actor, agency_id: int) -> bool:
+    return agency_id in agency_scope_ids(actor) and (
+        has_role(actor, "viewer") or has_role(actor, "registrar")
+    )
+
+
+def _require_viewer(actor) -> set[int]:
+    scope = agency_scope_ids(actor)
+    if not scope or not (has_role(actor, "viewer") or has_role(actor, "registrar")):
+        raise PermissionDenied("Only officials with a register role may browse the registers.")
+    return scope
+
+
+def resident_search_for(*, actor, query: str) -> QuerySet[Resident]:
+    """Search residents in the official's scope by full ID number or name prefix."""
+    scope = _require_viewer(actor)
+    query = (query or "").strip()
+    base = Resident.objects.filter(agency_id__in=scope).select_related("agency")
+    if any(ch.isdigit() for ch in query):
+        resident = resident_get_by_rrn(rrn=query)
+        return base.filter(pk=resident.pk if resident else None)
+    if len(query) < NAME_PREFIX_MIN:
+        raise ValidationFailed(
+            f"Enter at least {NAME_PREFIX_MIN} characters of the name, or a full ID number.",
+            field="q",
+        )
+    return base.filter(name_ko__startswith=query).order_by("name_ko", "id")[:SEARCH_LIMIT]
+
+
+def resident_get_for(*, actor, resident_id: int) -> Resident:
+    """A resident the actor may see: an official in scope, or the citizen themselves.
+
+    Anything else is NotFound, so nobody learns whether a record exists.
+    """
+    resident = (
+        Resident.objects.select_related("agency", "household", "household__head")
+        .filter(pk=resident_id)
+        .first()
+    )
+    if resident is None:
+        raise NotFound("No such resident.")
+    if getattr(actor, "is_citizen", False) and actor.resident_id == resident.pk:
+        return resident
+    if _official_sees(actor, resident.agency_id):
+        return resident
+    raise NotFound("No such resident.")
+
+
+def resident_events(*, resident: Resident) -> QuerySet[LifeEvent]:
+    return resident.events.select_related("recorded_by").order_by("-occurred_on", "-id")
+
+
+def resident_family(*, resident: Resident) -> dict[str, list[FamilyRelation]]:
+    """Current parents, spouse and children of a resident (already authorised)."""
+    current = FamilyRelation.objects.filter(ended_on__isnull=True)
+    parents = list(current.filter(person=resident, kind="parent").select_related("relative"))
+    spouses = list(current.filter(person=resident, kind="spouse").select_related("relative"))
+    children = list(current.filter(relative=resident, kind="parent").select_related("person"))
+    return {"parents": parents, "spouses": spouses, "children": children}
+
+
+def household_members(*, household: Household) -> QuerySet[Resident]:
+    return household.members.order_by("birth_date", "id")
+
+
+def household_get_for(*, actor, household_id: int) -> Household:
+    household = Household.objects.select_related("agency", "head").filter(pk=household_id).first()
+    if household is None:
+        raise NotFound("No such household.")
+    if getattr(actor, "is_citizen", False) and actor.resident.household_id == household.pk:
+        return household
+    if _official_sees(actor, household.agency_id):
+        return household
+    raise NotFound("No such household.")
+
+
+def business_search_for(*, actor, query: str) -> QuerySet[Business]:
+    scope = _require_viewer(actor)
+    query = (query or "").strip()
+    base = Business.objects.filter(agency_id__in=scope).select_related("representative")
+    if query.replace("-", "").isdigit():
+        try:
+            return base.filter(brn=brn_parse(query))
+        except IdentifierError as exc:
+            raise ValidationFailed(str(exc), field="q") from None
+    if len(query) < NAME_PREFIX_MIN:
+        raise ValidationFailed(
+            f"Enter at least {NAME_PREFIX_MIN} characters of the name, or a business number.",
+            field="q",
+        )
+    return base.filter(name__startswith=query).order_by("name", "id")[:SEARCH_LIMIT]
+
+
+def business_get_for(*, actor, business_id: int) -> Business:
+    business = (
+        Business.objects.select_related("agency", "representative").filter(pk=business_id).first()
+    )
+    if business is None:
+        raise NotFound("No such business.")
+    if (
+        getattr(actor, "is_business", False)
+        and actor.representations.filter(business_id=business.pk).exists()
+    ):
+        return business
+    if _official_sees(actor, business.agency_id):
+        return business
+    raise NotFound("No such business.")
+
+
+def businesses_of(*, user) -> QuerySet[Business]:
+    return Business.objects.filter(pk__in=user.representations.values("business_id")).order_by(
+        "name"
+    )
+
+
+def vehicle_search_for(*, actor, query: str) -> QuerySet[Vehicle]:
+    scope = _require_viewer(actor)
+    query = (query or "").strip().replace(" ", "")
+    base = Vehicle.objects.filter(agency_id__in=scope).select_related(
+        "owner_resident", "owner_business"
+    )
+    if len(query) == 17:
+        try:
+            return base.filter(vin=vin_parse(query))
+        except IdentifierError as exc:
+            raise ValidationFailed(str(exc), field="q") from None
+    try:
+        return base.filter(plate=plate_parse(query))
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="q") from None
+
+
+def vehicle_get_for(*, actor, vehicle_id: int) -> Vehicle:
+    vehicle = (
+        Vehicle.objects.select_related("agency", "owner_resident", "owner_business")
+        .prefetch_related(Prefetch("events", queryset=_vehicle_events()))
+        .filter(pk=vehicle_id)
+        .first()
+    )
+    if vehicle is None:
+        raise NotFound("No such vehicle.")
+    if getattr(actor, "is_citizen", False) and vehicle.owner_resident_id == actor.resident_id:
+        return vehicle
+    if _official_sees(actor, vehicle.agency_id):
+        return vehicle
+    raise NotFound("No such vehicle.")
+
+
+def _vehicle_events():
+    from egov.registry.models import VehicleEvent
+
+    return VehicleEvent.objects.select_related("recorded_by").order_by("-occurred_on", "-id")

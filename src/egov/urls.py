@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from egov.api import api
+from egov.core import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("egov.accounts.urls")),
+    path("office/", include("egov.registry.urls")),
+    path("", include("egov.portal.urls")),
+]
