@@ -46,3 +46,4 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DEBUG = False
 EGOV_DEMO_TOTP_BYPASS = False
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)
