@@ -12,16 +12,12 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def mois(db):
-    return factories.agency(
-        "1741000", "행정안전부", "Ministry of the Interior and Safety", kind="ministry"
-    )
+    return factories.agency("1741000", "행정안전부", "Ministry of the Interior and Safety", kind="ministry")
 
 
 @pytest.fixture
 def seoul(mois):
-    return factories.agency(
-        "6110000", "서울특별시", "Seoul Metropolitan Government", mois, "metropolitan"
-    )
+    return factories.agency("6110000", "서울특별시", "Seoul Metropolitan Government", mois, "metropolitan")
 
 
 @pytest.fixture
@@ -36,9 +32,7 @@ def gangnam(seoul):
 
 @pytest.fixture
 def busan(mois):
-    return factories.agency(
-        "6260000", "부산광역시", "Busan Metropolitan City", mois, "metropolitan"
-    )
+    return factories.agency("6260000", "부산광역시", "Busan Metropolitan City", mois, "metropolitan")
 
 
 @pytest.fixture

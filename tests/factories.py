@@ -19,9 +19,7 @@ from egov.registry.models import Agency, Business, Household, Resident, Vehicle
 _serial = itertools.count(1)
 
 
-def agency(
-    code: str, name_ko: str, name_en: str, parent: Agency | None = None, kind="local"
-) -> Agency:
+def agency(code: str, name_ko: str, name_en: str, parent: Agency | None = None, kind="local") -> Agency:
     return Agency.objects.get_or_create(
         code=code, defaults={"name_ko": name_ko, "name_en": name_en, "parent": parent, "kind": kind}
     )[0]
@@ -75,9 +73,7 @@ def resident(
 
 
 def official(username: str, agency: Agency, roles=("viewer", "registrar"), password="pw") -> User:
-    user = User.objects.create_user(
-        username=username, password=password, kind="official", agency=agency
-    )
+    user = User.objects.create_user(username=username, password=password, kind="official", agency=agency)
     for role in roles:
         OfficialRole.objects.create(user=user, role=role)
     TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
@@ -85,9 +81,7 @@ def official(username: str, agency: Agency, roles=("viewer", "registrar"), passw
 
 
 def citizen(username: str, person: Resident, password="pw") -> User:
-    return User.objects.create_user(
-        username=username, password=password, kind="citizen", resident=person
-    )
+    return User.objects.create_user(username=username, password=password, kind="citizen", resident=person)
 
 
 def brn(serial: int | None = None) -> str:
@@ -96,9 +90,7 @@ def brn(serial: int | None = None) -> str:
     return nine + str(brn_check_digit(nine))
 
 
-def business(
-    agency: Agency, representative: Resident, name: str = "한빛상사", status="active"
-) -> Business:
+def business(agency: Agency, representative: Resident, name: str = "한빛상사", status="active") -> Business:
     return Business.objects.create(
         brn=brn(),
         name=name,

@@ -32,9 +32,7 @@ def service_error(request, exc: ServiceError):
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
-    location = [
-        str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")
-    ]
+    location = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
     return api.create_response(
         request,
         {

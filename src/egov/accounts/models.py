@@ -80,9 +80,7 @@ class BusinessRepresentation(models.Model):
     since = models.DateField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "business"], name="representation_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "business"], name="representation_once")]
 
     def __str__(self) -> str:
         return f"{self.user_id}->{self.business_id}"
@@ -98,9 +96,7 @@ class AgencySystem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="agency_system_name_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="agency_system_name_once")]
 
     def __str__(self) -> str:
         return f"{self.agency.code}/{self.name}"

@@ -36,9 +36,7 @@ def _record_failure(user_id: int) -> None:
         user.failed_logins += 1
         if user.failed_logins >= settings.EGOV_LOGIN_MAX_FAILURES:
             user.failed_logins = 0
-            user.locked_until = timezone.now() + dt.timedelta(
-                minutes=settings.EGOV_LOGIN_LOCK_MINUTES
-            )
+            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.EGOV_LOGIN_LOCK_MINUTES)
             audit_record(
                 actor=None,
                 action="account.locked",

@@ -19,9 +19,7 @@ PENDING = "egov_pending_user"
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return ""
 
@@ -79,8 +77,7 @@ def otp_view(request):
     if enrolling:
         qr = segno.make(device.config_url, error="m")
         context["qr_data_uri"] = (
-            "data:image/svg+xml;base64,"
-            + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
+            "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=4).encode()).decode()
         )
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/otp.html", context)

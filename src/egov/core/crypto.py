@@ -30,9 +30,7 @@ def _master_key() -> bytes:
 
 
 def _derive(purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"egov", info=purpose).derive(
-        _master_key()
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"egov", info=purpose).derive(_master_key())
 
 
 @functools.cache

@@ -21,7 +21,5 @@ def readyz(request):
     except Exception as exc:  # noqa: BLE001 (any database failure means not ready)
         return JsonResponse({"status": "unavailable", "database": type(exc).__name__}, status=503)
     if pending:
-        return JsonResponse(
-            {"status": "unavailable", "migrations_pending": len(pending)}, status=503
-        )
+        return JsonResponse({"status": "unavailable", "migrations_pending": len(pending)}, status=503)
     return JsonResponse({"status": "ok"})

@@ -75,9 +75,7 @@ def rrn_parse(value: str, *, today: dt.date | None = None) -> ResidentNumber:
     today = today or dt.date.today()  # noqa: DTZ011 (a calendar date, not a timestamp)
     if birth_date > today:
         raise IdentifierError("The birth date in the number lies in the future.")
-    if birth_date < RRN_CHECK_DIGIT_ABOLISHED_ON and rrn_check_digit(digits[:12]) != int(
-        digits[12]
-    ):
+    if birth_date < RRN_CHECK_DIGIT_ABOLISHED_ON and rrn_check_digit(digits[:12]) != int(digits[12]):
         raise IdentifierError("The check digit of the resident registration number is wrong.")
     return ResidentNumber(digits=digits, birth_date=birth_date, sex=sex, foreigner=foreigner)
 
@@ -158,9 +156,7 @@ def vin_parse(value: str) -> str:
         raise IdentifierError("Enter the VIN as 17 letters and digits.")
     vin = value.strip().upper()
     if not _VIN_RE.match(vin):
-        raise IdentifierError(
-            "A VIN is 17 characters: digits and capital letters except I, O and Q."
-        )
+        raise IdentifierError("A VIN is 17 characters: digits and capital letters except I, O and Q.")
     if vin[8] != vin_check_digit(vin):
         raise IdentifierError("The check digit (9th character) of the VIN is wrong.")
     return vin
@@ -174,9 +170,7 @@ def vin_with_check_digit(vin17: str) -> str:
 
 # --- Vehicle plate number (자동차 등록번호판) -------------------------------------------------
 
-_PLATE_RE = re.compile(
-    r"^(?P<region>[가-힣]{2})?\s?(?P<type>\d{2,3})(?P<use>[가-힣])\s?(?P<serial>\d{4})$"
-)
+_PLATE_RE = re.compile(r"^(?P<region>[가-힣]{2})?\s?(?P<type>\d{2,3})(?P<use>[가-힣])\s?(?P<serial>\d{4})$")
 
 
 def plate_parse(value: str) -> str:
@@ -186,9 +180,4 @@ def plate_parse(value: str) -> str:
     match = _PLATE_RE.match(value.strip())
     if not match:
         raise IdentifierError("A plate number looks like 12가3456 or 123가4567.")
-    return (
-        (match.group("region") or "")
-        + match.group("type")
-        + match.group("use")
-        + match.group("serial")
-    )
+    return (match.group("region") or "") + match.group("type") + match.group("use") + match.group("serial")

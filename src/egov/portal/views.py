@@ -20,9 +20,7 @@ def mypage(request):
         context.update(
             me=me,
             family=selectors.resident_family(resident=me),
-            household_members=(
-                selectors.household_members(household=me.household) if me.household else []
-            ),
+            household_members=(selectors.household_members(household=me.household) if me.household else []),
             vehicles=me.vehicles.filter(deregistered_on__isnull=True),
             events=selectors.resident_events(resident=me)[:20],
         )

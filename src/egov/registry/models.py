@@ -106,15 +106,11 @@ class Resident(Address):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["name_ko"], name="resident_name_ko_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            models.Index(fields=["name_ko"], name="resident_name_ko_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["agency", "status"], name="resident_agency_status_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(rrn_head__regex=r"^[0-9]{7}$"), name="resident_rrn_head"
-            ),
+            models.CheckConstraint(condition=Q(rrn_head__regex=r"^[0-9]{7}$"), name="resident_rrn_head"),
             models.CheckConstraint(
                 condition=Q(postal_code__regex=r"^[0-9]{5}$"), name="resident_postal_code"
             ),
@@ -145,9 +141,7 @@ class FamilyRelation(models.Model):
         SPOUSE = "spouse", _("Spouse")
 
     person = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="relations")
-    relative = models.ForeignKey(
-        Resident, on_delete=models.CASCADE, related_name="relations_as_relative"
-    )
+    relative = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="relations_as_relative")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     since = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -218,9 +212,7 @@ class Business(Address):
 
     brn = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=100)
-    representative = models.ForeignKey(
-        Resident, on_delete=models.PROTECT, related_name="businesses"
-    )
+    representative = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="businesses")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="businesses")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     opened_on = models.DateField()
@@ -229,11 +221,7 @@ class Business(Address):
 
     class Meta:
         verbose_name_plural = "businesses"
-        indexes = [
-            models.Index(
-                fields=["name"], name="business_name_idx", opclasses=["varchar_pattern_ops"]
-            )
-        ]
+        indexes = [models.Index(fields=["name"], name="business_name_idx", opclasses=["varchar_pattern_ops"])]
         constraints = [
             models.CheckConstraint(condition=Q(brn__regex=r"^[0-9]{10}$"), name="business_brn_10"),
             models.CheckConstraint(

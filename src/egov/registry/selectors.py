@@ -28,9 +28,7 @@ def agency_descendant_ids(*, agency_id: int) -> set[int]:
     frontier = [agency_id]
     while frontier:
         frontier = list(
-            Agency.objects.filter(parent_id__in=frontier)
-            .exclude(id__in=found)
-            .values_list("id", flat=True)
+            Agency.objects.filter(parent_id__in=frontier).exclude(id__in=found).values_list("id", flat=True)
         )
         found.update(frontier)
     return found
@@ -143,9 +141,7 @@ def business_search_for(*, actor, query: str) -> QuerySet[Business]:
 
 
 def business_get_for(*, actor, business_id: int) -> Business:
-    business = (
-        Business.objects.select_related("agency", "representative").filter(pk=business_id).first()
-    )
+    business = Business.objects.select_related("agency", "representative").filter(pk=business_id).first()
     if business is None:
         raise NotFound("No such business.")
     if (
@@ -159,17 +155,13 @@ def business_get_for(*, actor, business_id: int) -> Business:
 
 
 def businesses_of(*, user) -> QuerySet[Business]:
-    return Business.objects.filter(pk__in=user.representations.values("business_id")).order_by(
-        "name"
-    )
+    return Business.objects.filter(pk__in=user.representations.values("business_id")).order_by("name")
 
 
 def vehicle_search_for(*, actor, query: str) -> QuerySet[Vehicle]:
     scope = _require_viewer(actor)
     query = (query or "").strip().replace(" ", "")
-    base = Vehicle.objects.filter(agency_id__in=scope).select_related(
-        "owner_resident", "owner_business"
-    )
+    base = Vehicle.objects.filter(agency_id__in=scope).select_related("owner_resident", "owner_business")
     if len(query) == 17:
         try:
             return base.filter(vin=vin_parse(query))

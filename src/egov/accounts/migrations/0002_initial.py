@@ -121,15 +121,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="agencysystem",
-            constraint=models.UniqueConstraint(
-                fields=("agency", "name"), name="agency_system_name_once"
-            ),
+            constraint=models.UniqueConstraint(fields=("agency", "name"), name="agency_system_name_once"),
         ),
         migrations.AddConstraint(
             model_name="businessrepresentation",
-            constraint=models.UniqueConstraint(
-                fields=("user", "business"), name="representation_once"
-            ),
+            constraint=models.UniqueConstraint(fields=("user", "business"), name="representation_once"),
         ),
         migrations.AddConstraint(
             model_name="officialrole",

@@ -68,9 +68,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "address_detail",
-                    models.CharField(
-                        blank=True, max_length=100, verbose_name="detail (building, unit)"
-                    ),
+                    models.CharField(blank=True, max_length=100, verbose_name="detail (building, unit)"),
                 ),
                 ("postal_code", models.CharField(max_length=5, verbose_name="postal code")),
                 ("brn", models.CharField(max_length=10, unique=True)),
@@ -169,9 +167,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "address_detail",
-                    models.CharField(
-                        blank=True, max_length=100, verbose_name="detail (building, unit)"
-                    ),
+                    models.CharField(blank=True, max_length=100, verbose_name="detail (building, unit)"),
                 ),
                 ("postal_code", models.CharField(max_length=5, verbose_name="postal code")),
                 ("number", models.CharField(max_length=20, unique=True)),
@@ -205,9 +201,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "address_detail",
-                    models.CharField(
-                        blank=True, max_length=100, verbose_name="detail (building, unit)"
-                    ),
+                    models.CharField(blank=True, max_length=100, verbose_name="detail (building, unit)"),
                 ),
                 ("postal_code", models.CharField(max_length=5, verbose_name="postal code")),
                 ("rrn_encrypted", models.BinaryField()),
@@ -344,9 +338,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "kind",
-                    models.CharField(
-                        choices=[("parent", "Parent"), ("spouse", "Spouse")], max_length=8
-                    ),
+                    models.CharField(choices=[("parent", "Parent"), ("spouse", "Spouse")], max_length=8),
                 ),
                 ("since", models.DateField()),
                 ("ended_on", models.DateField(blank=True, null=True)),
@@ -541,9 +533,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="business",
-            index=models.Index(
-                fields=["name"], name="business_name_idx", opclasses=["varchar_pattern_ops"]
-            ),
+            index=models.Index(fields=["name"], name="business_name_idx", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddConstraint(
             model_name="business",

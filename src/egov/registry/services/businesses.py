@@ -36,9 +36,7 @@ def _check_representative(representative: Resident) -> Resident:
             "Choose the representative from the resident register.", field="representative"
         )
     if not representative.is_alive:
-        raise ValidationFailed(
-            "The representative is registered as deceased.", field="representative"
-        )
+        raise ValidationFailed("The representative is registered as deceased.", field="representative")
     return representative
 
 
@@ -153,9 +151,7 @@ def business_status_change(
 
 
 @transaction.atomic
-def business_correct(
-    *, actor, business: Business, changes: dict, reason: str, legal_basis: str
-) -> Business:
+def business_correct(*, actor, business: Business, changes: dict, reason: str, legal_basis: str) -> Business:
     """Correct a business's name, address or representative; the old values stay in the history."""
     require_registrar(actor, business.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
@@ -170,9 +166,7 @@ def business_correct(
         raise Conflict("A closed business cannot be corrected.", field=None)
     clean = dict(changes)
     if "name" in clean:
-        clean["name"] = require_text(
-            clean["name"], "name", label="The business name", max_length=100
-        )
+        clean["name"] = require_text(clean["name"], "name", label="The business name", max_length=100)
     if "representative" in clean:
         _check_representative(clean["representative"])
     if {"road_address", "address_detail", "postal_code"} & set(clean):

@@ -61,14 +61,10 @@ def check_name_en(value: str) -> str:
 
 
 def check_address(road_address: str, address_detail: str, postal_code: str) -> dict[str, str]:
-    road_address = require_text(
-        road_address, "road_address", label="The road-name address", max_length=200
-    )
+    road_address = require_text(road_address, "road_address", label="The road-name address", max_length=200)
     address_detail = (address_detail or "").strip()
     if len(address_detail) > 100:
-        raise ValidationFailed(
-            "The address detail is longer than 100 characters.", field="address_detail"
-        )
+        raise ValidationFailed("The address detail is longer than 100 characters.", field="address_detail")
     postal_code = (postal_code or "").strip()
     if not POSTAL_CODE_RE.match(postal_code):
         raise ValidationFailed("The postal code is 5 digits.", field="postal_code")

@@ -47,9 +47,7 @@ def _household_number(agency: Agency) -> str:
     return f"{prefix}{serial:07d}"
 
 
-def _household_create(
-    *, agency: Agency, head: Resident, address: dict, formed_on: dt.date
-) -> Household:
+def _household_create(*, agency: Agency, head: Resident, address: dict, formed_on: dt.date) -> Household:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -83,9 +81,7 @@ def _leave_household(resident: Resident, *, on: dt.date) -> dict:
     change = {"left_household": household.number}
     if household.head_id == resident.pk:
         successor = (
-            household.members.filter(status=Resident.Status.RESIDENT)
-            .order_by("birth_date", "id")
-            .first()
+            household.members.filter(status=Resident.Status.RESIDENT).order_by("birth_date", "id").first()
         )
         household.head = successor
         if successor is None:
@@ -136,9 +132,7 @@ def resident_register(
         if household.dissolved_on:
             raise ValidationFailed("That household is dissolved.", field="household")
         if relation_to_head not in Resident.Relation.values or relation_to_head == "head":
-            raise ValidationFailed(
-                "Choose the relation to the head of household.", field="relation_to_head"
-            )
+            raise ValidationFailed("Choose the relation to the head of household.", field="relation_to_head")
     index = blind_index(parsed.digits)
     if Resident.objects.filter(rrn_index=index).exists():
         raise Conflict("A resident with this ID number is already registered.", field="rrn")
@@ -158,13 +152,9 @@ def resident_register(
                 **address,
             )
     except IntegrityError:
-        raise Conflict(
-            "A resident with this ID number is already registered.", field="rrn"
-        ) from None
+        raise Conflict("A resident with this ID number is already registered.", field="rrn") from None
     if household is None:
-        household = _household_create(
-            agency=agency, head=resident, address=address, formed_on=occurred_on
-        )
+        household = _household_create(agency=agency, head=resident, address=address, formed_on=occurred_on)
     LifeEvent.objects.create(
         resident=resident,
         kind=kind,
@@ -211,9 +201,7 @@ def parent_link(
     since = check_date(since, "since", label="The date")
     child = _lock(child)
     _parent_check(child=child, parent=parent)
-    relation = FamilyRelation.objects.create(
-        person=child, relative=parent, kind="parent", since=since
-    )
+    relation = FamilyRelation.objects.create(person=child, relative=parent, kind="parent", since=since)
     LifeEvent.objects.create(
         resident=child,
         kind=LifeEvent.Kind.CORRECTION,
@@ -252,9 +240,7 @@ def birth_register(
         raise ValidationFailed("A child has at most two parents.", field="parents")
     first = parents[0]
     if first.household is None:
-        raise ValidationFailed(
-            "The first parent has no household to register the child in.", field="parents"
-        )
+        raise ValidationFailed("The first parent has no household to register the child in.", field="parents")
     try:
         birth_date = rrn_parse(rrn).birth_date
     except IdentifierError as exc:
@@ -283,9 +269,7 @@ def birth_register(
     )
     for parent in parents:
         _parent_check(child=child, parent=parent)
-        FamilyRelation.objects.create(
-            person=child, relative=parent, kind="parent", since=birth_date
-        )
+        FamilyRelation.objects.create(person=child, relative=parent, kind="parent", since=birth_date)
     return child
 
 
@@ -314,18 +298,12 @@ def marriage_register(
             raise ValidationFailed(
                 f"{person.name_ko} is under {MARRIAGE_MIN_AGE} on that date.", field="spouse"
             )
-        if FamilyRelation.objects.filter(
-            person=person, kind="spouse", ended_on__isnull=True
-        ).exists():
+        if FamilyRelation.objects.filter(person=person, kind="spouse", ended_on__isnull=True).exists():
             raise Conflict(f"{person.name_ko} already has a current spouse.", field="spouse")
-    if FamilyRelation.objects.filter(
-        person__in=[a, b], relative__in=[a, b], kind="parent"
-    ).exists():
+    if FamilyRelation.objects.filter(person__in=[a, b], relative__in=[a, b], kind="parent").exists():
         raise ValidationFailed("A parent and child cannot marry.", field="spouse")
     for person, other in ((a, b), (b, a)):
-        FamilyRelation.objects.create(
-            person=person, relative=other, kind="spouse", since=occurred_on
-        )
+        FamilyRelation.objects.create(person=person, relative=other, kind="spouse", since=occurred_on)
         LifeEvent.objects.create(
             resident=person,
             kind=LifeEvent.Kind.MARRIAGE,
@@ -475,13 +453,9 @@ def move_register(
         if household.dissolved_on:
             raise ValidationFailed("That household is dissolved.", field="household")
         if household.pk == resident.household_id:
-            raise ValidationFailed(
-                "The resident already belongs to that household.", field="household"
-            )
+            raise ValidationFailed("The resident already belongs to that household.", field="household")
         if relation_to_head not in Resident.Relation.values or relation_to_head == "head":
-            raise ValidationFailed(
-                "Choose the relation to the head of household.", field="relation_to_head"
-            )
+            raise ValidationFailed("Choose the relation to the head of household.", field="relation_to_head")
     before = {
         "agency": resident.agency.code,
         "household": resident.household.number if resident.household else None,
@@ -495,9 +469,7 @@ def move_register(
     resident.agency = agency
     resident.save(update_fields=[*address, "agency", "updated_at"])
     if household is None:
-        household = _household_create(
-            agency=agency, head=resident, address=address, formed_on=occurred_on
-        )
+        household = _household_create(agency=agency, head=resident, address=address, formed_on=occurred_on)
     else:
         resident.household = household
         resident.relation_to_head = relation_to_head
@@ -585,9 +557,7 @@ def household_move(
 
 
 @transaction.atomic
-def resident_correct(
-    *, actor, resident: Resident, changes: dict, reason: str, legal_basis: str
-) -> Resident:
+def resident_correct(*, actor, resident: Resident, changes: dict, reason: str, legal_basis: str) -> Resident:
     """Correct names or address fields of a register entry; the old values stay in the history."""
     require_registrar(actor, resident.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)

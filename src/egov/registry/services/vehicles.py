@@ -29,9 +29,7 @@ def _owner_fields(owner: Resident | Business) -> dict:
         if owner.status != Business.Status.ACTIVE:
             raise ValidationFailed("The owning business is not active.", field="owner")
         return {"owner_resident": None, "owner_business": owner}
-    raise ValidationFailed(
-        "The owner is a resident or a business from the registers.", field="owner"
-    )
+    raise ValidationFailed("The owner is a resident or a business from the registers.", field="owner")
 
 
 def _owner_label(vehicle: Vehicle) -> dict:
@@ -43,9 +41,7 @@ def _owner_label(vehicle: Vehicle) -> dict:
 def _check_model_year(model_year: int) -> int:
     this_year = timezone.localdate().year
     if not isinstance(model_year, int) or not 1900 <= model_year <= this_year + 1:
-        raise ValidationFailed(
-            f"The model year is between 1900 and {this_year + 1}.", field="model_year"
-        )
+        raise ValidationFailed(f"The model year is between 1900 and {this_year + 1}.", field="model_year")
     return model_year
 
 
@@ -134,19 +130,13 @@ def vehicle_transfer(
         raise Conflict("This vehicle is deregistered.", field=None)
     owner_fields = _owner_fields(new_owner)
     if (
-        owner_fields["owner_resident"]
-        and owner_fields["owner_resident"].pk == vehicle.owner_resident_id
-    ) or (
-        owner_fields["owner_business"]
-        and owner_fields["owner_business"].pk == vehicle.owner_business_id
-    ):
+        owner_fields["owner_resident"] and owner_fields["owner_resident"].pk == vehicle.owner_resident_id
+    ) or (owner_fields["owner_business"] and owner_fields["owner_business"].pk == vehicle.owner_business_id):
         raise ValidationFailed("The new owner is the current owner.", field="owner")
     occurred_on = check_date(occurred_on, "occurred_on", label="The transfer date")
     last = vehicle.events.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
     if last and occurred_on < last:
-        raise ValidationFailed(
-            "The transfer date is before the last recorded change.", field="occurred_on"
-        )
+        raise ValidationFailed("The transfer date is before the last recorded change.", field="occurred_on")
     before = _owner_label(vehicle)
     for field, value in owner_fields.items():
         setattr(vehicle, field, value)
@@ -174,9 +164,7 @@ def vehicle_transfer(
 
 
 @transaction.atomic
-def vehicle_correct(
-    *, actor, vehicle: Vehicle, changes: dict, reason: str, legal_basis: str
-) -> Vehicle:
+def vehicle_correct(*, actor, vehicle: Vehicle, changes: dict, reason: str, legal_basis: str) -> Vehicle:
     """Correct a vehicle's plate, model or model year; the old values stay in the history."""
     require_registrar(actor, vehicle.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
