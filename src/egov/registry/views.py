@@ -1,5 +1,409 @@
-from django.shortcuts import render
+"""The officials' back office for the registers: browse, search, record and correct.
+
+Views parse a form, call one selector or service, and render; every look-up goes through a
+selector that checks the official's agency, and every change through a service that records
+the reason and legal basis.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.ids import IdentifierError, brn_parse
+from egov.registry import forms, selectors, services
+from egov.registry.models import Agency, Business, Household, Resident
 
 
+def official_required(view):
+    """Officials only, logged in with both factors; anyone else goes to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.is_verified():
+            return redirect_to_login(request.get_full_path())
+        if not user.is_official:
+            raise DjangoPermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+
+    return wrapper
+
+
+def _attempt(form, call):
+    """Run a service call; turn a refusal into an error on the named field. None if refused."""
+    try:
+        return call()
+    except ServiceError as exc:
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return None
+
+
+def _action_page(request, form, *, title, subject, back):
+    return render(
+        request, "registry/action.html", {"form": form, "title": title, "subject": subject, "back": back}
+    )
+
+
+@official_required
 def home(request):
-    return render(request, "registry/home.html")
+    scope = agency_scope_ids(request.user)
+    context = {
+        "agency": request.user.agency,
+        "resident_count": Resident.objects.filter(agency_id__in=scope, status="resident").count(),
+        "household_count": Household.objects.filter(agency_id__in=scope, dissolved_on__isnull=True).count(),
+        "business_count": Business.objects.filter(agency_id__in=scope).count(),
+        "can_correct": has_role(request.user, "registrar"),
+    }
+    return render(request, "registry/home.html", context)
+
+
+def _search(request, selector, template):
+    form = forms.SearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = _attempt(form, lambda: list(selector(actor=request.user, query=form.cleaned_data["q"])))
+    return render(request, template, {"form": form, "results": results})
+
+
+@official_required
+def resident_search(request):
+    return _search(request, selectors.resident_search_for, "registry/resident_search.html")
+
+
+@official_required
+def business_search(request):
+    return _search(request, selectors.business_search_for, "registry/business_search.html")
+
+
+@official_required
+def vehicle_search(request):
+    return _search(request, selectors.vehicle_search_for, "registry/vehicle_search.html")
+
+
+@official_required
+def resident_detail(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    context = {
+        "resident": resident,
+        "family": selectors.resident_family(resident=resident),
+        "events": selectors.resident_events(resident=resident),
+        "members": selectors.household_members(household=resident.household) if resident.household else [],
+        "vehicles": resident.vehicles.all(),
+        "businesses": resident.businesses.all(),
+        "can_correct": has_role(request.user, "registrar"),
+        "can_reveal": has_role(request.user, "id_revealer"),
+        "reveal_form": forms.RevealForm(),
+    }
+    return render(request, "registry/resident_detail.html", context)
+
+
+@official_required
+def resident_correct(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    initial = {f: getattr(resident, f) for f in services.residents.CORRECTABLE_FIELDS}
+    form = forms.ResidentCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {f: data[f] for f in services.residents.CORRECTABLE_FIELDS if data[f] != initial[f]}
+        done = _attempt(
+            form,
+            lambda: services.resident_correct(
+                actor=request.user,
+                resident=resident,
+                changes=changes,
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The correction is recorded."))
+            return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request,
+        form,
+        title=_("Correct a register entry"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
+    )
+
+
+@official_required
+def resident_move(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    agencies = Agency.objects.filter(id__in=agency_scope_ids(request.user)).order_by("code")
+    form = forms.MoveForm(
+        request.POST or None,
+        agencies=agencies,
+        initial={"legal_basis": "주민등록법 제16조", "agency": resident.agency_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = None
+        if data["household_number"]:
+            household = Household.objects.filter(
+                number=data["household_number"].strip(), agency_id__in=agency_scope_ids(request.user)
+            ).first()
+            if household is None:
+                form.add_error("household_number", _("No household with that number in your agency."))
+        if not form.errors:
+            done = _attempt(
+                form,
+                lambda: services.move_register(
+                    actor=request.user,
+                    resident=resident,
+                    road_address=data["road_address"],
+                    address_detail=data["address_detail"],
+                    postal_code=data["postal_code"],
+                    agency=agencies.get(pk=data["agency"]),
+                    occurred_on=data["occurred_on"],
+                    reason=data["reason"],
+                    legal_basis=data["legal_basis"],
+                    household=household,
+                    relation_to_head=data["relation_to_head"],
+                ),
+            )
+            if done:
+                messages.success(request, _("The move is recorded."))
+                return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request, form, title=_("Record a move"), subject=resident, back=("registry:resident", resident.pk)
+    )
+
+
+@official_required
+def resident_death(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.DateWhyForm(request.POST or None, initial={"legal_basis": services.residents.BASIS_DEATH})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _attempt(
+            form,
+            lambda: services.death_register(
+                actor=request.user,
+                resident=resident,
+                occurred_on=data["occurred_on"],
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The death is recorded."))
+            return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request, form, title=_("Record a death"), subject=resident, back=("registry:resident", resident.pk)
+    )
+
+
+@never_cache
+@require_POST
+@official_required
+def resident_reveal(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.RevealForm(request.POST)
+    number = None
+    if form.is_valid():
+        number = _attempt(
+            form,
+            lambda: services.resident_rrn_reveal(
+                actor=request.user, resident=resident, reason=form.cleaned_data["reason"]
+            ),
+        )
+    if number is None:
+        return _action_page(
+            request,
+            form,
+            title=_("View the full ID number"),
+            subject=resident,
+            back=("registry:resident", resident.pk),
+        )
+    return render(request, "registry/revealed.html", {"resident": resident, "number": number})
+
+
+@official_required
+def household_detail(request, household_id: int):
+    household = selectors.household_get_for(actor=request.user, household_id=household_id)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {"household": household, "members": selectors.household_members(household=household)},
+    )
+
+
+@official_required
+def business_detail(request, business_id: int):
+    business = selectors.business_get_for(actor=request.user, business_id=business_id)
+    return render(
+        request,
+        "registry/business_detail.html",
+        {
+            "business": business,
+            "events": business.events.select_related("recorded_by").order_by("-occurred_on", "-id"),
+            "vehicles": business.vehicles.all(),
+            "can_correct": has_role(request.user, "registrar"),
+        },
+    )
+
+
+@official_required
+def business_correct(request, business_id: int):
+    business = selectors.business_get_for(actor=request.user, business_id=business_id)
+    initial = {f: getattr(business, f) for f in ("name", "road_address", "address_detail", "postal_code")}
+    form = forms.BusinessCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {f: data[f] for f in initial if data[f] != initial[f]}
+        if data["representative_rrn"]:
+            representative = _attempt(
+                form, lambda: selectors.resident_get_by_rrn(rrn=data["representative_rrn"])
+            )
+            if representative is None and not form.errors:
+                form.add_error("representative_rrn", _("No resident is registered under that number."))
+            changes["representative"] = representative
+        if not form.errors:
+            done = _attempt(
+                form,
+                lambda: services.business_correct(
+                    actor=request.user,
+                    business=business,
+                    changes=changes,
+                    reason=data["reason"],
+                    legal_basis=data["legal_basis"],
+                ),
+            )
+            if done:
+                messages.success(request, _("The correction is recorded."))
+                return redirect("registry:business", business_id=business.pk)
+    return _action_page(
+        request,
+        form,
+        title=_("Correct a business entry"),
+        subject=business,
+        back=("registry:business", business.pk),
+    )
+
+
+@official_required
+def business_status(request, business_id: int):
+    business = selectors.business_get_for(actor=request.user, business_id=business_id)
+    form = forms.BusinessStatusForm(request.POST or None, initial={"legal_basis": "부가가치세법 제8조"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _attempt(
+            form,
+            lambda: services.business_status_change(
+                actor=request.user,
+                business=business,
+                status=data["status"],
+                occurred_on=data["occurred_on"],
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The status change is recorded."))
+            return redirect("registry:business", business_id=business.pk)
+    return _action_page(
+        request,
+        form,
+        title=_("Change business status"),
+        subject=business,
+        back=("registry:business", business.pk),
+    )
+
+
+@official_required
+def vehicle_detail(request, vehicle_id: int):
+    vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
+    return render(
+        request,
+        "registry/vehicle_detail.html",
+        {"vehicle": vehicle, "can_correct": has_role(request.user, "registrar")},
+    )
+
+
+def _owner_by_number(number: str):
+    """A resident by ID number or a business by registration number; None if unknown."""
+    digits = number.replace("-", "").strip()
+    if len(digits) == 10:
+        try:
+            return Business.objects.filter(brn=brn_parse(digits)).first()
+        except IdentifierError as exc:
+            raise ServiceError(str(exc), field="owner_id_number") from None
+    try:
+        return selectors.resident_get_by_rrn(rrn=number)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, field="owner_id_number") from None
+
+
+@official_required
+def vehicle_transfer(request, vehicle_id: int):
+    vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
+    form = forms.VehicleTransferForm(request.POST or None, initial={"legal_basis": "자동차관리법 제12조"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        owner = _attempt(form, lambda: _owner_by_number(data["owner_id_number"]))
+        if owner is None and not form.errors:
+            form.add_error("owner_id_number", _("Nobody is registered under that number."))
+        if not form.errors:
+            done = _attempt(
+                form,
+                lambda: services.vehicle_transfer(
+                    actor=request.user,
+                    vehicle=vehicle,
+                    new_owner=owner,
+                    occurred_on=data["occurred_on"],
+                    reason=data["reason"],
+                    legal_basis=data["legal_basis"],
+                ),
+            )
+            if done:
+                messages.success(request, _("The transfer is recorded."))
+                return redirect("registry:vehicle", vehicle_id=vehicle.pk)
+    return _action_page(
+        request, form, title=_("Transfer ownership"), subject=vehicle, back=("registry:vehicle", vehicle.pk)
+    )
+
+
+@official_required
+def vehicle_correct(request, vehicle_id: int):
+    vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
+    initial = {f: getattr(vehicle, f) for f in services.vehicles.CORRECTABLE_FIELDS}
+    form = forms.VehicleCorrectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {f: data[f] for f in initial if data[f] != initial[f]}
+        done = _attempt(
+            form,
+            lambda: services.vehicle_correct(
+                actor=request.user,
+                vehicle=vehicle,
+                changes=changes,
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The correction is recorded."))
+            return redirect("registry:vehicle", vehicle_id=vehicle.pk)
+    return _action_page(
+        request,
+        form,
+        title=_("Correct a vehicle entry"),
+        subject=vehicle,
+        back=("registry:vehicle", vehicle.pk),
+    )
