@@ -29,10 +29,10 @@ def official_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
+        if user.is_authenticated and not user.is_official:
+            raise DjangoPermissionDenied
         if not user.is_authenticated or not user.is_verified():
             return redirect_to_login(request.get_full_path())
-        if not user.is_official:
-            raise DjangoPermissionDenied
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -44,9 +44,14 @@ def official_required(view):
 
 
 def _attempt(form, call):
-    """Run a service call; turn a refusal into an error on the named field. None if refused."""
+    """Run a service call; turn a refusal into an error on the named field. None if refused.
+
+    Permission refusals are not form errors: they propagate and become a 403 page.
+    """
     try:
         return call()
+    except (NotFound, PermissionDenied):
+        raise
     except ServiceError as exc:
         field = exc.field if exc.field in form.fields else None
         form.add_error(field, exc.message)
