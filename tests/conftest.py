@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -8,6 +9,14 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"egov test database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """A request in Korean leaves Korean active in the thread; start every test in English."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -47,3 +47,5 @@ WHITENOISE_USE_FINDERS = True
 DEBUG = False
 EGOV_DEMO_TOTP_BYPASS = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (whitenoise warns when it is missing)
+# Assertions read English messages; tests of the Korean default override this explicitly.
+LANGUAGE_CODE = "en"

@@ -11,6 +11,7 @@ from egov.core.ids import (
     brn_parse,
     plate_parse,
     rrn_build,
+    rrn_check_digit,
     rrn_mask,
     rrn_parse,
     vin_check_digit,
@@ -37,6 +38,8 @@ def test_a_built_number_parses_back_to_its_birth_date_and_sex(birth_date, sex, s
 def test_changing_one_serial_digit_breaks_the_check_digit(birth_date, sex, serial, position, delta):
     digits = rrn_build(birth_date, sex, serial)
     changed = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1 :]
+    # The mod-11 rule maps remainders 0 and 10 to the same digit, so a few changes go unseen.
+    assume(rrn_check_digit(changed[:12]) != int(changed[12]))
     with pytest.raises(IdentifierError, match="check digit"):
         rrn_parse(changed, today=TODAY)
 

@@ -1,3 +1,5 @@
+from django.test import override_settings
+
 from tests import factories
 
 
@@ -23,6 +25,7 @@ def test_my_page_asks_an_anonymous_visitor_to_log_in(client, db):
     assert client.get("/my/")["Location"].startswith("/accounts/login/")
 
 
+@override_settings(LANGUAGE_CODE="ko")
 def test_the_portal_speaks_korean_by_default_and_english_on_request(client, db):
     assert 'lang="ko"' in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})

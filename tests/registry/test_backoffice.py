@@ -9,6 +9,8 @@ from tests.conftest import login_official
 
 @pytest.fixture
 def bob_client(client, bob):
+    """Bob works in English here so the assertions can read the messages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return login_official(client, bob)
 
 
@@ -165,3 +167,10 @@ def test_search_by_plate_and_business_number(bob_client, jongno, alice_resident)
     )
     page = bob_client.get("/office/businesses/", {"q": business.brn_formatted}).content.decode()
     assert f"/office/businesses/{business.pk}/" in page
+
+
+def test_errors_are_shown_in_korean_to_a_korean_official(client, bob, jongno):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ko"
+    login_official(client, bob)
+    response = client.get("/office/residents/", {"q": "김"})
+    assert "2자 이상" in response.content.decode()

@@ -18,7 +18,8 @@ def valid_brn(nine="123456789"):
 def test_bob_registers_a_business_and_its_history_starts(bob, jongno, alice_resident):
     business = services.business_register(
         actor=bob, brn=valid_brn(), name="서연상회", representative=alice_resident,
-        road_address="서울특별시 종로구 종로 1", postal_code="03154", agency=jongno, opened_on=dt.date(2020, 1, 1), **WHY,
+        road_address="서울특별시 종로구 종로 1", postal_code="03154", agency=jongno,
+        opened_on=dt.date(2020, 1, 1), **WHY,
     )  # fmt: skip
     assert business.events.get().kind == BusinessEvent.Kind.OPENED
 

@@ -1,5 +1,7 @@
 """Who may see and do what. Officials act within their agency and the agencies under it."""
 
+from django.utils.translation import gettext as _
+
 from egov.accounts.models import OfficialRole, Role, User
 from egov.core.errors import PermissionDenied
 
@@ -34,6 +36,6 @@ def agency_scope_ids(user: User) -> set[int]:
 def require_role(user: User, role: str, *, agency_id: int | None = None) -> None:
     """Raise PermissionDenied unless `user` is an official holding `role` over `agency_id`."""
     if not has_role(user, role):
-        raise PermissionDenied(f"This needs the role '{Role(role).label}'.")
+        raise PermissionDenied(_("This needs the role '%(role)s'.") % {"role": Role(role).label})
     if agency_id is not None and agency_id not in agency_scope_ids(user):
-        raise PermissionDenied("This record belongs to another agency.")
+        raise PermissionDenied(_("This record belongs to another agency."))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import User
@@ -54,13 +55,13 @@ def login_check_password(*, request, username: str, password: str) -> User:
     known = User.objects.filter(username=username).first()
     if known is not None and _locked(known, now):
         raise AccountLocked(
-            "This account is locked after repeated failed logins. Try again later.", field=None
+            _("This account is locked after repeated failed logins. Try again later."), field=None
         )
     user = authenticate(request, username=username, password=password)
     if user is None:
         if known is not None:
             _record_failure(known.pk)
-        raise LoginFailed("The username or password is incorrect.", field=None)
+        raise LoginFailed(_("The username or password is incorrect."), field=None)
     if user.failed_logins:
         User.objects.filter(pk=user.pk).update(failed_logins=0)
     return user
@@ -86,16 +87,16 @@ def demo_bypass_active() -> bool:
 def login_check_totp(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice:
     """Second factor. A wrong code counts towards the lock-out like a wrong password."""
     if _locked(user, timezone.now()):
-        raise AccountLocked("This account is locked after repeated failed logins. Try again later.")
+        raise AccountLocked(_("This account is locked after repeated failed logins. Try again later."))
     token = (token or "").strip().replace(" ", "")
     if not token.isdigit() or len(token) != 6:
-        raise ValidationFailed("Enter the 6-digit code from your authenticator app.", field="token")
+        raise ValidationFailed(_("Enter the 6-digit code from your authenticator app."), field="token")
     accepted = device.verify_token(token)
     if not accepted and user.is_demo and token == DEMO_TOTP_CODE and demo_bypass_active():
         accepted = True
     if not accepted:
         _record_failure(user.pk)
-        raise LoginFailed("The code is incorrect or expired.", field="token")
+        raise LoginFailed(_("The code is incorrect or expired."), field="token")
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])

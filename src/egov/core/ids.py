@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 class IdentifierError(ValueError):
     """An identifier that is malformed or fails its check digit."""
@@ -62,21 +64,21 @@ def rrn_check_digit(first_twelve: str) -> int:
 def rrn_parse(value: str, *, today: dt.date | None = None) -> ResidentNumber:
     """Parse "YYMMDD-SXXXXXX" (hyphen optional); raise IdentifierError if invalid."""
     if not isinstance(value, str):
-        raise IdentifierError("Enter the resident registration number as 13 digits.")
+        raise IdentifierError(_("Enter the resident registration number as 13 digits."))
     match = _RRN_RE.match(value.strip())
     if not match:
-        raise IdentifierError("A resident registration number is 13 digits: YYMMDD-NNNNNNN.")
+        raise IdentifierError(_("A resident registration number is 13 digits: YYMMDD-NNNNNNN."))
     digits = match.group(1) + match.group(2)
     century, sex, foreigner = _RRN_SEX_DIGIT[digits[6]]
     try:
         birth_date = dt.date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError:
-        raise IdentifierError("The first six digits are not a valid birth date.") from None
+        raise IdentifierError(_("The first six digits are not a valid birth date.")) from None
     today = today or dt.date.today()  # noqa: DTZ011 (a calendar date, not a timestamp)
     if birth_date > today:
-        raise IdentifierError("The birth date in the number lies in the future.")
+        raise IdentifierError(_("The birth date in the number lies in the future."))
     if birth_date < RRN_CHECK_DIGIT_ABOLISHED_ON and rrn_check_digit(digits[:12]) != int(digits[12]):
-        raise IdentifierError("The check digit of the resident registration number is wrong.")
+        raise IdentifierError(_("The check digit of the resident registration number is wrong."))
     return ResidentNumber(digits=digits, birth_date=birth_date, sex=sex, foreigner=foreigner)
 
 
@@ -84,7 +86,7 @@ def rrn_sex_digit(birth_date: dt.date, sex: str, *, foreigner: bool = False) -> 
     for digit, (century, s, f) in _RRN_SEX_DIGIT.items():
         if century <= birth_date.year < century + 100 and s == sex and f == foreigner:
             return digit
-    raise IdentifierError("No sex digit exists for that birth year.")
+    raise IdentifierError(_("No sex digit exists for that birth year."))
 
 
 def rrn_build(birth_date: dt.date, sex: str, serial: int, *, foreigner: bool = False) -> str:
@@ -116,13 +118,13 @@ def brn_check_digit(first_nine: str) -> int:
 def brn_parse(value: str) -> str:
     """Return the 10 digits of a valid business registration number (hyphens optional)."""
     if not isinstance(value, str):
-        raise IdentifierError("Enter the business registration number as 10 digits.")
+        raise IdentifierError(_("Enter the business registration number as 10 digits."))
     match = _BRN_RE.match(value.strip())
     if not match:
-        raise IdentifierError("A business registration number is 10 digits: NNN-NN-NNNNN.")
+        raise IdentifierError(_("A business registration number is 10 digits: NNN-NN-NNNNN."))
     digits = "".join(match.groups())
     if brn_check_digit(digits[:9]) != int(digits[9]):
-        raise IdentifierError("The check digit of the business registration number is wrong.")
+        raise IdentifierError(_("The check digit of the business registration number is wrong."))
     return digits
 
 
@@ -153,12 +155,12 @@ def vin_check_digit(vin: str) -> str:
 def vin_parse(value: str) -> str:
     """Return a valid 17-character VIN in upper case; the 9th character is its check digit."""
     if not isinstance(value, str):
-        raise IdentifierError("Enter the VIN as 17 letters and digits.")
+        raise IdentifierError(_("Enter the VIN as 17 letters and digits."))
     vin = value.strip().upper()
     if not _VIN_RE.match(vin):
-        raise IdentifierError("A VIN is 17 characters: digits and capital letters except I, O and Q.")
+        raise IdentifierError(_("A VIN is 17 characters: digits and capital letters except I, O and Q."))
     if vin[8] != vin_check_digit(vin):
-        raise IdentifierError("The check digit (9th character) of the VIN is wrong.")
+        raise IdentifierError(_("The check digit (9th character) of the VIN is wrong."))
     return vin
 
 
@@ -176,8 +178,8 @@ _PLATE_RE = re.compile(r"^(?P<region>[가-힣]{2})?\s?(?P<type>\d{2,3})(?P<use>[
 def plate_parse(value: str) -> str:
     """Normalise a plate such as "12가 3456", "123가4567" or "서울12바3456"."""
     if not isinstance(value, str):
-        raise IdentifierError("Enter the plate number, e.g. 123가4567.")
+        raise IdentifierError(_("Enter the plate number, e.g. 123가4567."))
     match = _PLATE_RE.match(value.strip())
     if not match:
-        raise IdentifierError("A plate number looks like 12가3456 or 123가4567.")
+        raise IdentifierError(_("A plate number looks like 12가3456 or 123가4567."))
     return (match.group("region") or "") + match.group("type") + match.group("use") + match.group("serial")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -37,7 +38,7 @@ def business_status(request, brn: str):
         raise ValidationFailed(str(exc), field="brn") from None
     business = Business.objects.filter(brn=digits).only("brn", "status", "closed_on").first()
     if business is None:
-        raise NotFound("No business is registered under this number.", field="brn")
+        raise NotFound(_("No business is registered under this number."), field="brn")
     return {
         "brn": brn_format(business.brn),
         "status": business.status,

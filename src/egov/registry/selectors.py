@@ -3,6 +3,7 @@ what: an official sees the registers of their agency and the agencies below it; 
 sees only themselves and their household."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.core.crypto import blind_index
@@ -56,7 +57,7 @@ def _official_sees(actor, agency_id: int) -> bool:
 def _require_viewer(actor) -> set[int]:
     scope = agency_scope_ids(actor)
     if not scope or not (has_role(actor, "viewer") or has_role(actor, "registrar")):
-        raise PermissionDenied("Only officials with a register role may browse the registers.")
+        raise PermissionDenied(_("Only officials with a register role may browse the registers."))
     return scope
 
 
@@ -70,7 +71,7 @@ def resident_search_for(*, actor, query: str) -> QuerySet[Resident]:
         return base.filter(pk=resident.pk if resident else None)
     if len(query) < NAME_PREFIX_MIN:
         raise ValidationFailed(
-            f"Enter at least {NAME_PREFIX_MIN} characters of the name, or a full ID number.",
+            _("Enter at least %(n)d characters of the name, or a full ID number.") % {"n": NAME_PREFIX_MIN},
             field="q",
         )
     return base.filter(name_ko__startswith=query).order_by("name_ko", "id")[:SEARCH_LIMIT]
@@ -87,12 +88,12 @@ def resident_get_for(*, actor, resident_id: int) -> Resident:
         .first()
     )
     if resident is None:
-        raise NotFound("No such resident.")
+        raise NotFound(_("No such resident."))
     if getattr(actor, "is_citizen", False) and actor.resident_id == resident.pk:
         return resident
     if _official_sees(actor, resident.agency_id):
         return resident
-    raise NotFound("No such resident.")
+    raise NotFound(_("No such resident."))
 
 
 def resident_events(*, resident: Resident) -> QuerySet[LifeEvent]:
@@ -115,12 +116,12 @@ def household_members(*, household: Household) -> QuerySet[Resident]:
 def household_get_for(*, actor, household_id: int) -> Household:
     household = Household.objects.select_related("agency", "head").filter(pk=household_id).first()
     if household is None:
-        raise NotFound("No such household.")
+        raise NotFound(_("No such household."))
     if getattr(actor, "is_citizen", False) and actor.resident.household_id == household.pk:
         return household
     if _official_sees(actor, household.agency_id):
         return household
-    raise NotFound("No such household.")
+    raise NotFound(_("No such household."))
 
 
 def business_search_for(*, actor, query: str) -> QuerySet[Business]:
@@ -134,7 +135,7 @@ def business_search_for(*, actor, query: str) -> QuerySet[Business]:
             raise ValidationFailed(str(exc), field="q") from None
     if len(query) < NAME_PREFIX_MIN:
         raise ValidationFailed(
-            f"Enter at least {NAME_PREFIX_MIN} characters of the name, or a business number.",
+            _("Enter at least %(n)d characters of the name, or a business number.") % {"n": NAME_PREFIX_MIN},
             field="q",
         )
     return base.filter(name__startswith=query).order_by("name", "id")[:SEARCH_LIMIT]
@@ -143,7 +144,7 @@ def business_search_for(*, actor, query: str) -> QuerySet[Business]:
 def business_get_for(*, actor, business_id: int) -> Business:
     business = Business.objects.select_related("agency", "representative").filter(pk=business_id).first()
     if business is None:
-        raise NotFound("No such business.")
+        raise NotFound(_("No such business."))
     if (
         getattr(actor, "is_business", False)
         and actor.representations.filter(business_id=business.pk).exists()
@@ -151,7 +152,7 @@ def business_get_for(*, actor, business_id: int) -> Business:
         return business
     if _official_sees(actor, business.agency_id):
         return business
-    raise NotFound("No such business.")
+    raise NotFound(_("No such business."))
 
 
 def businesses_of(*, user) -> QuerySet[Business]:
@@ -181,12 +182,12 @@ def vehicle_get_for(*, actor, vehicle_id: int) -> Vehicle:
         .first()
     )
     if vehicle is None:
-        raise NotFound("No such vehicle.")
+        raise NotFound(_("No such vehicle."))
     if getattr(actor, "is_citizen", False) and vehicle.owner_resident_id == actor.resident_id:
         return vehicle
     if _official_sees(actor, vehicle.agency_id):
         return vehicle
-    raise NotFound("No such vehicle.")
+    raise NotFound(_("No such vehicle."))
 
 
 def _vehicle_events():

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.core.audit import audit_record, jsonable
 from egov.core.errors import Conflict, ValidationFailed
@@ -12,6 +13,7 @@ from egov.registry.models import Agency, Business, BusinessEvent, Resident
 from egov.registry.services.common import (
     changed_fields,
     check_address,
+    check_correctable,
     check_date,
     require_registrar,
     require_text,
@@ -33,10 +35,10 @@ CORRECTABLE_FIELDS = ("name", "road_address", "address_detail", "postal_code", "
 def _check_representative(representative: Resident) -> Resident:
     if not isinstance(representative, Resident):
         raise ValidationFailed(
-            "Choose the representative from the resident register.", field="representative"
+            _("Choose the representative from the resident register."), field="representative"
         )
     if not representative.is_alive:
-        raise ValidationFailed("The representative is registered as deceased.", field="representative")
+        raise ValidationFailed(_("The representative is registered as deceased."), field="representative")
     return representative
 
 
@@ -62,12 +64,12 @@ def business_register(
         brn = brn_parse(brn)
     except IdentifierError as exc:
         raise ValidationFailed(str(exc), field="brn") from None
-    name = require_text(name, "name", label="The business name", max_length=100)
+    name = require_text(name, "name", label=_("The business name"), max_length=100)
     _check_representative(representative)
     address = check_address(road_address, address_detail, postal_code)
-    opened_on = check_date(opened_on, "opened_on", label="The opening date")
+    opened_on = check_date(opened_on, "opened_on", label=_("The opening date"))
     if Business.objects.filter(brn=brn).exists():
-        raise Conflict("A business with this registration number exists.", field="brn")
+        raise Conflict(_("A business with this registration number exists."), field="brn")
     try:
         with transaction.atomic():
             business = Business.objects.create(
@@ -79,7 +81,7 @@ def business_register(
                 **address,
             )
     except IntegrityError:
-        raise Conflict("A business with this registration number exists.", field="brn") from None
+        raise Conflict(_("A business with this registration number exists."), field="brn") from None
     BusinessEvent.objects.create(
         business=business,
         kind=BusinessEvent.Kind.OPENED,
@@ -109,17 +111,17 @@ def business_status_change(
     reason, legal_basis = require_why(reason, legal_basis)
     business = Business.objects.select_for_update().get(pk=business.pk)
     if status not in TRANSITIONS:
-        raise ValidationFailed("Choose active, suspended or closed.", field="status")
+        raise ValidationFailed(_("Choose active, suspended or closed."), field="status")
     kind, allowed_from = TRANSITIONS[status]
     if business.status not in allowed_from:
         raise Conflict(
-            f"A business that is {business.get_status_display().lower()} "
-            f"cannot become {Business.Status(status).label.lower()}.",
+            _("A business that is %(current)s cannot become %(new)s.")
+            % {"current": business.get_status_display(), "new": Business.Status(status).label},
             field="status",
         )
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date"))
     if occurred_on < business.opened_on:
-        raise ValidationFailed("The date is before the business opened.", field="occurred_on")
+        raise ValidationFailed(_("The date is before the business opened."), field="occurred_on")
     before = {"status": business.status}
     business.status = status
     if status == Business.Status.SUSPENDED:
@@ -155,18 +157,13 @@ def business_correct(*, actor, business: Business, changes: dict, reason: str, l
     """Correct a business's name, address or representative; the old values stay in the history."""
     require_registrar(actor, business.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            f"These fields cannot be corrected here: {', '.join(sorted(unknown))}.",
-            field=sorted(unknown)[0],
-        )
+    check_correctable(changes, CORRECTABLE_FIELDS)
     business = Business.objects.select_for_update().get(pk=business.pk)
     if business.status == Business.Status.CLOSED:
-        raise Conflict("A closed business cannot be corrected.", field=None)
+        raise Conflict(_("A closed business cannot be corrected."), field=None)
     clean = dict(changes)
     if "name" in clean:
-        clean["name"] = require_text(clean["name"], "name", label="The business name", max_length=100)
+        clean["name"] = require_text(clean["name"], "name", label=_("The business name"), max_length=100)
     if "representative" in clean:
         _check_representative(clean["representative"])
     if {"road_address", "address_detail", "postal_code"} & set(clean):
@@ -179,7 +176,7 @@ def business_correct(*, actor, business: Business, changes: dict, reason: str, l
         )
     before, after = changed_fields(business, clean)
     if not after:
-        raise ValidationFailed("Nothing would change.", field=None)
+        raise ValidationFailed(_("Nothing would change."), field=None)
     for field, value in after.items():
         setattr(business, field, value)
     business.save(update_fields=list(after))

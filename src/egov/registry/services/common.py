@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import require_role
 from egov.core.errors import ValidationFailed
@@ -21,32 +22,35 @@ def require_registrar(actor, agency_id: int) -> None:
 def require_text(value: str, field: str, *, label: str, max_length: int = 2000) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationFailed(f"{label} is required.", field=field)
+        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
     if len(value) > max_length:
-        raise ValidationFailed(f"{label} is longer than {max_length} characters.", field=field)
+        raise ValidationFailed(
+            _("%(label)s is longer than %(max)d characters.") % {"label": label, "max": max_length},
+            field=field,
+        )
     return value
 
 
 def require_why(reason: str, legal_basis: str) -> tuple[str, str]:
     """Every register change names why and under which law."""
     return (
-        require_text(reason, "reason", label="The reason"),
-        require_text(legal_basis, "legal_basis", label="The legal basis", max_length=200),
+        require_text(reason, "reason", label=_("The reason")),
+        require_text(legal_basis, "legal_basis", label=_("The legal basis"), max_length=200),
     )
 
 
 def check_date(value: dt.date | None, field: str, *, label: str) -> dt.date:
     if not isinstance(value, dt.date):
-        raise ValidationFailed(f"{label} is required.", field=field)
+        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
     if value > timezone.localdate():
-        raise ValidationFailed(f"{label} cannot be in the future.", field=field)
+        raise ValidationFailed(_("%(label)s cannot be in the future.") % {"label": label}, field=field)
     return value
 
 
 def check_name_ko(value: str) -> str:
     value = (value or "").strip()
     if not NAME_KO_RE.match(value):
-        raise ValidationFailed("The name in Hangul is 2 to 20 Hangul syllables.", field="name_ko")
+        raise ValidationFailed(_("The name in Hangul is 2 to 20 Hangul syllables."), field="name_ko")
     return value
 
 
@@ -54,25 +58,37 @@ def check_name_en(value: str) -> str:
     value = " ".join((value or "").split())
     if not NAME_EN_RE.match(value):
         raise ValidationFailed(
-            "The romanised name uses Latin letters, spaces, hyphens or apostrophes.",
+            _("The romanised name uses Latin letters, spaces, hyphens or apostrophes."),
             field="name_en",
         )
     return value
 
 
 def check_address(road_address: str, address_detail: str, postal_code: str) -> dict[str, str]:
-    road_address = require_text(road_address, "road_address", label="The road-name address", max_length=200)
+    road_address = require_text(
+        road_address, "road_address", label=_("The road-name address"), max_length=200
+    )
     address_detail = (address_detail or "").strip()
     if len(address_detail) > 100:
-        raise ValidationFailed("The address detail is longer than 100 characters.", field="address_detail")
+        raise ValidationFailed(_("The address detail is longer than 100 characters."), field="address_detail")
     postal_code = (postal_code or "").strip()
     if not POSTAL_CODE_RE.match(postal_code):
-        raise ValidationFailed("The postal code is 5 digits.", field="postal_code")
+        raise ValidationFailed(_("The postal code is 5 digits."), field="postal_code")
     return {
         "road_address": road_address,
         "address_detail": address_detail,
         "postal_code": postal_code,
     }
+
+
+def check_correctable(changes: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """Refuse, naming the first, any field a correction may not change."""
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be corrected here: %(fields)s.") % {"fields": ", ".join(unknown)},
+            field=unknown[0],
+        )
 
 
 def changed_fields(obj, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
@@ -14,6 +15,7 @@ from egov.registry.models import Agency, FamilyRelation, Household, LifeEvent, R
 from egov.registry.services.common import (
     changed_fields,
     check_address,
+    check_correctable,
     check_date,
     check_name_en,
     check_name_ko,
@@ -62,7 +64,7 @@ def _household_create(*, agency: Agency, head: Resident, address: dict, formed_o
         except IntegrityError:
             continue
     else:
-        raise Conflict("Could not allocate a household number; try again.")
+        raise Conflict(_("Could not allocate a household number; try again."))
     head.household = household
     head.relation_to_head = Resident.Relation.HEAD
     head.save(update_fields=["household", "relation_to_head", "updated_at"])
@@ -125,17 +127,19 @@ def resident_register(
         raise ValidationFailed(str(exc), field="rrn") from None
     name_ko, name_en = check_name_ko(name_ko), check_name_en(name_en)
     address = check_address(road_address, address_detail, postal_code)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date"))
     if occurred_on < parsed.birth_date:
-        raise ValidationFailed("The date is before the birth date.", field="occurred_on")
+        raise ValidationFailed(_("The date is before the birth date."), field="occurred_on")
     if household is not None:
         if household.dissolved_on:
-            raise ValidationFailed("That household is dissolved.", field="household")
+            raise ValidationFailed(_("That household is dissolved."), field="household")
         if relation_to_head not in Resident.Relation.values or relation_to_head == "head":
-            raise ValidationFailed("Choose the relation to the head of household.", field="relation_to_head")
+            raise ValidationFailed(
+                _("Choose the relation to the head of household."), field="relation_to_head"
+            )
     index = blind_index(parsed.digits)
     if Resident.objects.filter(rrn_index=index).exists():
-        raise Conflict("A resident with this ID number is already registered.", field="rrn")
+        raise Conflict(_("A resident with this ID number is already registered."), field="rrn")
     try:
         with transaction.atomic():
             resident = Resident.objects.create(
@@ -152,7 +156,7 @@ def resident_register(
                 **address,
             )
     except IntegrityError:
-        raise Conflict("A resident with this ID number is already registered.", field="rrn") from None
+        raise Conflict(_("A resident with this ID number is already registered."), field="rrn") from None
     if household is None:
         household = _household_create(agency=agency, head=resident, address=address, formed_on=occurred_on)
     LifeEvent.objects.create(
@@ -177,18 +181,18 @@ def resident_register(
 
 def _parent_check(*, child: Resident, parent: Resident) -> None:
     if child.pk == parent.pk:
-        raise ValidationFailed("No one is their own parent.", field="parent")
+        raise ValidationFailed(_("No one is their own parent."), field="parent")
     if parent.birth_date >= child.birth_date:
-        raise ValidationFailed("A parent must be born before the child.", field="parent")
+        raise ValidationFailed(_("A parent must be born before the child."), field="parent")
     if FamilyRelation.objects.filter(
         person=parent, relative=child, kind="parent", ended_on__isnull=True
     ).exists():
-        raise ValidationFailed("That person is registered as the child's child.", field="parent")
+        raise ValidationFailed(_("That person is registered as the child's child."), field="parent")
     current = FamilyRelation.objects.filter(person=child, kind="parent", ended_on__isnull=True)
     if current.filter(relative=parent).exists():
-        raise Conflict("That parent is already registered.", field="parent")
+        raise Conflict(_("That parent is already registered."), field="parent")
     if current.count() >= MAX_PARENTS:
-        raise ValidationFailed("The child already has two registered parents.", field="parent")
+        raise ValidationFailed(_("The child already has two registered parents."), field="parent")
 
 
 @transaction.atomic
@@ -198,7 +202,7 @@ def parent_link(
     """Record that `parent` is `child`'s parent (birth, adoption, acknowledgement)."""
     require_registrar(actor, child.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
-    since = check_date(since, "since", label="The date")
+    since = check_date(since, "since", label=_("The date"))
     child = _lock(child)
     _parent_check(child=child, parent=parent)
     relation = FamilyRelation.objects.create(person=child, relative=parent, kind="parent", since=since)
@@ -235,12 +239,14 @@ def birth_register(
 ) -> Resident:
     """Register a newborn in the household of its first parent, linked to its parents."""
     if not parents:
-        raise ValidationFailed("Name at least one parent.", field="parents")
+        raise ValidationFailed(_("Name at least one parent."), field="parents")
     if len(parents) > MAX_PARENTS:
-        raise ValidationFailed("A child has at most two parents.", field="parents")
+        raise ValidationFailed(_("A child has at most two parents."), field="parents")
     first = parents[0]
     if first.household is None:
-        raise ValidationFailed("The first parent has no household to register the child in.", field="parents")
+        raise ValidationFailed(
+            _("The first parent has no household to register the child in."), field="parents"
+        )
     try:
         birth_date = rrn_parse(rrn).birth_date
     except IdentifierError as exc:
@@ -286,22 +292,28 @@ def marriage_register(
     """Record a marriage: both living, of age, not already married, not parent and child."""
     require_registrar(actor, spouse_a.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date of marriage")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of marriage"))
     if spouse_a.pk == spouse_b.pk:
-        raise ValidationFailed("A person cannot marry themselves.", field="spouse")
+        raise ValidationFailed(_("A person cannot marry themselves."), field="spouse")
     a, b = sorted([spouse_a, spouse_b], key=lambda r: r.pk)
     a, b = _lock(a), _lock(b)
     for person in (a, b):
         if not person.is_alive:
-            raise ValidationFailed(f"{person.name_ko} is registered as deceased.", field="spouse")
+            raise ValidationFailed(
+                _("%(name)s is registered as deceased.") % {"name": person.name_ko}, field="spouse"
+            )
         if _age_on(person.birth_date, occurred_on) < MARRIAGE_MIN_AGE:
             raise ValidationFailed(
-                f"{person.name_ko} is under {MARRIAGE_MIN_AGE} on that date.", field="spouse"
+                _("%(name)s is under %(age)d on that date.")
+                % {"name": person.name_ko, "age": MARRIAGE_MIN_AGE},
+                field="spouse",
             )
         if FamilyRelation.objects.filter(person=person, kind="spouse", ended_on__isnull=True).exists():
-            raise Conflict(f"{person.name_ko} already has a current spouse.", field="spouse")
+            raise Conflict(
+                _("%(name)s already has a current spouse.") % {"name": person.name_ko}, field="spouse"
+            )
     if FamilyRelation.objects.filter(person__in=[a, b], relative__in=[a, b], kind="parent").exists():
-        raise ValidationFailed("A parent and child cannot marry.", field="spouse")
+        raise ValidationFailed(_("A parent and child cannot marry."), field="spouse")
     for person, other in ((a, b), (b, a)):
         FamilyRelation.objects.create(person=person, relative=other, kind="spouse", since=occurred_on)
         LifeEvent.objects.create(
@@ -335,16 +347,16 @@ def divorce_register(
     """End a resident's current marriage on both sides."""
     require_registrar(actor, resident.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date of divorce")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of divorce"))
     current = (
         FamilyRelation.objects.select_for_update()
         .filter(person=resident, kind="spouse", ended_on__isnull=True)
         .first()
     )
     if current is None:
-        raise ValidationFailed("This resident has no current spouse.", field="resident")
+        raise ValidationFailed(_("This resident has no current spouse."), field="resident")
     if occurred_on < current.since:
-        raise ValidationFailed("The divorce date is before the marriage.", field="occurred_on")
+        raise ValidationFailed(_("The divorce date is before the marriage."), field="occurred_on")
     spouse = current.relative
     FamilyRelation.objects.filter(
         person__in=[resident, spouse],
@@ -385,11 +397,11 @@ def death_register(
     require_registrar(actor, resident.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
     resident = _lock(resident)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date of death")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of death"))
     if not resident.is_alive:
-        raise Conflict("This resident is already registered as deceased.", field="resident")
+        raise Conflict(_("This resident is already registered as deceased."), field="resident")
     if occurred_on < resident.birth_date:
-        raise ValidationFailed("The date of death is before the birth date.", field="occurred_on")
+        raise ValidationFailed(_("The date of death is before the birth date."), field="occurred_on")
     FamilyRelation.objects.filter(kind="spouse", ended_on__isnull=True, person=resident).update(
         ended_on=occurred_on
     )
@@ -446,16 +458,18 @@ def move_register(
     reason, legal_basis = require_why(reason, legal_basis)
     resident = _lock(resident)
     if not resident.is_alive:
-        raise ValidationFailed("This resident is registered as deceased.", field="resident")
+        raise ValidationFailed(_("This resident is registered as deceased."), field="resident")
     address = check_address(road_address, address_detail, postal_code)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date of the move")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of the move"))
     if household is not None:
         if household.dissolved_on:
-            raise ValidationFailed("That household is dissolved.", field="household")
+            raise ValidationFailed(_("That household is dissolved."), field="household")
         if household.pk == resident.household_id:
-            raise ValidationFailed("The resident already belongs to that household.", field="household")
+            raise ValidationFailed(_("The resident already belongs to that household."), field="household")
         if relation_to_head not in Resident.Relation.values or relation_to_head == "head":
-            raise ValidationFailed("Choose the relation to the head of household.", field="relation_to_head")
+            raise ValidationFailed(
+                _("Choose the relation to the head of household."), field="relation_to_head"
+            )
     before = {
         "agency": resident.agency.code,
         "household": resident.household.number if resident.household else None,
@@ -514,9 +528,9 @@ def household_move(
     reason, legal_basis = require_why(reason, legal_basis)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.dissolved_on:
-        raise ValidationFailed("That household is dissolved.", field="household")
+        raise ValidationFailed(_("That household is dissolved."), field="household")
     address = check_address(road_address, address_detail, postal_code)
-    occurred_on = check_date(occurred_on, "occurred_on", label="The date of the move")
+    occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of the move"))
     before = {
         "agency": household.agency.code,
         "road_address": household.road_address,
@@ -561,12 +575,7 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str, l
     """Correct names or address fields of a register entry; the old values stay in the history."""
     require_registrar(actor, resident.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
-    unknown = set(changes) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise ValidationFailed(
-            f"These fields cannot be corrected here: {', '.join(sorted(unknown))}.",
-            field=sorted(unknown)[0],
-        )
+    check_correctable(changes, CORRECTABLE_FIELDS)
     resident = _lock(resident)
     clean = dict(changes)
     if "name_ko" in clean:
@@ -583,7 +592,7 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str, l
         )
     before, after = changed_fields(resident, clean)
     if not after:
-        raise ValidationFailed("Nothing would change.", field=None)
+        raise ValidationFailed(_("Nothing would change."), field=None)
     for field, value in after.items():
         setattr(resident, field, value)
     resident.save(update_fields=[*after, "updated_at"])
@@ -612,6 +621,6 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str, l
 def resident_rrn_reveal(*, actor, resident: Resident, reason: str) -> str:
     """Show a full ID number to an official allowed to see it, and record why."""
     require_role(actor, "id_revealer", agency_id=resident.agency_id)
-    reason = require_text(reason, "reason", label="The reason", max_length=500)
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=500)
     audit_record(actor=actor, action="resident.rrn_reveal", obj=resident, reason=reason)
     return resident.rrn_reveal()
