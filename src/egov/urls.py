@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from egov.api import api
 from egov.core import health
+
+# Operators log in to the admin with a TOTP code too.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

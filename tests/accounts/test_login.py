@@ -120,3 +120,8 @@ def test_production_settings_hash_passwords_with_argon2():
 def test_a_stored_password_is_an_argon2_hash(db, jongno):
     user = factories.citizen("argon", factories.resident(jongno))
     assert user.password.startswith("argon2$argon2id$")
+
+
+def test_the_operator_admin_asks_for_a_totp_code(client, db):
+    page = client.get("/admin/login/").content.decode()
+    assert 'name="otp_token"' in page
