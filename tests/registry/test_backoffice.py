@@ -174,3 +174,44 @@ def test_errors_are_shown_in_korean_to_a_korean_official(client, bob, jongno):
     login_official(client, bob)
     response = client.get("/office/residents/", {"q": "김"})
     assert "2자 이상" in response.content.decode()
+
+
+def test_bob_records_a_marriage_a_birth_and_a_divorce_through_the_pages(bob_client, jongno):
+    mother = factories.resident(jongno, "최수아", "Choi Sua", dt.date(1990, 2, 3), "F")
+    father = factories.resident(jongno, "정우진", "Jung Woojin", dt.date(1989, 7, 8), "M")
+    why = {"reason": "신고", "legal_basis": "민법"}
+    response = bob_client.post(
+        f"/office/residents/{mother.pk}/marriage/",
+        {"spouse_rrn": father.rrn_reveal(), "occurred_on": "2018-05-05", **why},
+    )
+    assert response.status_code == 302
+    child_rrn = factories.rrn(dt.date(2019, 9, 9), "M")
+    response = bob_client.post(
+        f"/office/residents/{mother.pk}/birth/",
+        {
+            "rrn": child_rrn,
+            "name_ko": "정하준",
+            "name_en": "Jung Hajun",
+            "other_parent_rrn": father.rrn_reveal(),
+            "reason": "출생신고",
+        },
+    )
+    assert response.status_code == 302
+    child = Resident.objects.get(name_ko="정하준")
+    assert set(child.relations.values_list("relative_id", flat=True)) == {mother.pk, father.pk}
+    response = bob_client.post(
+        f"/office/residents/{father.pk}/divorce/", {"occurred_on": "2023-01-01", **why}
+    )
+    assert response.status_code == 302
+    assert not mother.relations.filter(kind="spouse", ended_on__isnull=True).exists()
+
+
+def test_a_parent_younger_than_the_child_is_refused_on_the_page(bob_client, jongno):
+    child = factories.resident(jongno, birth_date=dt.date(1980, 1, 1))
+    young = factories.resident(jongno, birth_date=dt.date(2000, 1, 1))
+    response = bob_client.post(
+        f"/office/residents/{child.pk}/parent/",
+        {"parent_rrn": young.rrn_reveal(), "since": "2001-01-01", "reason": "인지", "legal_basis": "민법"},
+    )
+    assert response.status_code == 200 and "born before the child" in response.content.decode()
+    assert not child.relations.exists()

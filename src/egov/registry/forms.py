@@ -107,3 +107,24 @@ class VehicleCorrectForm(WhyForm):
     model_name = forms.CharField(label=_("Model"), max_length=80)
     model_year = forms.IntegerField(label=_("Model year"))
     field_order = ["plate", "model_name", "model_year", "reason", "legal_basis"]
+
+
+class MarriageForm(DateWhyForm):
+    spouse_rrn = forms.CharField(label=_("Spouse (resident registration number)"), max_length=14)
+    field_order = ["spouse_rrn", "occurred_on", "reason", "legal_basis"]
+
+
+class ParentLinkForm(WhyForm):
+    parent_rrn = forms.CharField(label=_("Parent (resident registration number)"), max_length=14)
+    since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["parent_rrn", "since", "reason", "legal_basis"]
+
+
+class BirthForm(forms.Form):
+    rrn = forms.CharField(label=_("Child's resident registration number"), max_length=14)
+    name_ko = forms.CharField(label=_("Name (Hangul)"), max_length=40)
+    name_en = forms.CharField(label=_("Name (romanised)"), max_length=80)
+    other_parent_rrn = forms.CharField(
+        label=_("Other parent (resident registration number)"), max_length=14, required=False
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

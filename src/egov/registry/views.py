@@ -214,6 +214,129 @@ def resident_death(request, resident_id: int):
     )
 
 
+def _resident_by_number(form, field: str, number: str) -> Resident | None:
+    """Find a resident by full ID number for a form field; add the field error if unknown."""
+    try:
+        found = selectors.resident_get_by_rrn(rrn=number)
+    except ServiceError as exc:
+        form.add_error(field, exc.message)
+        return None
+    if found is None:
+        form.add_error(field, _("No resident is registered under that number."))
+    return found
+
+
+@official_required
+def resident_marriage(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.MarriageForm(request.POST or None, initial={"legal_basis": "민법 제812조"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        spouse = _resident_by_number(form, "spouse_rrn", data["spouse_rrn"])
+        if spouse is not None:
+            done = _attempt(
+                form,
+                lambda: services.marriage_register(
+                    actor=request.user,
+                    spouse_a=resident,
+                    spouse_b=spouse,
+                    occurred_on=data["occurred_on"],
+                    reason=data["reason"],
+                    legal_basis=data["legal_basis"],
+                ),
+            )
+            if done:
+                messages.success(request, _("The marriage is recorded."))
+                return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request, form, title=_("Record a marriage"), subject=resident, back=("registry:resident", resident.pk)
+    )
+
+
+@official_required
+def resident_divorce(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.DateWhyForm(request.POST or None, initial={"legal_basis": "민법 제836조"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _attempt(
+            form,
+            lambda: services.divorce_register(
+                actor=request.user,
+                resident=resident,
+                occurred_on=data["occurred_on"],
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The divorce is recorded."))
+            return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request, form, title=_("Record a divorce"), subject=resident, back=("registry:resident", resident.pk)
+    )
+
+
+@official_required
+def resident_parent(request, resident_id: int):
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.ParentLinkForm(
+        request.POST or None, initial={"legal_basis": "가족관계의 등록 등에 관한 법률"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parent = _resident_by_number(form, "parent_rrn", data["parent_rrn"])
+        if parent is not None:
+            done = _attempt(
+                form,
+                lambda: services.parent_link(
+                    actor=request.user,
+                    child=resident,
+                    parent=parent,
+                    since=data["since"],
+                    reason=data["reason"],
+                    legal_basis=data["legal_basis"],
+                ),
+            )
+            if done:
+                messages.success(request, _("The parent is recorded."))
+                return redirect("registry:resident", resident_id=resident.pk)
+    return _action_page(
+        request, form, title=_("Add a parent"), subject=resident, back=("registry:resident", resident.pk)
+    )
+
+
+@official_required
+def resident_birth(request, resident_id: int):
+    """Register a newborn child of this resident (출생신고), in this resident's household."""
+    parent = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = forms.BirthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        parents = [parent]
+        if data["other_parent_rrn"]:
+            other = _resident_by_number(form, "other_parent_rrn", data["other_parent_rrn"])
+            parents.append(other)
+        if not form.errors:
+            child = _attempt(
+                form,
+                lambda: services.birth_register(
+                    actor=request.user,
+                    rrn=data["rrn"],
+                    name_ko=data["name_ko"],
+                    name_en=data["name_en"],
+                    parents=parents,
+                    reason=data["reason"],
+                ),
+            )
+            if child:
+                messages.success(request, _("The birth is recorded."))
+                return redirect("registry:resident", resident_id=child.pk)
+    return _action_page(
+        request, form, title=_("Register a birth"), subject=parent, back=("registry:resident", parent.pk)
+    )
+
+
 @never_cache
 @require_POST
 @official_required

@@ -288,8 +288,10 @@ def marriage_register(
     occurred_on: dt.date,
     reason: str,
     legal_basis: str = "민법 제812조 (Civil Act art. 812)",
-) -> None:
-    """Record a marriage: both living, of age, not already married, not parent and child."""
+) -> FamilyRelation:
+    """Record a marriage: both living, of age, not already married, not parent and child.
+
+    Returns the relation as seen from `spouse_a`."""
     require_registrar(actor, spouse_a.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
     occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of marriage"))
@@ -314,8 +316,11 @@ def marriage_register(
             )
     if FamilyRelation.objects.filter(person__in=[a, b], relative__in=[a, b], kind="parent").exists():
         raise ValidationFailed(_("A parent and child cannot marry."), field="spouse")
+    relations = {}
     for person, other in ((a, b), (b, a)):
-        FamilyRelation.objects.create(person=person, relative=other, kind="spouse", since=occurred_on)
+        relations[person.pk] = FamilyRelation.objects.create(
+            person=person, relative=other, kind="spouse", since=occurred_on
+        )
         LifeEvent.objects.create(
             resident=person,
             kind=LifeEvent.Kind.MARRIAGE,
@@ -334,6 +339,8 @@ def marriage_register(
         legal_basis=legal_basis,
     )
 
+    return relations[spouse_a.pk]
+
 
 @transaction.atomic
 def divorce_register(
@@ -343,8 +350,8 @@ def divorce_register(
     occurred_on: dt.date,
     reason: str,
     legal_basis: str = "민법 제836조 (Civil Act art. 836)",
-) -> None:
-    """End a resident's current marriage on both sides."""
+) -> FamilyRelation:
+    """End a resident's current marriage on both sides; returns the ended relation."""
     require_registrar(actor, resident.agency_id)
     reason, legal_basis = require_why(reason, legal_basis)
     occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of divorce"))
@@ -382,6 +389,8 @@ def divorce_register(
         reason=reason,
         legal_basis=legal_basis,
     )
+    current.refresh_from_db()
+    return current
 
 
 @transaction.atomic
