@@ -44,7 +44,7 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	bash scripts/ensure_test_db.sh
-	EGOV_DATA_DIR=$$(mktemp -d) $(BIN)/egov makemigrations --check --dry-run --verbosity 1
+	DJANGO_SETTINGS_MODULE=egov.settings_test $(BIN)/egov makemigrations --check --dry-run --verbosity 1
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
