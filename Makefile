@@ -36,7 +36,7 @@ run: assets
 	$(BIN)/egov seed --residents $(DEMO_RESIDENTS) --if-empty
 	$(BIN)/egov demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	$(BIN)/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -26,14 +26,21 @@ def test_an_unknown_business_is_a_404(client, db):
 
 
 def test_resident_search_needs_a_logged_in_official(client, alice, jongno):
-    assert client.get("/api/v1/registry/residents", {"q": "이서"}).status_code == 401
+    search = {
+        "path": "/api/v1/registry/residents/search",
+        "data": {"q": "이서"},
+        "content_type": "application/json",
+    }
+    assert client.post(**search).status_code == 401
     client.force_login(alice)
-    assert client.get("/api/v1/registry/residents", {"q": "이서"}).status_code == 403
+    assert client.post(**search).status_code == 403
 
 
 def test_bob_searches_residents_through_the_api_and_sees_masked_numbers(client, bob, alice_resident):
     login_official(client, bob)
-    data = client.get("/api/v1/registry/residents", {"q": "이서"}).json()
+    data = client.post(
+        "/api/v1/registry/residents/search", {"q": "이서"}, content_type="application/json"
+    ).json()
     assert [r["rrn_masked"] for r in data] == [alice_resident.rrn_masked]
     assert client.get(f"/api/v1/registry/residents/{alice_resident.pk}").json()["name_ko"] == "이서연"
 
@@ -46,3 +53,9 @@ def test_dave_gets_404_for_a_seoul_resident(client, dave, alice_resident):
 def test_the_openapi_document_is_served(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/registry/businesses/status" in schema["paths"]
+
+
+def test_a_search_without_q_gets_a_422_naming_the_field(client, bob):
+    login_official(client, bob)
+    response = client.post("/api/v1/registry/residents/search", {}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "q"

@@ -15,7 +15,7 @@ def bob_client(client, bob):
 
 
 def test_the_back_office_asks_an_anonymous_visitor_to_log_in(client, db):
-    response = client.get("/office/residents/?q=김민")
+    response = client.get("/office/residents/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
@@ -31,7 +31,7 @@ def test_a_citizen_is_refused_the_back_office(client, alice):
 
 def test_bob_finds_a_resident_by_name_prefix_with_the_number_masked(bob_client, jongno):
     person = factories.resident(jongno, "김민준", "Kim Minjun")
-    response = bob_client.get("/office/residents/", {"q": "김민"})
+    response = bob_client.post("/office/residents/", {"q": "김민"})
     assert response.status_code == 200
     assert person.rrn_masked in response.content.decode()
     assert person.rrn_reveal() not in response.content.decode()
@@ -39,20 +39,20 @@ def test_bob_finds_a_resident_by_name_prefix_with_the_number_masked(bob_client, 
 
 def test_bob_finds_a_resident_by_full_number(bob_client, jongno):
     person = factories.resident(jongno, "김민준", "Kim Minjun")
-    response = bob_client.get("/office/residents/", {"q": person.rrn_reveal()})
+    response = bob_client.post("/office/residents/", {"q": person.rrn_reveal()})
     assert f"/office/residents/{person.pk}/" in response.content.decode()
 
 
 def test_a_malformed_number_or_a_one_letter_search_gets_a_field_error_not_a_500(bob_client, jongno):
-    response = bob_client.get("/office/residents/", {"q": "900101-1234567"})
+    response = bob_client.post("/office/residents/", {"q": "900101-1234567"})
     assert response.status_code == 200 and "check digit" in response.content.decode()
-    response = bob_client.get("/office/residents/", {"q": "김"})
+    response = bob_client.post("/office/residents/", {"q": "김"})
     assert response.status_code == 200 and "at least 2" in response.content.decode()
 
 
 def test_bob_does_not_find_gangnam_residents_and_gets_404_on_their_page(bob_client, gangnam):
     person = factories.resident(gangnam, "김민준", "Kim Minjun")
-    assert person.rrn_masked not in bob_client.get("/office/residents/", {"q": "김민"}).content.decode()
+    assert person.rrn_masked not in bob_client.post("/office/residents/", {"q": "김민"}).content.decode()
     assert bob_client.get(f"/office/residents/{person.pk}/").status_code == 404
     assert bob_client.get(f"/office/households/{person.household_id}/").status_code == 404
 
@@ -163,16 +163,16 @@ def test_search_by_plate_and_business_number(bob_client, jongno, alice_resident)
     business = factories.business(jongno, alice_resident)
     assert (
         f"/office/vehicles/{vehicle.pk}/"
-        in bob_client.get("/office/vehicles/", {"q": "12가 3456"}).content.decode()
+        in bob_client.post("/office/vehicles/", {"q": "12가 3456"}).content.decode()
     )
-    page = bob_client.get("/office/businesses/", {"q": business.brn_formatted}).content.decode()
+    page = bob_client.post("/office/businesses/", {"q": business.brn_formatted}).content.decode()
     assert f"/office/businesses/{business.pk}/" in page
 
 
 def test_errors_are_shown_in_korean_to_a_korean_official(client, bob, jongno):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ko"
     login_official(client, bob)
-    response = client.get("/office/residents/", {"q": "김"})
+    response = client.post("/office/residents/", {"q": "김"})
     assert "2자 이상" in response.content.decode()
 
 

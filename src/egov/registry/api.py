@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from egov.core.errors import NotFound, ValidationFailed
@@ -62,14 +62,21 @@ class ResidentOut(Schema):
         return obj.agency.code
 
 
-@router.get(
-    "/residents",
+class ResidentSearchIn(Schema):
+    q: str = Field(
+        ..., min_length=1, max_length=100, description="Name prefix (2+ characters) or full ID number"
+    )
+
+
+@router.post(
+    "/residents/search",
     response={200: list[ResidentOut], 400: Error, 401: Error, 403: Error},
     auth=django_auth,
     summary="Search residents in the official's agency by full ID number or name prefix",
+    description="A POST so that names and ID numbers never appear in URLs or access logs.",
 )
-def resident_search(request, q: str):
-    return list(selectors.resident_search_for(actor=request.user, query=q))
+def resident_search(request, payload: ResidentSearchIn):
+    return list(selectors.resident_search_for(actor=request.user, query=payload.q))
 
 
 @router.get(

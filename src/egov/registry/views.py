@@ -78,7 +78,8 @@ def home(request):
 
 
 def _search(request, selector, template):
-    form = forms.SearchForm(request.GET or None)
+    # POST, not GET: names and ID numbers never go into URLs (and so never into access logs).
+    form = forms.SearchForm(request.POST or None)
     results = None
     if form.is_bound and form.is_valid():
         results = _attempt(form, lambda: list(selector(actor=request.user, query=form.cleaned_data["q"])))
