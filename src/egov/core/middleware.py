@@ -37,7 +37,7 @@ class SecurityHeadersMiddleware:
 
 
 class RequestLogMiddleware:
-    """One structured line per request: route name, status, time, pseudonymous user id.
+    """One structured line per request: route pattern, status, time, pseudonymous user id.
 
     The path is logged as the URL pattern (not the concrete path) and the query string is
     never logged, so no personal data reaches the logs.
