@@ -100,6 +100,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A readiness probe or request fails fast instead of hanging on an unreachable server.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the portal read while a writer works; IMMEDIATE avoids deadlocking upgrades.
     DATABASES["default"]["OPTIONS"] = {

@@ -35,7 +35,8 @@ def test_it_is_not_ready_when_the_database_does_not_answer(client):
 
 
 @pytest.mark.django_db
-def test_it_is_not_ready_while_migrations_are_pending(client):
+def test_it_is_not_ready_while_migrations_are_pending(client, monkeypatch):
+    monkeypatch.setattr("egov.core.health._migrations_seen_applied", False)
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     newest = graph.nodes[graph.leaf_nodes()[0]]
     with mock.patch.object(MigrationExecutor, "migration_plan", return_value=[(newest, False)]):
@@ -51,3 +52,11 @@ def test_it_keeps_healthz_up_while_the_database_is_down(client):
         response = client.get("/healthz")
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_once_ready_it_stops_rebuilding_the_migration_graph(client, monkeypatch):
+    monkeypatch.setattr("egov.core.health._migrations_seen_applied", False)
+    assert client.get("/readyz").status_code == 200
+    with mock.patch.object(MigrationExecutor, "migration_plan", side_effect=AssertionError("rebuilt")):
+        assert client.get("/readyz").status_code == 200
