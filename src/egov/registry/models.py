@@ -105,8 +105,9 @@ class Resident(Address):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # The name-prefix search index is byte-ordered ("C" / BINARY collation) and made in
+        # migration 0002, because the collation's name differs between PostgreSQL and SQLite.
         indexes = [
-            models.Index(fields=["name_ko"], name="resident_name_ko_idx", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["agency", "status"], name="resident_agency_status_idx"),
         ]
         constraints = [
