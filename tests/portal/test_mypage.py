@@ -48,3 +48,20 @@ def test_a_business_representative_sees_the_businesses_they_represent(client, jo
     BusinessRepresentation.objects.create(user=user, business=business, since=dt.date(2020, 1, 1))
     client.force_login(user)
     assert "서연상회" in client.get("/my/").content.decode()
+
+
+def test_the_household_lists_the_head_first(client, alice, alice_resident, jongno):
+    import datetime as dt
+
+    factories.resident(
+        jongno,
+        "이순자",
+        "Lee Sunja",
+        dt.date(1940, 1, 1),
+        "F",
+        household=alice_resident.household,
+        relation_to_head="parent",
+    )
+    client.force_login(alice)
+    page = client.get("/my/").content.decode()
+    assert page.index(alice_resident.name_ko + "</td>") < page.index("이순자")

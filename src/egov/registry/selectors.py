@@ -3,7 +3,7 @@ what: an official sees the registers of their agency and the agencies below it; 
 sees only themselves and their household."""
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, When
 from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
 
@@ -122,7 +122,9 @@ def resident_family(*, resident: Resident) -> dict[str, list[FamilyRelation]]:
 
 
 def household_members(*, household: Household) -> QuerySet[Resident]:
-    return household.members.order_by("birth_date", "id")
+    """Members as the register lists them: the head first, then by age."""
+    head_first = Case(When(relation_to_head=Resident.Relation.HEAD, then=0), default=1)
+    return household.members.order_by(head_first, "birth_date", "id")
 
 
 def household_get_for(*, actor, household_id: int) -> Household:
