@@ -2,6 +2,8 @@
 what: an official sees the registers of their agency and the agencies below it; a citizen
 sees only themselves and their household."""
 
+import re
+
 from django.db import connection
 from django.db.models import Case, Prefetch, QuerySet, When
 from django.db.models.functions import Collate
@@ -22,6 +24,7 @@ from egov.registry.models import (
 )
 
 SEARCH_LIMIT = 50
+HANGUL_RE = re.compile(r"^[가-힣]+$")
 NAME_PREFIX_MIN = 2
 
 
@@ -80,6 +83,8 @@ def resident_search_for(*, actor, query: str) -> QuerySet[Resident]:
             _("Enter at least %(n)d characters of the name, or a full ID number.") % {"n": NAME_PREFIX_MIN},
             field="q",
         )
+    if not HANGUL_RE.match(query):
+        raise ValidationFailed(_("Names are searched in Hangul."), field="q")
     # Filter and order on the byte-ordered name so the (name COLLATE "C", id) index made in
     # migration 0002 serves both and the scan stops after SEARCH_LIMIT entries.
     return (
@@ -152,6 +157,8 @@ def business_search_for(*, actor, query: str) -> QuerySet[Business]:
             _("Enter at least %(n)d characters of the name, or a business number.") % {"n": NAME_PREFIX_MIN},
             field="q",
         )
+    if not query.isprintable():
+        raise ValidationFailed(_("The search contains characters that cannot be searched."), field="q")
     return base.filter(name__startswith=query).order_by("name", "id")[:SEARCH_LIMIT]
 
 

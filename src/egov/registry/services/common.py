@@ -23,6 +23,10 @@ def require_text(value: str, field: str, *, label: str, max_length: int = 2000) 
     value = (value or "").strip()
     if not value:
         raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
+    if "\x00" in value:
+        raise ValidationFailed(
+            _("%(label)s contains a character that cannot be stored.") % {"label": label}, field=field
+        )
     if len(value) > max_length:
         raise ValidationFailed(
             _("%(label)s is longer than %(max)d characters.") % {"label": label, "max": max_length},
