@@ -50,7 +50,12 @@ def resident_get_by_rrn(*, rrn: str) -> Resident | None:
         parsed = rrn_parse(rrn)
     except IdentifierError as exc:
         raise ValidationFailed(str(exc), field="rrn") from None
-    return Resident.objects.filter(rrn_index=blind_index(parsed.digits)).first()
+    # rrn_index is unique, so get() is exact; `.first()` would add an ORDER BY id that costs
+    # a sort in the plan and a good share of the ORM's query compilation on this hot path.
+    try:
+        return Resident.objects.get(rrn_index=blind_index(parsed.digits))
+    except Resident.DoesNotExist:
+        return None
 
 
 def _byte_collation() -> str:
