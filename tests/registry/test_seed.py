@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import BusinessRepresentation, User
 from egov.core.crypto import blind_index, decrypt_id
+from egov.core.errors import NotFound
 from egov.core.ids import brn_parse, plate_parse, rrn_parse, vin_parse
 from egov.registry.models import (
     Business,
@@ -237,6 +238,8 @@ def test_the_demo_business_user_represents_active_businesses(nation, client):
         ("official.gangnam", "3220000", {"viewer", "registrar"}),
         ("official.seoul", "6110000", {"viewer"}),
         ("official.mois", "1741000", {"viewer", "agency_admin"}),
+        ("official.busan", "6260000", {"viewer", "registrar"}),
+        ("official.nts", "1210000", {"viewer", "registrar"}),
     ],
 )
 def test_each_demo_official_logs_in_with_the_password_and_a_seeded_totp_key(
@@ -341,3 +344,14 @@ def test_history_rows_say_what_changed_in_their_details(nation):
     for event in VehicleEvent.objects.filter(kind="transfer").select_related("vehicle"):
         assert event.details["after"] == {"owner_resident": event.vehicle.owner_resident_id}
         assert event.details["before"] != event.details["after"]
+
+
+def test_the_demo_tax_official_finds_the_demo_business_and_the_mois_viewer_does_not(nation, client):
+    from egov.registry import selectors
+
+    business = User.objects.get(username="business").representations.first().business
+    nts = User.objects.get(username="official.nts")
+    mois = User.objects.get(username="official.mois")
+    assert selectors.business_get_for(actor=nts, business_id=business.pk) == business
+    with pytest.raises(NotFound):
+        selectors.business_get_for(actor=mois, business_id=business.pk)

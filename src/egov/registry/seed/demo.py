@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import BusinessRepresentation, OfficialRole, User
 from egov.registry.models import Agency, Business, Resident
-from egov.registry.seed.data import BUSAN, GANGNAM, JONGNO, MOIS, SEOUL
+from egov.registry.seed.data import BUSAN, GANGNAM, JONGNO, MOIS, NTS, SEOUL
 from egov.registry.seed.generator import Nation
 
 DEMO_PASSWORD = "demo1234!"  # noqa: S105 (documented demo password, seeded data only)
@@ -21,6 +21,8 @@ DEMO_OFFICIALS = (
     ("official.seoul", SEOUL, ("viewer",)),
     ("official.busan", BUSAN, ("viewer", "registrar")),
     ("official.mois", MOIS[0], ("viewer", "agency_admin")),
+    # Businesses are registered with the National Tax Service, outside the MOIS hierarchy.
+    ("official.nts", NTS[0], ("viewer", "registrar")),
 )
 DEMO_USERNAMES = ("citizen", "business", *(official[0] for official in DEMO_OFFICIALS))
 
