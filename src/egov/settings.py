@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "egov.core",
     "egov.registry",
     "egov.accounts",
+    "egov.exchange",
     "egov.portal",
 ]
 

@@ -16,6 +16,7 @@ class Agency(models.Model):
         METROPOLITAN = "metropolitan", _("Metropolitan government")
         LOCAL = "local", _("Local government")
         OFFICE = "office", _("Agency or office")
+        THIRD_PARTY = "third_party", _("Registered third party (bank, university)")
 
     code = models.CharField(max_length=7, unique=True)  # 행정기관코드
     name_ko = models.CharField(max_length=100)

@@ -1,0 +1,161 @@
+"""Shared use of administrative information (HANAR, X-Road): the catalogue of shared items,
+grants between agencies, citizens' consents, and the tamper-evident access log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SharedItem(models.Model):
+    """An item a providing agency serves; the data comes from a selector registered in code
+    under the same `code` (see `egov.exchange.catalogue`)."""
+
+    code = models.CharField(max_length=64, unique=True)
+    provider = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="shared_items")
+    name_ko = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    fields = models.JSONField(default=list)  # the field names the item can return
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Grant(models.Model):
+    """A consuming agency may call `item` for `fields` only, for `purpose`, under `legal_basis`,
+    between the validity dates, once the provider approved it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+
+    consumer = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="grants_held")
+    item = models.ForeignKey(SharedItem, on_delete=models.PROTECT, related_name="grants")
+    fields = models.JSONField(default=list)
+    purpose = models.CharField(max_length=300)
+    legal_basis = models.CharField(max_length=200)  # statute and article
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="grant_dates_ordered")
+        ]
+        indexes = [models.Index(fields=["consumer", "item", "status"], name="grant_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"grant {self.pk}: {self.consumer_id} -> {self.item_id}"
+
+
+class Consent(models.Model):
+    """A citizen lets `recipient` (an agency or a registered third party) receive `items`
+    about them for `purpose` until `valid_until`, or until they revoke it."""
+
+    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="consents")
+    recipient = models.ForeignKey(
+        "registry.Agency", on_delete=models.PROTECT, related_name="consents_received"
+    )
+    items = models.ManyToManyField(SharedItem, related_name="consents")
+    purpose = models.CharField(max_length=300)
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    given_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="consent_dates_ordered"
+            )
+        ]
+        indexes = [models.Index(fields=["resident", "recipient"], name="consent_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk}"
+
+
+class AccessLogEntry(models.Model):
+    """One query, granted or refused, in a hash chain: `entry_hash` is the SHA-256 of the
+    entry's canonical form, which includes `prev_hash`. Appended only by
+    `egov.exchange.accesslog.access_log_append`, never updated."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    consumer = models.ForeignKey(
+        "registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    client_id = models.CharField(max_length=64, blank=True)  # X-Road-Client: the calling system
+    user_ref = models.CharField(max_length=64, blank=True)  # X-Road-UserId: the person behind it
+    case_ref = models.CharField(max_length=100, blank=True)  # X-Road-Issue
+    message_id = models.CharField(max_length=100, blank=True)  # X-Road-Id
+    item_code = models.CharField(max_length=64)
+    subject = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
+    fields = models.JSONField(default=list)
+    purpose = models.CharField(max_length=300, blank=True)
+    basis = models.CharField(max_length=32, blank=True)  # "grant:12", "consent:3" or ""
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    error_code = models.CharField(max_length=32, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["subject", "at"], name="access_subject_idx"),
+            models.Index(fields=["item_code", "at"], name="access_item_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.item_code} {self.outcome}"
+
+
+class AccessCheckpoint(models.Model):
+    """The platform key's Ed25519 signature over the chain head at `seq`."""
+
+    seq = models.BigIntegerField(unique=True)
+    entry_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)  # hex
+    key_id = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"checkpoint @{self.seq}"
+
+
+class QueryReceipt(models.Model):
+    """The answer given to one client message ID, so a retry gets the same answer and no
+    second log entry."""
+
+    client_id = models.CharField(max_length=64)
+    message_id = models.CharField(max_length=100)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    log_entry = models.ForeignKey(AccessLogEntry, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client_id", "message_id"], name="receipt_once_per_message")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}/{self.message_id}"

@@ -1,0 +1,316 @@
+"""Every change in the exchange layer, and the mediated fetch every consumer goes through."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import AgencySystem
+from egov.accounts.permissions import require_role
+from egov.core.audit import audit_record
+from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
+from egov.exchange.accesslog import access_log_append
+from egov.exchange.catalogue import REGISTRY
+from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
+from egov.registry.models import Agency, Resident
+from egov.registry.selectors import resident_get_by_rrn
+
+
+class ExchangeRefused(ServiceError):
+    """A query refused for a stable reason (`code`), logged like a granted one."""
+
+
+# code -> HTTP status the API answers with
+REFUSAL_STATUS = {
+    "unknown_item": 404,
+    "unknown_subject": 404,
+    "malformed_id": 400,
+    "missing_purpose": 400,
+    "no_basis": 403,
+    "grant_invalid": 403,
+    "consent_invalid": 403,
+    "field_not_granted": 403,
+}
+
+
+def shared_item_sync() -> list[SharedItem]:
+    """Write a catalogue row for every item declared in code whose provider exists."""
+    providers = {
+        a.code: a for a in Agency.objects.filter(code__in={d.provider_code for d in REGISTRY.values()})
+    }
+    items = []
+    for definition in REGISTRY.values():
+        provider = providers.get(definition.provider_code)
+        if provider is None:
+            continue
+        item, _created = SharedItem.objects.update_or_create(
+            code=definition.code,
+            defaults={
+                "provider": provider,
+                "name_ko": definition.name_ko,
+                "name_en": definition.name_en,
+                "fields": list(definition.fields),
+            },
+        )
+        items.append(item)
+    return items
+
+
+def _check_fields(item: SharedItem, fields: list[str]) -> list[str]:
+    fields = list(dict.fromkeys(fields or []))
+    if not fields:
+        raise ValidationFailed(_("Choose at least one field."), field="fields")
+    unknown = [f for f in fields if f not in item.fields]
+    if unknown:
+        raise ValidationFailed(
+            _("The item has no field %(field)s.") % {"field": ", ".join(unknown)}, field="fields"
+        )
+    return fields
+
+
+def _check_period(valid_from: dt.date, valid_until: dt.date) -> None:
+    if not isinstance(valid_from, dt.date) or not isinstance(valid_until, dt.date):
+        raise ValidationFailed(_("Give the validity dates."), field="valid_from")
+    if valid_until < valid_from:
+        raise ValidationFailed(_("The end of validity is before its start."), field="valid_until")
+
+
+def _text(value: str, field: str, label: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
+    if len(value) > max_length or "\x00" in value:
+        raise ValidationFailed(
+            _("%(label)s is too long or has invalid characters.") % {"label": label}, field=field
+        )
+    return value
+
+
+@transaction.atomic
+def grant_request(
+    *,
+    actor,
+    item: SharedItem,
+    fields: list[str],
+    purpose: str,
+    legal_basis: str,
+    valid_from: dt.date,
+    valid_until: dt.date,
+) -> Grant:
+    """A consuming agency asks the provider for `fields` of `item` under a legal basis."""
+    require_role(actor, "agency_admin")
+    if item.provider_id == actor.agency_id:
+        raise ValidationFailed(_("An agency does not need a grant for its own items."), field="item")
+    fields = _check_fields(item, fields)
+    purpose = _text(purpose, "purpose", _("The purpose"), 300)
+    legal_basis = _text(legal_basis, "legal_basis", _("The legal basis"), 200)
+    _check_period(valid_from, valid_until)
+    grant = Grant.objects.create(
+        consumer_id=actor.agency_id,
+        item=item,
+        fields=fields,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        requested_by=actor,
+    )
+    audit_record(actor=actor, action="grant.request", obj=grant, after={"item": item.code, "fields": fields})
+    return grant
+
+
+def _decide(*, actor, grant: Grant, status: str, reason: str, allowed_from: set[str]) -> Grant:
+    grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    require_role(actor, "agency_admin", agency_id=grant.item.provider_id)
+    if grant.status not in allowed_from:
+        raise Conflict(
+            _("This grant is already %(status)s.") % {"status": grant.get_status_display()}, field=None
+        )
+    before = {"status": grant.status}
+    grant.status = status
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.decision_reason = (reason or "").strip()
+    grant.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit_record(
+        actor=actor,
+        action=f"grant.{status}",
+        obj=grant,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_approve(*, actor, grant: Grant, reason: str = "") -> Grant:
+    """The provider approves a requested grant."""
+    return _decide(
+        actor=actor, grant=grant, status=Grant.Status.APPROVED, reason=reason, allowed_from={"requested"}
+    )
+
+
+@transaction.atomic
+def grant_refuse(*, actor, grant: Grant, reason: str) -> Grant:
+    """The provider refuses a requested grant, saying why."""
+    _text(reason, "reason", _("The reason"), 2000)
+    return _decide(
+        actor=actor, grant=grant, status=Grant.Status.REFUSED, reason=reason, allowed_from={"requested"}
+    )
+
+
+@transaction.atomic
+def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
+    """The provider withdraws an approved grant; queries under it are refused from now on."""
+    _text(reason, "reason", _("The reason"), 2000)
+    return _decide(
+        actor=actor, grant=grant, status=Grant.Status.REVOKED, reason=reason, allowed_from={"approved"}
+    )
+
+
+@transaction.atomic
+def consent_give(
+    *, actor, recipient: Agency, items: list[SharedItem], purpose: str, valid_until: dt.date
+) -> Consent:
+    """A citizen lets `recipient` receive `items` about them for `purpose` until `valid_until`."""
+    if not getattr(actor, "is_citizen", False):
+        raise PermissionDenied(_("Only a citizen consents, for themselves."))
+    if not items:
+        raise ValidationFailed(_("Choose at least one item."), field="items")
+    purpose = _text(purpose, "purpose", _("The purpose"), 300)
+    today = timezone.localdate()
+    if not isinstance(valid_until, dt.date) or valid_until < today:
+        raise ValidationFailed(_("The consent must run until today or later."), field="valid_until")
+    if valid_until > today + dt.timedelta(days=366 * 5):
+        raise ValidationFailed(_("A consent lasts at most five years."), field="valid_until")
+    consent = Consent.objects.create(
+        resident_id=actor.resident_id,
+        recipient=recipient,
+        purpose=purpose,
+        valid_from=today,
+        valid_until=valid_until,
+    )
+    consent.items.set(items)
+    audit_record(
+        actor=actor, action="consent.give", obj=consent,
+        after={"recipient": recipient.code, "items": [i.code for i in items], "until": valid_until},
+    )  # fmt: skip
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor, consent: Consent) -> Consent:
+    """A citizen withdraws their consent, effective at once."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not getattr(actor, "is_citizen", False) or consent.resident_id != actor.resident_id:
+        raise PermissionDenied(_("Only the person who consented may revoke it."))
+    if consent.revoked_at:
+        raise Conflict(_("This consent is already revoked."), field=None)
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="consent.revoke", obj=consent)
+    return consent
+
+
+def _consumer_of(actor) -> tuple[Agency | None, str, str]:
+    """(consuming agency, client id, user reference) for an official or an agency system."""
+    if isinstance(actor, AgencySystem):
+        return actor.agency, actor.client_id, ""
+    if getattr(actor, "is_official", False):
+        return actor.agency, "", actor.username
+    return None, "", ""
+
+
+def _find_basis(*, consumer: Agency, item: SharedItem, resident: Resident, basis: str, today: dt.date):
+    kind, _sep, ident = (basis or "").partition(":")
+    if kind not in ("grant", "consent") or not ident.isdigit():
+        raise ExchangeRefused(
+            _("Name the basis: grant:<id> or consent:<id>."), field="basis", code="no_basis"
+        )
+    if kind == "grant":
+        grant = Grant.objects.filter(pk=int(ident), consumer=consumer, item=item).first()
+        if (
+            grant is None
+            or grant.status != Grant.Status.APPROVED
+            or not grant.valid_from <= today <= grant.valid_until
+        ):
+            raise ExchangeRefused(
+                _("The grant is unknown, not approved, revoked or expired."),
+                field="basis",
+                code="grant_invalid",
+            )
+        return grant, list(grant.fields)
+    consent = Consent.objects.filter(pk=int(ident), recipient=consumer, resident=resident, items=item).first()
+    if consent is None or consent.revoked_at or not consent.valid_from <= today <= consent.valid_until:
+        raise ExchangeRefused(
+            _("The consent is unknown, revoked or expired."), field="basis", code="consent_invalid"
+        )
+    return consent, list(item.fields)
+
+
+def shared_item_fetch(
+    *,
+    actor,
+    item: str,
+    subject: str,
+    purpose: str,
+    basis: str,
+    fields: list[str] | None = None,
+    case_ref: str = "",
+    message_id: str = "",
+) -> tuple[dict[str, Any], AccessLogEntry]:
+    """Fetch `fields` (default: all allowed) of shared item `item` about the resident with
+    national ID `subject`, for `purpose`, on `basis` ("grant:<id>" or "consent:<id>").
+
+    Every call, granted or refused, appends to the access log. Returns the data, holding only
+    the allowed fields, and the log entry; raises ExchangeRefused (after logging) otherwise.
+    """
+    consumer, client_id, user_ref = _consumer_of(actor)
+    if consumer is None:
+        raise PermissionDenied(_("Only an agency's official or system may fetch shared items."))
+    log = {
+        "consumer": consumer, "client_id": client_id, "user_ref": user_ref, "case_ref": case_ref[:100],
+        "message_id": message_id[:100], "item_code": str(item)[:64], "purpose": (purpose or "")[:300],
+        "basis": (basis or "")[:32], "fields": [],
+    }  # fmt: skip
+    try:
+        shared = SharedItem.objects.filter(code=item, is_active=True).select_related("provider").first()
+        if shared is None or item not in REGISTRY:
+            raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
+        if not (purpose or "").strip():
+            raise ExchangeRefused(
+                _("State the purpose of the query."), field="purpose", code="missing_purpose"
+            )
+        try:
+            resident = resident_get_by_rrn(rrn=subject)
+        except ValidationFailed as exc:
+            raise ExchangeRefused(exc.message, field="subject", code="malformed_id") from None
+        if resident is None:
+            raise ExchangeRefused(
+                _("No resident has this ID number."), field="subject", code="unknown_subject"
+            )
+        log["subject"] = resident
+        _basis, allowed = _find_basis(
+            consumer=consumer, item=shared, resident=resident, basis=basis, today=timezone.localdate()
+        )
+        wanted = list(dict.fromkeys(fields)) if fields else allowed
+        log["fields"] = wanted
+        outside = [f for f in wanted if f not in allowed]
+        if outside:
+            raise ExchangeRefused(
+                _("Not allowed under this basis: %(fields)s.") % {"fields": ", ".join(outside)},
+                field="fields",
+                code="field_not_granted",
+            )
+    except ExchangeRefused as refusal:
+        with transaction.atomic():
+            access_log_append(outcome=AccessLogEntry.Outcome.REFUSED, error_code=refusal.code, **log)
+        raise
+    with transaction.atomic():
+        served = REGISTRY[item].serve(resident)
+        data = {field: served[field] for field in wanted}
+        entry = access_log_append(outcome=AccessLogEntry.Outcome.GRANTED, error_code="", **log)
+    return data, entry
