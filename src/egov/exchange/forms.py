@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.exchange.models import SharedItem
+from egov.registry.models import Agency
+
+
+class ConsentForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("Who may receive the data"), queryset=Agency.objects.none())
+    items = forms.ModelMultipleChoiceField(
+        label=_("Which data"), queryset=SharedItem.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = Agency.objects.order_by("kind", "name_ko")
+        self.fields["items"].queryset = SharedItem.objects.filter(is_active=True)
+
+
+class GrantRequestForm(forms.Form):
+    item = forms.ModelChoiceField(label=_("Shared item"), queryset=SharedItem.objects.none())
+    fields = forms.CharField(
+        label=_("Fields (comma-separated)"), max_length=500, help_text=_("Only what the purpose needs.")
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    legal_basis = forms.CharField(label=_("Legal basis (statute and article)"), max_length=200)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = SharedItem.objects.filter(is_active=True).select_related("provider")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse")), ("revoke", _("Revoke"))]
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)

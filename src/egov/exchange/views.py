@@ -1,0 +1,175 @@
+"""Pages: a citizen's "who looked at my data" and consents; an agency's grants and statistics."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.exchange import selectors, services
+from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
+from egov.registry.views import official_required
+
+ACCESS_LOG_PAGE = 200
+
+
+def citizen_required(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_citizen:
+            raise DjangoPermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+
+    return wrapper
+
+
+def _rows(entries, names):
+    for entry in entries:
+        item = names.get(entry.item_code)
+        yield {
+            "entry": entry,
+            "item": (item.name_ko, item.name_en) if item else (entry.item_code, entry.item_code),
+            "basis": entry.basis.replace("grant:", _("grant") + " ").replace("consent:", _("consent") + " "),
+        }
+
+
+@citizen_required
+def my_access_log(request):
+    entries = selectors.access_log_for_me(actor=request.user)[:ACCESS_LOG_PAGE]
+    rows = list(_rows(entries, selectors.item_names()))
+    return render(request, "exchange/my_access_log.html", {"rows": rows, "limit": ACCESS_LOG_PAGE})
+
+
+@citizen_required
+def my_access_log_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="who-looked-at-my-data.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Hangul as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "time",
+            "agency",
+            "agency_code",
+            "item",
+            "fields",
+            "purpose",
+            "basis",
+            "outcome",
+            "reason",
+            "log_seq",
+        ]
+    )
+    names = selectors.item_names()
+    for row in _rows(selectors.access_log_for_me(actor=request.user).iterator(chunk_size=2000), names):
+        e = row["entry"]
+        writer.writerow([
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.consumer.name_ko if e.consumer else "", e.consumer.code if e.consumer else "",
+            row["item"][0], " ".join(e.fields), e.purpose, e.basis, e.outcome, e.error_code, e.seq,
+        ])  # fmt: skip
+    return response
+
+
+@citizen_required
+def my_consents(request):
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_give(
+                actor=request.user, recipient=data["recipient"], items=list(data["items"]),
+                purpose=data["purpose"], valid_until=data["valid_until"],
+            )  # fmt: skip
+        except (NotFound, PermissionDenied):
+            raise
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your consent is recorded. You can revoke it at any time."))
+            return redirect("exchange:my_consents")
+    consents = selectors.consents_for_me(actor=request.user)
+    return render(
+        request,
+        "exchange/my_consents.html",
+        {"form": form, "consents": consents, "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@citizen_required
+def my_consent_revoke(request, consent_id: int):
+    consent = selectors.consent_get_for(actor=request.user, consent_id=consent_id)
+    try:
+        services.consent_revoke(actor=request.user, consent=consent)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound | PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The consent is revoked."))
+    return redirect("exchange:my_consents")
+
+
+@official_required
+def grants(request):
+    form = GrantRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_request(
+                actor=request.user, item=data["item"],
+                fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
+                purpose=data["purpose"], legal_basis=data["legal_basis"],
+                valid_from=data["valid_from"], valid_until=data["valid_until"],
+            )  # fmt: skip
+        except (NotFound, PermissionDenied):
+            raise
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The request is sent to the providing agency."))
+            return redirect("exchange:grants")
+    lists = selectors.grants_for_agency(actor=request.user)
+    return render(request, "exchange/grants.html", {"form": form, **lists, "decision_form": DecisionForm()})
+
+
+@require_POST
+@official_required
+def grant_decide(request, grant_id: int):
+    grant = selectors.grant_get_for(actor=request.user, grant_id=grant_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve, refuse or revoke."))
+        return redirect("exchange:grants")
+    decide = {
+        "approve": services.grant_approve,
+        "refuse": services.grant_refuse,
+        "revoke": services.grant_revoke,
+    }[form.cleaned_data["decision"]]
+    try:
+        decide(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The decision is recorded."))
+    return redirect("exchange:grants")
+
+
+@official_required
+def statistics(request):
+    rows = selectors.provider_statistics(actor=request.user)
+    return render(request, "exchange/statistics.html", {"rows": rows, "items": selectors.item_names()})
