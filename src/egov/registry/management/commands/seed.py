@@ -1,8 +1,19 @@
 """`egov seed --residents N [--seed S] [--if-empty]`: create the synthetic nation."""
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from egov.registry.seed import DEFAULT_SEED, MIN_RESIDENTS, SeedRefused, nation_seed, registry_has_data
+from egov.exchange.seed import exchange_history_seed
+from egov.registry.seed import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    MIN_RESIDENTS,
+    SeedRefused,
+    demo_totp_key,
+    nation_seed,
+    registry_has_data,
+)
 
 
 class Command(BaseCommand):
@@ -31,15 +42,22 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         self.stdout.write(f"Seeding {residents:,} residents with seed {seed}...")
         try:
-            result = nation_seed(
-                residents=residents,
-                seed=seed,
-                progress=(lambda line: self.stdout.write(f"  {line}")) if verbose else None,
-            )
+            with transaction.atomic():  # the nation and its exchange history, or nothing
+                result = nation_seed(
+                    residents=residents,
+                    seed=seed,
+                    progress=(lambda line: self.stdout.write(f"  {line}")) if verbose else None,
+                )
+                history = exchange_history_seed(
+                    seed=seed,
+                    password_hash=make_password(DEMO_PASSWORD),
+                    totp_key=lambda username: demo_totp_key(seed=seed, username=username),
+                )
         except SeedRefused as exc:
             raise CommandError(str(exc)) from None
         width = max(len(name) for name in result.counts)
         for name, count in result.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>10,}")
-        self.stdout.write(f"  demo users: {', '.join(result.demo_users)}")
+        self.stdout.write(f"  exchange: {', '.join(f'{n:,} {k}' for k, n in history.items())}")
+        self.stdout.write(f"  demo users: {', '.join(result.demo_users)}, official.nps")
         self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s. See `egov demo_logins`."))

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+
+from egov.accounts.models import User
+from egov.exchange import selectors
+from egov.exchange.accesslog import GENESIS_HASH, entry_hash
+from egov.exchange.models import AccessLogEntry, Consent, Grant
+
+
+def test_the_demo_nation_comes_with_a_living_exchange_history(db):
+    call_command("seed", "--residents", "300", verbosity=0)
+    entries = list(AccessLogEntry.objects.order_by("seq"))
+    assert len(entries) == 300
+    assert entries[0].prev_hash == GENESIS_HASH
+    assert all(entry_hash(e) == e.entry_hash for e in entries)
+    assert all(
+        b.prev_hash == a.entry_hash and b.seq == a.seq + 1 for a, b in zip(entries, entries[1:], strict=False)
+    )
+    assert {e.outcome for e in entries} == {"granted", "refused"}
+    citizen = User.objects.get(username="citizen")
+    assert selectors.access_log_for_me(actor=citizen).exists()
+    assert Consent.objects.filter(resident=citizen.resident).exists()
+    assert set(Grant.objects.values_list("status", flat=True)) == {"approved", "requested", "refused"}
+    mois = User.objects.get(username="official.mois")
+    assert selectors.provider_statistics(actor=mois, days=61)
+    assert User.objects.get(username="official.nps").agency.code == "1352000"
