@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "oauth2_provider",
     "egov.core",
     "egov.registry",
     "egov.accounts",
@@ -132,12 +133,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:mypage"
 
+# Agency systems' API tokens (django-oauth-toolkit): client-credentials grant only, the
+# token endpoint at /api/v1/oauth/token, one scope for the mediated query API.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("EGOV_API_TOKEN_SECONDS", 3600),
+    "SCOPES": {"exchange": "Mediated queries of shared administrative information"},
+    "DEFAULT_SCOPES": ["exchange"],
+    # Store only the SHA-256 of tokens, and refuse the grants and transports we never use
+    # (RFC 9700; `egov check --deploy` lists anything left non-compliant).
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+}
+# Named explicitly because accounts.AgencySystem points at it (a swappable model).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 # Failed logins before an account locks, and for how long.
 EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
 EGOV_LOGIN_LOCK_MINUTES = env_int("EGOV_LOGIN_LOCK_MINUTES", 15)
 # Demo only: accept the TOTP code 000000 for seeded demo officials. Ignored unless DEBUG is on.
 EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
+# Access log: a checkpoint signed with the platform key every N entries.
+EGOV_ACCESS_CHECKPOINT_INTERVAL = env_int("EGOV_ACCESS_CHECKPOINT_INTERVAL", 1000)
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

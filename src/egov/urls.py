@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
+from oauth2_provider.views import TokenView
 
 from egov.api import api
 from egov.core import health
@@ -11,6 +12,9 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Only the token endpoint of django-oauth-toolkit: agency systems use the
+    # client-credentials grant; no authorization or application-management pages.
+    path("api/v1/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -87,11 +87,20 @@ class BusinessRepresentation(models.Model):
 
 
 class AgencySystem(models.Model):
-    """An agency's information system that calls the platform's APIs (tokens: issue 3)."""
+    """An agency's information system that calls the platform's APIs. It gets tokens as the
+    OAuth2 client `application` (client-credentials grant), whose client ID is `client_id`;
+    see `egov.accounts.systems`."""
 
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="systems")
     name = models.CharField(max_length=100)
     client_id = models.CharField(max_length=64, unique=True)
+    application = models.OneToOneField(
+        "oauth2_provider.Application",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agency_system",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -261,14 +261,18 @@ def shared_item_fetch(
     fields: list[str] | None = None,
     case_ref: str = "",
     message_id: str = "",
+    user_ref: str = "",
 ) -> tuple[dict[str, Any], AccessLogEntry]:
     """Fetch `fields` (default: all allowed) of shared item `item` about the resident with
     national ID `subject`, for `purpose`, on `basis` ("grant:<id>" or "consent:<id>").
 
     Every call, granted or refused, appends to the access log. Returns the data, holding only
     the allowed fields, and the log entry; raises ExchangeRefused (after logging) otherwise.
+    `user_ref` names the person behind a system's call (X-Road-UserId); when given it replaces
+    the one taken from the actor.
     """
-    consumer, client_id, user_ref = _consumer_of(actor)
+    consumer, client_id, actor_user_ref = _consumer_of(actor)
+    user_ref = user_ref[:64] if user_ref else actor_user_ref
     if consumer is None:
         raise PermissionDenied(_("Only an agency's official or system may fetch shared items."))
     log = {

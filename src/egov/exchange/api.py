@@ -1,0 +1,354 @@
+"""Mediated query API for agency systems, under /api/v1/exchange/ (docs/exchange-api.md).
+
+A system authenticates with an OAuth2 client-credentials token from /api/v1/oauth/token
+and names itself, the message and the person behind the call in X-Road's headers. Every
+query goes through `exchange.services.shared_item_fetch`, so it is checked and logged like
+an in-process one; the answer to each (client, X-Road-Id) is kept in a QueryReceipt so a
+retry gets the same answer and leaves no second log entry.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, connection, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.errors import ValidationError
+from ninja.security import HttpBearer
+from oauth2_provider.models import AccessToken
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+from egov.accounts.models import AgencySystem
+from egov.core.env import env_bool
+from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.exchange.models import AccessLogEntry, QueryReceipt, SharedItem
+from egov.exchange.services import REFUSAL_STATUS, ExchangeRefused, shared_item_fetch
+from egov.registry.models import Agency
+
+SCOPE = "exchange"
+MAX_TOKEN_LENGTH = 255
+
+
+AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
+# The token, its system and the system's agency in one select. It runs on every request, so
+# it is plain SQL rather than a three-join ORM query compiled each time (see
+# docs/benchmarks-issue3-api.md); the names come from the models.
+TOKEN_SQL = (
+    'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the token is a parameter)
+    + ", ".join(f'a."{f.column}"' for f in Agency._meta.concrete_fields)
+    + f' FROM "{AccessToken._meta.db_table}" t'
+    + f' JOIN "{AgencySystem._meta.db_table}" s ON s."application_id" = t."application_id"'
+    + f' JOIN "{Agency._meta.db_table}" a ON a."id" = s."agency_id"'
+    + ' WHERE t."token_checksum" = %s'
+)
+
+
+class AgencySystemToken(HttpBearer):
+    """A bearer token django-oauth-toolkit issued, unexpired, with the scope "exchange",
+    whose application is an active agency system. `request.auth` becomes that system."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> AgencySystem | None:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        # DOT keeps only the SHA-256 of a token (COMPLIANT_BCP_RFC9700_TOKEN_STORAGE).
+        checksum = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+        with connection.cursor() as cursor:
+            cursor.execute(TOKEN_SQL, [checksum])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        expires, scope, system_id, name, client_id, is_active, *agency_values = row
+        if timezone.is_naive(expires):  # SQLite hands back naive UTC
+            expires = timezone.make_aware(expires, dt.UTC)
+        if not is_active or expires <= timezone.now() or SCOPE not in scope.split():
+            return None
+        agency = Agency.from_db(None, AGENCY_FIELDS, agency_values)
+        return AgencySystem(id=system_id, agency=agency, name=name, client_id=client_id, is_active=True)
+
+
+router = Router(tags=["exchange"], auth=AgencySystemToken())
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class InvalidInput(Error):
+    errors: list[dict[str, Any]] = []
+
+
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _text(max_length: int):
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_control_characters)]
+
+
+class QueryIn(BaseModel):
+    """A mediated query. A missing `item`, `subject`, `purpose` or `basis` is not a schema
+    error but a refusal with its code, logged like any other."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item: _text(64) = Field("", description="Shared item code, e.g. resident.abstract (GET /items).")
+    subject: _text(32) = Field("", description="The resident's national ID number, 900101-1234567.")
+    purpose: _text(300) = Field("", description="Why the data is needed, for this case.")
+    basis: _text(32) = Field("", description='"grant:<id>" or "consent:<id>".')
+    fields: list[_text(64)] | None = Field(
+        None, max_length=50, description="Fields wanted; omitted or empty: every field the basis allows."
+    )
+
+
+class QueryOut(Schema):
+    data: dict[str, Any]
+    log_id: int = Field(description="Sequence number of the access-log entry of this query.")
+    message_id: str = Field(description="The X-Road-Id this answers.")
+
+
+class ProviderOut(Schema):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class ItemOut(Schema):
+    code: str
+    provider: ProviderOut
+    name_ko: str
+    name_en: str
+    fields: list[str]
+
+
+@router.get("/items", response={200: list[ItemOut], 401: Error}, summary="Catalogue of shared items")
+def item_list(request):
+    """Every active shared item: its code, providing agency, names and the fields it can return."""
+    return list(SharedItem.objects.filter(is_active=True).select_related("provider").order_by("code"))
+
+
+# (header, max length, required)
+XROAD_HEADERS = (
+    ("X-Road-Client", 64, True),
+    ("X-Road-Id", 100, True),
+    ("X-Road-UserId", 64, False),
+    ("X-Road-Issue", 100, False),
+)
+
+
+def _xroad_headers(request: HttpRequest) -> dict[str, str]:
+    values = {}
+    for name, max_length, required in XROAD_HEADERS:
+        value = request.headers.get(name, "").strip()
+        if not value:
+            if required:
+                raise ValidationFailed(
+                    _("The header %(name)s is required.") % {"name": name}, field=name, code="missing_header"
+                )
+        elif len(value) > max_length or not value.isprintable():
+            raise ValidationFailed(
+                _("The header %(name)s is too long or has invalid characters.") % {"name": name},
+                field=name,
+                code="invalid_header",
+            )
+        values[name] = value
+    return values
+
+
+def _query_in(request: HttpRequest) -> QueryIn:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise ValidationFailed(_("The request body is too large."), code="invalid_body") from None
+    try:
+        return QueryIn.model_validate_json(body or b"{}")
+    except PydanticValidationError as exc:
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        if errors and errors[0]["type"] in ("json_invalid", "model_type", "model_attributes_type"):
+            raise ValidationFailed(_("The body must be a JSON object."), code="invalid_body") from None
+        raise ValidationError([dict(e) for e in errors]) from None
+
+
+def _json(status: int, body: dict, message_id: str) -> HttpResponse:
+    # Keys sorted: a receipt's body comes back from a JSON column in another key order, and
+    # a retry must get the same bytes.
+    content = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    response = HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+    response["X-Road-Id"] = message_id
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _fetch(system: AgencySystem, query: QueryIn, headers: dict[str, str]) -> tuple[int, dict, int]:
+    """Run the query; return (status, body, log entry id). Call inside a transaction."""
+    message_id = headers["X-Road-Id"]
+    try:
+        data, entry = shared_item_fetch(
+            actor=system,
+            item=query.item,
+            subject=query.subject,
+            purpose=query.purpose,
+            basis=query.basis,
+            fields=query.fields,
+            case_ref=headers["X-Road-Issue"],
+            message_id=message_id,
+            user_ref=headers["X-Road-UserId"],
+        )
+    except ExchangeRefused as refusal:
+        # The refusal was logged in this transaction, which still holds the chain's append
+        # lock, so the newest entry with this message ID is that one.
+        entry_id = (
+            AccessLogEntry.objects.filter(client_id=system.client_id, message_id=message_id)
+            .order_by("-seq")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
+        return REFUSAL_STATUS.get(refusal.code, 400), body, entry_id
+    return 200, {"data": data, "log_id": entry.seq, "message_id": message_id}, entry.pk
+
+
+RECEIPT_SQL = (
+    f'SELECT "status_code", "body" FROM "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
+    'WHERE "client_id" = %s AND "message_id" = %s'
+)
+
+
+def _stored_answer(client_id: str, message_id: str) -> tuple[int, dict] | None:
+    # Plain SQL for the same reason as TOKEN_SQL: every query asks this first.
+    with connection.cursor() as cursor:
+        cursor.execute(RECEIPT_SQL, [client_id, message_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    status, body = row
+    return status, json.loads(body) if isinstance(body, str | bytes) else body
+
+
+RECEIPT_INSERT_SQL = (
+    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
+    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+
+
+def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry_id: int) -> None:
+    # A QueryReceipt row, in SQL like the look-up: Model.save costs this hot path about as
+    # much as a whole query (docs/benchmarks-issue3-api.md). The unique constraint on
+    # (client_id, message_id) raises IntegrityError for a second copy of a message.
+    values = [
+        client_id,
+        message_id,
+        status,
+        connection.ops.adapt_json_value(body, None),
+        entry_id,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(RECEIPT_INSERT_SQL, values)
+
+
+def _answer_once(system: AgencySystem, query: QueryIn, headers: dict[str, str]) -> tuple[int, dict]:
+    """The answer to this client's message ID: the stored one if the message was seen,
+    else a new query whose log entry and receipt commit together."""
+    message_id = headers["X-Road-Id"]
+    stored = _stored_answer(system.client_id, message_id)
+    if stored is not None:
+        return stored
+    try:
+        with transaction.atomic():
+            status, body, entry_id = _fetch(system, query, headers)
+            _receipt_store(system.client_id, message_id, status, body, entry_id)
+    except IntegrityError:
+        # The same message arrived twice at once and the other copy committed first: its
+        # receipt stands, and this copy's log entry was rolled back with the transaction.
+        stored = _stored_answer(system.client_id, message_id)
+        if stored is None:
+            raise
+        return stored
+    return status, body
+
+
+QUERY_DESCRIPTION = """
+Fetch the allowed fields of a shared item about one resident, on a grant or a consent.
+Every query, answered or refused, is appended to the access log the resident can read.
+
+Headers (X-Road's names): `Authorization: Bearer <token>` (from `/api/v1/oauth/token`),
+`X-Road-Client` (required: this system's client ID, the token's), `X-Road-Id` (required:
+the client's message ID, up to 100 characters; a retry with the same ID gets the same status
+and body and adds no log entry), `X-Road-UserId` (the person behind the call, logged),
+`X-Road-Issue` (the case reference, logged). The response echoes `X-Road-Id`.
+
+Error codes (`{"code", "message", "field"}`):
+
+- 400 `malformed_id`, `missing_purpose` (refusals, logged); `missing_header`, `invalid_header`,
+  `invalid_body` (not logged: no query was made)
+- 401 `unauthenticated`: no token, or an unknown, expired or revoked one, or one without
+  the scope `exchange`, or of an inactive system
+- 403 `no_basis`, `grant_invalid`, `consent_invalid`, `field_not_granted` (refusals, logged);
+  `client_mismatch`: X-Road-Client is not the token's client (not logged)
+- 404 `unknown_item`, `unknown_subject` (refusals, logged)
+- 422 `invalid`: a body field is too long, of the wrong type, has control characters, or is
+  not one of the fields above (not logged)
+"""
+
+
+@router.post(
+    "/queries",
+    response={200: QueryOut, 400: Error, 401: Error, 403: Error, 404: Error, 422: InvalidInput},
+    summary="Mediated query of a shared item",
+    description=QUERY_DESCRIPTION,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": QueryIn.model_json_schema()}},
+        },
+        "parameters": [
+            {"in": "header", "name": name, "required": required, "schema": {"type": "string", "maxLength": n}}
+            for name, n, required in XROAD_HEADERS
+        ],
+    },
+)
+def query_create(request):
+    """Answer one mediated query (see the description)."""
+    system: AgencySystem = request.auth
+    headers = _xroad_headers(request)
+    if headers["X-Road-Client"] != system.client_id:
+        raise PermissionDenied(
+            _("X-Road-Client does not name the client this token was issued to."),
+            field="X-Road-Client",
+            code="client_mismatch",
+        )
+    query = _query_in(request)
+    status, body = _answer_once(system, query, headers)
+    return _json(status, body, headers["X-Road-Id"])
+
+
+# The baseline for benchmarks/exchange_qps.py: one indexed select and one insert, with no
+# token, grant or log. Mounted only when EGOV_BENCHMARK_ENDPOINTS=1; never in production.
+# It writes to the table `benchmark_bare_hit`, which the benchmark creates.
+if env_bool("EGOV_BENCHMARK_ENDPOINTS", False):
+    from egov.registry.selectors import resident_get_by_rrn
+
+    class BareIn(Schema):
+        subject: _text(32)
+
+    @router.post("/benchmark/bare", auth=None, include_in_schema=False)
+    def benchmark_bare(request, payload: BareIn):
+        """Look the resident up by ID number and insert one row: the benchmark's baseline."""
+        resident = resident_get_by_rrn(rrn=payload.subject)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO benchmark_bare_hit (resident_id, at) VALUES (%s, %s)",
+                [resident.pk if resident else None, timezone.now()],
+            )
+        return {"resident": resident.pk if resident else None}
