@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_resident_name_prefix_index'),
+        ("registry", "0002_resident_name_prefix_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agency',
-            name='kind',
-            field=models.CharField(choices=[('ministry', 'Ministry'), ('metropolitan', 'Metropolitan government'), ('local', 'Local government'), ('office', 'Agency or office'), ('third_party', 'Registered third party (bank, university)')], max_length=16),
+            model_name="agency",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("ministry", "Ministry"),
+                    ("metropolitan", "Metropolitan government"),
+                    ("local", "Local government"),
+                    ("office", "Agency or office"),
+                    ("third_party", "Registered third party (bank, university)"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
