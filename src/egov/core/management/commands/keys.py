@@ -1,0 +1,64 @@
+"""`egov keys <action>`: the platform's keys under EGOV_DATA_DIR/keys.
+
+Actions: `init` creates whatever key is missing and changes nothing that exists; `public`
+prints the platform's public key for auditors. Issue 4 adds the root CA and agency
+certificates as further steps of `init` and further actions here.
+"""
+
+import stat
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from egov.core.keys import KeyFileError, keys_dir, platform_key, platform_key_ensure
+
+
+class Command(BaseCommand):
+    help = (
+        "Manage the platform's keys under EGOV_DATA_DIR/keys. `init` creates the platform's "
+        "Ed25519 signing key (PKCS#8 PEM, mode 0600, directory 0700) if it is missing and leaves "
+        "an existing one untouched; `public` prints the public key (PEM) and its key id, for "
+        "auditors running `egov audit verify --public-key`."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions.add_parser("init", help="Create missing keys; change nothing that exists.")
+        actions.add_parser("public", help="Print the platform's public signing key (PEM) and its key id.")
+
+    def handle(self, *args, action: str, **options) -> None:
+        try:
+            getattr(self, f"action_{action}")()
+        except KeyFileError as exc:
+            raise CommandError(str(exc)) from None
+
+    def action_init(self) -> None:
+        # One step per key; issue 4 appends the root CA and agency certificates here.
+        self._platform_key_init()
+
+    def action_public(self) -> None:
+        try:
+            key = platform_key(create=False)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        self.stderr.write(f"key id {key.key_id}")
+        self.stdout.write(key.public_pem().decode(), ending="")
+
+    def _platform_key_init(self) -> None:
+        path, created = platform_key_ensure()
+        key = platform_key(create=False)
+        if created:
+            self.stdout.write(
+                self.style.SUCCESS(f"created platform signing key {path} (Ed25519, key id {key.key_id})")
+            )
+        else:
+            self.stdout.write(f"platform signing key exists: {path} (Ed25519, key id {key.key_id})")
+        self._warn_if_exposed(keys_dir(), 0o077)
+        self._warn_if_exposed(path, 0o077)
+
+    def _warn_if_exposed(self, path, forbidden: int) -> None:
+        """Say so, without changing anything, when others may read a key or its directory."""
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & forbidden:
+            self.stderr.write(
+                self.style.WARNING(f"warning: {path} has mode {mode:04o}; only its owner should have access")
+            )
