@@ -281,7 +281,7 @@ def shared_item_fetch(
         "basis": (basis or "")[:32], "fields": [],
     }  # fmt: skip
     try:
-        shared = SharedItem.objects.filter(code=item, is_active=True).select_related("provider").first()
+        shared = SharedItem.objects.filter(code=item, is_active=True).first()
         if shared is None or item not in REGISTRY:
             raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
         if not (purpose or "").strip():
@@ -310,10 +310,11 @@ def shared_item_fetch(
                 code="field_not_granted",
             )
     except ExchangeRefused as refusal:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             access_log_append(outcome=AccessLogEntry.Outcome.REFUSED, error_code=refusal.code, **log)
         raise
-    with transaction.atomic():
+    # No savepoint: inside a caller's transaction (the API's) a failure rolls it all back anyway.
+    with transaction.atomic(savepoint=False):
         served = REGISTRY[item].serve(resident)
         data = {field: served[field] for field in wanted}
         entry = access_log_append(outcome=AccessLogEntry.Outcome.GRANTED, error_code="", **log)
