@@ -11,7 +11,9 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -69,7 +71,7 @@ def chain(pension, alice_resident):
                         basis="grant:1",
                         outcome="granted" if i % 3 else "refused",
                         error_code="" if i % 3 else "field_not_granted",
-                    )  # fmt: skip
+                    )
                 )
         return entries
 
@@ -345,6 +347,22 @@ def test_keys_init_creates_the_key_once_readable_by_its_owner_only(data_dir):
     assert out.getvalue().startswith(f"platform signing key exists: {path}")
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [keys.PLATFORM_KEY_FILE]
+
+
+def test_processes_racing_to_create_the_key_all_end_up_with_the_same_one(data_dir):
+    """Creation writes a temporary file and hard-links it into place, so exactly one wins
+    and nobody ever reads a half-written key."""
+    barrier = threading.Barrier(8)
+
+    def create():
+        barrier.wait()
+        return keys.platform_key_ensure()[1]
+
+    with ThreadPoolExecutor(8) as pool:
+        created = list(pool.map(lambda _: create(), range(8)))
+    assert created.count(True) == 1
+    assert sorted(p.name for p in keys.keys_dir().iterdir()) == [keys.PLATFORM_KEY_FILE]
+    assert len(keys.platform_key().key_id) == 16
 
 
 def test_keys_init_warns_about_loose_permissions_but_changes_nothing(data_dir):
