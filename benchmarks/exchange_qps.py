@@ -32,7 +32,7 @@ What it does, all on this machine over loopback:
 Options for finding where the time goes: --profile DIR runs one more, uncounted round of each
 endpoint under py-spy (`.venv/bin/pip install py-spy`) and writes speedscope files; --app
 MODULE serves another WSGI module (one that patches code paths, found through PYTHONPATH) to
-measure a change before making it. docs/benchmarks-issue3-api.md has the results.
+measure a change before making it. docs/benchmarks.md has the results.
 
 The load is bounded: wrk runs for a fixed time per round against 127.0.0.1 only.
 """

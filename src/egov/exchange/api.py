@@ -38,7 +38,7 @@ MAX_TOKEN_LENGTH = 255
 AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
 # The token, its system and the system's agency in one select. It runs on every request, so
 # it is plain SQL rather than a three-join ORM query compiled each time (see
-# docs/benchmarks-issue3-api.md); the names come from the models.
+# docs/benchmarks.md); the names come from the models.
 TOKEN_SQL = (
     'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the token is a parameter)
     + ", ".join(f'a."{f.column}"' for f in Agency._meta.concrete_fields)
@@ -243,7 +243,7 @@ RECEIPT_INSERT_SQL = (
 
 def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry_id: int) -> None:
     # A QueryReceipt row, in SQL like the look-up: Model.save costs this hot path about as
-    # much as a whole query (docs/benchmarks-issue3-api.md). The unique constraint on
+    # much as a whole query (docs/benchmarks.md). The unique constraint on
     # (client_id, message_id) raises IntegrityError for a second copy of a message.
     values = [
         client_id,
