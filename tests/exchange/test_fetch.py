@@ -128,3 +128,20 @@ def test_the_log_is_a_chain(pension_system, alice_resident, grant_basis):
     for before, after in zip(entries, entries[1:], strict=False):
         assert after.prev_hash == before.entry_hash
     assert all(entry_hash(e) == e.entry_hash for e in entries)
+
+
+@pytest.mark.parametrize(
+    "overrides, code",
+    [
+        ({"item": "resident.abstract\x00"}, "unknown_item"),
+        ({"purpose": "\x00"}, "missing_purpose"),
+        ({"fields": ["name_ko\x00"]}, "field_not_granted"),
+    ],
+)
+def test_nul_characters_are_refused_and_logged_never_a_database_error(
+    pension_system, alice_resident, grant_basis, overrides, code
+):
+    with pytest.raises(ExchangeRefused) as exc:
+        fetch(pension_system, alice_resident.rrn_reveal(), grant_basis, case_ref="A\x00B", **overrides)
+    assert exc.value.code == code
+    assert AccessLogEntry.objects.get().case_ref == "AB"

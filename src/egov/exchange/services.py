@@ -215,6 +215,10 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
     return consent
 
 
+def _clean(value, length: int) -> str:
+    return str(value or "").replace("\x00", "")[:length]
+
+
 def _consumer_of(actor) -> tuple[Agency | None, str, str]:
     """(consuming agency, client id, user reference) for an official or an agency system."""
     if isinstance(actor, AgencySystem):
@@ -275,14 +279,20 @@ def shared_item_fetch(
     user_ref = user_ref[:64] if user_ref else actor_user_ref
     if consumer is None:
         raise PermissionDenied(_("Only an agency's official or system may fetch shared items."))
+    # What callers send is logged as sent, minus NUL characters (which no database column holds)
+    # and cut to the column sizes; the checks below run on the same cleaned values.
+    # A value changed by cleaning is not what the caller asked for: it matches nothing.
+    exact_item = _clean(item, 64) == item
+    exact_fields = all(_clean(f, 64) == f for f in fields or [])
+    item, purpose, subject = _clean(item, 64), _clean(purpose, 300), _clean(subject, 20)
     log = {
-        "consumer": consumer, "client_id": client_id, "user_ref": user_ref, "case_ref": case_ref[:100],
-        "message_id": message_id[:100], "item_code": str(item)[:64], "purpose": (purpose or "")[:300],
-        "basis": (basis or "")[:32], "fields": [],
+        "consumer": consumer, "client_id": client_id, "user_ref": _clean(user_ref, 64),
+        "case_ref": _clean(case_ref, 100), "message_id": _clean(message_id, 100), "item_code": item,
+        "purpose": purpose, "basis": _clean(basis, 32), "fields": [],
     }  # fmt: skip
     try:
         shared = SharedItem.objects.filter(code=item, is_active=True).first()
-        if shared is None or item not in REGISTRY:
+        if shared is None or item not in REGISTRY or not exact_item:
             raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
         if not (purpose or "").strip():
             raise ExchangeRefused(
@@ -300,9 +310,9 @@ def shared_item_fetch(
         _basis, allowed = _find_basis(
             consumer=consumer, item=shared, resident=resident, basis=basis, today=timezone.localdate()
         )
-        wanted = list(dict.fromkeys(fields)) if fields else allowed
+        wanted = list(dict.fromkeys(_clean(f, 64) for f in fields)) if fields else allowed
         log["fields"] = wanted
-        outside = [f for f in wanted if f not in allowed]
+        outside = [f for f in wanted if f not in allowed or not exact_fields]
         if outside:
             raise ExchangeRefused(
                 _("Not allowed under this basis: %(fields)s.") % {"fields": ", ".join(outside)},
