@@ -215,3 +215,21 @@ def test_a_parent_younger_than_the_child_is_refused_on_the_page(bob_client, jong
     )
     assert response.status_code == 200 and "born before the child" in response.content.decode()
     assert not child.relations.exists()
+
+
+def test_bob_corrects_a_vehicle_model_through_the_page(bob_client, jongno, alice_resident):
+    vehicle = factories.vehicle(jongno, alice_resident, plate="12가3456")
+    response = bob_client.post(
+        f"/office/vehicles/{vehicle.pk}/correct/",
+        {
+            "plate": "12가3456",
+            "model_name": "Avante N",
+            "model_year": 2020,
+            "reason": "오기",
+            "legal_basis": "자동차관리법",
+        },
+    )
+    assert response.status_code == 302
+    vehicle.refresh_from_db()
+    assert vehicle.model_name == "Avante N"
+    assert vehicle.events.get(kind="correction").details["after"] == {"model_name": "Avante N"}

@@ -64,6 +64,16 @@ def _action_page(request, form, *, title, subject, back):
     )
 
 
+def _form_action(request, form, *, call, done, title, subject, back):
+    """The shape every back-office action shares: on a valid POST run `call(cleaned_data)`;
+    on success say `done` and go back to the record, otherwise show the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        if _attempt(form, lambda: call(form.cleaned_data)):
+            messages.success(request, done)
+            return redirect(*back)
+    return _action_page(request, form, title=title, subject=subject, back=back)
+
+
 @official_required
 def home(request):
     scope = agency_scope_ids(request.user)
@@ -121,27 +131,19 @@ def resident_detail(request, resident_id: int):
 @official_required
 def resident_correct(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    initial = {f: getattr(resident, f) for f in services.residents.CORRECTABLE_FIELDS}
-    form = forms.ResidentCorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        changes = {f: data[f] for f in services.residents.CORRECTABLE_FIELDS if data[f] != initial[f]}
-        done = _attempt(
-            form,
-            lambda: services.resident_correct(
-                actor=request.user,
-                resident=resident,
-                changes=changes,
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-            ),
-        )
-        if done:
-            messages.success(request, _("The correction is recorded."))
-            return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
+    fields = services.residents.CORRECTABLE_FIELDS
+    initial = {f: getattr(resident, f) for f in fields}
+    return _form_action(
         request,
-        form,
+        forms.ResidentCorrectForm(request.POST or None, initial=initial),
+        call=lambda data: services.resident_correct(
+            actor=request.user,
+            resident=resident,
+            changes={f: data[f] for f in fields if data[f] != initial[f]},
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The correction is recorded."),
         title=_("Correct a register entry"),
         subject=resident,
         back=("registry:resident", resident.pk),
@@ -194,24 +196,20 @@ def resident_move(request, resident_id: int):
 @official_required
 def resident_death(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    form = forms.DateWhyForm(request.POST or None, initial={"legal_basis": services.residents.BASIS_DEATH})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _attempt(
-            form,
-            lambda: services.death_register(
-                actor=request.user,
-                resident=resident,
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-            ),
-        )
-        if done:
-            messages.success(request, _("The death is recorded."))
-            return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
-        request, form, title=_("Record a death"), subject=resident, back=("registry:resident", resident.pk)
+    return _form_action(
+        request,
+        forms.DateWhyForm(request.POST or None, initial={"legal_basis": services.residents.BASIS_DEATH}),
+        call=lambda data: services.death_register(
+            actor=request.user,
+            resident=resident,
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The death is recorded."),
+        title=_("Record a death"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )
 
 
@@ -257,24 +255,20 @@ def resident_marriage(request, resident_id: int):
 @official_required
 def resident_divorce(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    form = forms.DateWhyForm(request.POST or None, initial={"legal_basis": "민법 제836조"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _attempt(
-            form,
-            lambda: services.divorce_register(
-                actor=request.user,
-                resident=resident,
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-            ),
-        )
-        if done:
-            messages.success(request, _("The divorce is recorded."))
-            return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
-        request, form, title=_("Record a divorce"), subject=resident, back=("registry:resident", resident.pk)
+    return _form_action(
+        request,
+        forms.DateWhyForm(request.POST or None, initial={"legal_basis": "민법 제836조"}),
+        call=lambda data: services.divorce_register(
+            actor=request.user,
+            resident=resident,
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The divorce is recorded."),
+        title=_("Record a divorce"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )
 
 
@@ -429,26 +423,18 @@ def business_correct(request, business_id: int):
 @official_required
 def business_status(request, business_id: int):
     business = selectors.business_get_for(actor=request.user, business_id=business_id)
-    form = forms.BusinessStatusForm(request.POST or None, initial={"legal_basis": "부가가치세법 제8조"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _attempt(
-            form,
-            lambda: services.business_status_change(
-                actor=request.user,
-                business=business,
-                status=data["status"],
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-            ),
-        )
-        if done:
-            messages.success(request, _("The status change is recorded."))
-            return redirect("registry:business", business_id=business.pk)
-    return _action_page(
+    return _form_action(
         request,
-        form,
+        forms.BusinessStatusForm(request.POST or None, initial={"legal_basis": "부가가치세법 제8조"}),
+        call=lambda data: services.business_status_change(
+            actor=request.user,
+            business=business,
+            status=data["status"],
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The status change is recorded."),
         title=_("Change business status"),
         subject=business,
         back=("registry:business", business.pk),
@@ -512,26 +498,17 @@ def vehicle_transfer(request, vehicle_id: int):
 def vehicle_correct(request, vehicle_id: int):
     vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
     initial = {f: getattr(vehicle, f) for f in services.vehicles.CORRECTABLE_FIELDS}
-    form = forms.VehicleCorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        changes = {f: data[f] for f in initial if data[f] != initial[f]}
-        done = _attempt(
-            form,
-            lambda: services.vehicle_correct(
-                actor=request.user,
-                vehicle=vehicle,
-                changes=changes,
-                reason=data["reason"],
-                legal_basis=data["legal_basis"],
-            ),
-        )
-        if done:
-            messages.success(request, _("The correction is recorded."))
-            return redirect("registry:vehicle", vehicle_id=vehicle.pk)
-    return _action_page(
+    return _form_action(
         request,
-        form,
+        forms.VehicleCorrectForm(request.POST or None, initial=initial),
+        call=lambda data: services.vehicle_correct(
+            actor=request.user,
+            vehicle=vehicle,
+            changes={f: data[f] for f in initial if data[f] != initial[f]},
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The correction is recorded."),
         title=_("Correct a vehicle entry"),
         subject=vehicle,
         back=("registry:vehicle", vehicle.pk),
