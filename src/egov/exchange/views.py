@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.web import form_attempt
 from egov.exchange import selectors, services
 from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
 from egov.registry.views import official_required
@@ -87,16 +88,14 @@ def my_consents(request):
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.consent_give(
+        given = form_attempt(
+            form,
+            lambda: services.consent_give(
                 actor=request.user, recipient=data["recipient"], items=list(data["items"]),
                 purpose=data["purpose"], valid_until=data["valid_until"],
-            )  # fmt: skip
-        except (NotFound, PermissionDenied):
-            raise
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+            ),
+        )  # fmt: skip
+        if given:
             messages.success(request, _("Your consent is recorded. You can revoke it at any time."))
             return redirect("exchange:my_consents")
     consents = selectors.consents_for_me(actor=request.user)
@@ -127,18 +126,16 @@ def grants(request):
     form = GrantRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.grant_request(
+        requested = form_attempt(
+            form,
+            lambda: services.grant_request(
                 actor=request.user, item=data["item"],
                 fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
                 purpose=data["purpose"], legal_basis=data["legal_basis"],
                 valid_from=data["valid_from"], valid_until=data["valid_until"],
-            )  # fmt: skip
-        except (NotFound, PermissionDenied):
-            raise
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+            ),
+        )  # fmt: skip
+        if requested:
             messages.success(request, _("The request is sent to the providing agency."))
             return redirect("exchange:grants")
     lists = selectors.grants_for_agency(actor=request.user)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.ids import IdentifierError, brn_parse
+from egov.core.web import form_attempt
 from egov.registry import forms, selectors, services
 from egov.registry.models import Agency, Business, Household, Resident
 
@@ -43,21 +44,6 @@ def official_required(view):
     return wrapper
 
 
-def _attempt(form, call):
-    """Run a service call; turn a refusal into an error on the named field. None if refused.
-
-    Permission refusals are not form errors: they propagate and become a 403 page.
-    """
-    try:
-        return call()
-    except (NotFound, PermissionDenied):
-        raise
-    except ServiceError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, exc.message)
-        return None
-
-
 def _action_page(request, form, *, title, subject, back):
     return render(
         request, "registry/action.html", {"form": form, "title": title, "subject": subject, "back": back}
@@ -68,7 +54,7 @@ def _form_action(request, form, *, call, done, title, subject, back):
     """The shape every back-office action shares: on a valid POST run `call(cleaned_data)`;
     on success say `done` and go back to the record, otherwise show the form with its errors."""
     if request.method == "POST" and form.is_valid():
-        if _attempt(form, lambda: call(form.cleaned_data)):
+        if form_attempt(form, lambda: call(form.cleaned_data)):
             messages.success(request, done)
             return redirect(*back)
     return _action_page(request, form, title=title, subject=subject, back=back)
@@ -92,7 +78,7 @@ def _search(request, selector, template):
     form = forms.SearchForm(request.POST or None)
     results = None
     if form.is_bound and form.is_valid():
-        results = _attempt(form, lambda: list(selector(actor=request.user, query=form.cleaned_data["q"])))
+        results = form_attempt(form, lambda: list(selector(actor=request.user, query=form.cleaned_data["q"])))
     return render(request, template, {"form": form, "results": results})
 
 
@@ -169,7 +155,7 @@ def resident_move(request, resident_id: int):
             if household is None:
                 form.add_error("household_number", _("No household with that number in your agency."))
         if not form.errors:
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: services.move_register(
                     actor=request.user,
@@ -233,7 +219,7 @@ def resident_marriage(request, resident_id: int):
         data = form.cleaned_data
         spouse = _resident_by_number(form, "spouse_rrn", data["spouse_rrn"])
         if spouse is not None:
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: services.marriage_register(
                     actor=request.user,
@@ -282,7 +268,7 @@ def resident_parent(request, resident_id: int):
         data = form.cleaned_data
         parent = _resident_by_number(form, "parent_rrn", data["parent_rrn"])
         if parent is not None:
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: services.parent_link(
                     actor=request.user,
@@ -313,7 +299,7 @@ def resident_birth(request, resident_id: int):
             other = _resident_by_number(form, "other_parent_rrn", data["other_parent_rrn"])
             parents.append(other)
         if not form.errors:
-            child = _attempt(
+            child = form_attempt(
                 form,
                 lambda: services.birth_register(
                     actor=request.user,
@@ -340,7 +326,7 @@ def resident_reveal(request, resident_id: int):
     form = forms.RevealForm(request.POST)
     number = None
     if form.is_valid():
-        number = _attempt(
+        number = form_attempt(
             form,
             lambda: services.resident_rrn_reveal(
                 actor=request.user, resident=resident, reason=form.cleaned_data["reason"]
@@ -391,14 +377,14 @@ def business_correct(request, business_id: int):
         data = form.cleaned_data
         changes = {f: data[f] for f in initial if data[f] != initial[f]}
         if data["representative_rrn"]:
-            representative = _attempt(
+            representative = form_attempt(
                 form, lambda: selectors.resident_get_by_rrn(rrn=data["representative_rrn"])
             )
             if representative is None and not form.errors:
                 form.add_error("representative_rrn", _("No resident is registered under that number."))
             changes["representative"] = representative
         if not form.errors:
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: services.business_correct(
                     actor=request.user,
@@ -471,11 +457,11 @@ def vehicle_transfer(request, vehicle_id: int):
     form = forms.VehicleTransferForm(request.POST or None, initial={"legal_basis": "자동차관리법 제12조"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        owner = _attempt(form, lambda: _owner_by_number(data["owner_id_number"]))
+        owner = form_attempt(form, lambda: _owner_by_number(data["owner_id_number"]))
         if owner is None and not form.errors:
             form.add_error("owner_id_number", _("Nobody is registered under that number."))
         if not form.errors:
-            done = _attempt(
+            done = form_attempt(
                 form,
                 lambda: services.vehicle_transfer(
                     actor=request.user,

@@ -1,0 +1,19 @@
+"""Glue between pages and services that every app's views share."""
+
+from egov.core.errors import NotFound, PermissionDenied, ServiceError
+
+
+def form_attempt(form, call):
+    """Run a service call; turn a refusal into an error on the named field (or the form).
+    Returns the call's result, or None if refused.
+
+    Permission refusals and missing records are not form errors: they propagate, and the
+    views' decorators turn them into 403 and 404 pages.
+    """
+    try:
+        return call()
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
