@@ -15,7 +15,7 @@ from egov.accounts.models import AgencySystem
 from egov.accounts.systems import agency_system_register
 from egov.core.errors import Conflict, PermissionDenied
 from egov.core.models import AuditEvent
-from egov.exchange import api as exchange_api
+from egov.exchange import queries as exchange_queries
 from egov.exchange.models import AccessLogEntry, QueryReceipt
 from tests import factories
 
@@ -339,9 +339,9 @@ def test_the_same_message_id_from_two_systems_is_two_queries(ask, client, pensio
 
 def test_a_copy_that_loses_the_race_returns_the_winners_answer_and_its_log_entry_is_undone(ask, monkeypatch):
     winner = ask(headers={"X-Road-Id": "race"})
-    real = exchange_api._stored_answer
+    real = exchange_queries._stored_answer
     calls = iter([None])  # the loser's first look finds nothing: the winner had not committed
-    monkeypatch.setattr(exchange_api, "_stored_answer", lambda c, m: next(calls, real(c, m)))
+    monkeypatch.setattr(exchange_queries, "_stored_answer", lambda c, m: next(calls, real(c, m)))
     loser = ask(headers={"X-Road-Id": "race"})
     assert loser.status_code == 200 and loser.content == winner.content
     assert AccessLogEntry.objects.count() == 1

@@ -2,9 +2,9 @@
 
 A system authenticates with an OAuth2 client-credentials token from /api/v1/oauth/token
 and names itself, the message and the person behind the call in X-Road's headers. Every
-query goes through `exchange.services.shared_item_fetch`, so it is checked and logged like
-an in-process one; the answer to each (client, X-Road-Id) is kept in a QueryReceipt so a
-retry gets the same answer and leaves no second log entry.
+query goes through `exchange.queries.shared_item_query`, which calls
+`exchange.services.shared_item_fetch` (checked and logged like an in-process query) and keeps
+the answer to each (client, X-Road-Id) so a retry gets the same answer and no second log entry.
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ import json
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,8 @@ from pydantic import ValidationError as PydanticValidationError
 from egov.accounts.models import AgencySystem
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
-from egov.exchange.models import AccessLogEntry, QueryReceipt, SharedItem
-from egov.exchange.services import REFUSAL_STATUS, ExchangeRefused, shared_item_fetch
+from egov.exchange.models import SharedItem
+from egov.exchange.queries import shared_item_query
 from egov.registry.models import Agency
 
 SCOPE = "exchange"
@@ -188,96 +188,6 @@ def _json(status: int, body: dict, message_id: str) -> HttpResponse:
     return response
 
 
-def _fetch(system: AgencySystem, query: QueryIn, headers: dict[str, str]) -> tuple[int, dict, int]:
-    """Run the query; return (status, body, log entry id). Call inside a transaction."""
-    message_id = headers["X-Road-Id"]
-    try:
-        data, entry = shared_item_fetch(
-            actor=system,
-            item=query.item,
-            subject=query.subject,
-            purpose=query.purpose,
-            basis=query.basis,
-            fields=query.fields,
-            case_ref=headers["X-Road-Issue"],
-            message_id=message_id,
-            user_ref=headers["X-Road-UserId"],
-        )
-    except ExchangeRefused as refusal:
-        # The refusal was logged in this transaction, which still holds the chain's append
-        # lock, so the newest entry with this message ID is that one.
-        entry_id = (
-            AccessLogEntry.objects.filter(client_id=system.client_id, message_id=message_id)
-            .order_by("-seq")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
-        return REFUSAL_STATUS.get(refusal.code, 400), body, entry_id
-    return 200, {"data": data, "log_id": entry.seq, "message_id": message_id}, entry.pk
-
-
-RECEIPT_SQL = (
-    f'SELECT "status_code", "body" FROM "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    'WHERE "client_id" = %s AND "message_id" = %s'
-)
-
-
-def _stored_answer(client_id: str, message_id: str) -> tuple[int, dict] | None:
-    # Plain SQL for the same reason as TOKEN_SQL: every query asks this first.
-    with connection.cursor() as cursor:
-        cursor.execute(RECEIPT_SQL, [client_id, message_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    status, body = row
-    return status, json.loads(body) if isinstance(body, str | bytes) else body
-
-
-RECEIPT_INSERT_SQL = (
-    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
-    "VALUES (%s, %s, %s, %s, %s, %s)"
-)
-
-
-def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry_id: int) -> None:
-    # A QueryReceipt row, in SQL like the look-up: Model.save costs this hot path about as
-    # much as a whole query (docs/benchmarks.md). The unique constraint on
-    # (client_id, message_id) raises IntegrityError for a second copy of a message.
-    values = [
-        client_id,
-        message_id,
-        status,
-        connection.ops.adapt_json_value(body, None),
-        entry_id,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(RECEIPT_INSERT_SQL, values)
-
-
-def _answer_once(system: AgencySystem, query: QueryIn, headers: dict[str, str]) -> tuple[int, dict]:
-    """The answer to this client's message ID: the stored one if the message was seen,
-    else a new query whose log entry and receipt commit together."""
-    message_id = headers["X-Road-Id"]
-    stored = _stored_answer(system.client_id, message_id)
-    if stored is not None:
-        return stored
-    try:
-        with transaction.atomic():
-            status, body, entry_id = _fetch(system, query, headers)
-            _receipt_store(system.client_id, message_id, status, body, entry_id)
-    except IntegrityError:
-        # The same message arrived twice at once and the other copy committed first: its
-        # receipt stands, and this copy's log entry was rolled back with the transaction.
-        stored = _stored_answer(system.client_id, message_id)
-        if stored is None:
-            raise
-        return stored
-    return status, body
-
-
 QUERY_DESCRIPTION = """
 Fetch the allowed fields of a shared item about one resident, on a grant or a consent.
 Every query, answered or refused, is appended to the access log the resident can read.
@@ -329,7 +239,17 @@ def query_create(request):
             code="client_mismatch",
         )
     query = _query_in(request)
-    status, body = _answer_once(system, query, headers)
+    status, body = shared_item_query(
+        system=system,
+        item=query.item,
+        subject=query.subject,
+        purpose=query.purpose,
+        basis=query.basis,
+        fields=query.fields,
+        case_ref=headers["X-Road-Issue"],
+        message_id=headers["X-Road-Id"],
+        user_ref=headers["X-Road-UserId"],
+    )
     return _json(status, body, headers["X-Road-Id"])
 
 

@@ -19,7 +19,10 @@ from egov.registry.selectors import resident_get_by_rrn
 
 
 class ExchangeRefused(ServiceError):
-    """A query refused for a stable reason (`code`), logged like a granted one."""
+    """A query refused for a stable reason (`code`), logged like a granted one; the log
+    entry is on `log_entry` once `shared_item_fetch` has written it."""
+
+    log_entry: AccessLogEntry | None = None
 
 
 # code -> HTTP status the API answers with
@@ -321,7 +324,9 @@ def shared_item_fetch(
             )
     except ExchangeRefused as refusal:
         with transaction.atomic(savepoint=False):
-            access_log_append(outcome=AccessLogEntry.Outcome.REFUSED, error_code=refusal.code, **log)
+            refusal.log_entry = access_log_append(
+                outcome=AccessLogEntry.Outcome.REFUSED, error_code=refusal.code, **log
+            )
         raise
     # No savepoint: inside a caller's transaction (the API's) a failure rolls it all back anyway.
     with transaction.atomic(savepoint=False):
