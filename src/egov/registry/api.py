@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from egov.core.errors import NotFound, ValidationFailed
-from egov.core.ids import IdentifierError, brn_format, brn_parse
+from egov.core.errors import NotFound
+from egov.core.ids import brn_format
 from egov.registry import selectors
-from egov.registry.models import Business
 
 router = Router(tags=["registry"])
 
@@ -32,11 +31,7 @@ class BusinessStatusOut(Schema):
     summary="Status of a business registration number (public, like 사업자등록상태조회)",
 )
 def business_status(request, brn: str):
-    try:
-        digits = brn_parse(brn)
-    except IdentifierError as exc:
-        raise ValidationFailed(str(exc), field="brn") from None
-    business = Business.objects.filter(brn=digits).only("brn", "status", "closed_on").first()
+    business = selectors.business_get_by_brn(brn=brn)
     if business is None:
         raise NotFound(_("No business is registered under this number."), field="brn")
     return {

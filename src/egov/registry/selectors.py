@@ -220,3 +220,35 @@ def _vehicle_events():
     from egov.registry.models import VehicleEvent
 
     return VehicleEvent.objects.select_related("recorded_by").order_by("-occurred_on", "-id")
+
+
+def register_counts_for(*, actor) -> dict[str, int]:
+    """How many living residents, current households and businesses the official's scope holds
+    (totals only, so any official of the agency may see them)."""
+    scope = agency_scope_ids(actor)
+    return {
+        "resident_count": Resident.objects.filter(agency_id__in=scope, status="resident").count(),
+        "household_count": Household.objects.filter(agency_id__in=scope, dissolved_on__isnull=True).count(),
+        "business_count": Business.objects.filter(agency_id__in=scope).count(),
+    }
+
+
+def agencies_for(*, actor) -> QuerySet[Agency]:
+    """The agencies an official acts for: theirs and those below it."""
+    return Agency.objects.filter(id__in=agency_scope_ids(actor)).order_by("code")
+
+
+def household_get_by_number_for(*, actor, number: str) -> Household | None:
+    """A household in the official's scope by its number; None if there is none."""
+    return Household.objects.filter(number=number.strip(), agency_id__in=agency_scope_ids(actor)).first()
+
+
+def business_get_by_brn(*, brn: str) -> Business | None:
+    """A business by registration number, or None. Raises ValidationFailed(field="brn") for a
+    malformed number. No permission check: a business's registration status is public
+    (like the NTS's 사업자등록상태조회)."""
+    try:
+        digits = brn_parse(brn)
+    except IdentifierError as exc:
+        raise ValidationFailed(str(exc), field="brn") from None
+    return Business.objects.filter(brn=digits).first()

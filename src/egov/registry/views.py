@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.accounts.permissions import has_role
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.ids import IdentifierError, brn_parse
 from egov.core.web import form_attempt
 from egov.registry import forms, selectors, services
-from egov.registry.models import Agency, Business, Household, Resident
+from egov.registry.models import Resident
 
 
 def official_required(view):
@@ -62,12 +61,9 @@ def _form_action(request, form, *, call, done, title, subject, back):
 
 @official_required
 def home(request):
-    scope = agency_scope_ids(request.user)
     context = {
         "agency": request.user.agency,
-        "resident_count": Resident.objects.filter(agency_id__in=scope, status="resident").count(),
-        "household_count": Household.objects.filter(agency_id__in=scope, dissolved_on__isnull=True).count(),
-        "business_count": Business.objects.filter(agency_id__in=scope).count(),
+        **selectors.register_counts_for(actor=request.user),
         "can_correct": has_role(request.user, "registrar"),
     }
     return render(request, "registry/home.html", context)
@@ -139,7 +135,7 @@ def resident_correct(request, resident_id: int):
 @official_required
 def resident_move(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    agencies = Agency.objects.filter(id__in=agency_scope_ids(request.user)).order_by("code")
+    agencies = selectors.agencies_for(actor=request.user)
     form = forms.MoveForm(
         request.POST or None,
         agencies=agencies,
@@ -149,9 +145,9 @@ def resident_move(request, resident_id: int):
         data = form.cleaned_data
         household = None
         if data["household_number"]:
-            household = Household.objects.filter(
-                number=data["household_number"].strip(), agency_id__in=agency_scope_ids(request.user)
-            ).first()
+            household = selectors.household_get_by_number_for(
+                actor=request.user, number=data["household_number"]
+            )
             if household is None:
                 form.add_error("household_number", _("No household with that number in your agency."))
         if not form.errors:
@@ -440,12 +436,9 @@ def vehicle_detail(request, vehicle_id: int):
 def _owner_by_number(number: str):
     """A resident by ID number or a business by registration number; None if unknown."""
     digits = number.replace("-", "").strip()
-    if len(digits) == 10:
-        try:
-            return Business.objects.filter(brn=brn_parse(digits)).first()
-        except IdentifierError as exc:
-            raise ServiceError(str(exc), field="owner_id_number") from None
     try:
+        if len(digits) == 10:
+            return selectors.business_get_by_brn(brn=digits)
         return selectors.resident_get_by_rrn(rrn=number)
     except ServiceError as exc:
         raise ServiceError(exc.message, field="owner_id_number") from None
