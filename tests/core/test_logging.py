@@ -123,7 +123,7 @@ def test_it_keeps_the_query_string_out_of_djangos_server_error_log(caplog):
     caplog.set_level(logging.INFO)
     client = Client(raise_request_exception=False)
 
-    with mock.patch("egov.registry.api.brn_parse", side_effect=RuntimeError("boom")):
+    with mock.patch("egov.registry.selectors.business_get_by_brn", side_effect=RuntimeError("boom")):
         response = client.get("/api/v1/registry/businesses/status?brn=1234567890")
 
     assert response.status_code == 500

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import AgencySystem
 from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
+from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from egov.exchange.accesslog import access_log_append
 from egov.exchange.catalogue import REGISTRY
@@ -80,17 +81,6 @@ def _check_period(valid_from: dt.date, valid_until: dt.date) -> None:
         raise ValidationFailed(_("The end of validity is before its start."), field="valid_until")
 
 
-def _text(value: str, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(value) > max_length or "\x00" in value:
-        raise ValidationFailed(
-            _("%(label)s is too long or has invalid characters.") % {"label": label}, field=field
-        )
-    return value
-
-
 @transaction.atomic
 def grant_request(
     *,
@@ -107,8 +97,8 @@ def grant_request(
     if item.provider_id == actor.agency_id:
         raise ValidationFailed(_("An agency does not need a grant for its own items."), field="item")
     fields = _check_fields(item, fields)
-    purpose = _text(purpose, "purpose", _("The purpose"), 300)
-    legal_basis = _text(legal_basis, "legal_basis", _("The legal basis"), 200)
+    purpose = require_text(purpose, "purpose", label=_("The purpose"), max_length=300)
+    legal_basis = require_text(legal_basis, "legal_basis", label=_("The legal basis"), max_length=200)
     _check_period(valid_from, valid_until)
     grant = Grant.objects.create(
         consumer_id=actor.agency_id,
@@ -159,7 +149,7 @@ def grant_approve(*, actor, grant: Grant, reason: str = "") -> Grant:
 @transaction.atomic
 def grant_refuse(*, actor, grant: Grant, reason: str) -> Grant:
     """The provider refuses a requested grant, saying why."""
-    _text(reason, "reason", _("The reason"), 2000)
+    require_text(reason, "reason", label=_("The reason"), max_length=2000)
     return _decide(
         actor=actor, grant=grant, status=Grant.Status.REFUSED, reason=reason, allowed_from={"requested"}
     )
@@ -168,7 +158,7 @@ def grant_refuse(*, actor, grant: Grant, reason: str) -> Grant:
 @transaction.atomic
 def grant_revoke(*, actor, grant: Grant, reason: str) -> Grant:
     """The provider withdraws an approved grant; queries under it are refused from now on."""
-    _text(reason, "reason", _("The reason"), 2000)
+    require_text(reason, "reason", label=_("The reason"), max_length=2000)
     return _decide(
         actor=actor, grant=grant, status=Grant.Status.REVOKED, reason=reason, allowed_from={"approved"}
     )
@@ -183,7 +173,7 @@ def consent_give(
         raise PermissionDenied(_("Only a citizen consents, for themselves."))
     if not items:
         raise ValidationFailed(_("Choose at least one item."), field="items")
-    purpose = _text(purpose, "purpose", _("The purpose"), 300)
+    purpose = require_text(purpose, "purpose", label=_("The purpose"), max_length=300)
     today = timezone.localdate()
     if not isinstance(valid_until, dt.date) or valid_until < today:
         raise ValidationFailed(_("The consent must run until today or later."), field="valid_until")

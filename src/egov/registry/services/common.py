@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import require_role
+from egov.core.checks import require_text
 from egov.core.errors import ValidationFailed
 
 NAME_KO_RE = re.compile(r"^[가-힣]{2,20}$")
@@ -17,22 +18,6 @@ POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 
 def require_registrar(actor, agency_id: int) -> None:
     require_role(actor, "registrar", agency_id=agency_id)
-
-
-def require_text(value: str, field: str, *, label: str, max_length: int = 2000) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed(_("%(label)s is required.") % {"label": label}, field=field)
-    if "\x00" in value:
-        raise ValidationFailed(
-            _("%(label)s contains a character that cannot be stored.") % {"label": label}, field=field
-        )
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("%(label)s is longer than %(max)d characters.") % {"label": label, "max": max_length},
-            field=field,
-        )
-    return value
 
 
 def require_why(reason: str, legal_basis: str) -> tuple[str, str]:
