@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
-from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from egov.core.web import form_attempt
 from egov.registry import forms, selectors, services
 from egov.registry.models import Resident
@@ -49,13 +49,16 @@ def _action_page(request, form, *, title, subject, back):
     )
 
 
-def _form_action(request, form, *, call, done, title, subject, back):
+def _form_action(request, form, *, call, done, title, subject, back, then=None):
     """The shape every back-office action shares: on a valid POST run `call(cleaned_data)`;
-    on success say `done` and go back to the record, otherwise show the form with its errors."""
+    on success say `done` and go back to the record (or to `then(result)`), otherwise show
+    the form with its errors. A look-up inside `call` refuses by raising a ServiceError that
+    names its field, like a service."""
     if request.method == "POST" and form.is_valid():
-        if form_attempt(form, lambda: call(form.cleaned_data)):
+        result = form_attempt(form, lambda: call(form.cleaned_data))
+        if result:
             messages.success(request, done)
-            return redirect(*back)
+            return redirect(*(then(result) if then else back))
     return _action_page(request, form, title=title, subject=subject, back=back)
 
 
@@ -136,42 +139,41 @@ def resident_correct(request, resident_id: int):
 def resident_move(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
     agencies = selectors.agencies_for(actor=request.user)
-    form = forms.MoveForm(
-        request.POST or None,
-        agencies=agencies,
-        initial={"legal_basis": "주민등록법 제16조", "agency": resident.agency_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        household = None
-        if data["household_number"]:
-            household = selectors.household_get_by_number_for(
-                actor=request.user, number=data["household_number"]
+
+    def household(number: str):
+        if not number:
+            return None
+        found = selectors.household_get_by_number_for(actor=request.user, number=number)
+        if found is None:
+            raise ValidationFailed(
+                _("No household with that number in your agency."), field="household_number"
             )
-            if household is None:
-                form.add_error("household_number", _("No household with that number in your agency."))
-        if not form.errors:
-            done = form_attempt(
-                form,
-                lambda: services.move_register(
-                    actor=request.user,
-                    resident=resident,
-                    road_address=data["road_address"],
-                    address_detail=data["address_detail"],
-                    postal_code=data["postal_code"],
-                    agency=agencies.get(pk=data["agency"]),
-                    occurred_on=data["occurred_on"],
-                    reason=data["reason"],
-                    legal_basis=data["legal_basis"],
-                    household=household,
-                    relation_to_head=data["relation_to_head"],
-                ),
-            )
-            if done:
-                messages.success(request, _("The move is recorded."))
-                return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
-        request, form, title=_("Record a move"), subject=resident, back=("registry:resident", resident.pk)
+        return found
+
+    return _form_action(
+        request,
+        forms.MoveForm(
+            request.POST or None,
+            agencies=agencies,
+            initial={"legal_basis": "주민등록법 제16조", "agency": resident.agency_id},
+        ),
+        call=lambda data: services.move_register(
+            actor=request.user,
+            resident=resident,
+            road_address=data["road_address"],
+            address_detail=data["address_detail"],
+            postal_code=data["postal_code"],
+            agency=agencies.get(pk=data["agency"]),
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+            household=household(data["household_number"]),
+            relation_to_head=data["relation_to_head"],
+        ),
+        done=_("The move is recorded."),
+        title=_("Record a move"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )
 
 
@@ -195,42 +197,35 @@ def resident_death(request, resident_id: int):
     )
 
 
-def _resident_by_number(form, field: str, number: str) -> Resident | None:
-    """Find a resident by full ID number for a form field; add the field error if unknown."""
+def _resident_by_number(field: str, number: str) -> Resident:
+    """The resident with this full ID number, or ValidationFailed naming the form `field`."""
     try:
         found = selectors.resident_get_by_rrn(rrn=number)
     except ServiceError as exc:
-        form.add_error(field, exc.message)
-        return None
+        raise ValidationFailed(exc.message, field=field) from None
     if found is None:
-        form.add_error(field, _("No resident is registered under that number."))
+        raise ValidationFailed(_("No resident is registered under that number."), field=field)
     return found
 
 
 @official_required
 def resident_marriage(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    form = forms.MarriageForm(request.POST or None, initial={"legal_basis": "민법 제812조"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        spouse = _resident_by_number(form, "spouse_rrn", data["spouse_rrn"])
-        if spouse is not None:
-            done = form_attempt(
-                form,
-                lambda: services.marriage_register(
-                    actor=request.user,
-                    spouse_a=resident,
-                    spouse_b=spouse,
-                    occurred_on=data["occurred_on"],
-                    reason=data["reason"],
-                    legal_basis=data["legal_basis"],
-                ),
-            )
-            if done:
-                messages.success(request, _("The marriage is recorded."))
-                return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
-        request, form, title=_("Record a marriage"), subject=resident, back=("registry:resident", resident.pk)
+    return _form_action(
+        request,
+        forms.MarriageForm(request.POST or None, initial={"legal_basis": "민법 제812조"}),
+        call=lambda data: services.marriage_register(
+            actor=request.user,
+            spouse_a=resident,
+            spouse_b=_resident_by_number("spouse_rrn", data["spouse_rrn"]),
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The marriage is recorded."),
+        title=_("Record a marriage"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )
 
 
@@ -257,29 +252,21 @@ def resident_divorce(request, resident_id: int):
 @official_required
 def resident_parent(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    form = forms.ParentLinkForm(
-        request.POST or None, initial={"legal_basis": "가족관계의 등록 등에 관한 법률"}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        parent = _resident_by_number(form, "parent_rrn", data["parent_rrn"])
-        if parent is not None:
-            done = form_attempt(
-                form,
-                lambda: services.parent_link(
-                    actor=request.user,
-                    child=resident,
-                    parent=parent,
-                    since=data["since"],
-                    reason=data["reason"],
-                    legal_basis=data["legal_basis"],
-                ),
-            )
-            if done:
-                messages.success(request, _("The parent is recorded."))
-                return redirect("registry:resident", resident_id=resident.pk)
-    return _action_page(
-        request, form, title=_("Add a parent"), subject=resident, back=("registry:resident", resident.pk)
+    return _form_action(
+        request,
+        forms.ParentLinkForm(request.POST or None, initial={"legal_basis": "가족관계의 등록 등에 관한 법률"}),
+        call=lambda data: services.parent_link(
+            actor=request.user,
+            child=resident,
+            parent=_resident_by_number("parent_rrn", data["parent_rrn"]),
+            since=data["since"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The parent is recorded."),
+        title=_("Add a parent"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )
 
 
@@ -287,30 +274,26 @@ def resident_parent(request, resident_id: int):
 def resident_birth(request, resident_id: int):
     """Register a newborn child of this resident (출생신고), in this resident's household."""
     parent = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
-    form = forms.BirthForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        parents = [parent]
-        if data["other_parent_rrn"]:
-            other = _resident_by_number(form, "other_parent_rrn", data["other_parent_rrn"])
-            parents.append(other)
-        if not form.errors:
-            child = form_attempt(
-                form,
-                lambda: services.birth_register(
-                    actor=request.user,
-                    rrn=data["rrn"],
-                    name_ko=data["name_ko"],
-                    name_en=data["name_en"],
-                    parents=parents,
-                    reason=data["reason"],
-                ),
-            )
-            if child:
-                messages.success(request, _("The birth is recorded."))
-                return redirect("registry:resident", resident_id=child.pk)
-    return _action_page(
-        request, form, title=_("Register a birth"), subject=parent, back=("registry:resident", parent.pk)
+
+    def parents(other_number: str) -> list[Resident]:
+        return [parent, _resident_by_number("other_parent_rrn", other_number)] if other_number else [parent]
+
+    return _form_action(
+        request,
+        forms.BirthForm(request.POST or None),
+        call=lambda data: services.birth_register(
+            actor=request.user,
+            rrn=data["rrn"],
+            name_ko=data["name_ko"],
+            name_en=data["name_en"],
+            parents=parents(data["other_parent_rrn"]),
+            reason=data["reason"],
+        ),
+        done=_("The birth is recorded."),
+        title=_("Register a birth"),
+        subject=parent,
+        back=("registry:resident", parent.pk),
+        then=lambda child: ("registry:resident", child.pk),
     )
 
 
@@ -368,34 +351,24 @@ def business_detail(request, business_id: int):
 def business_correct(request, business_id: int):
     business = selectors.business_get_for(actor=request.user, business_id=business_id)
     initial = {f: getattr(business, f) for f in ("name", "road_address", "address_detail", "postal_code")}
-    form = forms.BusinessCorrectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        changes = {f: data[f] for f in initial if data[f] != initial[f]}
+
+    def changes(data) -> dict:
+        changed = {f: data[f] for f in initial if data[f] != initial[f]}
         if data["representative_rrn"]:
-            representative = form_attempt(
-                form, lambda: selectors.resident_get_by_rrn(rrn=data["representative_rrn"])
-            )
-            if representative is None and not form.errors:
-                form.add_error("representative_rrn", _("No resident is registered under that number."))
-            changes["representative"] = representative
-        if not form.errors:
-            done = form_attempt(
-                form,
-                lambda: services.business_correct(
-                    actor=request.user,
-                    business=business,
-                    changes=changes,
-                    reason=data["reason"],
-                    legal_basis=data["legal_basis"],
-                ),
-            )
-            if done:
-                messages.success(request, _("The correction is recorded."))
-                return redirect("registry:business", business_id=business.pk)
-    return _action_page(
+            changed["representative"] = _resident_by_number("representative_rrn", data["representative_rrn"])
+        return changed
+
+    return _form_action(
         request,
-        form,
+        forms.BusinessCorrectForm(request.POST or None, initial=initial),
+        call=lambda data: services.business_correct(
+            actor=request.user,
+            business=business,
+            changes=changes(data),
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The correction is recorded."),
         title=_("Correct a business entry"),
         subject=business,
         back=("registry:business", business.pk),
@@ -434,42 +407,38 @@ def vehicle_detail(request, vehicle_id: int):
 
 
 def _owner_by_number(number: str):
-    """A resident by ID number or a business by registration number; None if unknown."""
+    """A resident by ID number or a business by registration number, or ValidationFailed."""
     digits = number.replace("-", "").strip()
     try:
         if len(digits) == 10:
-            return selectors.business_get_by_brn(brn=digits)
-        return selectors.resident_get_by_rrn(rrn=number)
+            owner = selectors.business_get_by_brn(brn=digits)
+        else:
+            owner = selectors.resident_get_by_rrn(rrn=number)
     except ServiceError as exc:
-        raise ServiceError(exc.message, field="owner_id_number") from None
+        raise ValidationFailed(exc.message, field="owner_id_number") from None
+    if owner is None:
+        raise ValidationFailed(_("Nobody is registered under that number."), field="owner_id_number")
+    return owner
 
 
 @official_required
 def vehicle_transfer(request, vehicle_id: int):
     vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
-    form = forms.VehicleTransferForm(request.POST or None, initial={"legal_basis": "자동차관리법 제12조"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        owner = form_attempt(form, lambda: _owner_by_number(data["owner_id_number"]))
-        if owner is None and not form.errors:
-            form.add_error("owner_id_number", _("Nobody is registered under that number."))
-        if not form.errors:
-            done = form_attempt(
-                form,
-                lambda: services.vehicle_transfer(
-                    actor=request.user,
-                    vehicle=vehicle,
-                    new_owner=owner,
-                    occurred_on=data["occurred_on"],
-                    reason=data["reason"],
-                    legal_basis=data["legal_basis"],
-                ),
-            )
-            if done:
-                messages.success(request, _("The transfer is recorded."))
-                return redirect("registry:vehicle", vehicle_id=vehicle.pk)
-    return _action_page(
-        request, form, title=_("Transfer ownership"), subject=vehicle, back=("registry:vehicle", vehicle.pk)
+    return _form_action(
+        request,
+        forms.VehicleTransferForm(request.POST or None, initial={"legal_basis": "자동차관리법 제12조"}),
+        call=lambda data: services.vehicle_transfer(
+            actor=request.user,
+            vehicle=vehicle,
+            new_owner=_owner_by_number(data["owner_id_number"]),
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+        ),
+        done=_("The transfer is recorded."),
+        title=_("Transfer ownership"),
+        subject=vehicle,
+        back=("registry:vehicle", vehicle.pk),
     )
 
 
