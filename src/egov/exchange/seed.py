@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import AgencySystem, OfficialRole, User
+from egov.core.audit import audit_record
 from egov.exchange.accesslog import GENESIS_HASH, entry_hash
 from egov.exchange.models import AccessLogEntry, Consent, Grant
 from egov.exchange.services import shared_item_sync
@@ -143,6 +144,13 @@ def exchange_history_seed(*, seed: int, password_hash: str, totp_key) -> dict[st
         )
         consent.items.set([items["resident.abstract"], items["business.status"]])
     _past_queries(rng=rng, grants=grants, systems=systems, consent=consent, citizen=citizen, items=items)
+    audit_record(
+        actor=None,
+        action="exchange.seed",
+        obj=agencies[MOIS],
+        after={"seed": seed, "grants": len(grants), "queries": QUERIES},
+        reason="Synthetic exchange history for demonstration and testing",
+    )
     return {
         "grants": len(grants),
         "systems": len(systems),
