@@ -34,6 +34,7 @@ assets: setup
 run: assets
 	$(BIN)/egov migrate --noinput
 	$(BIN)/egov seed --residents $(DEMO_RESIDENTS) --if-empty
+	$(BIN)/egov keys init
 	$(BIN)/egov demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning

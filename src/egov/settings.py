@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "egov.registry",
     "egov.accounts",
     "egov.exchange",
+    "egov.documents",
     "egov.portal",
 ]
 
@@ -161,6 +162,20 @@ EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
 # Access log: a checkpoint signed with the platform key every N entries.
 EGOV_ACCESS_CHECKPOINT_INTERVAL = env_int("EGOV_ACCESS_CHECKPOINT_INTERVAL", 1000)
+
+# Signed documents. The public address printed in every QR code and verification link.
+EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Names written into the platform's certificates (root CA, timestamping unit, agencies).
+EGOV_PKI_COUNTRY = env_str("EGOV_PKI_COUNTRY", "KR")
+EGOV_PKI_ORGANIZATION = env_str("EGOV_PKI_ORGANIZATION", "egov")
+EGOV_PKI_ROOT_NAME = env_str("EGOV_PKI_ROOT_NAME", "egov Root CA")
+# The Korean font embedded in PDFs: Pretendard (TrueType), installed from npm by make.
+EGOV_FONT_DIR = Path(
+    env_str("EGOV_FONT_DIR", str(PROJECT_DIR / "node_modules/pretendard/dist/public/static/alternative"))
+)
+# Public verification: requests per client (HITS/SECONDS), and look-ups that found nothing.
+EGOV_VERIFY_RATE = env_str("EGOV_VERIFY_RATE", "60/60")
+EGOV_VERIFY_MISS_RATE = env_str("EGOV_VERIFY_MISS_RATE", "20/600")
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("", include("egov.exchange.urls")),
+    path("", include("egov.documents.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Encryption at rest and blind indexes for national ID numbers.
+"""Encryption at rest and blind indexes for national ID numbers (and stored documents).
 
 AES-256-GCM (cryptography) for the value, HMAC-SHA256 for the keyed blind index used in
 look-ups. Both keys are derived with HKDF from EGOV_FIELD_KEY, or from the Django
@@ -55,6 +55,27 @@ def decrypt_id(blob: bytes, *, context: bytes = b"rrn") -> str:
         raise ValueError(f"unknown ID-number key version {blob[0]}")
     aead, _ = _current()
     return aead.decrypt(blob[1:13], blob[13:], context).decode()
+
+
+@functools.cache
+def _blob_aead(master_fingerprint: str) -> AESGCM:
+    return AESGCM(_derive(b"egov/blob/aes-gcm/v1"))
+
+
+def encrypt_blob(data: bytes, *, context: bytes) -> bytes:
+    """Encrypt a stored document or payload (AES-256-GCM, own derived key); `context` binds
+    the ciphertext to what it is (e.g. the document number), so blobs cannot be swapped."""
+    aead = _blob_aead(hashlib.sha256(_master_key()).hexdigest())
+    nonce = os.urandom(12)
+    return bytes([KEY_VERSION]) + nonce + aead.encrypt(nonce, data, context)
+
+
+def decrypt_blob(blob: bytes, *, context: bytes) -> bytes:
+    blob = bytes(blob)
+    if not blob or blob[0] != KEY_VERSION:
+        raise ValueError("unknown blob key version")
+    aead = _blob_aead(hashlib.sha256(_master_key()).hexdigest())
+    return aead.decrypt(blob[1:13], blob[13:], context)
 
 
 def blind_index(value: str, *, context: bytes = b"rrn") -> str:

@@ -92,15 +92,42 @@ def signature_valid(public_key: Ed25519PublicKey, signature: bytes, message: byt
     return True
 
 
-def _ensure_dir(directory: Path) -> None:
+def ensure_private_dir(directory: Path) -> None:
+    """Create `directory` (and its parents) with mode 0700 unless it exists."""
     if directory.is_dir():
         return
-    directory.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(directory.parent)  # missing parents are private too
     try:
         directory.mkdir(mode=0o700)
     except FileExistsError:
         return  # another process made it first
     directory.chmod(0o700)  # mkdir's mode is narrowed by the umask, never widened; be exact
+
+
+def write_new_file(path: Path, data: bytes, *, replace: bool = False) -> bool:
+    """Write `data` to `path` with mode 0600 so that it appears complete or not at all.
+
+    Without `replace`, an existing file wins and False is returned (another process created
+    it first); with `replace`, the new content atomically takes its place."""
+    ensure_private_dir(path.parent)
+    # mkstemp creates the file with mode 0600; link/replace makes it appear complete at once.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return True
 
 
 def platform_key_ensure(path: Path | None = None) -> tuple[Path, bool]:
@@ -109,24 +136,11 @@ def platform_key_ensure(path: Path | None = None) -> tuple[Path, bool]:
     path = Path(path) if path is not None else platform_key_path()
     if path.exists():
         return path, False
-    _ensure_dir(path.parent)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    # mkstemp creates the file with mode 0600; the link makes it appear complete or not at all.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pem")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return path, False  # another process created it in the meantime: theirs wins
-    finally:
-        os.unlink(tmp)
-    return path, True
+    # Another process creating it in the meantime wins; both then load the same key.
+    return path, write_new_file(path, pem)
 
 
 @functools.cache

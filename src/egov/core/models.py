@@ -26,3 +26,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class RateCounter(models.Model):
+    """Requests per client and window, for rate limits shared by every worker process.
+
+    `key` is a keyed hash (never the client's address in clear) prefixed with the limit's
+    name; old windows are deleted as new ones start.
+    """
+
+    key = models.CharField(max_length=100)
+    window_start = models.BigIntegerField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_key_window_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.hits}"

@@ -1,8 +1,9 @@
 """`egov keys <action>`: the platform's keys under EGOV_DATA_DIR/keys.
 
-Actions: `init` creates whatever key is missing and changes nothing that exists; `public`
-prints the platform's public key for auditors. Issue 4 adds the root CA and agency
-certificates as further steps of `init` and further actions here.
+Actions: `init` creates whatever key is missing — the platform's Ed25519 key, the root CA,
+the timestamping unit, a signing certificate for every government agency — and changes
+nothing that exists; `public` prints the platform's public key for auditors; `rotate --agency
+CODE` gives an agency a new signing key (older documents keep verifying: docs/documents.md).
 """
 
 import stat
@@ -24,18 +25,52 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("init", help="Create missing keys; change nothing that exists.")
         actions.add_parser("public", help="Print the platform's public signing key (PEM) and its key id.")
+        rotate = actions.add_parser("rotate", help="Give an agency a new document-signing key.")
+        rotate.add_argument("--agency", required=True, help="the agency's 7-digit code")
 
     def handle(self, *args, action: str, **options) -> None:
         try:
-            getattr(self, f"action_{action}")()
+            getattr(self, f"action_{action}")(**options)
         except KeyFileError as exc:
             raise CommandError(str(exc)) from None
 
-    def action_init(self) -> None:
-        # One step per key; issue 4 appends the root CA and agency certificates here.
+    def action_init(self, **options) -> None:
         self._platform_key_init()
+        self._pki_init()
 
-    def action_public(self) -> None:
+    def action_rotate(self, *, agency: str, **options) -> None:
+        from egov.documents import pki
+        from egov.registry.models import Agency
+
+        found = Agency.objects.filter(code=agency).first()
+        if found is None or found.kind == Agency.Kind.THIRD_PARTY:
+            raise CommandError(f"no government agency with the code {agency!r}")
+        kid = pki.agency_key_create(found, rotate=True)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{found.code} {found.name_en}: new signing key {kid}; older keys stay published"
+            )
+        )
+
+    def _pki_init(self) -> None:
+        from egov.documents import pki
+        from egov.registry.models import Agency
+
+        if pki.root_ensure():
+            self.stdout.write(self.style.SUCCESS(f"created the root CA {pki.pki_dir() / 'root-ca.crt.pem'}"))
+        else:
+            self.stdout.write(f"root CA exists: {pki.pki_dir() / 'root-ca.crt.pem'}")
+        if pki.tsa_ensure():
+            self.stdout.write(self.style.SUCCESS("created the timestamping unit's key and certificate"))
+        created = 0
+        for agency in Agency.objects.exclude(kind=Agency.Kind.THIRD_PARTY).order_by("code"):
+            if pki.agency_key_create(agency):
+                created += 1
+        self.stdout.write(f"agency signing certificates: {created} created")
+        for path in sorted(pki.pki_dir().rglob("*.key.pem")):
+            self._warn_if_exposed(path, 0o077)
+
+    def action_public(self, **options) -> None:
         try:
             key = platform_key(create=False)
         except FileNotFoundError as exc:

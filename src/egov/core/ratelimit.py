@@ -1,0 +1,77 @@
+"""Fixed-window rate limits shared by every worker process (one row per client and window).
+
+A limit is "N/S": at most N hits per S seconds. The client is identified by a keyed hash of
+its address, so no address is stored in clear. The count is one statement
+(INSERT ... ON CONFLICT DO UPDATE ... RETURNING), atomic on PostgreSQL and SQLite alike.
+"""
+
+import hashlib
+import hmac
+import random
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from egov.core.models import RateCounter
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    hits: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, name: str, text: str) -> "Limit":
+        """'30/60' → 30 hits per 60 seconds; raises ValueError naming the setting."""
+        try:
+            hits, seconds = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"rate limit {name!r} must look like HITS/SECONDS, not {text!r}") from None
+        if hits < 1 or seconds < 1:
+            raise ValueError(f"rate limit {name!r} must be positive: {text!r}")
+        return cls(name, hits, seconds)
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: Limit, retry_after: int):
+        super().__init__(f"rate limit {limit.name} exceeded")
+        self.limit = limit
+        self.retry_after = retry_after
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address (REMOTE_ADDR; the reverse proxy must set it)."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hit(limit: Limit, client: str, *, now: float | None = None) -> int:
+    """Count one hit of `client` against `limit`; raise RateLimited past the limit."""
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds) * limit.seconds
+    key = f"{limit.name}:{client}"
+    q = connection.ops.quote_name
+    table, k, w, h = q(RateCounter._meta.db_table), q("key"), q("window_start"), q("hits")
+    sql = (
+        f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({k}, {w}) DO UPDATE SET {h} = {table}.{h} + 1 RETURNING {h}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [key, window])
+        hits = cursor.fetchone()[0]
+    if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
+        RateCounter.objects.filter(window_start__lt=window - 86400).delete()
+    if hits > limit.hits:
+        raise RateLimited(limit, retry_after=max(1, int(window + limit.seconds - now)))
+    return hits
+
+
+def peek(limit: Limit, client: str, *, now: float | None = None) -> int:
+    """Hits of `client` in the current window of `limit`, without counting one."""
+    now = time.time() if now is None else now
+    window = int(now // limit.seconds) * limit.seconds
+    row = RateCounter.objects.filter(key=f"{limit.name}:{client}", window_start=window).first()
+    return row.hits if row else 0

@@ -1,0 +1,149 @@
+"""Pages: public verification, a citizen's documents, an agency's register and revocation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from egov.accounts.permissions import agency_scope_ids
+from egov.core import ratelimit
+from egov.core.errors import NotFound
+from egov.core.web import form_attempt
+from egov.documents import services, verification
+from egov.documents.forms import RevokeForm, VerifyFileForm, VerifyJwsForm, VerifyNumberForm
+from egov.documents.models import Document
+from egov.registry.views import official_required
+
+OFFICE_PAGE = 100
+
+
+@never_cache
+def verify(request):
+    """Public: check a document by number, by the QR code's link, by its PDF or its JWS."""
+    forms = {"number": VerifyNumberForm(), "file": VerifyFileForm(), "jws": VerifyJwsForm()}
+    result, status = None, 200
+    query = request.GET
+    run = None
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind == "file":
+            form = forms["file"] = VerifyFileForm(request.POST, request.FILES)
+        elif kind == "jws":
+            form = forms["jws"] = VerifyJwsForm(request.POST)
+        else:
+            form = forms["number"] = VerifyNumberForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if "file" in data:
+                upload = data["file"]
+                if upload.size > verification.MAX_PDF_BYTES:
+                    form.add_error("file", _("A PDF to check may be at most 5 MB."))
+                else:
+                    content = upload.read()
+                    run = lambda: verification.verify_pdf(content)  # noqa: E731
+            elif "jws" in data:
+                run = lambda: verification.verify_jws(data["jws"])  # noqa: E731
+            else:
+                run = lambda: verification.verify_number(data["number"])  # noqa: E731
+    elif {"n", "h", "k", "s"} <= set(query):  # the QR code's link
+        form = forms["number"] = VerifyNumberForm({"number": query["n"]})
+        run = lambda: verification.verify_seal(  # noqa: E731
+            number=query["n"], digest=query["h"], kid=query["k"], seal=query["s"]
+        )
+    elif "n" in query:
+        form = forms["number"] = VerifyNumberForm({"number": query["n"]})
+        run = lambda: verification.verify_number(query["n"])  # noqa: E731
+    if run is not None:
+        try:
+            result = form_attempt(form, lambda: verification.verify_guarded(request, run))
+        except ratelimit.RateLimited as exc:
+            status = 429
+            messages.error(
+                request,
+                _("Too many checks from your connection; try again in %(s)d seconds.")
+                % {"s": exc.retry_after},
+            )
+    return render(request, "documents/verify.html", {"forms": forms, "result": result}, status=status)
+
+
+@login_required
+def my_documents(request):
+    user = request.user
+    if user.is_official:
+        raise DjangoPermissionDenied
+    documents = Document.objects.select_related("agency")
+    if user.is_business:
+        documents = documents.filter(subject_business__in=user.representations.values("business_id"))
+    elif user.resident_id:
+        documents = documents.filter(subject_resident_id=user.resident_id)
+    else:
+        documents = documents.none()
+    return render(request, "documents/my_documents.html", {"documents": documents[:200]})
+
+
+def _download(request, number: str, kind: str):
+    try:
+        document = services.document_for(actor=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+    if kind == "pdf":
+        response = HttpResponse(services.document_pdf(document), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.doc_type}-{document.number}.pdf"'
+    else:
+        response = HttpResponse(services.document_jws(document), content_type="application/jose")
+        response["Content-Disposition"] = f'attachment; filename="{document.doc_type}-{document.number}.jws"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def download_pdf(request, number: str):
+    if request.user.is_official and not request.user.is_verified():
+        raise DjangoPermissionDenied
+    return _download(request, number, "pdf")
+
+
+@login_required
+def download_jws(request, number: str):
+    if request.user.is_official and not request.user.is_verified():
+        raise DjangoPermissionDenied
+    return _download(request, number, "jws")
+
+
+@official_required
+def office_documents(request):
+    scope = agency_scope_ids(request.user)
+    documents = Document.objects.select_related("agency").filter(agency_id__in=scope)
+    number = request.GET.get("number", "").strip()
+    if number:
+        digits = "".join(ch for ch in number if ch.isdigit())
+        documents = documents.filter(number__startswith=digits) if digits else documents.none()
+    return render(
+        request,
+        "documents/office_documents.html",
+        {"documents": documents[:OFFICE_PAGE], "number": number, "limit": OFFICE_PAGE},
+    )
+
+
+@official_required
+def office_document(request, number: str):
+    document = services.document_for(actor=request.user, number=number)
+    return render(request, "documents/office_document.html", {"document": document, "form": RevokeForm()})
+
+
+@official_required
+@require_POST
+def office_document_revoke(request, number: str):
+    document = services.document_for(actor=request.user, number=number)
+    form = RevokeForm(request.POST)
+    call = lambda: services.document_revoke(  # noqa: E731
+        actor=request.user, document=document, reason=form.cleaned_data["reason"]
+    )
+    if form.is_valid() and form_attempt(form, call):
+        messages.success(request, _("The document is revoked; verification shows it at once."))
+        return redirect("documents:office_document", number=document.number)
+    return render(request, "documents/office_document.html", {"document": document, "form": form}, status=400)
