@@ -45,6 +45,7 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	bash scripts/ensure_test_db.sh
+	bash scripts/ensure_browser.sh
 	DJANGO_SETTINGS_MODULE=egov.settings_test $(BIN)/egov makemigrations --check --dry-run --verbosity 1
 	$(BIN)/pytest $(PYTEST_ARGS)
 

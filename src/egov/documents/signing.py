@@ -15,8 +15,10 @@ pyHanko uses as its own TSA in tests) with our key: same token format, but signe
 ECDSA by a key kept loaded, instead of its RSA-only path that re-reads the key each time.
 """
 
+import asyncio
 import functools
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import algos, cms, core
 from asn1crypto import keys as asn1_keys
@@ -118,6 +120,17 @@ def _pdf_signer(key: pki.SigningKey, tsa: pki.Timestamper) -> signers.PdfSigner:
 
 def pdf_sign(pdf: bytes, key: pki.SigningKey) -> bytes:
     """`pdf` signed as PAdES-B-T by `key`, its chain embedded, with a platform timestamp."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _sign(pdf, key)
+    # Called from async code (an ASGI view, a test driving a browser): pyHanko's synchronous
+    # API starts its own event loop, which cannot nest; give it a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_sign, pdf, key).result()
+
+
+def _sign(pdf: bytes, key: pki.SigningKey) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = io.BytesIO()
     _pdf_signer(key, pki.timestamper()).sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)

@@ -36,6 +36,15 @@ MAX_JWS_BYTES = 256 * 1024
 NUMBER_MARK = re.compile(rb"egov-issuance:([0-9]{16})")
 
 VALID, REVOKED, UNKNOWN, TAMPERED = "valid", "revoked", "unknown", "tampered"
+CHECK_LABELS = {
+    "register": lambda: _("Found in the register of issued documents"),
+    "signature": lambda: _("Signature intact"),
+    "chain": lambda: _("Signed by a certificate of the platform root"),
+    "whole_file": lambda: _("Nothing added after signing"),
+    "timestamp": lambda: _("Signed timestamp"),
+    "hash": lambda: _("Matches the document as issued"),
+    "seal": lambda: _("Seal of the QR code verifies"),
+}
 
 
 @dataclass
@@ -44,6 +53,13 @@ class Verification:
     explanation: str
     document: Document | None = None
     checks: dict = field(default_factory=dict)
+
+    def checks_display(self) -> list[tuple[str, bool]]:
+        """The checks with their names in the reader's language, for the page."""
+        return [
+            (CHECK_LABELS.get(name, name)(), ok) if name in CHECK_LABELS else (name, ok)
+            for name, ok in self.checks.items()
+        ]
 
     def as_dict(self) -> dict:
         doc = self.document
