@@ -106,8 +106,8 @@ def _worker_setup():
 def _payload(person, index: int) -> dict:
     return {
         "name": person.name_ko,
-        "rrn": person.rrn_masked(),
-        "address": person.full_address(),
+        "rrn": person.rrn_masked,
+        "address": person.full_address,
         "address_history": [
             {"date": "2015-03-02", "address": "부산광역시 해운대구 센텀중앙로 79"},
             {"date": "2019-08-16", "address": "대전광역시 서구 둔산로 100"},
