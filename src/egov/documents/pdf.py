@@ -51,6 +51,7 @@ MUTED = colors.HexColor("#5c5c5c")
 LINE = colors.HexColor("#b1b8be")
 SHADE = colors.HexColor("#eef2f7")
 QR_SIZE = 26 * mm
+QR_MASK = 4  # pattern 100: (row // 2 + column // 3) % 2 == 0 — blocks, no long stripes
 MARGIN = 18 * mm
 FOOTER = 36 * mm
 
@@ -288,7 +289,10 @@ class Stamp:
 
 
 def _qr_path(canvas, content: str, x: float, y: float, size: float) -> None:
-    qr = segno.make(content, error="m", micro=False, boost_error=False)
+    # A fixed mask pattern: ISO/IEC 18004 lets an encoder use any of the eight and every reader
+    # decodes them all; scoring all eight in pure Python (segno's default) took ~5 ms a code,
+    # a quarter of a document's budget (docs/benchmarks.md).
+    qr = segno.make(content, error="m", micro=False, boost_error=False, mask=QR_MASK)
     matrix = qr.matrix
     modules = len(matrix) + 2 * 2  # a quiet zone of 2 modules is enough on white paper
     unit = size / modules
