@@ -75,15 +75,22 @@ class PlatformTimeStamper(DummyTimeStamper):
             certs_to_embed=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
         )
         self._loaded_key = key
+        # The same for every token: built once, re-read from DER (asn1crypto then dumps a
+        # loaded, unchanged value without rebuilding it).
+        self._constant_attrs = [
+            simple_cms_attribute("content_type", "tst_info").dump(),
+            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)).dump(),
+        ]
 
     def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt):
         digest = hashes.Hash(get_pyca_cryptography_hash(md_algorithm))
         digest.update(tst_info_data)
+        content_type, signing_certificate = (cms.CMSAttribute.load(der) for der in self._constant_attrs)
         signed_attrs = cms.CMSAttributes(
             [
-                simple_cms_attribute("content_type", "tst_info"),
+                content_type,
                 simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-                simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+                signing_certificate,
                 simple_cms_attribute("message_digest", digest.finalize()),
             ]
         )
