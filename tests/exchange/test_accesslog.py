@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from egov.core import keys
 from egov.exchange import accesslog, services
+from egov.exchange import verify as verify_module
 from egov.exchange.accesslog import GENESIS_HASH, access_log_append, checkpoint_message, entry_hash
 from egov.exchange.models import AccessCheckpoint, AccessLogEntry
 from egov.exchange.services import ExchangeRefused
@@ -332,7 +333,7 @@ def test_an_append_outside_a_transaction_is_refused():
         access_log_append(item_code="resident.abstract", outcome="granted")
 
 
-def test_keys_init_creates_the_key_once_readable_by_its_owner_only(data_dir):
+def test_keys_init_creates_the_key_once_readable_by_its_owner_only(db, data_dir):
     out = io.StringIO()
     call_command("keys", "init", stdout=out)
     path = keys.platform_key_path()
@@ -346,7 +347,8 @@ def test_keys_init_creates_the_key_once_readable_by_its_owner_only(data_dir):
     call_command("keys", "init", stdout=out)
     assert out.getvalue().startswith(f"platform signing key exists: {path}")
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == [keys.PLATFORM_KEY_FILE]
+    # Beside it, the documents' PKI (issue 4); no stray temporary file.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["pki", keys.PLATFORM_KEY_FILE]
 
 
 def test_processes_racing_to_create_the_key_all_end_up_with_the_same_one(data_dir):
@@ -365,7 +367,7 @@ def test_processes_racing_to_create_the_key_all_end_up_with_the_same_one(data_di
     assert len(keys.platform_key().key_id) == 16
 
 
-def test_keys_init_warns_about_loose_permissions_but_changes_nothing(data_dir):
+def test_keys_init_warns_about_loose_permissions_but_changes_nothing(db, data_dir):
     call_command("keys", "init", stdout=io.StringIO())
     path = keys.platform_key_path()
     path.chmod(0o644)
@@ -496,7 +498,7 @@ def test_postgresql_formats_the_time_exactly_as_the_canonical_form_does(db):
         dt.datetime(2024, 2, 29, 12, 0, 0, 120, tzinfo=seoul),
         dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
     ]
-    sql = "SELECT " + accesslog._PG_UTC_ISO.format(at="%s::timestamptz")
+    sql = "SELECT " + verify_module._PG_UTC_ISO.format(at="%s::timestamptz")
     with connection.cursor() as cursor:
         for moment in times:
             cursor.execute(sql, [moment] * 3)
@@ -511,6 +513,62 @@ def test_an_entry_with_unusual_field_values_verifies_through_the_reference_form(
         )
     chain(2)
     assert "5 entries (seq 1–5)" in verify()
+
+
+@given(
+    seq=st.integers(min_value=1, max_value=2**63 - 1),
+    at=st.datetimes(timezones=_zones),
+    consumer=st.none() | st.integers(min_value=1, max_value=2**63 - 1),
+    subject=st.none() | st.integers(min_value=1, max_value=2**63 - 1),
+    texts=st.lists(_text, min_size=10, max_size=10),
+    fields=st.lists(_text, max_size=4),
+)
+def test_the_parts_the_database_completes_make_the_canonical_form(seq, at, consumer, subject, texts, fields):
+    """On PostgreSQL the append sends the canonical form in three parts and the database puts
+    the previous hash (as a JSON string) and the seq between them before hashing."""
+    client, user, case, message, item, purpose, basis, outcome, error, prev = texts
+    at_iso = accesslog._utc_iso(at)
+    before, between, after = accesslog._canonical_parts(
+        at_iso, consumer, client, user, case, message, item, subject, fields, purpose, basis, outcome, error
+    )
+    completed = before + accesslog._encode_str(prev) + between + str(seq) + after
+    assert completed.encode() == accesslog._encode_iso(
+        seq, at_iso, consumer, client, user, case, message, item, subject, fields, purpose, basis, outcome,
+        error, prev,
+    )  # fmt: skip
+
+
+def test_postgresql_escapes_a_text_in_json_exactly_as_the_canonical_form_does(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the database completes the canonical form on PostgreSQL only; this run uses SQLite")
+    texts = [chr(c) for c in range(1, 0x80)] + [
+        'a"b\\c',
+        "\u2028\u2029\ufeff",
+        "주민 😀",
+        "é\u0301",
+        "\x7f\x80\x9f",
+    ]
+    with connection.cursor() as cursor:
+        for text in texts:
+            cursor.execute("SELECT to_json(%s::text)::text", [text])
+            assert cursor.fetchone()[0] == accesslog._encode_str(text), repr(text)
+
+
+def test_an_entry_hashed_by_the_database_has_the_hash_python_computes(pension, alice_resident):
+    awkward = 'tab\there "quoted" \\ back\nslash \x01\x1f\x7f 연금 😀 \u2028'
+    with transaction.atomic():
+        first = access_log_append(
+            consumer=pension, client_id=awkward, user_ref="u", case_ref=awkward, message_id="m",
+            item_code="resident.abstract", subject=alice_resident, fields=["name_ko", awkward],
+            purpose=awkward, basis="grant:1", outcome="granted", error_code="",
+        )  # fmt: skip
+        second = access_log_append(item_code="resident.abstract", outcome="refused", error_code="no_basis")
+    assert (first.seq, second.seq, second.prev_hash) == (1, 2, first.entry_hash)
+    for entry in (first, second):
+        stored = AccessLogEntry.objects.get(pk=entry.pk)
+        assert entry.entry_hash == stored.entry_hash == entry_hash(stored)
+        assert stored.at == entry.at and stored.prev_hash == entry.prev_hash
+    assert "2 entries (seq 1–2)" in verify()
 
 
 # --- concurrent writers ---------------------------------------------------------------------

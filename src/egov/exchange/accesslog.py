@@ -11,31 +11,26 @@ the chain from some entry on and recomputing every later hash. So every
 EGOV_ACCESS_CHECKPOINT_INTERVAL entries the append also writes a checkpoint, in the same
 transaction: the platform key's Ed25519 signature over the entry's seq and hash. A rewrite
 then has to stop short of the last checkpoint, and `access_log_verify` (`egov audit
-verify`) checks the chain, every checkpoint, and that none is missing, with nothing but the
-public key. What it cannot see is a careful rewrite, or a forged append, of the entries
-since the last checkpoint by someone who can write to the database and recomputes their
-hashes: the next checkpoint then signs the chain as it finds it. The interval bounds that
-window; publishing checkpoints outside the database would close it.
+verify`, in `exchange.verify`) checks the chain, every checkpoint, and that none is missing,
+with nothing but the public key. What it cannot see is a careful rewrite, or a forged
+append, of the entries since the last checkpoint by someone who can write to the database
+and recomputes their hashes: the next checkpoint then signs the chain as it finds it. The
+interval bounds that window; publishing checkpoints outside the database would close it.
 """
 
 import contextlib
 import datetime as dt
 import hashlib
 import json
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Max, TextField
-from django.db.models.functions import Cast
+from django.db import connection
 from django.utils import timezone
 
-from egov.core.keys import platform_key, signature_valid
+from egov.core.keys import platform_key
 from egov.exchange.models import AccessCheckpoint, AccessLogEntry
 
 GENESIS_HASH = "0" * 64
@@ -76,11 +71,15 @@ def _int_or_null(value) -> str:
     return repr(value)
 
 
-# The canonical form's keys in sorted order, for `_encode_iso`.
-_FORMAT = (
+# The canonical form's keys in sorted order, for `_encode_iso`, in three parts around the
+# two values only the chain's head gives, the previous hash and the seq (`_canonical_parts`).
+_BEFORE_PREV = (
     '{"at":%s,"basis":%s,"case":%s,"client":%s,"consumer":%s,"error":%s,"fields":%s,"item":%s,'
-    '"message":%s,"outcome":%s,"prev":%s,"purpose":%s,"seq":%s,"subject":%s,"user":%s}'
+    '"message":%s,"outcome":%s,"prev":'
 )
+_BEFORE_SEQ = ',"purpose":%s,"seq":'
+_AFTER_SEQ = ',"subject":%s,"user":%s}'
+_FORMAT = _BEFORE_PREV + "%s" + _BEFORE_SEQ + "%s" + _AFTER_SEQ
 _UTC = dt.UTC
 
 
@@ -102,6 +101,23 @@ def _encode_iso(seq, at_iso, consumer, client, user, case, message, item, subjec
         _encode_str(item), _encode_str(message), _encode_str(outcome), _encode_str(prev),
         _encode_str(purpose), repr(seq), _int_or_null(subject), _encode_str(user),
     )).encode()  # fmt: skip
+
+
+def _canonical_parts(at_iso, consumer, client, user, case, message, item, subject, fields, purpose, basis,
+                     outcome, error) -> tuple[str, str, str]:  # fmt: skip
+    """The canonical form of an entry not yet chained, as three texts `a`, `b`, `c` such that
+    `a + <previous hash as a JSON string> + b + <seq in decimal> + c` is `_encode_iso` of the
+    entry with that seq and previous hash: what lets the database finish the hash once it
+    knows the head (`APPEND_SQL`). Raises TypeError like `_encode_iso`."""
+    return (
+        _BEFORE_PREV % (
+            _encode_str(at_iso), _encode_str(basis), _encode_str(case), _encode_str(client),
+            _int_or_null(consumer), _encode_str(error), "[" + ",".join(map(_encode_str, fields)) + "]",
+            _encode_str(item), _encode_str(message), _encode_str(outcome),
+        ),
+        _BEFORE_SEQ % _encode_str(purpose),
+        _AFTER_SEQ % (_int_or_null(subject), _encode_str(user)),
+    )  # fmt: skip
 
 
 def _canonical_row(row: Sequence) -> bytes:
@@ -148,12 +164,6 @@ def checkpoint_interval() -> int:
     return interval
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
-
-
 def _checkpoint_write(entry: AccessLogEntry) -> AccessCheckpoint:
     key = platform_key()  # created on first use when `egov keys init` was not run
     message = checkpoint_message(seq=entry.seq, entry_hash=entry.entry_hash, key_id=key.key_id)
@@ -166,339 +176,114 @@ def _checkpoint_write(entry: AccessLogEntry) -> AccessCheckpoint:
     )
 
 
-def access_log_append(**values) -> AccessLogEntry:
-    """Append one entry at the head of the chain, and a signed checkpoint when its seq is a
-    multiple of EGOV_ACCESS_CHECKPOINT_INTERVAL. Call inside the caller's transaction, as
-    late as possible: the chain stays locked until that transaction ends."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("access_log_append must run inside a transaction")
-    interval = checkpoint_interval()
-    _lock_chain()
-    head = AccessLogEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    entry = AccessLogEntry(seq=seq, at=timezone.now(), prev_hash=prev, **values)
-    entry.entry_hash = entry_hash(entry)
-    entry.save(force_insert=True)
-    if seq % interval == 0:
-        _checkpoint_write(entry)
-    return entry
+# An append's statements are plain SQL built once from the model's names, not an ORM query
+# and a Model.save compiled on every call: the chain stays locked from the moment its lock is
+# granted until the transaction ends, and that time bounds how many queries per second the
+# whole platform can log (docs/benchmarks.md, issue 3).
+_TABLE = AccessLogEntry._meta.db_table
+_INSERT_FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
+# The fields the caller's values fill; the chain's head gives seq and prev_hash, and entry_hash
+# is computed from all of them.
+_GIVEN_FIELDS = [f for f in _INSERT_FIELDS if f.name not in ("seq", "prev_hash", "entry_hash")]
 
 
-# --- verification -------------------------------------------------------------------------
+def _columns(fields) -> str:
+    return ", ".join(f'"{f.column}"' for f in fields)
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    """The first thing wrong with the chain: where, what kind, and the details."""
-
-    seq: int
-    kind: str  # altered, missing, inserted, out of order, rewritten, bad checkpoint signature, ...
-    detail: str
-
-    def __str__(self) -> str:
-        return f"seq {self.seq}: {self.kind}: {self.detail}"
+def _placeholders(fields) -> str:
+    return ", ".join(["%s"] * len(fields))
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    """What `access_log_verify` checked, how long it took, and the first problem if any."""
-
-    entries: int
-    checkpoints: int
-    head: int
-    seconds: float
-    problem: ChainProblem | None
-
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
-
-
-@dataclass(frozen=True)
-class _Checkpoint:
-    seq: int
-    entry_hash: str
-    signature: str
-    key_id: str
-
-
-def _hash_row(row: Sequence, seq: int | None = None) -> str:
-    if seq is not None:
-        row = (seq, *row[1:])
-    return hashlib.sha256(_canonical_row(row[:15])).hexdigest()
-
-
-def _seq_of_hash(value: str) -> int | None:
-    """The current seq of the entry whose stored hash is `value` (0 for the genesis hash)."""
-    if value == GENESIS_HASH:
-        return 0
-    return AccessLogEntry.objects.filter(entry_hash=value).values_list("seq", flat=True).first()
-
-
-def _written_as(row: Sequence, near: int) -> int | None:
-    """The seq `row` had when it was hashed, if it was moved and not otherwise changed."""
-    candidates = list(range(max(1, near - 64), near + 65))
-    predecessor = _seq_of_hash(row[14])
-    if predecessor is not None:
-        candidates.insert(0, predecessor + 1)
-    for seq in candidates:
-        if seq != row[0] and _hash_row(row, seq) == row[15]:
-            return seq
-    return None
-
-
-def _entry_row(seq: int) -> tuple | None:
-    """Entry `seq` as the ORM reads it: the `CANONICAL_COLUMNS` and the stored hash; None if
-    the database holds values no real entry can have (say, a date before year 1)."""
-    try:
-        return AccessLogEntry.objects.values_list(*CANONICAL_COLUMNS, "entry_hash").get(seq=seq)
-    except (DatabaseError, ValueError, OverflowError):
-        return None
-
-
-def _safe_hash(row: tuple | None) -> str | None:
-    try:
-        return _hash_row(row) if row else None
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def _hash_of(seq: int) -> str | None:
-    """The hash of entry `seq` recomputed through the reference canonical form, for the rare
-    entry the fast path declines; None if it cannot be read or hashed."""
-    return _safe_hash(_entry_row(seq))
-
-
-def _diagnose(seq: int, expected: int, prev: str) -> ChainProblem:
-    """Explain why the entry read at `seq` does not continue the chain at `expected` after
-    the hash `prev`. Runs only on failure, so it may query and hash freely."""
-    if seq < expected:
-        return ChainProblem(seq, "inserted", f"entry {seq} lies before the start of the chain at seq 1")
-    if seq > expected:
-        span = f"entries {expected}–{seq - 1} are" if seq - 1 > expected else f"entry {expected} is"
-        return ChainProblem(
-            expected, "missing", f"{span} missing: the chain jumps from {expected - 1} to {seq}"
-        )
-    row = _entry_row(seq)
-    actual = _safe_hash(row)
-    if actual is None:
-        return ChainProblem(seq, "altered", f"entry {seq} holds values no entry can have")
-    if actual == row[15]:
-        # The entry is as it was written, but it was chained to something else.
-        predecessor = _seq_of_hash(row[14])
-        if predecessor is None:
-            if seq == 1:
-                return ChainProblem(1, "altered", "entry 1 does not start from the genesis hash")
-            return ChainProblem(
-                seq - 1,
-                "altered",
-                f"entry {seq - 1} is not the entry that entry {seq} was chained to: it was changed "
-                "and its hash recomputed, or replaced by a forged entry",
-            )
-        if predecessor < seq - 1:
-            return ChainProblem(
-                predecessor + 1,
-                "inserted",
-                f"entry {seq} was chained to entry {predecessor}; entries {predecessor + 1}–{seq - 1} "
-                "were inserted between them",
-            )
-        return ChainProblem(
-            seq, "out of order", f"entry {seq} was chained to the entry now at seq {predecessor}"
-        )
-    original = _written_as(row, seq)
-    if original is None:
-        return ChainProblem(seq, "altered", f"entry {seq} no longer matches its hash")
-    if original < seq:
-        return ChainProblem(
-            original,
-            "inserted",
-            f"the entry written as seq {original} is now at seq {seq}: "
-            f"entries {original}–{seq - 1} were inserted before it",
-        )
-    successor = AccessLogEntry.objects.filter(prev_hash=prev).values_list("seq", flat=True).first()
-    if successor is None:
-        return ChainProblem(
-            seq,
-            "missing",
-            f"the entry written as seq {seq} was removed and later entries renumbered "
-            f"(the entry now at seq {seq} was written as seq {original})",
-        )
-    return ChainProblem(
-        seq,
-        "out of order",
-        f"the entry now at seq {seq} was written as seq {original}; "
-        f"the one written as seq {seq} is now at seq {successor}",
-    )
-
-
-def _check_checkpoint(
-    checkpoint: _Checkpoint, stored_hash: str, public_keys: Mapping[str, Ed25519PublicKey], last_good: int
-) -> ChainProblem | None:
-    seq = checkpoint.seq
-    key = public_keys.get(checkpoint.key_id)
-    if key is None:
-        known = ", ".join(sorted(public_keys)) or "none"
-        return ChainProblem(
-            seq,
-            "bad checkpoint signature",
-            f"the checkpoint names key {checkpoint.key_id}, which is not among the public keys given "
-            f"({known}); pass the right one with --public-key",
-        )
-    try:
-        signature = bytes.fromhex(checkpoint.signature)
-    except ValueError:
-        signature = b""
-    message = checkpoint_message(seq=seq, entry_hash=checkpoint.entry_hash, key_id=checkpoint.key_id)
-    if not signature_valid(key, signature, message):
-        return ChainProblem(
-            seq, "bad checkpoint signature", f"the checkpoint's signature is not key {checkpoint.key_id}'s"
-        )
-    if checkpoint.entry_hash != stored_hash:
-        return ChainProblem(
-            seq,
-            "rewritten",
-            f"the checkpoint signed entry hash {checkpoint.entry_hash[:16]}…, but entry {seq} now "
-            f"hashes to {stored_hash[:16]}…: entries after seq {last_good} up to {seq} were "
-            "rewritten with recomputed hashes",
-        )
-    return None
-
-
-def _checkpoints_up_to(head: int, first: dict[int, _Checkpoint]) -> dict[int, _Checkpoint]:
-    """Checkpoints read before `head` was, plus those committed since with seq <= head."""
-    start = max(first, default=0)
-    later = AccessCheckpoint.objects.filter(seq__gt=start, seq__lte=head)
-    return first | {c.seq: c for c in _checkpoint_rows(later)}
-
-
-def _checkpoint_rows(queryset) -> Iterable[_Checkpoint]:
-    for values in queryset.values_list("seq", "entry_hash", "signature", "key_id"):
-        yield _Checkpoint(*values)
-
-
-# PostgreSQL formats the time as the canonical form has it (Python's
-# isoformat(timespec="microseconds") of the UTC time), which saves building a datetime per
-# entry; NULL outside Python's years 1-9999, where to_char would drop the era.
-_PG_UTC_ISO = (
-    "CASE WHEN {at} >= '0001-01-01T00:00:00Z' AND {at} < '10000-01-01T00:00:00Z' "
-    "THEN to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') END"
+LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
+HEAD_SQL = f'SELECT "seq", "entry_hash" FROM "{_TABLE}" ORDER BY "seq" DESC LIMIT 1'  # noqa: S608 (model names)
+INSERT_SQL = f'INSERT INTO "{_TABLE}" ({_columns(_INSERT_FIELDS)}) VALUES ({_placeholders(_INSERT_FIELDS)})'  # noqa: S608
+# PostgreSQL: one statement reads the head, completes the canonical form around it from the
+# three parts Python made (`_canonical_parts`; `to_json` escapes a text exactly as the
+# canonical form does), hashes it and inserts the entry.
+APPEND_SQL = (
+    'WITH head AS (SELECT COALESCE(last."seq", 0) + 1 AS seq, COALESCE(last."entry_hash", %s) AS prev '  # noqa: S608 (model names)
+    f"FROM (SELECT 1) AS one LEFT JOIN ({HEAD_SQL}) AS last ON TRUE), "
+    "new AS (SELECT seq, prev, encode(sha256(convert_to("
+    "%s || to_json(prev)::text || %s || seq::text || %s, 'UTF8')), 'hex') AS hash FROM head) "
+    f'INSERT INTO "{_TABLE}" ("seq", "prev_hash", "entry_hash", {_columns(_GIVEN_FIELDS)}) '
+    "VALUES ((SELECT seq FROM new), (SELECT prev FROM new), (SELECT hash FROM new), "
+    f'{_placeholders(_GIVEN_FIELDS)}) RETURNING "id", "seq", "prev_hash", "entry_hash"'
 )
 
 
-def _chain_rows(head: int, chunk_size: int) -> Iterator[tuple]:
-    """Every entry up to `head` in seq order, as tuples of the `CANONICAL_COLUMNS` and the
-    stored hash, with the time as its canonical ISO text and `fields` as JSON text.
+def _db_values(entry: AccessLogEntry, fields) -> list:
+    return [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
 
-    On PostgreSQL straight from a binary server-side cursor: Django's text-mode loaders (a
-    Python class per timestamp, `json.loads` and a converter per `fields`) would double the
-    time of a million-entry run. Call inside a transaction there, so that the cursor streams
-    instead of being held."""
-    if connection.vendor != "postgresql":
-        queryset = (
-            AccessLogEntry.objects.filter(seq__lte=head)
-            .order_by("seq")
-            .annotate(fields_json=Cast("fields", TextField()))
-            .values_list(*(c if c != "fields" else "fields_json" for c in CANONICAL_COLUMNS), "entry_hash")
-        )
-        for row in queryset.iterator(chunk_size=chunk_size):
-            yield (row[0], _utc_iso(row[1]), *row[2:])
-        return
-    quote = connection.ops.quote_name
-    columns = [quote(AccessLogEntry._meta.get_field(c).column) for c in (*CANONICAL_COLUMNS, "entry_hash")]
-    columns[1] = _PG_UTC_ISO.format(at=columns[1])
-    columns[9] += "::text"
-    seq = columns[0]
-    table = quote(AccessLogEntry._meta.db_table)
-    query = f"SELECT {', '.join(columns)} FROM {table} WHERE {seq} <= %s ORDER BY {seq}"  # noqa: S608 (quoted names only)
+
+def _pipeline():
+    """psycopg 3's pipeline mode on Django's connection: statements sent together, results
+    read when the block ends. A plain block where the driver has none."""
     connection.ensure_connection()
-    with connection.connection.cursor(name="egov_access_log_verify", binary=True) as cursor:
-        cursor.execute(query, [head])
-        while rows := cursor.fetchmany(chunk_size):
-            yield from rows
+    pipeline = getattr(connection.connection, "pipeline", None)
+    return pipeline() if pipeline else contextlib.nullcontext()
 
 
-def access_log_verify(
-    *,
-    public_keys: Mapping[str, Ed25519PublicKey],
-    interval: int | None = None,
-    chunk_size: int = 20_000,
-    progress: Callable[[int], None] | None = None,
-) -> ChainReport:
-    """Check the whole access log: seqs contiguous from 1, every hash recomputed from the
-    entry's canonical form, every entry chained to the one before, every checkpoint signed by
-    one of `public_keys` (key id -> key) over its entry's hash, and (unless `interval` is 0)
-    a checkpoint at every multiple of `interval` (default: EGOV_ACCESS_CHECKPOINT_INTERVAL).
+def _append_in_database(entry: AccessLogEntry, parts: tuple[str, str, str]) -> None:
+    """PostgreSQL: take the lock and append, two statements sent in one round trip."""
+    values = [GENESIS_HASH, *parts, *_db_values(entry, _GIVEN_FIELDS)]
+    with connection.cursor() as cursor:
+        # The server runs the INSERT as soon as it grants the lock, without waiting for this
+        # process to answer; the INSERT is a statement of its own, so its snapshot holds every
+        # entry committed before the lock was granted. The cursor keeps the last result.
+        with connection.wrap_database_errors, _pipeline():
+            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
+            cursor.execute(APPEND_SQL, values)
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
 
-    Reads the entries once, in seq order, as plain tuples from a server-side cursor; needs
-    no private key. Returns a report naming the first problem, if any.
-    """
-    started = time.monotonic()
-    interval = checkpoint_interval() if interval is None else interval
-    # Checkpoints first, then the head: every checkpoint read belongs to an entry that was
-    # committed by then, so one beyond the head means removed entries, while appends that
-    # commit during the run are simply left for the next one.
-    early = {c.seq: c for c in _checkpoint_rows(AccessCheckpoint.objects.all())}
-    head = AccessLogEntry.objects.aggregate(head=Max("seq"))["head"] or 0
-    checkpoints = _checkpoints_up_to(head, early)
-    checked = 0  # checkpoints verified so far
 
-    def report(entries: int, problem: ChainProblem | None) -> ChainReport:
-        return ChainReport(entries, checked, head, time.monotonic() - started, problem)
+def _append_in_python(entry: AccessLogEntry) -> None:
+    """Lock, read the head, hash in Python and insert: SQLite (whose writers are serialised
+    anyway), and values the fast canonical form declines."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
+        cursor.execute(HEAD_SQL)
+        head = cursor.fetchone()
+        entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        entry.entry_hash = entry_hash(entry)
+        values = _db_values(entry, _INSERT_FIELDS)
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(INSERT_SQL + ' RETURNING "id"', values)
+            entry.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(INSERT_SQL, values)
+            entry.pk = cursor.lastrowid
 
-    stray = sorted(seq for seq in checkpoints if seq < 1)
-    if stray:
-        return report(0, ChainProblem(stray[0], "inserted", f"a checkpoint at seq {stray[0]} names no entry"))
-    events = sorted(seq for seq in checkpoints if seq <= head)
-    if interval:
-        events = sorted(set(events).union(range(interval, head + 1, interval)))
-    events.append(head + 1)  # sentinel: never reached
-    event_index = 0
-    next_event = events[0]
-    expected, prev, last_good = 1, GENESIS_HASH, 0
 
-    sha256, loads, encode = hashlib.sha256, json.loads, _encode_iso
-    # SQLite's atomic blocks take the write lock here, so it reads without one; reading only
-    # up to the head keeps the result consistent all the same.
-    with (
-        transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext(),
-        contextlib.closing(_chain_rows(head, chunk_size)) as rows,
-    ):
-        for (seq, at, consumer, client, user, case, message, item, subject, fields_json, purpose, basis,
-             outcome, error, prev_hash, stored) in rows:  # fmt: skip
-            try:
-                digest = sha256(
-                    encode(seq, at, consumer, client, user, case, message, item, subject, loads(fields_json),
-                           purpose, basis, outcome, error, prev_hash)
-                ).hexdigest()  # fmt: skip
-            except (TypeError, ValueError):
-                digest = _hash_of(seq)  # unusual values: through the reference form
-            if seq != expected or prev_hash != prev or digest != stored:
-                return report(expected - 1, _diagnose(seq, expected, prev))
-            if seq == next_event:
-                checkpoint = checkpoints.get(seq)
-                if checkpoint is None:
-                    problem = ChainProblem(
-                        seq, "checkpoint missing", f"no checkpoint at seq {seq} (one is due every {interval})"
-                    )
-                    return report(seq - 1, problem)
-                problem = _check_checkpoint(checkpoint, digest, public_keys, last_good)
-                if problem:
-                    return report(seq - 1, problem)
-                checked += 1
-                last_good = seq
-                event_index += 1
-                next_event = events[event_index]
-            prev = digest
-            expected += 1
-            if progress and not expected % 100_000:
-                progress(expected)
-    beyond = sorted(seq for seq in early if seq > head)
-    if beyond:
-        problem = ChainProblem(
-            head + 1,
-            "missing",
-            f"the chain ends at seq {head}, but a checkpoint signs seq {beyond[0]}: "
-            f"entries {head + 1}–{beyond[0]} were removed",
-        )
-        return report(head, problem)
-    return report(head, None)
+def access_log_append(**values) -> AccessLogEntry:
+    """Append one entry at the head of the chain, and a signed checkpoint when its seq is a
+    multiple of EGOV_ACCESS_CHECKPOINT_INTERVAL. Call inside the caller's transaction, as
+    late as possible: the chain stays locked until that transaction ends.
+
+    The head is read after the lock is granted, by a statement of its own: under READ
+    COMMITTED a statement sees what was committed when it started, so the statement that
+    waits for the lock could miss the entry its predecessor just committed. On PostgreSQL
+    that later statement is the INSERT itself, which reads the head, hashes and inserts, and
+    both go to the server in one round trip (`_append_in_database`).
+
+    The entry's time is taken when the append is asked for, before the lock: entries of
+    queries made at the same moment may be a few milliseconds out of time order along the
+    chain, as entries from several machines' clocks may be anyway. The chain's order is seq."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("access_log_append must run inside a transaction")
+    interval = checkpoint_interval()
+    entry = AccessLogEntry(at=timezone.now(), **values)
+    try:
+        parts = _canonical_parts(_utc_iso(entry.at), *(getattr(entry, c) for c in CANONICAL_COLUMNS[2:14]))
+    except TypeError:  # unusual values: the reference form, in Python
+        parts = None
+    if parts and connection.vendor == "postgresql":
+        _append_in_database(entry, parts)
+    else:
+        _append_in_python(entry)
+    entry._state.adding = False  # as after save(): the entry is in the database
+    entry._state.db = connection.alias
+    if entry.seq % interval == 0:
+        _checkpoint_write(entry)
+    return entry

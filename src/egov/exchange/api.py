@@ -10,6 +10,7 @@ the answer to each (client, X-Road-Id) so a retry gets the same answer and no se
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -27,49 +28,72 @@ from pydantic import ValidationError as PydanticValidationError
 from egov.accounts.models import AgencySystem
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
-from egov.exchange.models import SharedItem
-from egov.exchange.queries import shared_item_query
+from egov.exchange.models import QueryReceipt, SharedItem
+from egov.exchange.queries import StoredAnswer, shared_item_query, stored_answer_of
 from egov.registry.models import Agency
 
 SCOPE = "exchange"
 MAX_TOKEN_LENGTH = 255
+XROAD_ID_LENGTH = 100
 
 
 AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
-# The token, its system and the system's agency in one select. It runs on every request, so
-# it is plain SQL rather than a three-join ORM query compiled each time (see
-# docs/benchmarks.md); the names come from the models.
+# The token, its system and the system's agency, and the receipt of the message the request
+# names (X-Road-Id) if that system sent it before, in one select. It runs on every request, so
+# it is plain SQL rather than ORM queries compiled each time (see docs/benchmarks.md); the
+# names come from the models.
 TOKEN_SQL = (
-    'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the token is a parameter)
+    'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the values are parameters)
+    + 'r."status_code", r."body", '
     + ", ".join(f'a."{f.column}"' for f in Agency._meta.concrete_fields)
     + f' FROM "{AccessToken._meta.db_table}" t'
     + f' JOIN "{AgencySystem._meta.db_table}" s ON s."application_id" = t."application_id"'
     + f' JOIN "{Agency._meta.db_table}" a ON a."id" = s."agency_id"'
+    + f' LEFT JOIN "{QueryReceipt._meta.db_table}" r ON r."client_id" = s."client_id" AND r."message_id" = %s'
     + ' WHERE t."token_checksum" = %s'
 )
 
 
+def _message_id(request: HttpRequest) -> str | None:
+    """The X-Road-Id as `_xroad_headers` will accept it, or None."""
+    value = request.headers.get("X-Road-Id", "").strip()
+    return value if 0 < len(value) <= XROAD_ID_LENGTH and value.isprintable() else None
+
+
+def _system_and_answer(checksum: str, message_id: str | None) -> tuple[AgencySystem, StoredAnswer] | None:
+    """The active system holding the unexpired "exchange" token with this checksum, and the
+    answer it was given to `message_id` if it sent that message before; None if no such token."""
+    with connection.cursor() as cursor:
+        cursor.execute(TOKEN_SQL, [message_id, checksum])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    expires, scope, system_id, name, client_id, is_active, status, body, *agency_values = row
+    if timezone.is_naive(expires):  # SQLite hands back naive UTC
+        expires = timezone.make_aware(expires, dt.UTC)
+    if not is_active or expires <= timezone.now() or SCOPE not in scope.split():
+        return None
+    agency = Agency.from_db(None, AGENCY_FIELDS, agency_values)
+    system = AgencySystem(id=system_id, agency=agency, name=name, client_id=client_id, is_active=True)
+    return system, stored_answer_of(status, body)
+
+
 class AgencySystemToken(HttpBearer):
     """A bearer token django-oauth-toolkit issued, unexpired, with the scope "exchange",
-    whose application is an active agency system. `request.auth` becomes that system."""
+    whose application is an active agency system. `request.auth` becomes that system, and
+    `request.exchange_answer` the answer the system was given to the message in X-Road-Id,
+    if it sent that message before (None otherwise)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> AgencySystem | None:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         # DOT keeps only the SHA-256 of a token (COMPLIANT_BCP_RFC9700_TOKEN_STORAGE).
         checksum = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-        with connection.cursor() as cursor:
-            cursor.execute(TOKEN_SQL, [checksum])
-            row = cursor.fetchone()
-        if row is None:
+        found = _system_and_answer(checksum, _message_id(request))
+        if found is None:
             return None
-        expires, scope, system_id, name, client_id, is_active, *agency_values = row
-        if timezone.is_naive(expires):  # SQLite hands back naive UTC
-            expires = timezone.make_aware(expires, dt.UTC)
-        if not is_active or expires <= timezone.now() or SCOPE not in scope.split():
-            return None
-        agency = Agency.from_db(None, AGENCY_FIELDS, agency_values)
-        return AgencySystem(id=system_id, agency=agency, name=name, client_id=client_id, is_active=True)
+        system, request.exchange_answer = found
+        return system
 
 
 router = Router(tags=["exchange"], auth=AgencySystemToken())
@@ -85,8 +109,11 @@ class InvalidInput(Error):
     errors: list[dict[str, Any]] = []
 
 
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _no_control_characters(value: str) -> str:
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if _CONTROL_CHARACTER.search(value):
         raise ValueError("must not contain control characters")
     return value
 
@@ -139,7 +166,7 @@ def item_list(request):
 # (header, max length, required)
 XROAD_HEADERS = (
     ("X-Road-Client", 64, True),
-    ("X-Road-Id", 100, True),
+    ("X-Road-Id", XROAD_ID_LENGTH, True),
     ("X-Road-UserId", 64, False),
     ("X-Road-Issue", 100, False),
 )
@@ -249,6 +276,7 @@ def query_create(request):
         case_ref=headers["X-Road-Issue"],
         message_id=headers["X-Road-Id"],
         user_ref=headers["X-Road-UserId"],
+        stored=request.exchange_answer,  # looked up with the token
     )
     return _json(status, body, headers["X-Road-Id"])
 

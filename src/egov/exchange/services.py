@@ -1,9 +1,11 @@
 """Every change in the exchange layer, and the mediated fetch every consumer goes through."""
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,31 +223,90 @@ def _consumer_of(actor) -> tuple[Agency | None, str, str]:
     return None, "", ""
 
 
-def _find_basis(*, consumer: Agency, item: SharedItem, resident: Resident, basis: str, today: dt.date):
-    kind, _sep, ident = (basis or "").partition(":")
-    if kind not in ("grant", "consent") or not ident.isdigit():
+# The item and, when the basis names a grant, that grant of this consumer on this item, in
+# one statement: every mediated query runs it (plain SQL built from the models' names, as
+# the API's token check is; docs/benchmarks.md, issue 3).
+ITEM_GRANT_SQL = (
+    'SELECT i."id", i."fields", g."status", g."valid_from", g."valid_until", g."fields" '  # noqa: S608 (model names)
+    f'FROM "{SharedItem._meta.db_table}" i LEFT JOIN "{Grant._meta.db_table}" g '
+    'ON g."id" = %s AND g."consumer_id" = %s AND g."item_id" = i."id" '
+    'WHERE i."code" = %s AND i."is_active"'
+)
+_BIGINT_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What a query's `basis` names: "grant" or "consent" and an id, or nothing usable."""
+
+    kind: str  # "grant", "consent", or "" when the basis is malformed
+    ident: int | None  # None when it cannot name any row (malformed, or out of range)
+
+    @classmethod
+    def parse(cls, basis: str) -> "_Basis":
+        kind, _sep, ident = (basis or "").partition(":")
+        if kind not in ("grant", "consent") or not ident.isdecimal():
+            return cls("", None)
+        number = int(ident)
+        return cls(kind, number if number <= _BIGINT_MAX else None)
+
+
+@dataclass(frozen=True)
+class _ItemRow:
+    """An active catalogue item and, if the basis named one, the consumer's grant on it."""
+
+    id: int
+    fields: list[str]
+    grant: tuple[str, dt.date, dt.date, list[str]] | None  # status, valid from, until, fields
+
+
+def _json_list(value) -> list:
+    return json.loads(value) if isinstance(value, str | bytes) else list(value)
+
+
+def _item_and_grant(*, code: str, consumer: Agency, basis: _Basis) -> _ItemRow | None:
+    grant_id = basis.ident if basis.kind == "grant" else None
+    with connection.cursor() as cursor:
+        cursor.execute(ITEM_GRANT_SQL, [grant_id, consumer.pk, code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    item_id, item_fields, status, valid_from, valid_until, grant_fields = row
+    grant = (status, valid_from, valid_until, _json_list(grant_fields)) if status is not None else None
+    return _ItemRow(item_id, _json_list(item_fields), grant)
+
+
+def _allowed_fields(*, consumer: Agency, item: _ItemRow, resident: Resident, basis: _Basis, today: dt.date):
+    """The fields the basis allows, or ExchangeRefused."""
+    if not basis.kind:
         raise ExchangeRefused(
             _("Name the basis: grant:<id> or consent:<id>."), field="basis", code="no_basis"
         )
-    if kind == "grant":
-        grant = Grant.objects.filter(pk=int(ident), consumer=consumer, item=item).first()
-        if (
-            grant is None
-            or grant.status != Grant.Status.APPROVED
-            or not grant.valid_from <= today <= grant.valid_until
-        ):
+    if basis.kind == "grant":
+        status, valid_from, valid_until, fields = item.grant or (None, None, None, [])
+        if status != Grant.Status.APPROVED or not valid_from <= today <= valid_until:
             raise ExchangeRefused(
                 _("The grant is unknown, not approved, revoked or expired."),
                 field="basis",
                 code="grant_invalid",
             )
-        return grant, list(grant.fields)
-    consent = Consent.objects.filter(pk=int(ident), recipient=consumer, resident=resident, items=item).first()
-    if consent is None or consent.revoked_at or not consent.valid_from <= today <= consent.valid_until:
+        return fields
+    consent = None
+    if basis.ident is not None:
+        consent = (
+            Consent.objects.filter(pk=basis.ident, recipient=consumer, resident=resident, items=item.id)
+            .values("revoked_at", "valid_from", "valid_until")
+            .first()
+        )
+    if (
+        consent is None
+        or consent["revoked_at"]
+        or not consent["valid_from"] <= today <= consent["valid_until"]
+    ):
         raise ExchangeRefused(
             _("The consent is unknown, revoked or expired."), field="basis", code="consent_invalid"
         )
-    return consent, list(item.fields)
+    return list(item.fields)
 
 
 def shared_item_fetch(
@@ -284,8 +345,11 @@ def shared_item_fetch(
         "purpose": purpose, "basis": _clean(basis, 32), "fields": [],
     }  # fmt: skip
     try:
-        shared = SharedItem.objects.filter(code=item, is_active=True).first()
-        if shared is None or item not in REGISTRY or not exact_item:
+        parsed = _Basis.parse(basis)
+        shared = None
+        if exact_item and item in REGISTRY:
+            shared = _item_and_grant(code=item, consumer=consumer, basis=parsed)
+        if shared is None:
             raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
         if not (purpose or "").strip():
             raise ExchangeRefused(
@@ -300,8 +364,8 @@ def shared_item_fetch(
                 _("No resident has this ID number."), field="subject", code="unknown_subject"
             )
         log["subject"] = resident
-        _basis, allowed = _find_basis(
-            consumer=consumer, item=shared, resident=resident, basis=basis, today=timezone.localdate()
+        allowed = _allowed_fields(
+            consumer=consumer, item=shared, resident=resident, basis=parsed, today=timezone.localdate()
         )
         wanted = list(dict.fromkeys(_clean(f, 64) for f in fields)) if fields else allowed
         log["fields"] = wanted
@@ -320,7 +384,7 @@ def shared_item_fetch(
         raise
     # No savepoint: inside a caller's transaction (the API's) a failure rolls it all back anyway.
     with transaction.atomic(savepoint=False):
-        served = REGISTRY[item].serve(resident)
+        served = REGISTRY[item].serve(resident, wanted)
         data = {field: served[field] for field in wanted}
         entry = access_log_append(outcome=AccessLogEntry.Outcome.GRANTED, error_code="", **log)
     return data, entry

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egov.core.keys import KeyFileError, key_id_of, platform_key, public_key_load
-from egov.exchange.accesslog import access_log_verify, checkpoint_interval
+from egov.exchange.accesslog import checkpoint_interval
+from egov.exchange.verify import access_log_verify
 
 
 class Command(BaseCommand):
