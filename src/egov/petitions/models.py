@@ -1,0 +1,178 @@
+"""Petitions (e-People, 국민신문고): complaints, grievances and proposals, their history, their
+attachments and their escalations.
+
+A petition goes to the agency its `Category` names (the competent agency) and is counted by a
+`core.CaseClock` (one-to-one `clock`): its due date lives there only, so a holiday an operator
+adds moves it without touching this table. A reopened petition gets a new clock; the closed
+ones stay in `core` under the petition's earlier case references.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import pgettext_lazy
+
+from egov.registry.models import Agency
+
+
+class Category(models.Model):
+    """What a petition is about, which agency is competent for it and, for a complaint, which
+    statutory period applies (a code registered in `petitions.periods`)."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name_ko = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="petition_categories")
+    period_code = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name_ko"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return f"{self.name_ko} ({self.code})"
+
+    def name(self, language: str = "ko") -> str:
+        return self.name_en if language == "en" else self.name_ko
+
+
+class Petition(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", pgettext_lazy("petition kind", "Complaint")
+        GRIEVANCE = "grievance", pgettext_lazy("petition kind", "Grievance")
+        PROPOSAL = "proposal", pgettext_lazy("petition kind", "Proposal")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("petition state", "Received")
+        ASSIGNED = "assigned", pgettext_lazy("petition state", "Assigned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("petition state", "In progress")
+        EXTENDED = "extended", pgettext_lazy("petition state", "Extended")
+        ANSWERED = "answered", pgettext_lazy("petition state", "Answered")
+        CLOSED = "closed", pgettext_lazy("petition state", "Closed")
+        REOPENED = "reopened", pgettext_lazy("petition state", "Reopened")
+        TRANSFERRED = "transferred", pgettext_lazy("petition state", "Transferred")
+
+    OPEN_STATES = ("received", "assigned", "in_progress", "extended", "reopened", "transferred")
+
+    number = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="petitions")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    petitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="petitions"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="petitions")  # competent now
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    submitted_at = models.DateTimeField(db_index=True)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    clock = models.OneToOneField("core.CaseClock", on_delete=models.PROTECT, related_name="petition")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="petition_agency_state_idx"),
+            models.Index(fields=["assignee", "state"], name="petition_assignee_idx"),
+            models.Index(fields=["agency", "category", "submitted_at"], name="petition_statistics_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="petition_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="answered") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="petition_answered_has_answered_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def due_at(self):
+        return self.clock.due_at if self.clock_id else None
+
+    @property
+    def case_ref(self) -> str:
+        """The reference of the current clock: a reopened petition counts on a new one."""
+        base = f"petitions.petition:{self.number}"
+        return base if not self.reopen_count else f"{base}:r{self.reopen_count}"
+
+
+class PetitionEvent(models.Model):
+    """The petition's history, as the petitioner and the officials see it."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=Petition.State.choices)
+    action = models.CharField(max_length=24)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.action}"
+
+
+class Attachment(models.Model):
+    """A file the petitioner sent: stored under DATA_DIR/petitions/ (never under a static or
+    media root), named by a random token, typed by its content, not its name."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=64, unique=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Escalation(models.Model):
+    """An overdue petition reported to a supervisor, once per due date it missed: the unique
+    constraint makes the escalation sweep safe to run twice, or from two workers at once."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="escalations")
+    escalated_for_due_at = models.DateTimeField()
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-escalated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "escalated_for_due_at"], name="escalation_once_per_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.escalated_for_due_at:%Y-%m-%d}"

@@ -1,0 +1,175 @@
+"""Reads: the petitioner's petitions, the officials' queues, attachments, public statistics."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import User
+from egov.accounts.permissions import agency_scope_ids
+from egov.core import deadlines
+from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.core.models import CaseClock
+from egov.petitions.models import Attachment, Category, Petition
+from egov.registry.models import Agency
+
+QUEUE_VIEWS = ("mine", "team", "due_soon", "overdue")
+DUE_SOON_BUSINESS_DAYS = 2
+
+
+def _number(number: str) -> str:
+    return str(number or "")[:20]
+
+
+def categories_active() -> QuerySet:
+    return Category.objects.filter(is_active=True).select_related("agency").order_by("name_ko")
+
+
+# --- the petitioner ---------------------------------------------------------------------------
+
+
+def petition_list_for_petitioner(*, actor) -> QuerySet:
+    return Petition.objects.filter(petitioner=actor).select_related("category", "agency", "clock")
+
+
+def petition_get_for_petitioner(*, actor, number: str) -> Petition:
+    petition = petition_list_for_petitioner(actor=actor).filter(number=_number(number)).first()
+    if petition is None:
+        raise NotFound(_("No such petition."), field="petition")
+    return petition
+
+
+# --- officials --------------------------------------------------------------------------------
+
+
+def _scope(actor) -> set[int]:
+    scope = agency_scope_ids(actor)
+    if not scope:
+        raise PermissionDenied(_("Only officials have a work queue."))
+    return scope
+
+
+def petition_get_for_official(*, actor, number: str) -> Petition:
+    """A petition of the official's agency (or one below it); NotFound for any other."""
+    petition = (
+        Petition.objects.select_related("category", "agency", "clock", "petitioner", "assignee")
+        .filter(number=_number(number), agency_id__in=_scope(actor))
+        .first()
+    )
+    if petition is None:
+        raise NotFound(_("No such petition."), field="petition")
+    return petition
+
+
+def petition_queue_for(*, actor, view: str = "team", now: dt.datetime | None = None) -> QuerySet:
+    """The official's open petitions, most urgent first (through the clock's partial index).
+
+    - `mine`: assigned to the official;
+    - `team`: every open petition of their agency and the agencies under it;
+    - `due_soon`: running, due within two business days;
+    - `overdue`: running and past the due date.
+    """
+    if view not in QUEUE_VIEWS:
+        raise ValidationFailed(_("Unknown queue."), field="view")
+    scope = _scope(actor)
+    clocks = CaseClock.objects.open().for_agencies(scope).filter(case_type__startswith="petitions.")
+    if view == "due_soon":
+        clocks = deadlines.due_soon(clocks, business_days=DUE_SOON_BUSINESS_DAYS, now=now)
+    elif view == "overdue":
+        clocks = deadlines.overdue(clocks, now=now)
+    rows = Petition.objects.filter(
+        state__in=Petition.OPEN_STATES, clock__in=clocks.order_by().values("pk")
+    ).select_related("category", "agency", "clock", "assignee")
+    if view == "mine":
+        rows = rows.filter(assignee=actor)
+    return rows.order_by("clock__due_at", "id")
+
+
+def assignable_officials(*, petition: Petition) -> QuerySet:
+    """Officials of the competent agency the petition may be assigned to."""
+    return User.objects.filter(
+        kind=User.Kind.OFFICIAL, agency_id=petition.agency_id, is_active=True
+    ).order_by("username")
+
+
+def transfer_targets(*, petition: Petition) -> QuerySet:
+    return (
+        Agency.objects.exclude(pk=petition.agency_id).exclude(kind=Agency.Kind.THIRD_PARTY).order_by("code")
+    )
+
+
+def attachment_get_for(*, actor, number: str, attachment_id: int) -> Attachment:
+    """An attachment for its petitioner or an official of the petition's agency; NotFound else."""
+    if getattr(actor, "is_official", False):
+        petition = petition_get_for_official(actor=actor, number=number)
+    else:
+        petition = petition_get_for_petitioner(actor=actor, number=number)
+    attachment = petition.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("No such attachment."), field="attachment")
+    return attachment
+
+
+def due_explanation(petition: Petition, language: str) -> list[str]:
+    return deadlines.due_explanation(petition.clock, language)
+
+
+def is_overdue(petition: Petition, now: dt.datetime | None = None) -> bool:
+    clock = petition.clock
+    return bool(
+        petition.is_open and clock.state == CaseClock.State.RUNNING and clock.due_at < (now or timezone.now())
+    )
+
+
+# --- public statistics ------------------------------------------------------------------------
+
+
+def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
+    """Per agency and category, petitions filed in `year` (default: this year): volume, answered,
+    on-time share of the answered ones (answered by the due date of the clock they were answered
+    on), average business days to the answer (first day included) and average satisfaction.
+    Nothing about a petitioner is in it."""
+    this_year = timezone.localdate().year
+    if year is None:
+        year = this_year
+    if not isinstance(year, int) or not 2000 <= year <= this_year:
+        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year")
+    zone = timezone.get_current_timezone()
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    rows = Petition.objects.filter(submitted_at__gte=start, submitted_at__lt=end).values_list(
+        "agency_id", "category_id", "submitted_at", "answered_at", "clock__due_at", "satisfaction"
+    )
+    groups: dict[tuple[int, int], dict] = defaultdict(
+        lambda: {"total": 0, "answered": 0, "on_time": 0, "days": 0, "rated": 0, "satisfaction": 0}
+    )
+    for agency_id, category_id, submitted, answered, due, satisfaction in rows.iterator(chunk_size=5000):
+        group = groups[(agency_id, category_id)]
+        group["total"] += 1
+        if answered is not None:
+            group["answered"] += 1
+            group["on_time"] += answered <= due
+            group["days"] += deadlines.business_days_between(submitted, answered)
+        if satisfaction is not None:
+            group["rated"] += 1
+            group["satisfaction"] += satisfaction
+    agencies = Agency.objects.in_bulk({a for a, _c in groups})
+    categories = Category.objects.in_bulk({c for _a, c in groups})
+    out = []
+    for (agency_id, category_id), g in groups.items():
+        out.append(
+            {
+                "agency": agencies[agency_id],
+                "category": categories[category_id],
+                "total": g["total"],
+                "answered": g["answered"],
+                "on_time_share": g["on_time"] / g["answered"] if g["answered"] else None,
+                "average_days": g["days"] / g["answered"] if g["answered"] else None,
+                "average_satisfaction": g["satisfaction"] / g["rated"] if g["rated"] else None,
+                "rated": g["rated"],
+            }
+        )
+    out.sort(key=lambda r: (r["agency"].code, r["category"].code))
+    return out, year

@@ -1,0 +1,159 @@
+"""The petition pages: filing with attachments, following, rating and reopening (petitioners);
+queue and case page (officials); attachments served only to those allowed; public statistics."""
+
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from egov.petitions import services
+from egov.petitions.models import Attachment, Petition
+from tests.conftest import login_official
+from tests.petitions.conftest import EXE, PDF, PNG
+from tests.petitions.test_services import file_one, upload
+
+
+def filing(**overrides):
+    data = {
+        "kind": "complaint",
+        "category": "road-jongno",
+        "title": "가로등 고장",
+        "body": "세종대로 가로등이 꺼져 있습니다.",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_citizen_files_with_an_attachment_and_follows_the_petition(petitioner, categories, client):
+    client.force_login(petitioner)
+    assert client.get("/petitions/").status_code == 200
+    assert client.get("/petitions/new/").status_code == 200
+    response = client.post(
+        "/petitions/new/", filing(attachments=[SimpleUploadedFile("사진.png", PNG, content_type="image/png")])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    petition = Petition.objects.get()
+    assert petition.attachments.count() == 1
+    page = client.get(response["Location"]).content.decode()
+    assert petition.number in page and 'data-testid="due-explanation"' in page
+    assert petition.number in client.get("/my/petitions/").content.decode()
+    download = client.get(f"/my/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert download["Content-Type"] == "image/png" and "attachment" in download["Content-Disposition"]
+
+
+def test_disguised_attachment_is_a_field_error_and_nothing_is_filed(petitioner, categories, client):
+    client.force_login(petitioner)
+    for name, content in (("invoice.pdf", EXE), ("scan.pdf", PNG)):
+        response = client.post("/petitions/new/", filing(attachments=[SimpleUploadedFile(name, content)]))
+        assert response.status_code == 400
+        assert 'id="id_attachments_error"' in response.content.decode()
+    assert Petition.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+def test_empty_or_oversized_text_is_a_field_error(petitioner, categories, client):
+    client.force_login(petitioner)
+    for field, value in (("title", ""), ("body", "x" * 4001), ("category", "")):
+        response = client.post("/petitions/new/", filing(**{field: value}))
+        assert response.status_code == 400 and f'id="id_{field}_error"' in response.content.decode()
+    assert Petition.objects.count() == 0
+
+
+def test_others_do_not_see_a_petition_or_its_attachments(petitioner, frank, categories, client, carol):
+    petition = file_one(petitioner, categories, attachments=[upload("a.pdf", PDF)])
+    attachment = petition.attachments.get()
+    client.force_login(frank)
+    assert client.get(f"/my/petitions/{petition.number}/").status_code == 404
+    assert client.get(f"/my/petitions/{petition.number}/attachments/{attachment.pk}").status_code == 404
+    assert (
+        client.post(f"/my/petitions/{petition.number}/withdraw", {"withdraw-reason": "x"}).status_code == 404
+    )
+    client.logout()
+    assert (
+        client.get(f"/my/petitions/{petition.number}/attachments/{attachment.pk}").status_code == 302
+    )  # login
+    login_official(client, carol)
+    assert client.get(f"/office/petitions/{petition.number}/").status_code == 404
+    assert client.get(f"/office/petitions/{petition.number}/attachments/{attachment.pk}").status_code == 404
+    assert client.post(f"/office/petitions/{petition.number}/answer", {"answer": "x"}).status_code == 404
+    petition.refresh_from_db()
+    assert petition.state == "received"
+
+
+def test_an_official_works_the_case_from_the_queue(petitioner, categories, bob, bob2, gangnam, client):
+    petition = file_one(petitioner, categories, attachments=[upload("a.pdf", PDF)])
+    other = file_one(petitioner, categories, kind="grievance")
+    login_official(client, bob)
+    queue = client.get("/office/petitions/?view=team").content.decode()
+    assert petition.number in queue and other.number in queue
+    assert client.get("/office/petitions/?view=mine").content.decode().count("/office/petitions/1AA") == 0
+    page = client.get(f"/office/petitions/{petition.number}/")
+    assert page.status_code == 200 and 'data-testid="due-explanation"' in page.content.decode()
+    download = client.get(f"/office/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    assert download.status_code == 200
+    assert (
+        client.post(f"/office/petitions/{petition.number}/assign", {"assignee": bob2.pk}).status_code == 302
+    )
+    assert client.post(f"/office/petitions/{petition.number}/start").status_code == 302
+    bad = client.post(f"/office/petitions/{petition.number}/extend", {"reason": ""})
+    assert bad.status_code == 400 and 'id="id_reason_error"' in bad.content.decode()
+    assert (
+        client.post(
+            f"/office/petitions/{petition.number}/extend", {"reason": "현장 확인", "days": "2"}
+        ).status_code
+        == 302
+    )
+    again = client.post(f"/office/petitions/{petition.number}/extend", {"reason": "또"})
+    assert again.status_code == 400  # the second extension is refused on the form
+    assert (
+        client.post(f"/office/petitions/{petition.number}/answer", {"answer": "교체했습니다."}).status_code
+        == 302
+    )
+    petition.refresh_from_db()
+    assert petition.state == "answered" and petition.assignee == bob2 and petition.clock.extensions == 1
+    closed = client.post(f"/office/petitions/{petition.number}/answer", {"answer": "다시"})
+    assert closed.status_code == 400 and "cannot be done now" in closed.content.decode()
+    moved = client.post(
+        f"/office/petitions/{other.number}/transfer", {"to_agency": gangnam.pk, "reason": "관할"}
+    )
+    assert moved.status_code == 302
+    assert client.get(f"/office/petitions/{other.number}/").status_code == 404
+
+
+def test_the_petitioner_rates_and_reopens_on_the_page(petitioner, categories, bob, client):
+    petition = services.petition_answer(actor=bob, petition=file_one(petitioner, categories), answer="답변")
+    client.force_login(petitioner)
+    page = client.get(f"/my/petitions/{petition.number}/").content.decode()
+    assert 'data-testid="answer"' in page
+    assert client.post(f"/my/petitions/{petition.number}/rate", {"satisfaction": "9"}).status_code == 400
+    assert client.post(f"/my/petitions/{petition.number}/rate", {"satisfaction": "2"}).status_code == 302
+    empty = client.post(f"/my/petitions/{petition.number}/reopen", {"reopen-reason": ""})
+    assert empty.status_code == 400
+    response = client.post(f"/my/petitions/{petition.number}/reopen", {"reopen-reason": "여전히 고장"})
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.state == "reopened" and petition.reopen_count == 1
+
+
+def test_officials_may_not_file_and_anonymous_users_log_in(bob, categories, client):
+    assert client.get("/petitions/new/").status_code == 302
+    client.force_login(bob)
+    assert client.get("/petitions/new/").status_code == 403
+
+
+def test_public_statistics_page_and_csv(petitioner, categories, bob, client):
+    answered = services.petition_answer(actor=bob, petition=file_one(petitioner, categories), answer="답변")
+    services.petition_rate(actor=petitioner, petition=answered, satisfaction=4)
+    file_one(petitioner, categories)
+    file_one(petitioner, categories, code="parking-gangnam")
+    page = client.get("/petitions/statistics/")
+    assert page.status_code == 200 and "Roads and traffic (Jongno-gu)" in page.content.decode()
+    response = client.get("/petitions/statistics.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    road = next(r for r in rows if r["category_code"] == "road-jongno")
+    assert road["petitions"] == "2" and road["answered"] == "1" and road["on_time_share"] == "1.000"
+    assert road["average_business_days"] == "1.00" and road["average_satisfaction"] == "4.00"
+    assert {r["category_code"] for r in rows} == {"road-jongno", "parking-gangnam"}
+    assert "alice" not in response.content.decode()
+    assert client.get("/petitions/statistics/?year=1999").status_code == 200  # falls back to this year
