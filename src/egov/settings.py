@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.exchange",
     "egov.documents",
+    "egov.civil",
+    "egov.petitions",
     "egov.portal",
 ]
 
@@ -104,8 +106,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     # A readiness probe or request fails fast instead of hanging on an unreachable server.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    _options.setdefault("connect_timeout", 5)
+    # psycopg 3 binds parameters on the server, and prepares a statement once a connection
+    # has run it five times: the hot paths (token check, mediated query, access-log append)
+    # are then parsed and planned once per connection rather than on every request
+    # (docs/benchmarks.md, issue 3). Prepared statements live in the server session, so behind
+    # a transaction-mode pooler without prepared-statement support (PgBouncer before 1.21, or
+    # with max_prepared_statements = 0) set EGOV_DB_PREPARED_STATEMENTS=0.
+    _options.setdefault("server_side_binding", True)
+    _options.setdefault("prepare_threshold", 5 if env_bool("EGOV_DB_PREPARED_STATEMENTS", True) else None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the portal read while a writer works; IMMEDIATE avoids deadlocking upgrades.
     DATABASES["default"]["OPTIONS"] = {

@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("", include("egov.exchange.urls")),
     path("", include("egov.documents.urls")),
+    path("", include("egov.civil.urls")),
+    path("", include("egov.petitions.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -72,4 +72,13 @@ def page(browser, request):
     page.shot = shot
     page.artifacts = directory
     yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        page.screenshot(path=str(directory / "zz-failure.png"), full_page=True)
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -4,6 +4,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from egov.civil.seed import civil_seed
 from egov.exchange.seed import exchange_history_seed
 from egov.registry.seed import (
     DEFAULT_SEED,
@@ -53,11 +54,13 @@ class Command(BaseCommand):
                     password_hash=make_password(DEMO_PASSWORD),
                     totp_key=lambda username: demo_totp_key(seed=seed, username=username),
                 )
+                civil = civil_seed()
         except SeedRefused as exc:
             raise CommandError(str(exc)) from None
         width = max(len(name) for name in result.counts)
         for name, count in result.counts.items():
             self.stdout.write(f"  {name:<{width}}  {count:>10,}")
         self.stdout.write(f"  exchange: {', '.join(f'{n:,} {k}' for k, n in history.items())}")
+        self.stdout.write(f"  civil services: {', '.join(f'{n:,} {k}' for k, n in civil.items())}")
         self.stdout.write(f"  demo users: {', '.join(result.demo_users)}, official.nps")
         self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s. See `egov demo_logins`."))

@@ -1,0 +1,668 @@
+"""Civil services: issue certificates at once, take applications, decide them.
+
+Once-only: nothing the platform holds is asked of the citizen. What a service needs comes
+through `exchange.services.shared_item_fetch`, called by the competent agency's civil-service
+system (an AgencySystem "civil-<agency code>") on the agency's grant — or, where no grant
+covers it, on the citizen's consent, which the portal asks for first — with the citizen as
+the user behind the call and the application number as the case. Every fetch is therefore in
+the citizen's "who looked at my data".
+
+Each state change of an application is one transaction with its history row, its deadline
+clock (core.deadlines) and an e-mail to the applicant after commit.
+"""
+
+import contextlib
+import contextvars
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import AgencySystem
+from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.civil.handlers import handler_get
+from egov.civil.models import Application, ApplicationEvent, Service
+from egov.core import deadlines
+from egov.core.audit import audit_record
+from egov.core.checks import require_text
+from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.documents.services import document_issue
+from egov.exchange.models import Consent, Grant, SharedItem
+from egov.exchange.services import ExchangeRefused, shared_item_fetch
+from egov.registry.models import Agency, Resident
+
+logger = logging.getLogger(__name__)
+
+# Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
+# agencies subscribed in `Subscription` also get a notice row they read in the back office.
+application_decided = Signal()  # sender=Application, application=..., state=...
+resident_moved = Signal()  # sender=Application, application=..., resident=...
+
+PURPOSE = "민원 처리 (civil service: %(service)s, %(number)s)"
+
+
+# --- the catalogue and what a service will fetch ------------------------------------------------
+
+
+def catalogue(*, query: str = "", kind: str = "") -> list[Service]:
+    services = Service.objects.filter(is_active=True).select_related("agency")
+    query = (query or "").strip()[:100]
+    if query:
+        services = services.filter(
+            Q(name_ko__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(summary_ko__icontains=query)
+            | Q(summary_en__icontains=query)
+            | Q(agency__name_ko__icontains=query)
+            | Q(agency__name_en__icontains=query)
+        )
+    if kind in Service.Kind.values:
+        services = services.filter(kind=kind)
+    return list(services.order_by("kind", "name_ko"))
+
+
+def service_get(code: str) -> Service:
+    service = Service.objects.select_related("agency").filter(code=code, is_active=True).first()
+    if service is None:
+        raise NotFound(_("No such service."), field="service")
+    return service
+
+
+@dataclass
+class Fetch:
+    """One shared item a service fetches instead of asking for a paper."""
+
+    item: SharedItem
+    fields: tuple[str, ...]
+    basis: str  # "grant:<id>", "consent:<id>", or "" when the citizen must consent first
+    legal_basis: str
+
+    @property
+    def needs_consent(self) -> bool:
+        return not self.basis
+
+
+def _items_of(service: Service) -> dict[str, tuple[str, ...]]:
+    h = handler_get(service.handler)
+    if h.items:
+        return dict(h.items)
+    return {code: () for code in service.items}
+
+
+def fetch_plan(*, service: Service, resident: Resident | None) -> list[Fetch]:
+    """What the service will fetch, from which agency, on which basis — shown before applying."""
+    today = timezone.localdate()
+    plan = []
+    items = {
+        i.code: i for i in SharedItem.objects.select_related("provider").filter(code__in=_items_of(service))
+    }
+    for code, fields in _items_of(service).items():
+        item = items.get(code)
+        if item is None:
+            continue
+        grant = (
+            Grant.objects.filter(
+                consumer=service.agency,
+                item=item,
+                status="approved",
+                valid_from__lte=today,
+                valid_until__gte=today,
+            )
+            .order_by("-valid_until")
+            .first()
+        )
+        basis, legal = "", ""
+        if grant:
+            basis, legal = f"grant:{grant.pk}", grant.legal_basis
+        elif resident is not None:
+            consent = (
+                Consent.objects.filter(
+                    resident=resident,
+                    recipient=service.agency,
+                    items=item,
+                    revoked_at__isnull=True,
+                    valid_from__lte=today,
+                    valid_until__gte=today,
+                )  # fmt: skip
+                .order_by("-valid_until")
+                .first()
+            )
+            if consent:
+                basis, legal = f"consent:{consent.pk}", _("your consent")
+        plan.append(Fetch(item, tuple(fields) or tuple(item.fields), basis, legal))
+    return plan
+
+
+def _civil_system(agency: Agency) -> AgencySystem:
+    """The competent agency's in-platform civil-service system: the consumer of its fetches."""
+    system, _created = AgencySystem.objects.get_or_create(
+        agency=agency, name="Government24 civil services", defaults={"client_id": f"civil-{agency.code}"}
+    )
+    return system
+
+
+def _fetch(
+    *, service: Service, citizen, resident: Resident, number: str, consent: bool, options: dict | None = None
+) -> tuple[dict, list]:
+    plan = fetch_plan(service=service, resident=resident)
+    h = handler_get(service.handler)
+    for option, (item_code, extra) in h.option_fields.items():
+        for f in plan:
+            if (options or {}).get(option) and f.item.code == item_code and extra not in f.fields:
+                f.fields = (*f.fields, extra)
+    missing = [f for f in plan if f.needs_consent]
+    if missing:
+        if not consent:
+            raise ValidationFailed(
+                _("This service needs your consent to fetch: %(items)s.")
+                % {"items": ", ".join(f.item.name_ko for f in missing)},
+                field="consent",
+            )
+        from egov.exchange.services import consent_give
+
+        given = consent_give(
+            actor=citizen, recipient=service.agency, items=[f.item for f in missing],
+            purpose=_("Civil service: %(service)s") % {"service": service.name_ko},
+            valid_until=timezone.localdate(),
+        )  # fmt: skip
+        for f in missing:
+            f.basis = f"consent:{given.pk}"
+    system = _civil_system(service.agency)
+    subject_id = resident.rrn_reveal().replace("-", "")
+    fetched, trail = {}, []
+    for f in plan:
+        try:
+            data, entry = shared_item_fetch(
+                actor=system, item=f.item.code, subject=subject_id,
+                purpose=PURPOSE % {"service": service.name_ko, "number": number}, basis=f.basis,
+                fields=list(f.fields), case_ref=number, user_ref=f"citizen:{citizen.pk}",
+            )  # fmt: skip
+        except ExchangeRefused as exc:
+            raise ValidationFailed(
+                _("%(item)s could not be fetched from %(agency)s: %(reason)s")
+                % {"item": f.item.name_ko, "agency": f.item.provider.name_ko, "reason": exc.message},
+                field="service",
+            ) from None
+        fetched[f.item.code] = data
+        trail.append(
+            {"item": f.item.code, "provider": f.item.provider.code, "basis": f.basis, "log_seq": entry.seq}
+        )
+    return fetched, trail
+
+
+# --- numbers, events, mail ---------------------------------------------------------------------
+
+
+def _number(service: Service) -> str:
+    return f"{timezone.localdate():%Y%m%d}-{secrets.randbelow(10**8):08d}"
+
+
+def _event(application: Application, *, actor, state: str, note: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application, actor=actor if getattr(actor, "pk", None) else None, state=state, note=note
+    )
+
+
+_MAIL = contextvars.ContextVar("civil_mail", default=True)
+
+
+@contextlib.contextmanager
+def mail_suppressed():
+    """No e-mail for what happens inside (the demo seed's history)."""
+    token = _MAIL.set(False)
+    try:
+        yield
+    finally:
+        _MAIL.reset(token)
+
+
+def _mail_after_commit(application: Application, state: str, note: str = "") -> None:
+    applicant = application.applicant
+    if applicant is None or not applicant.email or not _MAIL.get():
+        return
+
+    def send():
+        with translation.override("ko"):
+            state_ko = Application.State(state).label
+        with translation.override("en"):
+            state_en = Application.State(state).label
+        subject = f"[egov] {application.service.name_ko} {application.number}: {state_ko} / {state_en}"
+        url = f"{settings.EGOV_PUBLIC_URL}/my/applications/{application.number}/"
+        body = "\n".join(
+            line
+            for line in (
+                f"{application.service.name_ko} ({application.service.name_en})",
+                f"신청번호 / Application: {application.number}",
+                f"상태 / Status: {state_ko} / {state_en}",
+                note,
+                url,
+            )
+            if line
+        )
+        try:
+            send_mail(subject, body, None, [applicant.email])
+        except Exception:  # noqa: BLE001 - a mail server outage must not undo the decision
+            logger.exception("application mail not sent", extra={"application": application.pk})
+
+    transaction.on_commit(send)
+
+
+def _period_code(service: Service) -> str:
+    code = f"civil.{service.code}.{service.processing_days}d"
+    if deadlines.period_get(code) is None:
+        deadlines.register_period(
+            code,
+            name_ko=service.name_ko,
+            name_en=service.name_en,
+            legal_basis=f"{service.legal_basis}; 민원 처리에 관한 법률 제17조·제19조",
+            days=service.processing_days,
+        )
+    return code
+
+
+def _clock_sync(application: Application, clock) -> None:
+    application.clock = clock  # the same row, reloaded: due_at as the clock service left it
+
+
+# --- instant certificates ---------------------------------------------------------------------
+
+
+def certificate_issue(
+    *,
+    citizen,
+    service: Service,
+    options: dict | None = None,
+    language: str = "ko",
+    idempotency_key: str,
+    consent: bool = False,
+) -> Application:
+    """Issue `service`'s certificate about the citizen at once: fetch, sign, record. A retry
+    with the same idempotency key returns the first issuance."""
+    options = dict(options or {})
+    h = handler_get(service.handler)
+    if h.kind != "instant" or service.kind != Service.Kind.INSTANT:
+        raise ValidationFailed(_("This service is not issued at once."), field="service")
+    resident = _citizen_resident(citizen)
+    key = _idempotency(idempotency_key)
+    existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+    if existing:
+        return existing
+    unknown = set(options) - set(h.options) - {"address_history", "reveal_numbers"}
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown option: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0]
+        )
+    if language not in ("ko", "en"):
+        raise ValidationFailed(_("Choose Korean or English."), field="language")
+    number = _number(service)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            fetched, trail = _fetch(
+                service=service,
+                citizen=citizen,
+                resident=resident,
+                number=number,
+                consent=consent,
+                options=options,
+            )
+            payload = h.payload(fetched, options, resident)
+            document = document_issue(
+                actor=citizen, doc_type=h.doc_type, subject=resident, payload=payload,
+                agency=service.agency, language=language,
+            )  # fmt: skip
+            application = Application.objects.create(
+                number=number, service=service, applicant=citizen, subject=resident, agency=service.agency,
+                channel=Application.Channel.ONLINE, state=Application.State.ISSUED,
+                data={"options": options, "language": language}, fetched=trail, idempotency_key=key,
+                submitted_at=now, decided_at=now, document=document,
+            )  # fmt: skip
+            _event(application, actor=citizen, state=Application.State.ISSUED, note=document.number_display)
+            audit_record(
+                actor=citizen,
+                action="civil.certificate",
+                obj=application,
+                after={"service": service.code, "document": document.number},
+            )
+    except IntegrityError:
+        existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+        if existing:
+            return existing  # a concurrent double submission: the first one won
+        raise
+    return application
+
+
+# --- applications decided by officials ----------------------------------------------------------
+
+
+def _refused(actor, what: str, **ids) -> None:
+    """Log a refused attempt (ids only, never names or numbers) for the security team."""
+    logger.warning("civil refused: %s", what, extra={"user_id": getattr(actor, "pk", None), **ids})
+
+
+def _citizen_resident(citizen) -> Resident:
+    if not getattr(citizen, "is_citizen", False) or not citizen.resident_id:
+        _refused(citizen, "not a citizen applying for themselves")
+        raise PermissionDenied(_("Only a citizen applies, for themselves."))
+    return citizen.resident
+
+
+def _idempotency(key: str) -> str:
+    key = str(key or "").strip()
+    if not (8 <= len(key) <= 64) or not key.replace("-", "").isalnum():
+        raise ValidationFailed(_("The form expired; open it again."), field="idempotency_key")
+    return key
+
+
+def application_submit(
+    *, citizen, service: Service, data: dict, idempotency_key: str, consent: bool = False
+) -> Application:
+    """A citizen applies for a processed service; the same idempotency key twice gives one
+    application."""
+    h = handler_get(service.handler)
+    if h.kind != "processed" or service.kind != Service.Kind.PROCESSED:
+        raise ValidationFailed(_("This service is issued at once, not applied for."), field="service")
+    resident = _citizen_resident(citizen)
+    key = _idempotency(idempotency_key)
+    existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+    if existing:
+        return existing
+    cleaned = h.validate(service, data or {})
+    try:
+        with transaction.atomic():
+            application = _create(
+                service=service, applicant=citizen, resident=resident, data=cleaned, key=key,
+                channel=Application.Channel.ONLINE, actor=citizen, consent=consent,
+            )  # fmt: skip
+    except IntegrityError:
+        existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+        if existing:
+            return existing
+        raise
+    _mail_after_commit(application, application.state)
+    return application
+
+
+def counter_application_record(
+    *, official, service: Service, resident: Resident, data: dict, idempotency_key: str
+) -> Application:
+    """An official records an application made at the counter (it counts as not online)."""
+    if not getattr(official, "is_official", False) or not has_role(official, "registrar"):
+        raise PermissionDenied(_("Recording counter applications needs the registrar role."))
+    h = handler_get(service.handler)
+    if h.kind != "processed":
+        raise ValidationFailed(
+            _("Certificates at the counter are issued, not recorded here."), field="service"
+        )
+    key = _idempotency(idempotency_key)
+    cleaned = h.validate(service, data or {})
+    agency = h.handling_agency(service, cleaned)
+    if agency.pk not in agency_scope_ids(official):
+        raise PermissionDenied(_("This application is handled by another agency."))
+    existing = Application.objects.filter(recorded_by=official, idempotency_key=key).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        return _create(
+            service=service, applicant=None, resident=resident, data=cleaned, key=key,
+            channel=Application.Channel.COUNTER, actor=official, consent=True, recorded_by=official,
+        )  # fmt: skip
+
+
+def _create(
+    *, service, applicant, resident, data, key, channel, actor, consent, recorded_by=None
+) -> Application:
+    h = handler_get(service.handler)
+    number = _number(service)
+    agency = h.handling_agency(service, data)
+    trail = []
+    if applicant is not None and _items_of(service):
+        _fetched, trail = _fetch(
+            service=service, citizen=applicant, resident=resident, number=number, consent=consent
+        )
+    application = Application.objects.create(
+        number=number, service=service, applicant=applicant, subject=resident, agency=agency, channel=channel,
+        state=Application.State.SUBMITTED, data=data, fetched=trail, idempotency_key=key,
+        submitted_at=timezone.now(), recorded_by=recorded_by,
+    )  # fmt: skip
+    clock = deadlines.clock_start(
+        case_type=_period_code(service), case_ref=application.case_ref, agency=agency,
+        received_at=application.submitted_at, actor=actor,
+    )  # fmt: skip
+    application.clock = clock
+    application.save(update_fields=["clock"])
+    _event(application, actor=actor, state=Application.State.SUBMITTED)
+    audit_record(
+        actor=actor,
+        action="civil.apply",
+        obj=application,
+        after={"service": service.code, "channel": channel},
+    )
+    return application
+
+
+def _for_official(official, application: Application) -> Application:
+    if not getattr(official, "is_official", False):
+        raise PermissionDenied(_("Only officials act on applications."))
+    if application.agency_id not in agency_scope_ids(official):
+        _refused(official, "application of another agency", application_id=application.pk)
+        raise NotFound(_("No such application."), field="application")
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _require_open(application: Application, *states) -> None:
+    if application.state not in (states or Application.OPEN_STATES):
+        raise Conflict(
+            _("The application is %(state)s; this cannot be done now.")
+            % {"state": application.get_state_display()}
+        )
+
+
+def _transition(application, *, actor, state, note="", fields=()) -> Application:
+    application.state = state
+    application.save(update_fields=["state", *fields])
+    _event(application, actor=actor, state=state, note=note)
+    audit_record(actor=actor, action=f"civil.{state}", obj=application, reason=note)
+    _mail_after_commit(application, state, note)
+    return application
+
+
+@transaction.atomic
+def application_review(*, official, application: Application) -> Application:
+    application = _for_official(official, application)
+    _require_open(application, Application.State.SUBMITTED)
+    return _transition(application, actor=official, state=Application.State.IN_REVIEW)
+
+
+@transaction.atomic
+def application_request_supplement(*, official, application: Application, note: str) -> Application:
+    """Ask the applicant for a supplement: the clock stops until it arrives."""
+    note = require_text(note, "note", label=_("What is missing"), max_length=2000)
+    application = _for_official(official, application)
+    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
+    clock = deadlines.clock_pause(case_ref=application.case_ref, actor=official, reason=note)
+    _clock_sync(application, clock)
+    return _transition(application, actor=official, state=Application.State.SUPPLEMENT, note=note)
+
+
+@transaction.atomic
+def application_supplement(*, citizen, application: Application, data: dict, note: str = "") -> Application:
+    """The applicant answers a supplement request: corrected form data; the clock restarts."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != getattr(citizen, "pk", None):
+        _refused(citizen, "supplement to another's application", application_id=application.pk)
+        raise NotFound(_("No such application."), field="application")
+    _require_open(application, Application.State.SUPPLEMENT)
+    h = handler_get(application.service.handler)
+    application.data = h.validate(application.service, {**application.data, **(data or {})})
+    application.save(update_fields=["data"])
+    clock = deadlines.clock_resume(case_ref=application.case_ref, actor=citizen)
+    _clock_sync(application, clock)
+    note = (note or "").strip()[:2000]
+    return _transition(application, actor=citizen, state=Application.State.IN_REVIEW, note=note)
+
+
+@transaction.atomic
+def application_approve(*, official, application: Application, note: str = "") -> Application:
+    """Approve (one step of a configurable service's approval line, or the decision). On the last
+    step the handler's effect happens in this transaction and the output document is issued."""
+    application = _for_official(official, application)
+    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
+    service = application.service
+    steps = service.approval_steps or [{"role": "registrar"}]
+    step = steps[min(application.step, len(steps) - 1)]
+    if not has_role(official, step["role"]):
+        raise PermissionDenied(_("This step needs the role '%(role)s'.") % {"role": step["role"]})
+    application.step += 1
+    if application.step < len(steps):
+        application.save(update_fields=["step"])
+        label = step.get("label_ko") or step["role"]
+        return _transition(
+            application, actor=official, state=Application.State.IN_REVIEW, note=f"{label} ✔ {note}".strip()
+        )
+    h = handler_get(service.handler)
+    if h.approve:
+        h.approve(application, official)
+    application.decided_at = timezone.now()
+    application.decided_by = official
+    application.decision_reason = (note or "").strip()[:2000]
+    clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
+    _clock_sync(application, clock)
+    state = Application.State.APPROVED
+    if h.doc_type and application.applicant_id:
+        application.document = document_issue(
+            actor=official, doc_type=h.doc_type, subject=application.subject,
+            payload=_decision_payload(application), agency=application.agency,
+        )  # fmt: skip
+        state = Application.State.ISSUED
+    application.save(update_fields=["step", "decided_at", "decided_by", "decision_reason", "document"])
+    _transition(application, actor=official, state=state, note=application.decision_reason)
+    _notify(application, "application.approved")
+    if service.handler == "moving_in":
+        _notify(application, "resident.moved")
+        transaction.on_commit(
+            lambda: resident_moved.send(
+                sender=Application, application=application, resident=application.subject
+            )
+        )
+    transaction.on_commit(
+        lambda: application_decided.send(sender=Application, application=application, state=state)
+    )
+    return application
+
+
+def _decision_payload(application: Application) -> dict:
+    service = application.service
+    labels = {spec["name"]: spec.get("label_ko", spec["name"]) for spec in service.form_schema}
+    return {
+        "service": service.name_ko,
+        "service_en": service.name_en,
+        "application": application.number,
+        "applicant": application.subject.name_ko,
+        "decision": "승인 (approved)",
+        "fields": [{"label": labels.get(k, k), "value": str(v)} for k, v in application.data.items()],
+        "note": application.decision_reason,
+    }
+
+
+@transaction.atomic
+def application_reject(*, official, application: Application, reason: str) -> Application:
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=2000)
+    application = _for_official(official, application)
+    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
+    if not has_role(official, "registrar") and not has_role(official, "agency_admin"):
+        raise PermissionDenied(_("Rejecting needs the registrar or agency administrator role."))
+    application.decided_at = timezone.now()
+    application.decided_by = official
+    application.decision_reason = reason
+    clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
+    _clock_sync(application, clock)
+    application.save(update_fields=["decided_at", "decided_by", "decision_reason"])
+    _transition(application, actor=official, state=Application.State.REJECTED, note=reason)
+    transaction.on_commit(
+        lambda: application_decided.send(sender=Application, application=application, state="rejected")
+    )
+    return application
+
+
+def _notify(application: Application, event: str) -> None:
+    from egov.civil.models import Notice, Subscription
+
+    agencies = Subscription.objects.filter(event=event).values_list("agency_id", flat=True)
+    Notice.objects.bulk_create(
+        Notice(
+            agency_id=agency_id,
+            event=event,
+            application=application,
+            payload={
+                "number": application.number,
+                "service": application.service.code,
+                "agency": application.agency.code,
+            },
+        )  # fmt: skip
+        for agency_id in agencies
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def my_applications(*, citizen):
+    return Application.objects.filter(applicant=citizen).select_related(
+        "service", "document", "agency", "clock"
+    )
+
+
+def my_application(*, citizen, number: str) -> Application:
+    application = my_applications(citizen=citizen).filter(number=str(number)[:20]).first()
+    if application is None:
+        raise NotFound(_("No such application."), field="application")
+    return application
+
+
+def queue(*, official, state: str = "", overdue_only: bool = False):
+    """The agency's open applications, overdue first, then by due date."""
+    scope = agency_scope_ids(official)
+    if not scope:
+        raise PermissionDenied(_("Only officials have a work queue."))
+    rows = Application.objects.filter(agency_id__in=scope, state__in=Application.OPEN_STATES).select_related(
+        "service", "subject", "agency", "clock"
+    )
+    if state in Application.OPEN_STATES:
+        rows = rows.filter(state=state)
+    if overdue_only:
+        rows = rows.filter(clock__due_at__lt=timezone.now())
+    return rows.order_by("clock__due_at", "submitted_at")
+
+
+def office_application(*, official, number: str) -> Application:
+    application = (
+        Application.objects.select_related("service", "subject", "agency", "document", "clock")
+        .filter(number=str(number)[:20], agency_id__in=agency_scope_ids(official))
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("No such application."), field="application")
+    return application
+
+
+def due_explanation(application: Application, language: str) -> list[str]:
+    if application.service.kind == Service.Kind.INSTANT:
+        return []
+    try:
+        clock = deadlines.clock_get(application.case_ref)
+    except NotFound:
+        return []
+    return deadlines.due_explanation(clock, language)
+
+
+def is_overdue(application: Application, now: dt.datetime | None = None) -> bool:
+    return bool(application.is_open and application.due_at and application.due_at < (now or timezone.now()))

@@ -1,0 +1,331 @@
+"""Pages: the service catalogue, certificates at once, applications and their tracking (citizens);
+the work queue, decisions, counter applications, configurable services and counters (officials)."""
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.accounts.permissions import has_role
+from egov.civil import selectors, services
+from egov.civil.config import configurable_service_create
+from egov.civil.forms import (
+    ApplicationForm,
+    CertificateForm,
+    CounterForm,
+    DecisionForm,
+    ServiceForm,
+    SupplementRequestForm,
+)
+from egov.civil.handlers import handler_get
+from egov.civil.models import Application, Notice, Service
+from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.web import form_attempt
+from egov.registry.views import official_required
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "ko").startswith("en") else "ko"
+
+
+def citizen_required(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_citizen:
+            raise DjangoPermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+
+    return wrapper
+
+
+# --- public catalogue ---------------------------------------------------------------------------
+
+
+def catalogue(request):
+    query = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    return render(
+        request,
+        "civil/catalogue.html",
+        {
+            "services": services.catalogue(query=query, kind=kind),
+            "q": query[:100],
+            "kind": kind,
+            "lang": _lang(),
+        },
+    )
+
+
+def service_page(request, code: str):
+    try:
+        service = services.service_get(code)
+    except NotFound:
+        raise Http404 from None
+    resident = request.user.resident if request.user.is_authenticated and request.user.is_citizen else None
+    plan = services.fetch_plan(service=service, resident=resident)
+    form = None
+    if resident is not None:
+        h = handler_get(service.handler)
+        if h.kind == "instant":
+            form = CertificateForm(
+                handler=h, resident=resident, initial={"idempotency_key": uuid.uuid4().hex}
+            )
+        else:
+            form = ApplicationForm(service=service, initial={"idempotency_key": uuid.uuid4().hex})
+    return render(
+        request,
+        "civil/service.html",
+        {
+            "service": service,
+            "plan": plan,
+            "form": form,
+            "lang": _lang(),
+            "needs_consent": any(f.needs_consent for f in plan),
+        },
+    )
+
+
+@citizen_required
+@require_POST
+def service_apply(request, code: str):
+    service = services.service_get(code)
+    h = handler_get(service.handler)
+    resident = request.user.resident
+    plan = services.fetch_plan(service=service, resident=resident)
+    if h.kind == "instant":
+        form = CertificateForm(request.POST, handler=h, resident=resident)
+        call = lambda: services.certificate_issue(  # noqa: E731
+            citizen=request.user,
+            service=service,
+            options=form.options(),
+            language=form.cleaned_data["language"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            consent=form.cleaned_data.get("consent", False),
+        )
+    else:
+        form = ApplicationForm(request.POST, service=service)
+        call = lambda: services.application_submit(  # noqa: E731
+            citizen=request.user,
+            service=service,
+            data=form.data_for_service(),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            consent=form.cleaned_data.get("consent", False),
+        )
+    application = form_attempt(form, call) if form.is_valid() else None
+    if application:
+        if application.document_id:
+            messages.success(
+                request, _("Your certificate is issued. Download it below; it is also in My documents.")
+            )
+        else:
+            messages.success(
+                request, _("Your application is submitted. You will get an e-mail at each change.")
+            )
+        return redirect("civil:my_application", number=application.number)
+    return render(
+        request,
+        "civil/service.html",
+        {
+            "service": service,
+            "plan": plan,
+            "form": form,
+            "lang": _lang(),
+            "needs_consent": any(f.needs_consent for f in plan),
+        },
+        status=400,
+    )
+
+
+# --- the citizen's applications -------------------------------------------------------------------
+
+
+@citizen_required
+def my_applications(request):
+    return render(
+        request,
+        "civil/my_applications.html",
+        {"applications": services.my_applications(citizen=request.user)[:200]},
+    )
+
+
+@citizen_required
+def my_application(request, number: str):
+    application = services.my_application(citizen=request.user, number=number)
+    form = None
+    if application.state == Application.State.SUPPLEMENT:
+        form = ApplicationForm(service=application.service, supplement=True, initial=application.data)
+    if request.method == "POST" and application.state == Application.State.SUPPLEMENT:
+        form = ApplicationForm(request.POST, service=application.service, supplement=True)
+        call = lambda: services.application_supplement(  # noqa: E731
+            citizen=request.user,
+            application=application,
+            data=form.data_for_service(),
+            note=form.cleaned_data.get("note", ""),
+        )
+        if form.is_valid() and form_attempt(form, call):
+            messages.success(request, _("Your supplement is sent; the processing period runs again."))
+            return redirect("civil:my_application", number=application.number)
+    return render(
+        request,
+        "civil/my_application.html",
+        {
+            "application": application,
+            "events": application.events.select_related("actor"),
+            "explanation": services.due_explanation(application, _lang()),
+            "form": form,
+            "lang": _lang(),
+        },
+    )
+
+
+# --- officials ------------------------------------------------------------------------------
+
+
+@official_required
+def queue(request):
+    state = request.GET.get("state", "")
+    rows = list(
+        services.queue(official=request.user, state=state, overdue_only=request.GET.get("overdue") == "1")[
+            :500
+        ]
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "civil/queue.html",
+        {"rows": rows, "now": now, "state": state, "states": Application.OPEN_STATES},
+    )
+
+
+@official_required
+def office_application(request, number: str):
+    application = services.office_application(official=request.user, number=number)
+    return render(
+        request,
+        "civil/office_application.html",
+        {
+            "application": application,
+            "events": application.events.select_related("actor"),
+            "explanation": services.due_explanation(application, _lang()),
+            "decision": DecisionForm(),
+            "supplement": SupplementRequestForm(),
+            "lang": _lang(),
+            "overdue": services.is_overdue(application),
+        },
+    )
+
+
+@official_required
+@require_POST
+def office_act(request, number: str, action: str):
+    application = services.office_application(official=request.user, number=number)
+    form = SupplementRequestForm(request.POST) if action == "supplement" else DecisionForm(request.POST)
+    calls = {
+        "review": lambda: services.application_review(official=request.user, application=application),
+        "approve": lambda: services.application_approve(
+            official=request.user, application=application, note=form.cleaned_data.get("note", "")
+        ),
+        "reject": lambda: services.application_reject(
+            official=request.user, application=application, reason=form.cleaned_data.get("note", "")
+        ),
+        "supplement": lambda: services.application_request_supplement(
+            official=request.user, application=application, note=form.cleaned_data.get("note", "")
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    if form.is_valid() and form_attempt(form, calls[action]):
+        messages.success(request, _("Done."))
+        return redirect("civil:office_application", number=application.number)
+    return render(
+        request,
+        "civil/office_application.html",
+        {
+            "application": application,
+            "events": application.events.select_related("actor"),
+            "explanation": services.due_explanation(application, _lang()),
+            "decision": form if action != "supplement" else DecisionForm(),
+            "supplement": form if action == "supplement" else SupplementRequestForm(),
+            "lang": _lang(),
+            "overdue": services.is_overdue(application),
+        },
+        status=400,
+    )
+
+
+@official_required
+def counter(request):
+    form = CounterForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        application = form_attempt(
+            form,
+            lambda: services.counter_application_record(
+                official=request.user,
+                service=form.cleaned_data["service"],
+                resident=form.resident(),
+                data=form.cleaned_data["data"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            ),  # fmt: skip
+        )
+        if application:
+            messages.success(
+                request, _("The counter application %(number)s is recorded.") % {"number": application.number}
+            )
+            return redirect("civil:office_application", number=application.number)
+    return render(request, "civil/counter.html", {"form": form})
+
+
+@official_required
+def office_services(request):
+    agency = request.user.agency
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST":
+        if not has_role(request.user, "agency_admin"):
+            raise DjangoPermissionDenied
+        if form.is_valid():
+            service = form_attempt(
+                form,
+                lambda: configurable_service_create(actor=request.user, agency=agency, **form.cleaned_data),
+            )
+            if service:
+                messages.success(request, _("The service %(name)s is published.") % {"name": service.name_ko})
+                return redirect("civil:service", code=service.code)
+    return render(
+        request,
+        "civil/office_services.html",
+        {
+            "form": form,
+            "services": Service.objects.filter(agency=agency).order_by("name_ko"),
+            "example": json.dumps(ServiceForm.EXAMPLE_SCHEMA, ensure_ascii=False, indent=1),
+        },
+    )
+
+
+@official_required
+def statistics(request):
+    month = request.GET.get("month", "")
+    try:
+        rows, month = selectors.counters(official=request.user, month=month)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        rows, month = selectors.counters(official=request.user, month="")
+    return render(request, "civil/statistics.html", {"rows": rows, "month": month, "lang": _lang()})
+
+
+@official_required
+def notices(request):
+    rows = Notice.objects.filter(agency=request.user.agency).select_related("application__service")[:200]
+    return render(request, "civil/notices.html", {"rows": rows})
