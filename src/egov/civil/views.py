@@ -206,7 +206,12 @@ def queue(request):
     return render(
         request,
         "civil/queue.html",
-        {"rows": rows, "now": now, "state": state, "states": Application.OPEN_STATES},
+        {
+            "rows": rows,
+            "now": now,
+            "state": state,
+            "states": [(value, Application.State(value).label) for value in Application.OPEN_STATES],
+        },
     )
 
 
