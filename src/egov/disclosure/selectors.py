@@ -1,0 +1,161 @@
+"""Reads: the requester's requests, the officials' queue, released files, the public list of
+requests and decisions (anonymised), and the proactive publications."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.permissions import agency_scope_ids
+from egov.core import deadlines
+from egov.core.errors import NotFound, PermissionDenied
+from egov.core.models import CaseClock
+from egov.disclosure.models import DisclosureRequest, Publication, ReleasedFile
+from egov.registry.models import Agency
+
+PUBLIC_FIELDS = (
+    "number",
+    "title",
+    "agency__code",
+    "agency__name_ko",
+    "agency__name_en",
+    "submitted_at",
+    "decided_at",
+    "state",
+    "outcome",
+    "exempt_categories",
+)
+
+
+def _number(number: str) -> str:
+    return str(number or "")[:20]
+
+
+def agencies_for_requests() -> QuerySet:
+    return Agency.objects.exclude(kind=Agency.Kind.THIRD_PARTY).order_by("code")
+
+
+# --- the requester ----------------------------------------------------------------------------
+
+
+def request_list_for_requester(*, actor) -> QuerySet:
+    return DisclosureRequest.objects.filter(requester=actor).select_related("agency", "clock")
+
+
+def request_get_for_requester(*, actor, number: str) -> DisclosureRequest:
+    request = request_list_for_requester(actor=actor).filter(number=_number(number)).first()
+    if request is None:
+        raise NotFound(_("No such request."), field="request")
+    return request
+
+
+# --- officials --------------------------------------------------------------------------------
+
+
+def _scope(actor) -> set[int]:
+    scope = agency_scope_ids(actor)
+    if not scope:
+        raise PermissionDenied(_("Only officials have a work queue."))
+    return scope
+
+
+def request_get_for_official(*, actor, number: str) -> DisclosureRequest:
+    """A request to the official's agency (or one below it); NotFound for any other."""
+    request = (
+        DisclosureRequest.objects.select_related("agency", "clock", "requester")
+        .filter(number=_number(number), agency_id__in=_scope(actor))
+        .first()
+    )
+    if request is None:
+        raise NotFound(_("No such request."), field="request")
+    return request
+
+
+def request_queue_for(*, actor) -> QuerySet:
+    """Requests to decide and objections pending in the official's agencies, most urgent first
+    (the open clocks of both, through the clock's partial index)."""
+    clocks = (
+        CaseClock.objects.open()
+        .for_agencies(_scope(actor))
+        .filter(case_type__startswith="disclosure.")
+        .order_by()
+        .values("pk")
+    )
+    rows = DisclosureRequest.objects.filter(
+        Q(clock__in=clocks) | Q(objection__clock__in=clocks)
+    ).select_related("agency", "clock", "objection__clock")
+    return rows.order_by("submitted_at", "id")
+
+
+def queue_due_at(request: DisclosureRequest):
+    """The due date that matters now: the objection's while one is pending, else the request's."""
+    objection = getattr(request, "objection", None)
+    if objection is not None and objection.is_open:
+        return objection.clock.due_at
+    return request.clock.due_at
+
+
+def released_file_get_for(*, actor, number: str, file_id: int) -> ReleasedFile:
+    """A released file for its requester or an official of the request's agency; NotFound else."""
+    if getattr(actor, "is_official", False):
+        request = request_get_for_official(actor=actor, number=number)
+    else:
+        request = request_get_for_requester(actor=actor, number=number)
+    found = request.released_files.filter(pk=file_id).first()
+    if found is None:
+        raise NotFound(_("No such file."), field="file")
+    return found
+
+
+def due_explanation(request: DisclosureRequest, language: str) -> list[str]:
+    return deadlines.due_explanation(request.clock, language)
+
+
+def is_overdue(request: DisclosureRequest, now: dt.datetime | None = None) -> bool:
+    clock = request.clock
+    return bool(
+        request.is_open and clock.state == CaseClock.State.RUNNING and clock.due_at < (now or timezone.now())
+    )
+
+
+# --- the public -------------------------------------------------------------------------------
+
+
+def public_request_list(*, agency_code: str = "") -> list[dict]:
+    """Requests and their decisions for anyone: title, agency, dates, outcome, exempt categories.
+    The requester is not in it (no name, no user id): only the columns named here are read."""
+    rows = DisclosureRequest.objects.order_by("-submitted_at", "-id")
+    if agency_code:
+        rows = rows.filter(agency__code=str(agency_code)[:7])
+    out = []
+    for row in rows.values(*PUBLIC_FIELDS)[:500]:
+        row["state_label"] = DisclosureRequest.State(row["state"]).label
+        row["outcome_label"] = DisclosureRequest.Outcome(row["outcome"]).label if row["outcome"] else ""
+        out.append(row)
+    return out
+
+
+def publication_list(*, agency_code: str = "") -> QuerySet:
+    rows = Publication.objects.filter(is_withdrawn=False).select_related("agency")
+    if agency_code:
+        rows = rows.filter(agency__code=str(agency_code)[:7])
+    return rows
+
+
+def publication_get(*, publication_id: int) -> Publication:
+    found = publication_list().filter(pk=publication_id).first()
+    if found is None:
+        raise NotFound(_("No such publication."), field="publication")
+    return found
+
+
+def publication_list_for_official(*, actor) -> QuerySet:
+    return Publication.objects.filter(agency_id__in=_scope(actor)).select_related("agency")
+
+
+def publication_get_for_official(*, actor, publication_id: int) -> Publication:
+    found = publication_list_for_official(actor=actor).filter(pk=publication_id).first()
+    if found is None:
+        raise NotFound(_("No such publication."), field="publication")
+    return found
