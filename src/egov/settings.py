@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "oauth2_provider",
+    "django_tasks",
+    "django_tasks_db",
     "egov.core",
     "egov.registry",
     "egov.accounts",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "egov.documents",
     "egov.civil",
     "egov.petitions",
+    "egov.disclosure",
+    "egov.participation",
     "egov.portal",
 ]
 
@@ -187,6 +191,16 @@ EGOV_FONT_DIR = Path(
 # Public verification: requests per client (HITS/SECONDS), and look-ups that found nothing.
 EGOV_VERIFY_RATE = env_str("EGOV_VERIFY_RATE", "60/60")
 EGOV_VERIFY_MISS_RATE = env_str("EGOV_VERIFY_MISS_RATE", "20/600")
+
+# Background jobs (django-tasks, database backend): `egov worker` runs them and enqueues the
+# periodic sweeps (escalation, reminders, deemed refusals) every EGOV_SWEEP_SECONDS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+EGOV_SWEEP_SECONDS = env_int("EGOV_SWEEP_SECONDS", 300)
+# Officials are reminded of open petitions due within this many business days.
+EGOV_REMINDER_BUSINESS_DAYS = env_int("EGOV_REMINDER_BUSINESS_DAYS", 1)
+# Participation: days a proposal collects agreements, and how many make it a petition.
+EGOV_PROPOSAL_DAYS = env_int("EGOV_PROPOSAL_DAYS", 30)
+EGOV_PROPOSAL_THRESHOLD = env_int("EGOV_PROPOSAL_THRESHOLD", 50)
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

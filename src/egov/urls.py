@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("egov.documents.urls")),
     path("", include("egov.civil.urls")),
     path("", include("egov.petitions.urls")),
+    path("", include("egov.disclosure.urls")),
+    path("", include("egov.participation.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -176,3 +176,21 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.escalated_for_due_at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """An official reminded that an open petition is due soon, once per due date: the unique
+    constraint makes the reminder sweep safe to run twice, or from two workers at once. A new
+    due date (extension, transfer, reopening) gets its own reminder."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reminded_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "due_at"], name="reminder_once_per_due")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} {self.due_at:%Y-%m-%d}"

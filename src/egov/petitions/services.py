@@ -174,10 +174,20 @@ def _save(petition: Petition, *fields: str) -> None:
 # --- the petitioner ---------------------------------------------------------------------------
 
 
-def petition_file(*, actor, kind: str, category, title: str, body: str, attachments=()) -> Petition:
+def petition_file(
+    *,
+    actor,
+    kind: str,
+    category,
+    title: str,
+    body: str,
+    attachments=(),
+    received_at: dt.datetime | None = None,
+) -> Petition:
     """File a petition (a citizen or a business representative): it goes to the category's agency
-    with its statutory clock running from now. Attachments are checked by content (PDF, PNG,
-    JPEG) and size before anything is written; if anything fails, nothing is kept."""
+    with its statutory clock running from now (`received_at`, an earlier receipt, is for the demo
+    history and imports; a future moment is refused). Attachments are checked by content (PDF,
+    PNG, JPEG) and size before anything is written; if anything fails, nothing is kept."""
     if not (getattr(actor, "is_citizen", False) or getattr(actor, "is_business", False)):
         raise PermissionDenied(_("Petitions are filed by citizens and businesses."))
     if kind not in Petition.Kind.values:
@@ -191,7 +201,7 @@ def petition_file(*, actor, kind: str, category, title: str, body: str, attachme
     try:
         with transaction.atomic():
             number = _number()
-            now = timezone.now()
+            now = received_at or timezone.now()
             clock = deadlines.clock_start(
                 case_type=period, case_ref=Petition(number=number).case_ref, agency=category.agency,
                 received_at=now, actor=actor,

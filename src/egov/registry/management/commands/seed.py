@@ -6,6 +6,8 @@ from django.db import transaction
 
 from egov.civil.seed import civil_seed
 from egov.exchange.seed import exchange_history_seed
+from egov.participation.seed import proposals_seed
+from egov.petitions.seed import history_seed as petitions_history_seed
 from egov.registry.seed import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -55,6 +57,8 @@ class Command(BaseCommand):
                     totp_key=lambda username: demo_totp_key(seed=seed, username=username),
                 )
                 civil = civil_seed()
+                petitions = petitions_history_seed()
+                participation = proposals_seed()
         except SeedRefused as exc:
             raise CommandError(str(exc)) from None
         width = max(len(name) for name in result.counts)
@@ -62,5 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<{width}}  {count:>10,}")
         self.stdout.write(f"  exchange: {', '.join(f'{n:,} {k}' for k, n in history.items())}")
         self.stdout.write(f"  civil services: {', '.join(f'{n:,} {k}' for k, n in civil.items())}")
+        self.stdout.write(f"  petitions: {', '.join(f'{n:,} {k}' for k, n in petitions.items())}")
+        self.stdout.write(f"  participation: {', '.join(f'{n:,} {k}' for k, n in participation.items())}")
         self.stdout.write(f"  demo users: {', '.join(result.demo_users)}, official.nps")
         self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s. See `egov demo_logins`."))

@@ -1,0 +1,78 @@
+"""`egov worker [--once]`: run background jobs (django-tasks' database worker) and enqueue the
+periodic sweeps every `EGOV_SWEEP_SECONDS`."""
+
+import logging
+import signal
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
+
+from egov.core.tasks import sweeps_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+def _sweep_loop(stop: threading.Event, seconds: int) -> None:
+    """Enqueue the sweeps now and then every `seconds`, until `stop` is set. Runs in a thread
+    beside the worker: its database connection is its own and closed after each round."""
+    while True:
+        try:
+            sweeps_enqueue()
+        except Exception:  # noqa: BLE001 - a database hiccup must not stop the schedule
+            logger.exception("sweeps not enqueued")
+        finally:
+            connections.close_all()
+        if stop.wait(seconds):
+            return
+
+
+class Command(BaseCommand):
+    help = (
+        "Run background jobs (django-tasks database worker) and enqueue the periodic sweeps "
+        "(petition escalation and reminders, disclosure deemed refusals) every EGOV_SWEEP_SECONDS."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="Enqueue the sweeps once, run every task waiting, then exit (for cron or a check).",
+        )
+        parser.add_argument(
+            "--sweep-seconds",
+            type=int,
+            default=None,
+            help="Seconds between two rounds of sweeps (default EGOV_SWEEP_SECONDS, 300).",
+        )
+        parser.add_argument(
+            "--queue-name", default="default", help="Queues to process, comma-separated ('*' for all)."
+        )
+
+    def handle(self, *args, once: bool, sweep_seconds: int | None, queue_name: str, **options) -> None:
+        worker_args = ["--queue-name", queue_name, "--no-reload", f"--verbosity={options['verbosity']}"]
+        if once:
+            enqueued = sweeps_enqueue()
+            self.stdout.write(f"{len(enqueued)} sweep(s) enqueued.")
+            handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                call_command("db_worker", *worker_args, "--batch", "--no-startup-delay", stdout=self.stdout)
+            finally:  # db_worker installs its own; give the caller (cron, a test run) back its own
+                for sig, handler in handlers.items():
+                    signal.signal(sig, handler)
+            return
+        seconds = settings.EGOV_SWEEP_SECONDS if sweep_seconds is None else sweep_seconds
+        if seconds < 1:
+            raise CommandError("--sweep-seconds must be at least 1.")
+        stop = threading.Event()
+        scheduler = threading.Thread(
+            target=_sweep_loop, args=(stop, seconds), name="egov-sweeps", daemon=True
+        )
+        scheduler.start()
+        self.stdout.write(f"Worker started; sweeps every {seconds} s.")
+        try:
+            call_command("db_worker", *worker_args, stdout=self.stdout)
+        finally:
+            stop.set()

@@ -1,0 +1,77 @@
+"""The periodic sweeps `egov worker` enqueues, gathered from the apps.
+
+An app declares its sweeps as `SWEEPS = (task, ...)` in its `tasks.py` (django-tasks `@task`s
+without arguments, each idempotent and safe from two workers at once). A sweep already waiting
+in the queue is not enqueued again, so a slow worker does not pile up copies; running one twice
+is harmless anyway.
+"""
+
+import importlib
+import importlib.util
+import logging
+
+from django.apps import apps
+from django_tasks import task
+from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def disclosure_deem_refusals() -> int:
+    """Deemed refusals of overdue disclosure requests, for a disclosure app that exposes
+    `disclosure_deem_refusals(now=None)` but declares no `SWEEPS` of its own."""
+    for name in ("egov.disclosure.deem", "egov.disclosure.services", "egov.disclosure"):
+        if importlib.util.find_spec(name) is not None:
+            function = getattr(importlib.import_module(name), "disclosure_deem_refusals", None)
+            if function is not None:
+                return int(function() or 0)
+    return 0
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def sweeps() -> list[Task]:
+    """Every sweep the installed egov apps declare, in app order."""
+    found: list[Task] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("egov.") or not _module_exists(f"{config.name}.tasks"):
+            continue
+        declared = getattr(importlib.import_module(f"{config.name}.tasks"), "SWEEPS", ())
+        if config.name == "egov.disclosure" and not declared:
+            declared = (disclosure_deem_refusals,)
+        found.extend(declared)
+    if apps.is_installed("egov.disclosure") and not _module_exists("egov.disclosure.tasks"):
+        found.append(disclosure_deem_refusals)
+    return found
+
+
+def _waiting(sweep: Task) -> bool:
+    """Whether the sweep is already queued and not started (database backend only)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = sweep.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=sweep.module_path, backend_name=backend.alias, status="READY"
+    ).exists()
+
+
+def sweeps_enqueue() -> list[str]:
+    """Enqueue every sweep not already waiting; return the names enqueued."""
+    enqueued = []
+    for sweep in sweeps():
+        if _waiting(sweep):
+            continue
+        sweep.enqueue()
+        enqueued.append(sweep.module_path)
+    if enqueued:
+        logger.info("sweeps enqueued", extra={"count": len(enqueued)})
+    return enqueued

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ParticipationConfig(AppConfig):
+    name = "egov.participation"
+    label = "participation"
+    verbose_name = "Participation (public proposals)"
