@@ -104,7 +104,6 @@ def service_apply(request, code: str):
     service = services.service_get(code)
     h = handler_get(service.handler)
     resident = request.user.resident
-    plan = services.fetch_plan(service=service, resident=resident)
     if h.kind == "instant":
         form = CertificateForm(request.POST, handler=h, resident=resident)
         call = lambda: services.certificate_issue(  # noqa: E731
@@ -135,6 +134,7 @@ def service_apply(request, code: str):
                 request, _("Your application is submitted. You will get an e-mail at each change.")
             )
         return redirect("civil:my_application", number=application.number)
+    plan = services.fetch_plan(service=service, resident=resident)  # only to show the page again
     return render(
         request,
         "civil/service.html",
