@@ -220,3 +220,21 @@ def test_a_third_party_cannot_issue_official_documents(issue, bank):
     with pytest.raises(ValidationFailed) as refused:
         issue(agency=bank)
     assert refused.value.field == "agency"
+
+
+def test_the_signature_names_its_certificate_as_pades_requires(abstract):
+    """The signing-certificate-v2 attribute (built once per signer, then reused) is in every
+    signature and names the agency certificate by its SHA-256."""
+    import hashlib as _hashlib
+
+    reader = PdfFileReader(io.BytesIO(document_pdf(abstract)))
+    signed_data = reader.embedded_signatures[0].signed_data
+    signer_info = signed_data["signer_infos"][0]
+    attrs = {a["type"].native: a["values"][0] for a in signer_info["signed_attrs"]}
+    reference = attrs["signing_certificate_v2"]["certs"][0]
+    agency_cert = pki.signing_key(abstract.agency).certificate
+    assert (
+        reference["cert_hash"].native
+        == _hashlib.sha256(agency_cert.public_bytes(serialization.Encoding.DER)).digest()
+    )
+    assert "signing_time" not in attrs  # PAdES: the time comes from the timestamp, not the signer

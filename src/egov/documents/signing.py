@@ -27,7 +27,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
-from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
+from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
+from pyhanko.sign.general import as_signing_certificate, as_signing_certificate_v2, simple_cms_attribute
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
@@ -63,6 +64,43 @@ class LoadedKeySigner(signers.SimpleSigner):
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         return self._loaded_key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+
+    def _signed_attr_provider_spec(self, *args, **kwargs):
+        return _ConstantSigningCertificate(super()._signed_attr_provider_spec(*args, **kwargs), self)
+
+
+class _PreEncoded(CMSAttributeProvider):
+    """An attribute that is the same for every signature, built once and re-read from DER."""
+
+    def __init__(self, attribute_type: str, der: bytes):
+        self.attribute_type = attribute_type
+        self._der = der
+
+    async def get_attribute(self, dry_run=False):
+        return cms.CMSAttribute.load(self._der)
+
+
+class _ConstantSigningCertificate:
+    """pyHanko's attribute spec, with its signing-certificate-v2 attribute (a hash of the
+    agency certificate, the same for every document) encoded once per signer."""
+
+    def __init__(self, spec, signer: LoadedKeySigner):
+        self._spec = spec
+        cached = signer.__dict__.get("_signing_certificate_der")
+        if cached is None:
+            value = as_signing_certificate_v2(signer.signing_cert)
+            cached = simple_cms_attribute("signing_certificate_v2", value).dump()
+            signer.__dict__["_signing_certificate_der"] = cached
+        self._der = cached
+
+    def signed_attr_providers(self, data_digest: bytes, digest_algorithm: str):
+        for provider in self._spec.signed_attr_providers(
+            data_digest=data_digest, digest_algorithm=digest_algorithm
+        ):
+            if isinstance(provider, SigningCertificateV2Provider):
+                yield _PreEncoded("signing_certificate_v2", self._der)
+            else:
+                yield provider
 
 
 class PlatformTimeStamper(DummyTimeStamper):
