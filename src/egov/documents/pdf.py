@@ -295,18 +295,22 @@ def _qr_path(canvas, content: str, x: float, y: float, size: float) -> None:
     qr = segno.make(content, error="m", micro=False, boost_error=False, mask=QR_MASK)
     matrix = qr.matrix
     modules = len(matrix) + 2 * 2  # a quiet zone of 2 modules is enough on white paper
-    unit = size / modules
+    # Draw in module units (one unit = one module, rows downwards): the path is then small
+    # integers, a third of the bytes to format and compress.
+    canvas.saveState()
+    canvas.translate(x, y + size)
+    canvas.scale(size / modules, -size / modules)
     path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 2 + 1) * unit
+    for row_index, row in enumerate(matrix, start=2):
         start = None
-        for col, dark in enumerate((*row, 0)):
+        for col, dark in enumerate((*row, 0), start=2):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                path.rect(x + (start + 2) * unit, top, (col - start) * unit, unit)
+                path.rect(start, row_index, col - start, 1)
                 start = None
     canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 def _decorate(stamp: Stamp):
