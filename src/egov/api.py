@@ -55,3 +55,4 @@ def authentication_error(request, exc):
 api.add_router("/registry/", "egov.registry.api.router")
 api.add_router("/exchange/", "egov.exchange.api.router")
 api.add_router("/documents/", "egov.documents.api.router")
+api.add_router("/procurement/", "egov.procurement.api.router")

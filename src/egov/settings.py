@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "egov.petitions",
     "egov.disclosure",
     "egov.participation",
+    "egov.procurement",
     "egov.portal",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("egov.petitions.urls")),
     path("", include("egov.disclosure.urls")),
     path("", include("egov.participation.urls")),
+    path("", include("egov.procurement.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -1,0 +1,88 @@
+"""Portal and back-office forms; the services do the checking, these only parse."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from egov.procurement.categories import CATEGORIES
+from egov.procurement.models import Tender
+
+CATEGORY_CHOICES = [(code, f"{code} {ko} ({en})") for code, (ko, en) in CATEGORIES.items()]
+
+
+class SupplierForm(forms.Form):
+    brn = forms.ChoiceField(label=_("Business"))
+    categories = forms.MultipleChoiceField(
+        label=_("Product categories"), choices=CATEGORY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, businesses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["brn"].choices = [(b.brn, str(b)) for b in businesses]
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ShareForm(forms.Form):
+    share = forms.CharField(label=_("Your share"), max_length=80)
+
+
+def _lines(text: str, parts: int, field: str) -> list[list[str]]:
+    rows = []
+    for line in (text or "").splitlines():
+        if line.strip():
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) != parts:
+                raise forms.ValidationError(
+                    _("Write each line as %(n)d parts separated by |.") % {"n": parts}
+                )
+            rows.append(cells)
+    return rows
+
+
+class TenderForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    items = forms.CharField(
+        label=_("Items (one per line: description | quantity | unit)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    budget = forms.IntegerField(label=_("Budget (won)"), min_value=1)
+    base_price = forms.IntegerField(label=_("Base price (won)"), min_value=1)
+    award_method = forms.ChoiceField(label=_("Award method"), choices=Tender.AwardMethod.choices)
+    categories = forms.MultipleChoiceField(
+        label=_("Eligible product categories"), choices=CATEGORY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    opening_at = forms.DateTimeField(
+        label=_("Opening"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    documents = forms.CharField(
+        label=_("Documents (one per line: title | address)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    committee = forms.ModelMultipleChoiceField(label=_("Opening committee (three)"), queryset=None)
+
+    def __init__(self, *args, officials=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = officials
+
+    def clean_items(self):
+        rows = _lines(self.cleaned_data["items"], 3, "items")
+        try:
+            return [{"description": d, "quantity": int(q), "unit": u} for d, q, u in rows]
+        except ValueError:
+            raise forms.ValidationError(_("A quantity is a whole number.")) from None
+
+    def clean_documents(self):
+        return [{"title": t, "url": u} for t, u in _lines(self.cleaned_data["documents"], 2, "documents")]

@@ -1,0 +1,198 @@
+"""KONEPS e-procurement: suppliers, tender notices, sealed bids and their opening.
+
+A `Supplier` is a business of the business register, registered once, bidding at every
+agency. A `Tender` is an agency's notice; its opening key's private half exists only as the
+three committee shares (see `crypto`). A `Bid` holds only the sealed string until the opening.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from egov.registry.models import Agency, Business
+
+
+class Supplier(models.Model):
+    business = models.OneToOneField(Business, on_delete=models.PROTECT, related_name="supplier")
+    categories = models.JSONField(default=list)  # codes of `categories.CATEGORIES`
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["business__name"]
+
+    def __str__(self) -> str:
+        return str(self.business)
+
+
+class Tender(models.Model):
+    class AwardMethod(models.TextChoices):
+        LOWEST_PRICE = "lowest_price", _("Lowest price")
+        MULTIPLE_RESERVE_PRICE = "multiple_reserve_price", _("Multiple reserve price (복수예비가격)")
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        OPENED = "opened", _("Opened")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(max_length=20, unique=True)  # e.g. 20261123-00001
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tenders")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    items = models.JSONField(default=list)  # [{"description", "quantity", "unit"}]
+    budget = models.BigIntegerField()  # KRW
+    base_price = models.BigIntegerField()  # KRW, 기초금액
+    award_method = models.CharField(max_length=32, choices=AwardMethod.choices)
+    categories = models.JSONField(default=list)  # eligibility: a supplier of one of these
+    documents = models.JSONField(default=list, blank=True)  # [{"title", "url"}]
+    deadline = models.DateTimeField(db_index=True)
+    opening_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PUBLISHED)
+    opening_public_key = models.BinaryField(max_length=65)  # uncompressed P-256 point
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(base_price__gt=0), name="tender_base_price_positive"),
+            models.CheckConstraint(
+                condition=Q(base_price__lte=F("budget")), name="tender_base_within_budget"
+            ),
+            models.CheckConstraint(
+                condition=Q(opening_at__gte=F("deadline")), name="tender_opens_after_deadline"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("published_at")), name="tender_deadline_after_notice"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class TenderAmendment(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="amendments")
+    changes = models.JSONField()  # {"field": [before, after]}
+    reason = models.TextField()
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} amendment {self.pk}"
+
+
+class Clarification(models.Model):
+    """A public question about a notice and the agency's public answer (asker not shown)."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
+    question = models.TextField()
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} question {self.pk}"
+
+
+class CommitteeMember(models.Model):
+    """One of the three officials holding a share of the tender's opening key.
+
+    `pending_share` holds the share only until the member collects it (shown once); the
+    tender takes no bid before all three are collected, so no share is on the server while
+    any bid exists. `share_sha256` lets the opening recognise a wrong share at once. Shares
+    on the server (pending, or handed in at the opening until it completes) are encrypted
+    at rest with `core.crypto.encrypt_blob`, bound to the tender and index."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="committee")
+    official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    index = models.PositiveSmallIntegerField()
+    share_sha256 = models.CharField(max_length=64)
+    pending_share = models.BinaryField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    submitted_share = models.BinaryField(null=True, blank=True)  # at the opening, until it completes
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tender", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "index"], name="committee_index_once"),
+            models.UniqueConstraint(fields=["tender", "official"], name="committee_official_once"),
+            models.CheckConstraint(condition=Q(index__gte=1, index__lte=3), name="committee_index_1_3"),
+            models.CheckConstraint(
+                condition=Q(pending_share__isnull=True) | Q(collected_at__isnull=True),
+                name="committee_share_shown_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} committee member {self.index}"
+
+
+class Bid(models.Model):
+    class State(models.TextChoices):
+        LIVE = "live", _("Submitted")
+        REPLACED = "replaced", _("Replaced")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="bids")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sealed = models.TextField()
+    sealed_sha256 = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.LIVE)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.TextField()  # canonical JSON the platform signed
+    receipt_signature = models.CharField(max_length=100)  # Ed25519, base64url
+    receipt_key_id = models.CharField(max_length=16)
+    # Filled at the opening:
+    price = models.BigIntegerField(null=True, blank=True)
+    content = models.TextField(blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    invalid_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tender", "submitted_at", "id"]
+        indexes = [models.Index(fields=["tender", "state"], name="bid_tender_state_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "supplier"], condition=Q(state="live"), name="bid_one_live_per_supplier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} bid {self.pk}"
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.invalid_reason
+
+
+class Award(models.Model):
+    """The tender's award to one opened, valid bid, with its published reason."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="award")
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="award")
+    amount = models.BigIntegerField()
+    reason = models.TextField()
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="award_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} award"

@@ -1,0 +1,32 @@
+"""Every state change of e-procurement, one transaction each (see the modules for the rules)."""
+
+from egov.procurement.services.awards import tender_award
+from egov.procurement.services.bids import bid_submit, bid_withdraw, receipt_verify
+from egov.procurement.services.opening import opening_share_submit
+from egov.procurement.services.suppliers import supplier_categories_update, supplier_register
+from egov.procurement.services.tenders import (
+    AMENDMENT_MIN_DAYS,
+    NOTICE_MIN_DAYS,
+    clarification_answer,
+    clarification_ask,
+    committee_share_collect,
+    tender_amend,
+    tender_publish,
+)
+
+__all__ = [
+    "AMENDMENT_MIN_DAYS",
+    "NOTICE_MIN_DAYS",
+    "bid_submit",
+    "bid_withdraw",
+    "clarification_answer",
+    "clarification_ask",
+    "committee_share_collect",
+    "opening_share_submit",
+    "receipt_verify",
+    "supplier_categories_update",
+    "supplier_register",
+    "tender_amend",
+    "tender_award",
+    "tender_publish",
+]

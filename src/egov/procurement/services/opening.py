@@ -1,0 +1,131 @@
+"""The opening: committee members hand in their shares after the opening time; the second
+valid share rebuilds the opening key in memory, every live bid is checked against its receipt
+and decrypted, valid bids are ranked by price, and the record is public at once.
+
+A share is recognised at once by its SHA-256, stored when it was made: a wrong share (another
+member's, another tender's, mistyped) and a repeated one are refused and logged. Shares handed
+in are erased when the opening completes; the key itself is never written anywhere.
+"""
+
+import json
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import User
+from egov.core.audit import audit_record
+from egov.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from egov.procurement import crypto
+from egov.procurement.models import Bid, CommitteeMember, Tender
+from egov.procurement.services.bids import receipt_verify
+
+logger = logging.getLogger(__name__)
+THRESHOLD = 2
+
+
+def _member(*, actor: User, number: str) -> tuple[Tender, CommitteeMember]:
+    tender = Tender.objects.select_for_update().filter(number=number).first()
+    if tender is None:
+        raise NotFound(_("No such tender."), field="tender")
+    member = CommitteeMember.objects.filter(tender=tender, official_id=getattr(actor, "pk", None)).first()
+    if member is None:
+        raise NotFound(_("You are not on this tender's opening committee."), field="tender")
+    if tender.state != Tender.State.PUBLISHED:
+        raise Conflict(_("This tender is already opened."), field="tender")
+    if timezone.now() < tender.opening_at:
+        raise ValidationFailed(
+            _("The opening is not before %(when)s.")
+            % {"when": timezone.localtime(tender.opening_at).strftime("%Y-%m-%d %H:%M")},
+            field="share",
+            code="too_early",
+        )
+    return tender, member
+
+
+@transaction.atomic
+def opening_share_submit(*, actor: User, number: str, share: str) -> Tender:
+    """A committee member hands in their share. With the second one the tender is opened."""
+    try:
+        tender, member = _member(actor=actor, number=number)
+        if member.submitted_at:
+            raise Conflict(_("You already handed in your share."), field="share", code="repeated_share")
+        try:
+            digest = crypto.share_digest(share)
+        except crypto.SealError as exc:
+            raise ValidationFailed(_("This is not a share: %(why)s.") % {"why": exc}, field="share") from None
+        if digest != member.share_sha256:
+            raise ValidationFailed(
+                _("This is not your share of this tender's key."), field="share", code="wrong_share"
+            )
+    except ServiceError as exc:
+        logger.warning("procurement opening share refused: tender=%s code=%s", str(number)[:30], exc.code)
+        raise
+    member.submitted_share = crypto.share_seal(share, tender_id=tender.pk)
+    member.submitted_at = timezone.now()
+    member.save(update_fields=["submitted_share", "submitted_at"])
+    audit_record(
+        actor=actor, action="procurement.opening_share_submit", obj=tender, after={"index": member.index}
+    )
+    shares = [
+        crypto.share_unseal(blob, tender_id=tender.pk)
+        for blob in tender.committee.filter(submitted_share__isnull=False).values_list(
+            "submitted_share", flat=True
+        )
+    ]
+    if len(shares) >= THRESHOLD:
+        _open(tender=tender, shares=shares[:THRESHOLD], actor=actor)
+    return tender
+
+
+def _decrypt(*, bid: Bid, private_key, tender: Tender) -> tuple[int | None, str, str]:
+    """(price, content, invalid reason) of one bid."""
+    reason = receipt_verify(bid)
+    if reason:
+        return None, "", reason
+    brn = bid.supplier.business.brn
+    try:
+        plaintext = crypto.open_sealed(
+            private_key=private_key, sealed=bid.sealed, tender_number=tender.number, brn=brn
+        )
+        data = json.loads(plaintext.decode("utf-8"))
+    except crypto.SealError as exc:
+        return None, "", f"the sealed bid {exc}"
+    except (UnicodeDecodeError, ValueError):
+        return None, "", "the decrypted bid is not JSON"
+    if not isinstance(data, dict) or data.get("tender") != tender.number or data.get("supplier") != brn:
+        return None, "", "the decrypted bid names another tender or supplier"
+    price = data.get("price")
+    if isinstance(price, bool) or not isinstance(price, int) or not 0 < price < 10**15:
+        return None, "", "the bid's price is not a positive whole number of won"
+    content = data.get("content", "")
+    return price, content if isinstance(content, str) else json.dumps(content, ensure_ascii=False), ""
+
+
+def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
+    try:
+        private_key = crypto.opening_key_combine(shares, bytes(tender.opening_public_key))
+    except crypto.SealError as exc:  # cannot happen with shares that matched their digests
+        raise ValidationFailed(
+            _("The shares do not open this tender: %(why)s.") % {"why": exc}, field="share"
+        ) from None
+    bids = list(tender.bids.filter(state=Bid.State.LIVE).select_related("supplier__business", "tender"))
+    for bid in bids:
+        bid.price, bid.content, bid.invalid_reason = _decrypt(bid=bid, private_key=private_key, tender=tender)
+        bid.content = bid.content[:20000]
+    valid = sorted((b for b in bids if not b.invalid_reason), key=lambda b: (b.price, b.submitted_at, b.pk))
+    for rank, bid in enumerate(valid, start=1):
+        bid.rank = rank
+    Bid.objects.bulk_update(bids, ["price", "content", "rank", "invalid_reason"], batch_size=500)
+    del private_key
+    tender.committee.update(submitted_share=None)
+    tender.state = Tender.State.OPENED
+    tender.opened_at = timezone.now()
+    tender.save(update_fields=["state", "opened_at"])
+    audit_record(
+        actor=actor,
+        action="procurement.tender_open",
+        obj=tender,
+        after={"bids": len(bids), "valid": len(valid), "invalid": len(bids) - len(valid)},
+    )

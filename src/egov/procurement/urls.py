@@ -1,0 +1,20 @@
+from django.urls import path
+
+from egov.procurement import views
+
+app_name = "procurement"
+urlpatterns = [
+    path("procurement/", views.tender_list, name="tenders"),
+    path("procurement/suppliers/register", views.supplier_register, name="supplier_register"),
+    path("procurement/tenders/<str:number>/", views.tender_page, name="tender"),
+    path("procurement/tenders/<str:number>/bid", views.bid_submit, name="bid"),
+    path("procurement/tenders/<str:number>/withdraw", views.bid_withdraw, name="withdraw"),
+    path("procurement/tenders/<str:number>/ask", views.question_ask, name="ask"),
+    path("office/procurement/", views.office_tenders, name="office_tenders"),
+    path("office/procurement/new", views.office_tender_publish, name="office_publish"),
+    path("office/procurement/tenders/<str:number>/", views.office_tender, name="office_tender"),
+    path("office/procurement/tenders/<str:number>/share", views.office_share_collect, name="office_share"),
+    path("office/procurement/tenders/<str:number>/open", views.office_share_submit, name="office_open"),
+    path("office/procurement/tenders/<str:number>/award", views.office_award, name="office_award"),
+    path("office/procurement/questions/<int:pk>/answer", views.office_answer, name="office_answer"),
+]

@@ -1,0 +1,287 @@
+"""Pages: the public tender search and notice (with the sealed-bid form for suppliers'
+representatives), supplier registration; the back office's notices, publication, answers,
+and the committee's share pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.accounts.models import BusinessRepresentation, User
+from egov.accounts.permissions import agency_scope_ids
+from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.web import form_attempt
+from egov.procurement import api, selectors, services
+from egov.procurement.categories import CATEGORIES
+from egov.procurement.forms import AnswerForm, QuestionForm, ShareForm, SupplierForm, TenderForm
+from egov.procurement.models import Award, Bid, Clarification, CommitteeMember, Supplier, Tender
+from egov.registry.models import Business
+from egov.registry.views import official_required
+
+
+def business_required(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_business:
+            raise DjangoPermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except PermissionDenied:
+            raise DjangoPermissionDenied from None
+
+    return wrapper
+
+
+def _represented(user: User) -> list[Business]:
+    ids = BusinessRepresentation.objects.filter(user=user).values_list("business_id", flat=True)
+    return list(Business.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def tender_list(request):
+    query, category = request.GET.get("q", ""), request.GET.get("category", "")
+    open_only = request.GET.get("all") != "1"
+    return render(
+        request,
+        "procurement/tenders.html",
+        {
+            "tenders": selectors.tender_search(query=query, category=category, open_only=open_only),
+            "q": query[:100],
+            "category": category,
+            "categories": CATEGORIES,
+            "open_only": open_only,
+        },
+    )
+
+
+def _tender_context(request, tender: Tender, **extra) -> dict:
+    context = {"tender": tender, "detail": api.tender_detail(tender), "categories": CATEGORIES}
+    user = request.user
+    if user.is_authenticated and user.is_business:
+        suppliers = list(Supplier.objects.filter(business__in=_represented(user)).select_related("business"))
+        context["suppliers"] = suppliers
+        context["my_bids"] = list(
+            Bid.objects.filter(tender=tender, supplier__in=suppliers).exclude(state=Bid.State.REPLACED)
+        )
+        context["question_form"] = QuestionForm()
+    context.update(extra)
+    return context
+
+
+def tender_page(request, number: str):
+    try:
+        tender = selectors.tender_get_public(number=number)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "procurement/tender.html", _tender_context(request, tender))
+
+
+@require_POST
+@business_required
+def bid_submit(request, number: str):
+    try:
+        bid = services.bid_submit(
+            actor=request.user,
+            number=number,
+            brn=request.POST.get("brn", ""),
+            sealed=request.POST.get("sealed", ""),
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("procurement:tender", number)
+    return render(request, "procurement/receipt.html", {"bid": bid, "receipt": api._receipt(bid)})
+
+
+@require_POST
+@business_required
+def bid_withdraw(request, number: str):
+    try:
+        services.bid_withdraw(actor=request.user, number=number, brn=request.POST.get("brn", ""))
+        messages.success(request, _("Your bid is withdrawn."))
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("procurement:tender", number)
+
+
+@require_POST
+@business_required
+def question_ask(request, number: str):
+    form = QuestionForm(request.POST)
+    if form.is_valid() and form_attempt(
+        form,
+        lambda: services.clarification_ask(
+            actor=request.user, number=number, question=form.cleaned_data["question"]
+        ),
+    ):
+        messages.success(request, _("Your question is sent; the answer will be public."))
+        return redirect("procurement:tender", number)
+    tender = selectors.tender_get_public(number=number)
+    return render(
+        request, "procurement/tender.html", _tender_context(request, tender, question_form=form), status=400
+    )
+
+
+@business_required
+def supplier_register(request):
+    businesses = _represented(request.user)
+    form = SupplierForm(request.POST or None, businesses=businesses)
+    if request.method == "POST" and form.is_valid():
+        supplier = form_attempt(
+            form,
+            lambda: services.supplier_register(
+                actor=request.user, brn=form.cleaned_data["brn"], categories=form.cleaned_data["categories"]
+            ),
+        )
+        if supplier:
+            messages.success(
+                request, _("%(name)s is a registered supplier.") % {"name": supplier.business.name}
+            )
+            return redirect("procurement:tenders")
+    registered = Supplier.objects.filter(business__in=businesses).select_related("business")
+    return render(request, "procurement/supplier_register.html", {"form": form, "registered": registered})
+
+
+# --- back office ---------------------------------------------------------------------------------
+
+
+@official_required
+def office_tenders(request):
+    scope = agency_scope_ids(request.user)
+    tenders = (
+        Tender.objects.filter(agency_id__in=scope).select_related("agency").order_by("-published_at")[:200]
+    )
+    seats = (
+        CommitteeMember.objects.filter(official=request.user)
+        .select_related("tender")
+        .order_by("-tender__deadline")
+    )
+    return render(request, "procurement/office_tenders.html", {"tenders": tenders, "seats": seats[:200]})
+
+
+@official_required
+def office_tender_publish(request):
+    officials = User.objects.filter(
+        kind="official", agency_id__in=agency_scope_ids(request.user), is_active=True
+    )
+    form = TenderForm(request.POST or None, officials=officials.order_by("username"))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["committee"] = list(data["committee"])
+        tender = form_attempt(form, lambda: services.tender_publish(actor=request.user, **data))
+        if tender:
+            messages.success(request, _("Tender %(number)s is published.") % {"number": tender.number})
+            return redirect("procurement:office_tender", tender.number)
+    return render(request, "procurement/office_publish.html", {"form": form})
+
+
+def _seat(user, tender: Tender) -> CommitteeMember | None:
+    return CommitteeMember.objects.filter(tender=tender, official=user).first()
+
+
+@official_required
+def office_tender(request, number: str):
+    tender = selectors.tender_get_public(number=number)
+    seat = _seat(request.user, tender)
+    if seat is None:
+        tender = selectors.tender_get_for(actor=request.user, number=number)
+    questions = tender.clarifications.all() if tender.agency_id in agency_scope_ids(request.user) else []
+    return render(
+        request,
+        "procurement/office_tender.html",
+        {
+            "tender": tender,
+            "detail": api.tender_detail(tender),
+            "seat": seat,
+            "questions": questions,
+            "share_form": ShareForm(),
+            "answer_form": AnswerForm(),
+            "committee": tender.committee.select_related("official"),
+            "can_award": tender.state == Tender.State.OPENED
+            and not detail_award(tender)
+            and tender.agency_id in agency_scope_ids(request.user),
+        },
+    )
+
+
+@require_POST
+@official_required
+def office_share_collect(request, number: str):
+    try:
+        share = services.committee_share_collect(actor=request.user, number=number)
+    except ServiceError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+        return redirect("procurement:office_tender", number)
+    response = render(request, "procurement/office_share.html", {"share": share, "number": number})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@official_required
+def office_share_submit(request, number: str):
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            tender = services.opening_share_submit(
+                actor=request.user, number=number, share=form.cleaned_data["share"]
+            )
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            if tender.state == Tender.State.OPENED:
+                messages.success(request, _("The tender is opened; the record is public."))
+            else:
+                messages.success(request, _("Your share is in; one more member opens the tender."))
+    return redirect("procurement:office_tender", number)
+
+
+def detail_award(tender: Tender) -> bool:
+    return Award.objects.filter(tender=tender).exists()
+
+
+@require_POST
+@official_required
+def office_award(request, number: str):
+    try:
+        award = services.tender_award(actor=request.user, number=number)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, award.reason)
+    return redirect("procurement:office_tender", number)
+
+
+@require_POST
+@official_required
+def office_answer(request, pk: int):
+    form = AnswerForm(request.POST)
+    item = Clarification.objects.select_related("tender").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            services.clarification_answer(
+                actor=request.user, clarification_id=pk, answer=form.cleaned_data["answer"]
+            )
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("procurement:office_tender", item.tender.number)
