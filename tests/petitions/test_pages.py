@@ -3,6 +3,7 @@ queue and case page (officials); attachments served only to those allowed; publi
 
 import csv
 import io
+import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -19,6 +20,7 @@ def filing(**overrides):
         "category": "road-jongno",
         "title": "가로등 고장",
         "body": "세종대로 가로등이 꺼져 있습니다.",
+        "idempotency_key": uuid.uuid4().hex,
     }
     data.update(overrides)
     return data
@@ -157,3 +159,14 @@ def test_public_statistics_page_and_csv(petitioner, categories, bob, client):
     assert {r["category_code"] for r in rows} == {"road-jongno", "parking-gangnam"}
     assert "alice" not in response.content.decode()
     assert client.get("/petitions/statistics/?year=1999").status_code == 200  # falls back to this year
+
+
+def test_submitting_the_filing_form_twice_files_one_petition(petitioner, categories, client):
+    client.force_login(petitioner)
+    data = filing()
+    first = client.post("/petitions/new/", data)
+    again = client.post("/petitions/new/", {**data, "title": "다시 보냄"})
+    assert first.status_code == again.status_code == 302 and first.url == again.url
+    assert Petition.objects.filter(petitioner=petitioner).count() == 1
+    assert client.post("/petitions/new/", filing()).status_code == 302  # a new form: a new petition
+    assert Petition.objects.filter(petitioner=petitioner).count() == 2

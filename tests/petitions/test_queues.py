@@ -127,3 +127,37 @@ def test_two_workers_at_once_escalate_each_petition_once(postgres_only, petition
     assert not errors
     assert sum(counts) == 12 and Escalation.objects.count() == 12
     assert Petition.objects.filter(escalations__isnull=True).count() == 0
+
+
+def test_queue_counts_match_the_queues(petitioner, categories, bob, bob2):
+    """`petition_queue_count` counts open clocks instead of joining petitions: same numbers."""
+    from egov.petitions.selectors import QUEUE_VIEWS, petition_queue_count
+
+    first = file_one(petitioner, categories, code="road-jongno", kind="grievance")
+    second = file_one(petitioner, categories, code="sanitation-jongno")
+    answered = file_one(petitioner, categories)
+    file_one(petitioner, categories, code="parking-gangnam")
+    services.petition_assign(actor=bob, petition=first, assignee=bob)
+    services.petition_assign(actor=bob, petition=second, assignee=bob2)
+    services.petition_answer(actor=bob, petition=answered, answer="답변")
+    for now in (None, timezone.now() + dt.timedelta(days=30), first.clock.due_at - dt.timedelta(hours=20)):
+        for view in QUEUE_VIEWS:
+            rows = petition_queue_for(actor=bob, view=view, now=now)
+            assert petition_queue_count(actor=bob, view=view, now=now) == rows.count(), (view, now)
+    assert petition_queue_count(actor=bob, view="team") == 2
+    assert petition_queue_count(actor=bob, view="mine") == 1
+
+
+def test_the_queue_page_is_paginated_with_the_total(petitioner, categories, bob, client, monkeypatch):
+    from egov.petitions import views
+    from tests.conftest import login_official
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    filed = [file_one(petitioner, categories) for _ in range(3)]
+    login_official(client, bob)
+    first = client.get("/office/petitions/?view=team").content.decode()
+    second = client.get("/office/petitions/?view=team&page=2").content.decode()
+    assert first.count("/office/petitions/1AA") == 2 and second.count("/office/petitions/1AA") == 1
+    assert 'data-testid="queue-count"' in first and "3" in first.split('data-testid="queue-count"')[1][:40]
+    assert all(p.number in first + second for p in filed)
+    assert 'rel="next"' in first and 'rel="prev"' in second

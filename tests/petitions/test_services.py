@@ -340,3 +340,33 @@ def test_withdrawal_closes_an_open_petition(petitioner, frank, categories):
         services.petition_withdraw(actor=frank, petition=petition)
     petition = services.petition_withdraw(actor=petitioner, petition=petition, reason="해결됨")
     assert petition.state == "closed" and petition.clock.state == "closed"
+
+
+def test_filing_twice_with_the_same_idempotency_key_files_one_petition(petitioner, categories):
+    first = file_one(petitioner, categories, idempotency_key="form-0123456789")
+    again = file_one(petitioner, categories, idempotency_key="form-0123456789", title="다시")
+    assert again.pk == first.pk and Petition.objects.count() == 1 and CaseClock.objects.count() == 1
+    assert file_one(petitioner, categories, idempotency_key="form-abcdefghij").pk != first.pk
+    with pytest.raises(ValidationFailed):
+        file_one(petitioner, categories, idempotency_key="bad key!")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_at_the_same_moment_files_one_petition(petitioner, categories):
+    """Two requests that both pass the look-up: the unique constraint keeps one, the other
+    request gets it back instead of an error."""
+    from unittest import mock
+
+    first = file_one(petitioner, categories, idempotency_key="race-0123456789")
+    real_filter = Petition.objects.filter
+    calls = []
+
+    def stale_lookup(*args, **kwargs):  # the first look-up misses, as if the other one was not committed
+        calls.append(kwargs)
+        if len(calls) == 1:
+            return Petition.objects.none()
+        return real_filter(*args, **kwargs)
+
+    with mock.patch.object(Petition.objects, "filter", side_effect=stale_lookup):
+        again = file_one(petitioner, categories, idempotency_key="race-0123456789")
+    assert again.pk == first.pk and Petition.objects.count() == 1

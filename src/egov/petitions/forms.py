@@ -32,6 +32,7 @@ class MultipleFileField(forms.FileField):
 
 
 class PetitionForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     kind = forms.ChoiceField(label=_("Kind"), choices=Petition.Kind.choices, widget=forms.RadioSelect)
     category = forms.ChoiceField(label=_("Category"))
     title = forms.CharField(

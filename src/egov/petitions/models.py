@@ -78,6 +78,8 @@ class Petition(models.Model):
     rated_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     clock = models.OneToOneField("core.CaseClock", on_delete=models.PROTECT, related_name="petition")
+    # the filing form's hidden key: a second submission of the same form files nothing new
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -87,6 +89,7 @@ class Petition(models.Model):
             models.Index(fields=["agency", "category", "submitted_at"], name="petition_statistics_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["petitioner", "idempotency_key"], name="petition_idempotent"),
             models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="petition_satisfaction_1_to_5",

@@ -3,13 +3,14 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core import deadlines
+from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
 from egov.petitions.models import Attachment, Category, Petition
@@ -63,28 +64,56 @@ def petition_get_for_official(*, actor, number: str) -> Petition:
     return petition
 
 
+def _queue_clock_conditions(actor, view: str, now: dt.datetime | None, prefix: str = "") -> Q:
+    """The queue's conditions on the petition's clock (`prefix` "clock__" from the petition)."""
+    if view not in QUEUE_VIEWS:
+        raise ValidationFailed(_("Unknown queue."), field="view")
+    scope = _scope(actor)
+    conditions = Q(**{f"{prefix}agency_id__in": scope, f"{prefix}case_type__startswith": "petitions."}) & ~Q(
+        **{f"{prefix}state": CaseClock.State.CLOSED}
+    )
+    if view in ("due_soon", "overdue"):
+        now = now or timezone.now()
+        conditions &= Q(**{f"{prefix}state": CaseClock.State.RUNNING})
+        if view == "overdue":
+            conditions &= Q(**{f"{prefix}due_at__lt": now})
+        else:
+            last = calendar_get().nth_business_day(local_date(now), DUE_SOON_BUSINESS_DAYS)
+            conditions &= Q(**{f"{prefix}due_at__gte": now, f"{prefix}due_at__lte": end_of_day(last)})
+    return conditions
+
+
 def petition_queue_for(*, actor, view: str = "team", now: dt.datetime | None = None) -> QuerySet:
     """The official's open petitions, most urgent first (through the clock's partial index).
 
     - `mine`: assigned to the official;
     - `team`: every open petition of their agency and the agencies under it;
-    - `due_soon`: running, due within two business days;
+    - `due_soon`: running, due within two business days (today counted when it is one);
     - `overdue`: running and past the due date.
+
+    The conditions are put on the joined clock itself (not a subquery of clock ids), so that
+    for one agency PostgreSQL walks `caseclock_queue_idx` (agency, due_at) of open clocks in
+    order and stops after the page: the first 50 of 10,000 open cases read about 50 rows.
     """
-    if view not in QUEUE_VIEWS:
-        raise ValidationFailed(_("Unknown queue."), field="view")
-    scope = _scope(actor)
-    clocks = CaseClock.objects.open().for_agencies(scope).filter(case_type__startswith="petitions.")
-    if view == "due_soon":
-        clocks = deadlines.due_soon(clocks, business_days=DUE_SOON_BUSINESS_DAYS, now=now)
-    elif view == "overdue":
-        clocks = deadlines.overdue(clocks, now=now)
     rows = Petition.objects.filter(
-        state__in=Petition.OPEN_STATES, clock__in=clocks.order_by().values("pk")
-    ).select_related("category", "agency", "clock", "assignee")
+        _queue_clock_conditions(actor, view, now, prefix="clock__"), state__in=Petition.OPEN_STATES
+    )
     if view == "mine":
         rows = rows.filter(assignee=actor)
-    return rows.order_by("clock__due_at", "id")
+    return rows.select_related("category", "agency", "clock", "assignee").order_by("clock__due_at", "id")
+
+
+def petition_queue_count(*, actor, view: str = "team", now: dt.datetime | None = None) -> int:
+    """How many petitions `petition_queue_for` holds, counted cheaply.
+
+    A petition is open exactly while its current clock is (answering, withdrawing and closing
+    close the clock; a reopened petition runs on a new clock, a transferred one on the same),
+    so apart from `mine` the count is that of the open petition clocks, read from the clock's
+    partial index alone instead of joining 10,000 petitions.
+    """
+    if view == "mine":
+        return petition_queue_for(actor=actor, view=view, now=now).count()
+    return CaseClock.objects.filter(_queue_clock_conditions(actor, view, now)).count()
 
 
 def assignable_officials(*, petition: Petition) -> QuerySet:

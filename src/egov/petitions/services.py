@@ -17,7 +17,7 @@ import secrets
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -183,13 +183,22 @@ def petition_file(
     body: str,
     attachments=(),
     received_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Petition:
     """File a petition (a citizen or a business representative): it goes to the category's agency
     with its statutory clock running from now (`received_at`, an earlier receipt, is for the demo
     history and imports; a future moment is refused). Attachments are checked by content (PDF,
-    PNG, JPEG) and size before anything is written; if anything fails, nothing is kept."""
+    PNG, JPEG) and size before anything is written; if anything fails, nothing is kept.
+
+    `idempotency_key` (the filing form's hidden field): filing again with the same key returns the
+    petition the first filing made, even when both arrive at once (unique constraint)."""
     if not (getattr(actor, "is_citizen", False) or getattr(actor, "is_business", False)):
         raise PermissionDenied(_("Petitions are filed by citizens and businesses."))
+    key = _idempotency(idempotency_key) if idempotency_key is not None else None
+    if key is not None:
+        existing = Petition.objects.filter(petitioner=actor, idempotency_key=key).first()
+        if existing is not None:
+            return existing
     if kind not in Petition.Kind.values:
         raise ValidationFailed(_("Choose complaint, grievance or proposal."), field="kind")
     title = require_text(title, "title", label=_("The title"), max_length=TITLE_MAX)
@@ -208,7 +217,7 @@ def petition_file(
             )  # fmt: skip
             petition = Petition.objects.create(
                 number=number, kind=kind, category=category, title=title, body=body, petitioner=actor,
-                agency=category.agency, submitted_at=now, clock=clock,
+                agency=category.agency, submitted_at=now, clock=clock, idempotency_key=key,
             )  # fmt: skip
             for item in checked:
                 storage_name = files.file_write(item.content)
@@ -226,11 +235,22 @@ def petition_file(
                        "attachments": len(checked)},
             )  # fmt: skip
             _mail_after_commit(petition)
-    except BaseException:
+    except BaseException as exc:
         for storage_name in written:
             files.file_delete(storage_name)
+        if key is not None and isinstance(exc, IntegrityError):
+            existing = Petition.objects.filter(petitioner=actor, idempotency_key=key).first()
+            if existing is not None:  # the same form, filed at the same moment by another request
+                return existing
         raise
     return petition
+
+
+def _idempotency(key) -> str:
+    key = str(key or "").strip()
+    if not (8 <= len(key) <= 64) or not key.replace("-", "").isalnum():
+        raise ValidationFailed(_("The form expired; open it again."), field="idempotency_key")
+    return key
 
 
 @transaction.atomic

@@ -2,11 +2,13 @@
 case page; the public statistics (page and CSV)."""
 
 import csv
+import uuid
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +29,20 @@ from egov.petitions.forms import (
     TransferForm,
 )
 from egov.registry.views import official_required
+
+QUEUE_PAGE_SIZE = 50  # the queue shows a page of the most urgent cases and how many there are
+
+
+class _QueuePaginator(Paginator):
+    """A paginator told the total (the queue counts it from the clocks alone, see the selector)."""
+
+    def __init__(self, object_list, per_page, *, total: int):
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @property
+    def count(self) -> int:
+        return self._total
 
 
 def _lang() -> str:
@@ -76,7 +92,9 @@ def _non_field_errors_as_messages(request, form) -> None:
 
 @petitioner_required
 def petition_new(request):
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    form = PetitionForm(
+        request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4().hex}
+    )
     if request.method == "POST" and form.is_valid():
         petition = form_attempt(
             form,
@@ -87,6 +105,7 @@ def petition_new(request):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 attachments=form.cleaned_data["attachments"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             ),
         )
         if petition:
@@ -167,11 +186,22 @@ def office_queue(request):
     view = request.GET.get("view", "team")
     if view not in selectors.QUEUE_VIEWS:
         view = "team"
-    rows = list(selectors.petition_queue_for(actor=request.user, view=view)[:500])
+    page = _QueuePaginator(
+        selectors.petition_queue_for(actor=request.user, view=view),
+        QUEUE_PAGE_SIZE,
+        total=selectors.petition_queue_count(actor=request.user, view=view),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/office_queue.html",
-        {"rows": rows, "view": view, "views": selectors.QUEUE_VIEWS, "now": timezone.now(), "lang": _lang()},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "view": view,
+            "views": selectors.QUEUE_VIEWS,
+            "now": timezone.now(),
+            "lang": _lang(),
+        },
     )
 
 
