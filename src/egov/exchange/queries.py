@@ -4,7 +4,8 @@
 in a QueryReceipt in the same transaction as the query's log entry, so a retry with the same
 X-Road-Id gets the stored answer and leaves no second log entry. The receipt's look-up and
 insert are plain SQL: every API query runs them, and Model.save costs this hot path about as
-much as a whole query (docs/benchmarks.md).
+much as a whole query (docs/benchmarks.md). The API looks the receipt up in the same
+statement as its token (`stored=`); other callers leave that to `shared_item_query`.
 """
 
 import contextlib
@@ -74,7 +75,9 @@ def _sent_with_the_commit() -> Iterator[Callable[[], None]]:
     The access log stays locked from the entry's append to the COMMIT, so every round trip in
     between, and the wait of this thread for the interpreter lock after each, is time no
     other query can be logged (docs/benchmarks.md, issue 3). An error in such a statement
-    (the receipt's unique constraint) is raised by the COMMIT, which then rolls back."""
+    (the receipt's unique constraint) is raised by the COMMIT, which then rolls back. Leaving
+    pipeline mode costs two empty round trips (psycopg syncs when Django turns autocommit
+    back on and when the block ends), after the COMMIT has released the lock."""
     with contextlib.ExitStack() as stack:
 
         def send_with_the_commit() -> None:
