@@ -106,14 +106,16 @@ def test_agency_admin_publishes_a_configurable_service(nation, client, mois):
             "legal_basis": "주거급여법 제7조", "fee": 0, "processing_days": 30,
             "form_schema": '[{"name": "rent", "type": "number", "label_ko": "월세", "label_en": "Rent", "required": true}]',
             "approval_steps": '[{"role": "registrar"}]',
+            "items": ["resident.abstract"], "papers_replaced": 1,
         },
     )  # fmt: skip
     assert response.status_code == 302
     service = Service.objects.get(code="youth-rent")
     assert service.handler == "configurable" and service.form_schema[0]["name"] == "rent"
+    assert service.items == ["resident.abstract"] and service.papers_replaced == 1
     bad = client.post(
         "/office/civil/services/",
-        {"code": "bad", "name_ko": "x", "name_en": "x", "legal_basis": "x", "fee": 0, "processing_days": 3,
+        {"code": "bad", "name_ko": "x", "name_en": "x", "legal_basis": "x", "fee": 0, "processing_days": 3, "papers_replaced": 0,
          "form_schema": '[{"name": "1x", "type": "text"}]', "approval_steps": '[{"role": "registrar"}]'},
     )  # fmt: skip
     assert bad.status_code == 200 and "form_schema" in bad.content.decode()

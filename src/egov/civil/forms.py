@@ -247,6 +247,15 @@ class ServiceForm(forms.Form):
     processing_days = forms.IntegerField(
         label=_("Statutory processing period (days)"), min_value=1, max_value=365
     )
+    items = forms.MultipleChoiceField(
+        label=_("Data fetched instead of papers (shared items)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Fetched through data sharing on a grant of your agency, or on the citizen's consent."),
+    )
+    papers_replaced = forms.IntegerField(
+        label=_("Papers citizens no longer submit"), min_value=0, max_value=20, initial=0
+    )
     form_schema = forms.CharField(
         label=_("Form fields (JSON)"), widget=forms.Textarea(attrs={"rows": 8, **TEXT})
     )
@@ -258,6 +267,16 @@ class ServiceForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 3, **TEXT}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from egov.exchange.models import SharedItem
+
+        english = (get_language() or "ko").startswith("en")
+        self.fields["items"].choices = [
+            (item.code, f"{item.name_en if english else item.name_ko} ({item.code})")
+            for item in SharedItem.objects.filter(is_active=True).order_by("code")
+        ]
 
     def _json(self, name):
         try:
