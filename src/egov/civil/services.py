@@ -31,7 +31,7 @@ from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application, ApplicationEvent, Service
 from egov.core import deadlines
-from egov.core.audit import audit_record
+from egov.core.audit import audit_record, refusal_log
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.documents.services import document_issue
@@ -344,8 +344,7 @@ def certificate_issue(
 
 
 def _refused(actor, what: str, **ids) -> None:
-    """Log a refused attempt (ids only, never names or numbers) for the security team."""
-    logger.warning("civil refused: %s", what, extra={"user_id": getattr(actor, "pk", None), **ids})
+    refusal_log(logger, "civil", actor, what, **ids)
 
 
 def _citizen_resident(citizen) -> Resident:

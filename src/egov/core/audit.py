@@ -39,3 +39,9 @@ def jsonable(values: dict[str, Any]) -> dict[str, Any]:
             value = str(value)
         out[key] = value
     return out
+
+
+def refusal_log(logger, app: str, actor, what: str, **ids) -> None:
+    """Log a refused attempt for the security team: the app, what was refused, the user id and
+    the objects' ids — never names, numbers or texts (personal data stays out of logs)."""
+    logger.warning("%s refused: %s", app, what, extra={"user_id": getattr(actor, "pk", None), **ids})

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.core import deadlines
-from egov.core.audit import audit_record
+from egov.core.audit import audit_record, refusal_log
 from egov.core.checks import require_text
 from egov.core.env import env_int
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -54,8 +54,7 @@ def reopen_days() -> int:
 
 
 def _refused(actor, what: str, **ids) -> None:
-    """Log a refused attempt (ids only, never names or texts) for the security team."""
-    logger.warning("petition refused: %s", what, extra={"user_id": getattr(actor, "pk", None), **ids})
+    refusal_log(logger, "petition", actor, what, **ids)
 
 
 def _number() -> str:
