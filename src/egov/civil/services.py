@@ -201,7 +201,7 @@ def _fetch(
 # --- numbers, events, mail ---------------------------------------------------------------------
 
 
-def _number(service: Service) -> str:
+def _number() -> str:
     return f"{timezone.localdate():%Y%m%d}-{secrets.randbelow(10**8):08d}"
 
 
@@ -295,14 +295,14 @@ def certificate_issue(
     existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
     if existing:
         return existing
-    unknown = set(options) - set(h.options) - {"address_history", "reveal_numbers"}
+    unknown = set(options) - set(h.options)
     if unknown:
         raise ValidationFailed(
             _("Unknown option: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0]
         )
     if language not in ("ko", "en"):
         raise ValidationFailed(_("Choose Korean or English."), field="language")
-    number = _number(service)
+    number = _number()
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -420,7 +420,7 @@ def _create(
     *, service, applicant, resident, data, key, channel, actor, consent, recorded_by=None
 ) -> Application:
     h = handler_get(service.handler)
-    number = _number(service)
+    number = _number()
     agency = h.handling_agency(service, data)
     trail = []
     if applicant is not None and _items_of(service):

@@ -5,7 +5,6 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -27,28 +26,14 @@ from egov.civil.forms import (
 )
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application, Notice, Service
-from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.errors import NotFound, ServiceError
 from egov.core.web import form_attempt
+from egov.exchange.views import citizen_required
 from egov.registry.views import official_required
 
 
 def _lang() -> str:
     return "en" if (get_language() or "ko").startswith("en") else "ko"
-
-
-def citizen_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_citizen:
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 # --- public catalogue ---------------------------------------------------------------------------
