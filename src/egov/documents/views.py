@@ -101,17 +101,12 @@ def _download(request, number: str, kind: str):
 
 
 @login_required
-def download_pdf(request, number: str):
+def download(request, number: str, kind: str):
+    """The PDF or the JWS, for the subject, the subject's representative or an official of the
+    issuing agency (with both factors); anyone else gets 404."""
     if request.user.is_official and not request.user.is_verified():
         raise DjangoPermissionDenied
-    return _download(request, number, "pdf")
-
-
-@login_required
-def download_jws(request, number: str):
-    if request.user.is_official and not request.user.is_verified():
-        raise DjangoPermissionDenied
-    return _download(request, number, "jws")
+    return _download(request, number, kind)
 
 
 @official_required
