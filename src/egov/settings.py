@@ -202,6 +202,11 @@ EGOV_REMINDER_BUSINESS_DAYS = env_int("EGOV_REMINDER_BUSINESS_DAYS", 1)
 # Participation: days a proposal collects agreements, and how many make it a petition.
 EGOV_PROPOSAL_DAYS = env_int("EGOV_PROPOSAL_DAYS", 30)
 EGOV_PROPOSAL_THRESHOLD = env_int("EGOV_PROPOSAL_THRESHOLD", 50)
+# Petitions: days after the answer an unsatisfied petitioner may reopen; largest attachment.
+EGOV_PETITION_REOPEN_DAYS = env_int("EGOV_PETITION_REOPEN_DAYS", 14)
+EGOV_PETITION_MAX_ATTACHMENT_BYTES = env_int("EGOV_PETITION_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Procurement: the OCDS ocid prefix registered for this publisher.
+EGOV_PROCUREMENT_OCID_PREFIX = env_str("EGOV_PROCUREMENT_OCID_PREFIX", "ocds-egov01")
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from egov.core.errors import ValidationFailed
 
 MAX_FILES = 5
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 # content type -> (magic bytes at offset 0, extensions that may carry it)
 TYPES = {
@@ -36,7 +35,7 @@ class CheckedFile:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "EGOV_PETITION_MAX_ATTACHMENT_BYTES", DEFAULT_MAX_BYTES))
+    return settings.EGOV_PETITION_MAX_ATTACHMENT_BYTES
 
 
 def storage_dir() -> Path:

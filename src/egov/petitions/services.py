@@ -26,7 +26,6 @@ from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.core import deadlines
 from egov.core.audit import audit_record, refusal_log
 from egov.core.checks import require_text
-from egov.core.env import env_int
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
 from egov.petitions import files
@@ -47,7 +46,7 @@ SATISFIED = 3  # a rating of 3 or more closes the petition; 1–2 leaves it open
 
 def reopen_days() -> int:
     """The days after the answer during which an unsatisfied petitioner may reopen."""
-    return int(getattr(settings, "EGOV_PETITION_REOPEN_DAYS", env_int("EGOV_PETITION_REOPEN_DAYS", 14)))
+    return settings.EGOV_PETITION_REOPEN_DAYS
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The tender as an Open Contracting Data Standard 1.1 release (and a release package).
 
-`ocid` = the prefix (setting `PROCUREMENT_OCID_PREFIX`, default "ocds-egov01": a registered
+`ocid` = the prefix (setting `EGOV_PROCUREMENT_OCID_PREFIX`, default "ocds-egov01": a registered
 prefix replaces it in a deployment) + "-" + the tender number. One release describes the
 tender's current stage; its `id` changes with each stage (published, amended, opened, awarded),
 so successive releases can later be compiled into a record.
@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from egov.procurement.models import Award, Bid, Tender
 
-DEFAULT_OCID_PREFIX = "ocds-egov01"
 CURRENCY = "KRW"
 BIDS_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
@@ -22,7 +21,7 @@ BIDS_EXTENSION = (
 
 
 def ocid_prefix() -> str:
-    return getattr(settings, "PROCUREMENT_OCID_PREFIX", DEFAULT_OCID_PREFIX)
+    return settings.EGOV_PROCUREMENT_OCID_PREFIX
 
 
 def ocid_of(tender: Tender) -> str:
