@@ -55,13 +55,14 @@ def counters(*, official=None, month: str = "", services=None) -> tuple[list[dic
     decided = rows.filter(decided_at__isnull=False).values_list(
         "service", "submitted_at", "decided_at", "clock__due_at", "service__kind"
     )
+    calendar = deadlines.calendar_get()  # once: each look-up checks the holiday table
     times: dict[int, list[float]] = {}
     on_time: dict[int, list[bool]] = {}
     for service_id, submitted, decided_at, due, kind in decided:
         if kind == Service.Kind.INSTANT:
             days = (decided_at - submitted).total_seconds() / 86400
         else:
-            days = deadlines.business_days_between(submitted, decided_at)
+            days = deadlines.business_days_between(submitted, decided_at, calendar=calendar)
         times.setdefault(service_id, []).append(days)
         on_time.setdefault(service_id, []).append(due is None or decided_at <= due)
     out = []

@@ -1,11 +1,7 @@
 """Public participation pages: the list, a proposal with its comments, agreement count and the
 agency's response, the posting form, and the agree and comment actions (POST, citizens)."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -14,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import form_attempt
+from egov.exchange.views import citizen_required
 from egov.participation import selectors, services
 from egov.participation.forms import CommentForm, ProposalForm
 
@@ -22,22 +19,6 @@ STATES = ("open", "petitioned", "closed")
 
 def _lang() -> str:
     return "en" if (get_language() or "ko").startswith("en") else "ko"
-
-
-def citizen_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_citizen:
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 def _proposal(proposal_id: int):

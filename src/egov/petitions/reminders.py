@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from egov.accounts.models import User
+from egov.core.audit import audit_record
 from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.models import CaseClock
 from egov.petitions.models import Petition, Reminder
@@ -80,6 +81,12 @@ def petitions_remind_due(*, now: dt.datetime | None = None, business_days: int |
                     )
             except IntegrityError:
                 continue  # reminded by another worker between our read and our write
+            audit_record(
+                actor=None,
+                action="petition.remind",
+                obj=petition,
+                after={"due_at": petition.clock.due_at, "recipients": len(recipients)},
+            )
             due = timezone.localtime(petition.clock.due_at)
             _mail_after_commit(
                 petition,

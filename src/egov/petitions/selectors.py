@@ -174,13 +174,14 @@ def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
     groups: dict[tuple[int, int], dict] = defaultdict(
         lambda: {"total": 0, "answered": 0, "on_time": 0, "days": 0, "rated": 0, "satisfaction": 0}
     )
+    calendar = deadlines.calendar_get()  # once: each look-up checks the holiday table
     for agency_id, category_id, submitted, answered, due, satisfaction in rows.iterator(chunk_size=5000):
         group = groups[(agency_id, category_id)]
         group["total"] += 1
         if answered is not None:
             group["answered"] += 1
             group["on_time"] += answered <= due
-            group["days"] += deadlines.business_days_between(submitted, answered)
+            group["days"] += deadlines.business_days_between(submitted, answered, calendar=calendar)
         if satisfaction is not None:
             group["rated"] += 1
             group["satisfaction"] += satisfaction

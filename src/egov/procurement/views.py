@@ -17,7 +17,7 @@ from egov.core.web import form_attempt
 from egov.procurement import api, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import AnswerForm, QuestionForm, ShareForm, SupplierForm, TenderForm
-from egov.procurement.models import Award, Bid, Clarification, CommitteeMember, Supplier, Tender
+from egov.procurement.models import Bid, Clarification, CommitteeMember, Supplier, Tender
 from egov.registry.models import Business
 from egov.registry.views import official_required
 
@@ -68,7 +68,9 @@ def _tender_context(request, tender: Tender, **extra) -> dict:
         suppliers = list(Supplier.objects.filter(business__in=_represented(user)).select_related("business"))
         context["suppliers"] = suppliers
         context["my_bids"] = list(
-            Bid.objects.filter(tender=tender, supplier__in=suppliers).exclude(state=Bid.State.REPLACED)
+            Bid.objects.filter(tender=tender, supplier__in=suppliers)
+            .exclude(state=Bid.State.REPLACED)
+            .select_related("supplier__business")
         )
         context["question_form"] = QuestionForm()
     context.update(extra)
@@ -196,19 +198,20 @@ def office_tender(request, number: str):
     if seat is None:
         tender = selectors.tender_get_for(actor=request.user, number=number)
     questions = tender.clarifications.all() if tender.agency_id in agency_scope_ids(request.user) else []
+    detail = api.tender_detail(tender)
     return render(
         request,
         "procurement/office_tender.html",
         {
             "tender": tender,
-            "detail": api.tender_detail(tender),
+            "detail": detail,
             "seat": seat,
             "questions": questions,
             "share_form": ShareForm(),
             "answer_form": AnswerForm(),
             "committee": tender.committee.select_related("official"),
             "can_award": tender.state == Tender.State.OPENED
-            and not detail_award(tender)
+            and detail["award"] is None
             and tender.agency_id in agency_scope_ids(request.user),
         },
     )
@@ -248,10 +251,6 @@ def office_share_submit(request, number: str):
             else:
                 messages.success(request, _("Your share is in; one more member opens the tender."))
     return redirect("procurement:office_tender", number)
-
-
-def detail_award(tender: Tender) -> bool:
-    return Award.objects.filter(tender=tender).exists()
 
 
 @require_POST

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
+from egov.core.deadlines.holiday_calendar import Calendar, calendar_get, end_of_day, local_date
 from egov.core.errors import ValidationFailed
 from egov.core.models import CaseClock
 
@@ -34,15 +34,18 @@ def due_soon(
     return qs.running().filter(due_at__gte=now, due_at__lte=end_of_day(last)).queue_order()
 
 
-def business_days_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> int:
+def business_days_between(
+    start: dt.date | dt.datetime, end: dt.date | dt.datetime, *, calendar: Calendar | None = None
+) -> int:
     """Business days from `start` to `end`, both days included, in Seoul: the days a case took.
 
     Counted the way 민원 처리에 관한 법률 제19조제2항 counts a period (first day included,
     Saturdays, Sundays and public holidays left out), so a case closed on the due date of an
     N-day period, with no pause, took N days. 0 when `end` is before `start`.
+    A caller counting many cases passes `calendar=calendar_get()`, fetched once.
     """
     first = local_date(start) if isinstance(start, dt.datetime) else start
     last = local_date(end) if isinstance(end, dt.datetime) else end
     if last < first:
         return 0
-    return calendar_get().business_days_in(first, last + dt.timedelta(days=1))
+    return (calendar or calendar_get()).business_days_in(first, last + dt.timedelta(days=1))
