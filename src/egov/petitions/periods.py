@@ -47,7 +47,3 @@ def periods_register() -> None:
     )
     for code, (days, name_ko, name_en, basis) in COMPLAINT_PERIODS.items():
         deadlines.register_period(code, days=days, name_ko=name_ko, name_en=name_en, legal_basis=basis)
-
-
-def complaint_period_choices() -> list[tuple[str, str]]:
-    return [(code, f"{spec[1]} ({spec[0]}일)") for code, spec in COMPLAINT_PERIODS.items()]

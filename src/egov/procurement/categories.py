@@ -17,8 +17,3 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "81": ("엔지니어링 및 연구 서비스", "Engineering, research and technology based services"),
     "86": ("교육 서비스", "Education and training services"),
 }
-
-
-def category_name(code: str, language: str = "ko") -> str:
-    ko, en = CATEGORIES.get(code, (code, code))
-    return en if language == "en" else ko

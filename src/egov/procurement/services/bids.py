@@ -24,8 +24,11 @@ from egov.procurement.services.suppliers import business_for_representative, bus
 logger = logging.getLogger(__name__)
 
 
-def _refused(exc: ServiceError, *, tender: str, action: str) -> ServiceError:
-    logger.warning("procurement %s refused: tender=%s code=%s field=%s", action, tender, exc.code, exc.field)
+def _refused(exc: ServiceError, *, actor, tender: str, action: str) -> ServiceError:
+    logger.warning(
+        "procurement %s refused: tender=%s code=%s field=%s", action, tender, exc.code, exc.field,
+        extra={"user_id": getattr(actor, "pk", None)},
+    )  # fmt: skip
     return exc
 
 
@@ -102,7 +105,7 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
                 _("The sealed bid is malformed: %(why)s.") % {"why": exc}, field="sealed"
             ) from None
     except ServiceError as exc:
-        raise _refused(exc, tender=str(number)[:30], action="bid") from None
+        raise _refused(exc, actor=actor, tender=str(number)[:30], action="bid") from None
     replaced = list(
         Bid.objects.filter(tender=tender, supplier=supplier, state=Bid.State.LIVE).values_list(
             "pk", flat=True
@@ -142,7 +145,7 @@ def bid_withdraw(*, actor: User, number: str, brn: str) -> Bid:
         if bid is None:
             raise NotFound(_("There is no bid to withdraw."), field="bid")
     except ServiceError as exc:
-        raise _refused(exc, tender=str(number)[:30], action="withdrawal") from None
+        raise _refused(exc, actor=actor, tender=str(number)[:30], action="withdrawal") from None
     bid.state = Bid.State.WITHDRAWN
     bid.state_changed_at = now
     bid.save(update_fields=["state", "state_changed_at"])

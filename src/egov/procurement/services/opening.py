@@ -60,7 +60,10 @@ def opening_share_submit(*, actor: User, number: str, share: str) -> Tender:
                 _("This is not your share of this tender's key."), field="share", code="wrong_share"
             )
     except ServiceError as exc:
-        logger.warning("procurement opening share refused: tender=%s code=%s", str(number)[:30], exc.code)
+        logger.warning(
+            "procurement opening share refused: tender=%s code=%s", str(number)[:30], exc.code,
+            extra={"user_id": getattr(actor, "pk", None)},
+        )  # fmt: skip
         raise
     member.submitted_share = crypto.share_seal(share, tender_id=tender.pk)
     member.submitted_at = timezone.now()
