@@ -56,6 +56,7 @@ def petitions_escalate_overdue(*, now: dt.datetime | None = None) -> int:
     return how many were escalated by this run."""
     now = now or timezone.now()
     done = 0
+    supervisors: dict[int, object] = {}  # per agency, looked up once a run
     for pk in list(_overdue(now).order_by("clock__due_at").values_list("pk", flat=True)[:BATCH]):
         with transaction.atomic():
             petition = (
@@ -67,7 +68,9 @@ def petitions_escalate_overdue(*, now: dt.datetime | None = None) -> int:
             )
             if petition is None:  # answered meanwhile, or another worker holds it
                 continue
-            supervisor = supervisor_for(petition.agency)
+            if petition.agency_id not in supervisors:
+                supervisors[petition.agency_id] = supervisor_for(petition.agency)
+            supervisor = supervisors[petition.agency_id]
             try:
                 with transaction.atomic():
                     escalation = Escalation.objects.create(

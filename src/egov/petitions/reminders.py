@@ -43,15 +43,21 @@ def _due_soon(now: dt.datetime, business_days: int):
     ).exclude(Exists(already))
 
 
-def reminder_recipients(petition: Petition) -> list[User]:
-    """The assigned official if still active, else the active registrars of the competent agency."""
+def reminder_recipients(petition: Petition, registrars: dict | None = None) -> list[User]:
+    """The assigned official if still active, else the active registrars of the competent agency
+    (looked up once per agency when the caller passes a `registrars` dict to remember them)."""
     if petition.assignee_id is not None and petition.assignee.is_active:
         return [petition.assignee]
-    return list(
+    if registrars is not None and petition.agency_id in registrars:
+        return registrars[petition.agency_id]
+    found = list(
         User.objects.filter(agency_id=petition.agency_id, is_active=True, roles__role="registrar")
         .order_by("pk")
         .distinct()
     )
+    if registrars is not None:
+        registrars[petition.agency_id] = found
+    return found
 
 
 def petitions_remind_due(*, now: dt.datetime | None = None, business_days: int | None = None) -> int:
@@ -61,6 +67,7 @@ def petitions_remind_due(*, now: dt.datetime | None = None, business_days: int |
     now = now or timezone.now()
     business_days = business_days or reminder_business_days()
     done = 0
+    registrars: dict[int, list[User]] = {}  # per agency, looked up once a run
     pks = list(_due_soon(now, business_days).order_by("clock__due_at").values_list("pk", flat=True)[:BATCH])
     for pk in pks:
         with transaction.atomic():
@@ -73,7 +80,7 @@ def petitions_remind_due(*, now: dt.datetime | None = None, business_days: int |
             )
             if petition is None:  # answered meanwhile, or another worker holds it
                 continue
-            recipients = reminder_recipients(petition)
+            recipients = reminder_recipients(petition, registrars)
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
