@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,14 +26,9 @@ from egov.civil.forms import (
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application, Notice, Service
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import form_attempt, page_language
 from egov.exchange.views import citizen_required
 from egov.registry.views import official_required
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
-
 
 # --- public catalogue ---------------------------------------------------------------------------
 
@@ -49,7 +43,7 @@ def catalogue(request):
             "services": services.catalogue(query=query, kind=kind),
             "q": query[:100],
             "kind": kind,
-            "lang": _lang(),
+            "lang": page_language(),
         },
     )
 
@@ -77,7 +71,7 @@ def service_page(request, code: str):
             "service": service,
             "plan": plan,
             "form": form,
-            "lang": _lang(),
+            "lang": page_language(),
             "needs_consent": any(f.needs_consent for f in plan),
         },
     )
@@ -127,7 +121,7 @@ def service_apply(request, code: str):
             "service": service,
             "plan": plan,
             "form": form,
-            "lang": _lang(),
+            "lang": page_language(),
             "needs_consent": any(f.needs_consent for f in plan),
         },
         status=400,
@@ -169,9 +163,9 @@ def my_application(request, number: str):
         {
             "application": application,
             "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, _lang()),
+            "explanation": services.due_explanation(application, page_language()),
             "form": form,
-            "lang": _lang(),
+            "lang": page_language(),
         },
     )
 
@@ -209,10 +203,10 @@ def office_application(request, number: str):
         {
             "application": application,
             "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, _lang()),
+            "explanation": services.due_explanation(application, page_language()),
             "decision": DecisionForm(),
             "supplement": SupplementRequestForm(),
-            "lang": _lang(),
+            "lang": page_language(),
             "overdue": services.is_overdue(application),
         },
     )
@@ -246,10 +240,10 @@ def office_act(request, number: str, action: str):
         {
             "application": application,
             "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, _lang()),
+            "explanation": services.due_explanation(application, page_language()),
             "decision": form if action != "supplement" else DecisionForm(),
             "supplement": form if action == "supplement" else SupplementRequestForm(),
-            "lang": _lang(),
+            "lang": page_language(),
             "overdue": services.is_overdue(application),
         },
         status=400,
@@ -312,7 +306,7 @@ def statistics(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
         rows, month = selectors.counters(official=request.user, month="")
-    return render(request, "civil/statistics.html", {"rows": rows, "month": month, "lang": _lang()})
+    return render(request, "civil/statistics.html", {"rows": rows, "month": month, "lang": page_language()})
 
 
 @official_required

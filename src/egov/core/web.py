@@ -17,3 +17,10 @@ def form_attempt(form, call):
     except ServiceError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
+
+
+def page_language() -> str:
+    """ "en" or "ko": the language the current request's page is in (Korean unless English)."""
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "ko").startswith("en") else "ko"

@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound
-from egov.core.web import form_attempt
+from egov.core.web import form_attempt, page_language
 from egov.disclosure import files, publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
@@ -24,10 +23,6 @@ from egov.disclosure.forms import (
 from egov.disclosure.models import ExemptCategory
 from egov.petitions.views import petitioner_required as requester_required
 from egov.registry.views import official_required
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
 
 
 def _file_response(stored, *, as_attachment: bool = True):
@@ -59,14 +54,14 @@ def home(request):
         {
             "rows": selectors.public_request_list(agency_code=agency_code),
             "categories": ExemptCategory.choices,
-            "lang": _lang(),
+            "lang": page_language(),
         },
     )
 
 
 def publication_list(request):
     rows = selectors.publication_list(agency_code=request.GET.get("agency", ""))[:500]
-    return render(request, "disclosure/publications.html", {"rows": rows, "lang": _lang()})
+    return render(request, "disclosure/publications.html", {"rows": rows, "lang": page_language()})
 
 
 def publication_download(request, publication_id: int):
@@ -104,7 +99,7 @@ def request_new(request):
 @requester_required
 def my_requests(request):
     rows = selectors.request_list_for_requester(actor=request.user)[:200]
-    return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": _lang()})
+    return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": page_language()})
 
 
 def _my_page(request, disclosure, *, objection=None, status=200):
@@ -126,8 +121,8 @@ def _my_page(request, disclosure, *, objection=None, status=200):
                 and timezone.now() <= deadline
             ),
             "objection_deadline": deadline,
-            "explanation": selectors.due_explanation(disclosure, _lang()),
-            "lang": _lang(),
+            "explanation": selectors.due_explanation(disclosure, page_language()),
+            "lang": page_language(),
         },
         status=status,
     )
@@ -171,7 +166,9 @@ def office_queue(request):
         row.queue_due_at = selectors.queue_due_at(row)
     rows.sort(key=lambda row: row.queue_due_at)
     return render(
-        request, "disclosure/office_queue.html", {"rows": rows, "now": timezone.now(), "lang": _lang()}
+        request,
+        "disclosure/office_queue.html",
+        {"rows": rows, "now": timezone.now(), "lang": page_language()},
     )
 
 
@@ -186,14 +183,14 @@ def _office_page(request, disclosure, forms=None, status=200):
             "parts": disclosure.withheld_parts.all(),
             "released": disclosure.released_files.all(),
             "objection": getattr(disclosure, "objection", None),
-            "explanation": selectors.due_explanation(disclosure, _lang()),
+            "explanation": selectors.due_explanation(disclosure, page_language()),
             "overdue": selectors.is_overdue(disclosure),
             "extend": forms.get("extend") or ReasonForm(prefix="extend"),
             "decide": forms.get("decide") or DecideForm(),
             "release": forms.get("release") or ReleaseForm(),
             "objection_extend": forms.get("objection_extend") or ReasonForm(prefix="objection_extend"),
             "objection_decide": forms.get("objection_decide") or ObjectionDecideForm(prefix="objection"),
-            "lang": _lang(),
+            "lang": page_language(),
         },
         status=status,
     )
@@ -280,7 +277,7 @@ def office_publications(request):
     return render(
         request,
         "disclosure/office_publications.html",
-        {"form": form, "rows": rows, "withdraw": ReasonForm(), "lang": _lang()},
+        {"form": form, "rows": rows, "withdraw": ReasonForm(), "lang": page_language()},
         status=status,
     )
 

@@ -4,21 +4,16 @@ agency's response, the posting form, and the agree and comment actions (POST, ci
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import form_attempt, page_language
 from egov.exchange.views import citizen_required
 from egov.participation import selectors, services
 from egov.participation.forms import CommentForm, ProposalForm
 
 STATES = ("open", "petitioned", "closed")
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
 
 
 def _proposal(proposal_id: int):
@@ -31,7 +26,7 @@ def _proposal(proposal_id: int):
 def proposal_list(request):
     state = request.GET.get("state") if request.GET.get("state") in STATES else None
     rows = selectors.proposal_list(state=state)[:200]
-    return render(request, "participation/list.html", {"rows": rows, "state": state, "lang": _lang()})
+    return render(request, "participation/list.html", {"rows": rows, "state": state, "lang": page_language()})
 
 
 def proposal_detail(request, proposal_id: int, *, comment_form=None, status=200):
@@ -49,7 +44,7 @@ def proposal_detail(request, proposal_id: int, *, comment_form=None, status=200)
         "response": selectors.official_response(proposal),
         "agreed": agreed,
         "comment_form": comment_form or CommentForm(),
-        "lang": _lang(),
+        "lang": page_language(),
     }
     return render(request, "participation/detail.html", context, status=status)
 

@@ -12,12 +12,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import form_attempt, page_language
 from egov.petitions import files, selectors, services
 from egov.petitions.forms import (
     AnswerForm,
@@ -43,10 +42,6 @@ class _QueuePaginator(Paginator):
     @property
     def count(self) -> int:
         return self._total
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "ko").startswith("en") else "ko"
 
 
 def petitioner_required(view):
@@ -120,7 +115,7 @@ def petition_new(request):
 @petitioner_required
 def my_petitions(request):
     rows = selectors.petition_list_for_petitioner(actor=request.user)[:200]
-    return render(request, "petitions/my_petitions.html", {"rows": rows, "lang": _lang()})
+    return render(request, "petitions/my_petitions.html", {"rows": rows, "lang": page_language()})
 
 
 def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status=200):
@@ -131,12 +126,12 @@ def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status
             "petition": petition,
             "events": petition.events.all(),
             "attachments": petition.attachments.all(),
-            "explanation": selectors.due_explanation(petition, _lang()),
+            "explanation": selectors.due_explanation(petition, page_language()),
             "rate": rate or RateForm(),
             "reopen": reopen or ReasonForm(prefix="reopen"),
             "withdraw": withdraw or ReasonForm(prefix="withdraw"),
             "reopen_days": services.reopen_days(),
-            "lang": _lang(),
+            "lang": page_language(),
         },
         status=status,
     )
@@ -200,7 +195,7 @@ def office_queue(request):
             "view": view,
             "views": selectors.QUEUE_VIEWS,
             "now": timezone.now(),
-            "lang": _lang(),
+            "lang": page_language(),
         },
     )
 
@@ -214,14 +209,14 @@ def _office_page(request, petition, forms=None, status=200):
             "petition": petition,
             "events": petition.events.select_related("actor"),
             "attachments": petition.attachments.all(),
-            "explanation": selectors.due_explanation(petition, _lang()),
+            "explanation": selectors.due_explanation(petition, page_language()),
             "overdue": selectors.is_overdue(petition),
             "assign": forms.get("assign") or AssignForm(petition=petition),
             "transfer": forms.get("transfer") or TransferForm(petition=petition),
             "extend": forms.get("extend") or ExtendForm(),
             "answer": forms.get("answer") or AnswerForm(),
             "escalations": petition.escalations.select_related("supervisor"),
-            "lang": _lang(),
+            "lang": page_language(),
         },
         status=status,
     )
@@ -303,7 +298,7 @@ def statistics(request):
     except ServiceError as exc:
         messages.error(request, exc.message)
         rows, year = selectors.statistics()
-    return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": _lang()})
+    return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
 
 
 def _cell(value) -> str:
@@ -346,5 +341,5 @@ def statistics_csv(request):
 def home(request):
     """The e-People window: how to file and where to follow a petition."""
     return render(
-        request, "petitions/home.html", {"categories": selectors.categories_active(), "lang": _lang()}
+        request, "petitions/home.html", {"categories": selectors.categories_active(), "lang": page_language()}
     )
