@@ -491,3 +491,79 @@ def test_the_benchmark_endpoint_is_not_mounted_unless_asked_for(client, db):
         client.post("/api/v1/exchange/benchmark/bare", "{}", content_type="application/json").status_code
         == 404
     )
+
+
+# On PostgreSQL, outside any other transaction, the chain's lock, the append, the receipt and
+# the COMMIT go to the server in one round trip; the entry's seq is read after the COMMIT.
+
+
+def _audit_verify() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appends_sent_with_the_commit_answer_with_the_seq_and_keep_the_chain_and_its_checkpoints(
+    ask, postgres_only, settings, tmp_path, monkeypatch
+):
+    from egov.exchange import accesslog
+
+    settings.DATA_DIR = tmp_path / "data"
+    settings.EGOV_ACCESS_CHECKPOINT_INTERVAL = 2
+    deferred = []
+    real = accesslog._append_deferred
+    monkeypatch.setattr(accesslog, "_append_deferred", lambda *a: deferred.append(1) or real(*a))
+    answers = [ask(), ask(basis="grant:999999"), ask(), ask(fields=["address"]), ask(subject="1")]
+    assert len(deferred) == 5  # every append took the pipelined path
+    assert [a.status_code for a in answers] == [200, 403, 200, 200, 400]
+    entries = list(AccessLogEntry.objects.order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
+    assert [answers[i].json()["log_id"] for i in (0, 2, 3)] == [1, 3, 4]
+    for answer, entry in zip(answers, entries, strict=True):
+        receipt = QueryReceipt.objects.get(message_id=entry.message_id)
+        assert receipt.log_entry_id == entry.pk and receipt.body == answer.json()
+    assert "log_id" not in QueryReceipt.objects.get(log_entry=entries[1]).body
+    # The checkpoints due at seq 2 and 4 were written after their COMMITs.
+    from egov.exchange.models import AccessCheckpoint
+
+    assert list(AccessCheckpoint.objects.values_list("seq", flat=True).order_by("seq")) == [2, 4]
+    assert "5 entries (seq 1–5), 2 checkpoints verified" in _audit_verify()
+    # A retry is answered from the receipt, with the same seq, and logs nothing.
+    retry = ask(headers={"X-Road-Id": entries[0].message_id})
+    assert retry.content == answers[0].content and AccessLogEntry.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_queries_sent_with_their_commits_never_fork_the_chain(
+    ask, postgres_only, settings, tmp_path
+):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.EGOV_ACCESS_CHECKPOINT_INTERVAL = 7
+    ask()  # the platform key exists before the threads start
+    barrier = threading.Barrier(6)
+    answers = []
+
+    def send(n):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            for i in range(8):
+                answers.append(ask(headers={"X-Road-Id": f"t{n}-{i}"}))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(a.status_code for a in answers) == [200] * 48
+    log_ids = sorted(a.json()["log_id"] for a in answers)
+    assert log_ids == list(range(2, 50))
+    by_message = dict(AccessLogEntry.objects.values_list("message_id", "seq"))
+    assert all(by_message[a["X-Road-Id"]] == a.json()["log_id"] for a in answers)
+    assert "49 entries (seq 1–49), 7 checkpoints verified" in _audit_verify()

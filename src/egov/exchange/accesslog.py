@@ -19,15 +19,16 @@ interval bounds that window; publishing checkpoints outside the database would c
 """
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.core.keys import platform_key
@@ -256,6 +257,86 @@ def _append_in_python(entry: AccessLogEntry) -> None:
             entry.pk = cursor.lastrowid
 
 
+class Deferral:
+    """The appends of one transaction whose answers are read after its COMMIT
+    (`appends_sent_with_the_commit`)."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack = stack
+        self._in_pipeline = False
+        self.entries: list[AccessLogEntry] = []
+
+    def enter_pipeline(self) -> bool:
+        """Put the connection in pipeline mode until the block ends, when this is the
+        outermost transaction (no savepoint within it) on PostgreSQL with psycopg 3; True if
+        it now is."""
+        if not self._in_pipeline:
+            # In the outermost transaction, or in blocks within it that made no savepoint: an
+            # error here can only roll the whole transaction back, which a pipeline allows.
+            outermost = connection.in_atomic_block and not any(connection.savepoint_ids)
+            pipeline = getattr(connection.connection, "pipeline", None)
+            if outermost and pipeline is not None and connection.vendor == "postgresql":
+                self._stack.enter_context(pipeline())
+                self._in_pipeline = True
+        return self._in_pipeline
+
+
+_deferral: contextvars.ContextVar[Deferral | None] = contextvars.ContextVar(
+    "egov_access_log_deferral", default=None
+)
+
+
+@contextlib.contextmanager
+def appends_sent_with_the_commit() -> Iterator[Deferral]:
+    """A block around one outermost transaction in which, on PostgreSQL, `access_log_append`
+    does not wait for the database: the chain's lock, the append and every later statement of
+    the transaction go to the server together with its COMMIT, in one pipeline, and the
+    entries' seq, id and hashes are read once the COMMIT has returned, when the block ends.
+
+    The chain is locked from the moment the server grants the lock until that COMMIT, and no
+    turnaround to this process (nor its wait for the interpreter lock) now falls within that
+    time: it is the server's own work and the COMMIT's WAL flush (docs/benchmarks.md, issue 3).
+    Within the block an appended entry has no `pk`, `seq` or hashes yet; statements that need
+    them must take them from the database (`currval` of the entry's id sequence, as
+    `exchange.queries` does for the receipt). A checkpoint due at one of the entries is
+    written after the COMMIT, in a transaction of its own. Elsewhere (SQLite, a nested
+    transaction, values the fast canonical form declines) appends run as usual."""
+    with contextlib.ExitStack() as stack:
+        deferral = Deferral(stack)
+        token = _deferral.set(deferral)
+        try:
+            yield deferral
+        except BaseException:
+            deferral.entries.clear()
+            raise
+        finally:
+            _deferral.reset(token)
+    # The pipeline has ended: every result has been read.
+    interval = checkpoint_interval() if deferral.entries else 0
+    for entry in deferral.entries:
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = entry._append_cursor.fetchone()
+        entry._append_cursor.close()
+        del entry._append_cursor
+        if entry.seq % interval == 0:
+            with transaction.atomic():
+                _checkpoint_write(entry)
+
+
+# The entry just appended in this session, for statements sent before its id is read back.
+# A scalar subquery, so that it is evaluated once and the primary key's index is used.
+CURRENT_ENTRY_ID_SQL = f"(SELECT currval(pg_get_serial_sequence('\"{_TABLE}\"', 'id')))"
+
+
+def _append_deferred(entry: AccessLogEntry, parts: tuple[str, str, str], deferral: Deferral) -> None:
+    values = [GENESIS_HASH, *parts, *_db_values(entry, _GIVEN_FIELDS)]
+    cursor = connection.cursor()
+    with connection.wrap_database_errors:
+        cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
+        cursor.execute(APPEND_SQL, values)
+    entry._append_cursor = cursor  # its last result is the INSERT's, read after the COMMIT
+    deferral.entries.append(entry)
+
+
 def access_log_append(**values) -> AccessLogEntry:
     """Append one entry at the head of the chain, and a signed checkpoint when its seq is a
     multiple of EGOV_ACCESS_CHECKPOINT_INTERVAL. Call inside the caller's transaction, as
@@ -278,12 +359,15 @@ def access_log_append(**values) -> AccessLogEntry:
         parts = _canonical_parts(_utc_iso(entry.at), *(getattr(entry, c) for c in CANONICAL_COLUMNS[2:14]))
     except TypeError:  # unusual values: the reference form, in Python
         parts = None
-    if parts and connection.vendor == "postgresql":
+    deferral = _deferral.get()
+    if parts and deferral is not None and deferral.enter_pipeline():
+        _append_deferred(entry, parts, deferral)  # pk and seq are read after the COMMIT
+    elif parts and connection.vendor == "postgresql":
         _append_in_database(entry, parts)
     else:
         _append_in_python(entry)
     entry._state.adding = False  # as after save(): the entry is in the database
     entry._state.db = connection.alias
-    if entry.seq % interval == 0:
+    if entry.seq is not None and entry.seq % interval == 0:
         _checkpoint_write(entry)
     return entry

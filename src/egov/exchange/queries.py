@@ -8,16 +8,15 @@ much as a whole query (docs/benchmarks.md). The API looks the receipt up in the 
 statement as its token (`stored=`); other callers leave that to `shared_item_query`.
 """
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from egov.accounts.models import AgencySystem
-from egov.exchange.models import QueryReceipt
+from egov.exchange.accesslog import CURRENT_ENTRY_ID_SQL, appends_sent_with_the_commit
+from egov.exchange.models import AccessLogEntry, QueryReceipt
 from egov.exchange.services import REFUSAL_STATUS, ExchangeRefused, shared_item_fetch
 
 RECEIPT_SQL = (
@@ -30,6 +29,14 @@ RECEIPT_INSERT_SQL = (
     "VALUES (%s, %s, %s, %s, %s, %s)"
 )
 
+# The receipt of an entry appended in this transaction whose id and seq are not read yet.
+RECEIPT_INSERT_PENDING_SQL = (
+    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
+    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
+    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"seq\") "
+    "ELSE '{}'::jsonb END, e.\"id\", %s "
+    f'FROM "{AccessLogEntry._meta.db_table}" AS e WHERE e."id" = {CURRENT_ENTRY_ID_SQL}'
+)
 
 # (HTTP status, body) of an answer given before, or None when the message is new.
 StoredAnswer = tuple[int, dict] | None
@@ -52,51 +59,29 @@ def _stored_answer(client_id: str, message_id: str) -> StoredAnswer:
     return stored_answer_of(*row) if row else None
 
 
-def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry_id: int) -> None:
-    # The unique constraint on (client_id, message_id) raises IntegrityError for a second copy.
-    values = [
-        client_id,
-        message_id,
-        status,
-        connection.ops.adapt_json_value(body, None),
-        entry_id,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-    ]
+def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry: AccessLogEntry) -> None:
+    """Insert the receipt. For an entry whose append waits for the COMMIT (no `pk` yet) the
+    statement takes the entry's id from the session's sequence and, for an answer, its seq
+    as the body's `log_id`. The unique constraint on (client_id, message_id) raises
+    IntegrityError for a second copy of a message (at the COMMIT when sent with it)."""
+    values = [client_id, message_id, status, connection.ops.adapt_json_value(body, None)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(RECEIPT_INSERT_SQL, values)
+        if entry.pk is None:
+            cursor.execute(RECEIPT_INSERT_PENDING_SQL, [*values, "log_id" in body, now])
+        else:
+            cursor.execute(RECEIPT_INSERT_SQL, [*values, entry.pk, now])
 
 
-@contextlib.contextmanager
-def _sent_with_the_commit() -> Iterator[Callable[[], None]]:
-    """Yield a function after which the statements of the transaction that ends inside this
-    block are not sent one by one but together with its COMMIT, in one round trip (psycopg 3's
-    pipeline mode, on PostgreSQL, when that transaction is the outermost one).
-
-    The access log stays locked from the entry's append to the COMMIT, so every round trip in
-    between, and the wait of this thread for the interpreter lock after each, is time no
-    other query can be logged (docs/benchmarks.md, issue 3). An error in such a statement
-    (the receipt's unique constraint) is raised by the COMMIT, which then rolls back. Leaving
-    pipeline mode costs two empty round trips (psycopg syncs when Django turns autocommit
-    back on and when the block ends), after the COMMIT has released the lock."""
-    with contextlib.ExitStack() as stack:
-
-        def send_with_the_commit() -> None:
-            outermost = connection.in_atomic_block and len(connection.atomic_blocks) == 1
-            pipeline = getattr(connection.connection, "pipeline", None)
-            if outermost and pipeline is not None and connection.vendor == "postgresql":
-                stack.enter_context(pipeline())
-
-        yield send_with_the_commit
-
-
-def _fetch(*, system: AgencySystem, message_id: str, **query) -> tuple[int, dict, int]:
-    """Run the query; return (status, body, log entry id). Call inside a transaction."""
+def _fetch(*, system: AgencySystem, message_id: str, **query) -> tuple[int, dict, AccessLogEntry]:
+    """Run the query; return (status, body, log entry). Call inside a transaction. An
+    answer's `log_id` is the entry's seq, None while the append waits for the COMMIT."""
     try:
         data, entry = shared_item_fetch(actor=system, message_id=message_id, **query)
     except ExchangeRefused as refusal:
         body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
-        return REFUSAL_STATUS.get(refusal.code, 400), body, refusal.log_entry.pk
-    return 200, {"data": data, "log_id": entry.seq, "message_id": message_id}, entry.pk
+        return REFUSAL_STATUS.get(refusal.code, 400), body, refusal.log_entry
+    return 200, {"data": data, "log_id": entry.seq, "message_id": message_id}, entry
 
 
 def shared_item_query(
@@ -124,10 +109,12 @@ def shared_item_query(
     query = {"item": item, "subject": subject, "purpose": purpose, "basis": basis, "fields": fields,
              "case_ref": case_ref, "user_ref": user_ref}  # fmt: skip
     try:
-        with _sent_with_the_commit() as send_with_the_commit, transaction.atomic():
-            status, body, entry_id = _fetch(system=system, message_id=message_id, **query)
-            send_with_the_commit()
-            _receipt_store(system.client_id, message_id, status, body, entry_id)
+        # On PostgreSQL the chain's lock, the append, the receipt and the COMMIT go to the
+        # server in one round trip (`appends_sent_with_the_commit`).
+        with appends_sent_with_the_commit() as deferral, transaction.atomic():
+            status, body, entry = _fetch(system=system, message_id=message_id, **query)
+            deferral.enter_pipeline()  # the receipt goes with the COMMIT in any case
+            _receipt_store(system.client_id, message_id, status, body, entry)
     except IntegrityError:
         # The same message arrived twice at once and the other copy committed first: its
         # receipt stands, and this copy's log entry was rolled back with the transaction.
@@ -135,4 +122,6 @@ def shared_item_query(
         if stored is None:
             raise
         return stored
+    if "log_id" in body:
+        body["log_id"] = entry.seq  # read after the COMMIT when the append waited for it
     return status, body
