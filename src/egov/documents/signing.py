@@ -18,6 +18,7 @@ ECDSA by a key kept loaded, instead of its RSA-only path that re-reads the key e
 import asyncio
 import functools
 import io
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from asn1crypto import algos, cms, core
@@ -175,8 +176,25 @@ def pdf_sign(pdf: bytes, key: pki.SigningKey) -> bytes:
         return pool.submit(_sign, pdf, key).result()
 
 
+_thread = threading.local()
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """This thread's own event loop, kept for its next signature: pyHanko's synchronous
+    `sign_pdf` makes and closes one with `asyncio.run` on every call (~0.13 ms)."""
+    loop = getattr(_thread, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _thread.loop = asyncio.new_event_loop()
+    return loop
+
+
 def _sign(pdf: bytes, key: pki.SigningKey) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = io.BytesIO()
-    _pdf_signer(key, pki.timestamper()).sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
+    signer = _pdf_signer(key, pki.timestamper())
+    # What `sign_pdf` runs, on a kept loop; the validation context, which `sign_pdf` would
+    # release afterwards, is None: the signature needs no network.
+    _event_loop().run_until_complete(
+        signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
+    )
     return out.getvalue()
