@@ -71,3 +71,42 @@ def test_the_browsers_webcrypto_seal_opens_in_python(opening):
     )
     assert data["price"] == 123456789
     assert data["content"] == "납품 30일"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js (WebCrypto) to run seal.js")
+def test_the_browser_seals_reserve_price_picks_inside_the_bid_and_refuses_bad_ones(opening):
+    point, shares = opening
+    script = (
+        f"const {{ sealBid }} = require({json.dumps(str(SEAL_JS))});"
+        f"sealBid({json.dumps(crypto.b64u(point))}, 'T-9', '2208162517', 70000000, '', [11, 3])"
+        ".then(s => sealBid('', 'T-9', '1', 5, '', [4, 4]).then(() => s, e => s + ' ' + e.message))"
+        ".then(s => process.stdout.write(s));"
+    )
+    command = [shutil.which("node"), "-e", script]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout  # noqa: S603
+    sealed, refusal = output.split(" ", 1)
+    assert refusal == "choose two different reserve price numbers from 1 to 15"
+    key = crypto.opening_key_combine(shares[:2], point)
+    plaintext = crypto.open_sealed(private_key=key, sealed=sealed, tender_number="T-9", brn="2208162517")
+    assert crypto.plaintext_validate(
+        plaintext, tender_number="T-9", brn="2208162517", picks_required=True
+    ) == (
+        70_000_000,
+        "",
+        [3, 11],
+    )
+    with pytest.raises(crypto.SealError, match="does not take"):
+        crypto.plaintext_validate(plaintext, tender_number="T-9", brn="2208162517", picks_required=False)
+
+
+def test_the_client_command_seals_picks(opening, capsys):
+    point, shares = opening
+    args = ["seal", "--key", crypto.b64u(point), "--tender", "T-1", "--brn", "1", "--price", "5"]
+    assert client.main([*args, "--picks", "2,9"]) == 0
+    sealed = capsys.readouterr().out.strip()
+    key = crypto.opening_key_combine(shares[:2], point)
+    assert json.loads(crypto.open_sealed(private_key=key, sealed=sealed, tender_number="T-1", brn="1"))[
+        "picks"
+    ] == [2, 9]
+    with pytest.raises(SystemExit):
+        client.main([*args, "--picks", "two,nine"])

@@ -11,14 +11,14 @@ price back, only the sealed string's hash and the signed receipt.
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from egov.core import keys
-from egov.procurement import crypto, ocds, selectors, services
+from egov.procurement import crypto, ocds, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
-from egov.procurement.models import Award, Bid, Tender
+from egov.procurement.models import Award, Bid, ReserveDraw, Tender
 
 router = Router(tags=["procurement"])
 
@@ -84,9 +84,20 @@ class OpenedBidOut(Schema):
     submitted_at: dt.datetime
     sealed_sha256: str
     price: int | None
+    picks: list[int]
     rank: int | None
     valid: bool
     invalid_reason: str
+    excluded_reason: str
+    score: dict | None
+
+
+class ScoreOut(Schema):
+    supplier: str
+    brn: str
+    price: int
+    rank: int
+    score: dict
 
 
 class AwardOut(Schema):
@@ -95,6 +106,24 @@ class AwardOut(Schema):
     amount: int
     reason: str
     awarded_at: dt.datetime
+    scores: list[ScoreOut]
+
+
+class ReserveDrawOut(Schema):
+    derivation: str
+    seed: str
+    seed_commitment: str
+    bid_hashes: list[str]
+    base_price: int
+    range_bp: int
+    prices: list[int]
+    pick_counts: list[int]
+    chosen: list[int]
+    tie_rule: str
+    estimated_price: int
+    floor_rate: str
+    floor_amount: int
+    drawn_at: dt.datetime
 
 
 class TenderOut(TenderSummaryOut):
@@ -108,6 +137,11 @@ class TenderOut(TenderSummaryOut):
     clarifications: list[ClarificationOut]
     opened_at: dt.datetime | None
     opening_record: list[OpenedBidOut]
+    reserve_range_bp: int | None
+    floor_rate: str | None
+    reserve_seed_commitment: str | None
+    scoring_rules: dict | None
+    reserve_draw: ReserveDrawOut | None
     award: AwardOut | None
     ocid: str
 
@@ -165,14 +199,18 @@ def opened_bid(bid: Bid) -> dict:
         "submitted_at": bid.submitted_at,
         "sealed_sha256": bid.sealed_sha256,
         "price": bid.price,
+        "picks": bid.picks or [],
         "rank": bid.rank,
         "valid": bid.is_valid,
         "invalid_reason": bid.invalid_reason,
+        "excluded_reason": bid.excluded_reason,
+        "score": bid.score,
     }
 
 
 def tender_detail(tender: Tender) -> dict:
     point = bytes(tender.opening_public_key)
+    record = selectors.opening_record(tender=tender)
     return {
         **_summary(tender),
         "description": tender.description,
@@ -188,13 +226,45 @@ def tender_detail(tender: Tender) -> dict:
         "amendments": list(tender.amendments.all()),
         "clarifications": [c for c in tender.clarifications.all() if c.answered_at],
         "opened_at": tender.opened_at,
-        "opening_record": [opened_bid(b) for b in selectors.opening_record(tender=tender)],
-        "award": _award(tender),
+        "opening_record": [opened_bid(b) for b in record],
+        "reserve_range_bp": tender.reserve_range_bp,
+        "floor_rate": str(tender.floor_rate) if tender.floor_rate is not None else None,
+        "reserve_seed_commitment": tender.reserve_seed_commitment or None,
+        "scoring_rules": tender.scoring_rules,
+        "reserve_draw": _reserve_draw(tender),
+        "award": _award(tender, record),
         "ocid": ocds.ocid_of(tender),
     }
 
 
-def _award(tender: Tender) -> dict | None:
+def _reserve_draw(tender: Tender) -> dict | None:
+    """The public draw (after the opening only; before it, only the seed's commitment is out)."""
+    draw = ReserveDraw.objects.filter(tender=tender).first()
+    if draw is None:
+        return None
+    return {
+        "derivation": reserve.DERIVATION,
+        "seed": draw.seed,
+        "seed_commitment": draw.seed_commitment,
+        "bid_hashes": draw.bid_hashes,
+        "base_price": draw.base_price,
+        "range_bp": draw.range_bp,
+        "prices": draw.prices,
+        "pick_counts": draw.pick_counts,
+        "chosen": draw.chosen,
+        "tie_rule": "most picks first; on equal counts the lower number first",
+        "estimated_price": draw.estimated_price,
+        "floor_rate": str(draw.floor_rate),
+        "floor_amount": draw.floor_amount,
+        "drawn_at": draw.drawn_at,
+        "rows": [  # for the notice page; not in the API schema
+            {"number": n, "price": price, "picks": count, "chosen": n in draw.chosen}
+            for n, (price, count) in enumerate(zip(draw.prices, draw.pick_counts, strict=True), start=1)
+        ],
+    }
+
+
+def _award(tender: Tender, record: list[Bid]) -> dict | None:
     award = Award.objects.filter(tender=tender).select_related("bid__supplier__business").first()
     if award is None:
         return None
@@ -205,6 +275,17 @@ def _award(tender: Tender) -> dict | None:
         "amount": award.amount,
         "reason": award.reason,
         "awarded_at": award.awarded_at,
+        "scores": [
+            {
+                "supplier": b.supplier.business.name,
+                "brn": b.supplier.business.brn,
+                "price": b.price,
+                "rank": b.rank,
+                "score": b.score,
+            }
+            for b in record
+            if b.score
+        ],
     }
 
 
@@ -235,7 +316,10 @@ def tender_list(request: HttpRequest, q: str = "", category: str = "", open_only
 @router.get("/tenders/{number}", response={200: TenderOut, 404: Error}, summary="A tender notice")
 def tender_get(request: HttpRequest, number: str):
     """The notice, its opening key (seal bids to it: see `egov.procurement.crypto`), amendments,
-    answered questions and — once opened — the opening record."""
+    answered questions and — once opened — the opening record (with each bid's picks, rank,
+    and why it cannot win, if so). A multiple reserve price tender shows the SHA-256 commitment
+    of its seed before the opening and the whole draw after it (`reserve_draw`: recompute it
+    with `egov.procurement.reserve`); the award carries the qualification scores."""
     return tender_detail(selectors.tender_get_public(number=number))
 
 
@@ -270,6 +354,43 @@ def receipt_key(request: HttpRequest):
     return {"key_id": key.key_id, "alg": "Ed25519", "public_key_pem": key.public_pem().decode()}
 
 
+def _public_tenders():
+    return Tender.objects.all()
+
+
+@router.get(
+    "/ocds/bulk/releases.json",
+    response={200: dict},
+    summary="OCDS 1.1 release package of every tender (bulk, streamed)",
+    url_name="procurement_ocds_bulk_releases",
+)
+def ocds_bulk_releases(request: HttpRequest):
+    """Every release of every tender, oldest tender first, in one release package streamed as it
+    is read (100 tenders at a time)."""
+    return _stream(ocds.bulk_package(_public_tenders(), kind="releases", uri=request.build_absolute_uri()))
+
+
+@router.get(
+    "/ocds/bulk/records.json",
+    response={200: dict},
+    summary="OCDS 1.1 record package of every tender (bulk, streamed)",
+    url_name="procurement_ocds_bulk_records",
+)
+def ocds_bulk_records(request: HttpRequest):
+    """Every tender's record (its releases embedded and the compiled release) in one record
+    package, streamed."""
+    return _stream(ocds.bulk_package(_public_tenders(), kind="records", uri=request.build_absolute_uri()))
+
+
+def _stream(pieces) -> StreamingHttpResponse:
+    return StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
+
+
+def _process(ocid: str) -> ocds.Process:
+    tender = selectors.tender_get_public(number=ocds.number_of(ocid) or "")
+    return ocds.process_of(tender)
+
+
 @router.get(
     "/ocds/{ocid}",
     response={200: dict, 404: Error},
@@ -277,9 +398,19 @@ def receipt_key(request: HttpRequest):
     url_name="procurement_ocds",
 )
 def ocds_release(request: HttpRequest, ocid: str):
-    """The tender's current stage as an Open Contracting Data Standard 1.1 release, in a release
-    package (with the bids extension): tender, bids (count before the opening, details after)
-    and award."""
-    number = ocds.number_of(ocid)
-    tender = selectors.tender_get_public(number=number or "")
-    return ocds.release_package(tender, uri=request.build_absolute_uri())
+    """Every release of the tender as an Open Contracting Data Standard 1.1 release package (with
+    our bids extension), oldest first: one per event — publication (`tender`), each amendment
+    (`tenderAmendment`), the opening (`tenderUpdate`: bid details) and the award (`award`)."""
+    return ocds.release_package(_process(ocid), uri=request.build_absolute_uri())
+
+
+@router.get(
+    "/ocds/{ocid}/record",
+    response={200: dict, 404: Error},
+    summary="OCDS 1.1 record package of a tender",
+    url_name="procurement_ocds_record",
+)
+def ocds_record(request: HttpRequest, ocid: str):
+    """The tender's record: every release embedded and the compiled release (merged by the OCDS
+    1.1.5 merge rules)."""
+    return ocds.record_package(_process(ocid), uri=request.build_absolute_uri())

@@ -8,12 +8,14 @@ tender's published opening key, and only the sealed string is sent.
     client = BidderClient("https://egov.example", username="hana", password="…")
     tender = client.tender("20261123-00001")
     receipt = client.submit(tender, brn="1234567890", price=98_500_000, content="delivery in 30 days")
+    # a multiple reserve price tender (복수예비가격) also takes your two picks, sealed with the price:
+    # client.submit(tender, brn="1234567890", price=98_500_000, picks=[3, 11])
     # keep receipt: the platform's signed statement of the time and the SHA-256 of what you sent
 
 or from the command line, printing the sealed string only (submit it any way you like):
 
     python -m egov.procurement.client seal --key <opening key, base64url> \
-        --tender 20261123-00001 --brn 1234567890 --price 98500000
+        --tender 20261123-00001 --brn 1234567890 --price 98500000 [--picks 3,11]
 
 Needs only `cryptography`; `submit` logs in through the portal's login page (a business
 representative's account: password, no second factor).
@@ -27,16 +29,24 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-from egov.procurement import crypto
+from egov.procurement import crypto, reserve
 
 
-def seal_bid(*, opening_key: str, tender: str, brn: str, price: int, content: str = "") -> str:
-    """The sealed bid string for `tender` by supplier `brn` at `price` won."""
+def seal_bid(
+    *, opening_key: str, tender: str, brn: str, price: int, content: str = "", picks: list[int] | None = None
+) -> str:
+    """The sealed bid string for `tender` by supplier `brn` at `price` won. `picks`: for a
+    tender of the multiple reserve price method, your two reserve price numbers (1..15),
+    sealed with the price."""
     if isinstance(price, bool) or not isinstance(price, int) or price <= 0:
         raise ValueError("price is a positive whole number of won")
-    plaintext = json.dumps(
-        {"tender": tender, "supplier": brn, "price": price, "content": content}, ensure_ascii=False
-    ).encode()
+    data = {"tender": tender, "supplier": brn, "price": price, "content": content}
+    if picks is not None:
+        picks = list(picks)
+        if not reserve.picks_valid(picks):
+            raise ValueError("picks are two different numbers from 1 to 15")
+        data["picks"] = picks
+    plaintext = json.dumps(data, ensure_ascii=False).encode()
     return crypto.seal(
         public_point_bytes=crypto.b64u_decode(opening_key),
         tender_number=tender,
@@ -85,14 +95,23 @@ class BidderClient:
     def tender(self, number: str) -> dict:
         return json.loads(self._get(f"/api/v1/procurement/tenders/{urllib.parse.quote(number)}"))
 
-    def submit(self, tender: dict, *, brn: str, price: int, content: str = "") -> dict:
-        """Seal and submit; returns the signed receipt."""
+    def submit(
+        self, tender: dict, *, brn: str, price: int, content: str = "", picks: list[int] | None = None
+    ) -> dict:
+        """Seal and submit; returns the signed receipt. A multiple reserve price tender needs
+        `picks` (two numbers 1..15); other tenders take none."""
+        needs_picks = tender.get("award_method") == "multiple_reserve_price"
+        if needs_picks != (picks is not None):
+            raise ValueError(
+                "this tender needs two picks (1..15)" if needs_picks else "this tender takes no picks"
+            )
         sealed = seal_bid(
             opening_key=tender["opening_key"]["raw"],
             tender=tender["number"],
             brn=brn,
             price=price,
             content=content,
+            picks=picks,
         )
         return self._post_json(
             f"/api/v1/procurement/tenders/{tender['number']}/bids", {"brn": brn, "sealed": sealed}
@@ -108,10 +127,20 @@ def main(argv: list[str] | None = None) -> int:
     seal.add_argument("--brn", required=True)
     seal.add_argument("--price", required=True, type=int)
     seal.add_argument("--content", default="")
+    seal.add_argument("--picks", help="multiple reserve price tenders: two numbers 1..15, e.g. 3,11")
     args = parser.parse_args(argv)
+    try:
+        picks = [int(p) for p in args.picks.split(",")] if args.picks else None
+    except ValueError:
+        parser.error("--picks is two numbers separated by a comma, e.g. 3,11")
     sys.stdout.write(
         seal_bid(
-            opening_key=args.key, tender=args.tender, brn=args.brn, price=args.price, content=args.content
+            opening_key=args.key,
+            tender=args.tender,
+            brn=args.brn,
+            price=args.price,
+            content=args.content,
+            picks=picks,
         )
         + "\n"
     )

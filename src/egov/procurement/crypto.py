@@ -17,7 +17,8 @@ seal.js), in `egov.procurement.client` and here:
    info = `egov-procurement-bid-v1`, 32 bytes → an AES-256-GCM key;
 3. AES-256-GCM with a random 12-byte IV, additional data = `egov-bid:<tender number>:<BRN>`
    (so a sealed bid cannot be replayed under another tender or supplier), over the UTF-8
-   JSON plaintext `{"tender", "supplier", "price", "content"}`;
+   JSON plaintext `{"tender", "supplier", "price", "content"}`, plus `"picks"` (two different
+   numbers from 1 to 15) for a tender awarded by the multiple reserve price method;
 4. the sealed bid is the ASCII string `v1.<epk>.<iv>.<ciphertext+tag>`, each part base64url
    without padding. Its SHA-256 is what the receipt signs.
 """
@@ -125,6 +126,22 @@ def share_unseal(blob: bytes, *, tender_id: int) -> str:
     raise SealError("a stored share does not decrypt")
 
 
+def reserve_seed_seal(seed: bytes, *, tender_id: int) -> bytes:
+    """The reserve price seed as kept until the opening: encrypted at rest (core.crypto)."""
+    from egov.core.crypto import encrypt_blob
+
+    return encrypt_blob(seed, context=f"procurement-reserve-seed:{tender_id}".encode())
+
+
+def reserve_seed_unseal(blob: bytes, *, tender_id: int) -> bytes:
+    from egov.core.crypto import decrypt_blob
+
+    try:
+        return decrypt_blob(bytes(blob), context=f"procurement-reserve-seed:{tender_id}".encode())
+    except (InvalidTag, ValueError):
+        raise SealError("the stored reserve price seed does not decrypt") from None
+
+
 def opening_key_combine(shares: list[str], expected_point: bytes) -> ec.EllipticCurvePrivateKey:
     """The private key from two shares, checked against the published public key."""
     parsed = [share_parse(s) for s in shares]
@@ -189,6 +206,35 @@ def open_sealed(
         return AESGCM(key).decrypt(iv, ct, bid_aad(tender_number, brn))
     except InvalidTag:
         raise SealError("does not decrypt: tampered, or sealed to another key, tender or supplier") from None
+
+
+def plaintext_validate(
+    plaintext: bytes, *, tender_number: str, brn: str, picks_required: bool
+) -> tuple[int, str, list[int]]:
+    """(price, content, picks) of a decrypted bid, or SealError with the reason it is invalid.
+    `picks_required`: the tender is awarded by the multiple reserve price method, so the
+    plaintext carries exactly two different numbers 1..15; other tenders take no picks."""
+    from egov.procurement import reserve
+
+    try:
+        data = json.loads(plaintext.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise SealError("the decrypted bid is not JSON") from None
+    if not isinstance(data, dict) or data.get("tender") != tender_number or data.get("supplier") != brn:
+        raise SealError("the decrypted bid names another tender or supplier")
+    price = data.get("price")
+    if isinstance(price, bool) or not isinstance(price, int) or not 0 < price < 10**15:
+        raise SealError("the bid's price is not a positive whole number of won")
+    content = data.get("content", "")
+    content = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+    picks = data.get("picks")
+    if picks_required:
+        if not reserve.picks_valid(picks):
+            raise SealError("the bid's picks are not two different numbers from 1 to 15")
+        return price, content, sorted(picks)
+    if picks is not None:
+        raise SealError("the bid carries reserve price picks, which this tender's award method does not take")
+    return price, content, []
 
 
 def sealed_digest(sealed: str) -> str:

@@ -57,6 +57,24 @@ class TenderForm(forms.Form):
     budget = forms.IntegerField(label=_("Budget (won)"), min_value=1)
     base_price = forms.IntegerField(label=_("Base price (won)"), min_value=1)
     award_method = forms.ChoiceField(label=_("Award method"), choices=Tender.AwardMethod.choices)
+    reserve_range_bp = forms.TypedChoiceField(
+        label=_("Reserve price range (multiple reserve price only)"),
+        choices=[("", "—"), (200, "± 2%"), (300, "± 3%")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    floor_rate = forms.DecimalField(
+        label=_("Floor rate, % (multiple reserve price only, e.g. 87.745)"),
+        max_digits=6,
+        decimal_places=3,
+        required=False,
+    )
+    scoring_rules = forms.JSONField(
+        label=_("Qualification scoring rule set (JSON, optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     categories = forms.MultipleChoiceField(
         label=_("Eligible product categories"), choices=CATEGORY_CHOICES, widget=forms.CheckboxSelectMultiple
     )

@@ -53,6 +53,14 @@ class Tender(models.Model):
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
+    # The multiple reserve price method (see `reserve`): the range around the base price in
+    # basis points (200 = ±2%), the floor rate in % (낙찰하한율), the seed's public commitment
+    # and the seed itself, encrypted at rest (core.crypto) until the opening reveals it.
+    reserve_range_bp = models.PositiveSmallIntegerField(null=True, blank=True)
+    floor_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    reserve_seed_commitment = models.CharField(max_length=64, blank=True)
+    reserve_seed_sealed = models.BinaryField(null=True, blank=True)
+    scoring_rules = models.JSONField(null=True, blank=True)  # see `scoring`; None: no scoring
 
     class Meta:
         ordering = ["deadline", "number"]
@@ -66,6 +74,19 @@ class Tender(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(deadline__gt=F("published_at")), name="tender_deadline_after_notice"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    award_method="lowest_price", reserve_range_bp__isnull=True, floor_rate__isnull=True
+                )
+                | Q(
+                    award_method="multiple_reserve_price",
+                    reserve_range_bp__gte=1,
+                    reserve_range_bp__lte=1000,
+                    floor_rate__gt=0,
+                    floor_rate__lte=100,
+                ),
+                name="tender_reserve_fields_by_method",
             ),
         ]
 
@@ -161,8 +182,12 @@ class Bid(models.Model):
     # Filled at the opening:
     price = models.BigIntegerField(null=True, blank=True)
     content = models.TextField(blank=True)
-    rank = models.PositiveIntegerField(null=True, blank=True)
+    picks = models.JSONField(default=list, blank=True)  # multiple reserve price: two numbers 1..15
+    rank = models.PositiveIntegerField(null=True, blank=True)  # price order among valid bids
     invalid_reason = models.CharField(max_length=300, blank=True)
+    # A valid bid that cannot win: below the floor amount, or failing qualification scoring.
+    excluded_reason = models.CharField(max_length=300, blank=True)
+    score = models.JSONField(null=True, blank=True)  # qualification score at the award (`scoring`)
 
     class Meta:
         ordering = ["tender", "submitted_at", "id"]
@@ -179,6 +204,28 @@ class Bid(models.Model):
     @property
     def is_valid(self) -> bool:
         return not self.invalid_reason
+
+
+class ReserveDraw(models.Model):
+    """The public draw of a multiple reserve price tender, made at its opening: everything a
+    third party needs to recompute the reserve prices, the estimated price and the floor."""
+
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="reserve_draw")
+    seed = models.CharField(max_length=64)  # revealed, hex
+    seed_commitment = models.CharField(max_length=64)
+    bid_hashes = models.JSONField()  # SHA-256 of every sealed bid live at the deadline, sorted
+    base_price = models.BigIntegerField()
+    range_bp = models.PositiveSmallIntegerField()
+    prices = models.JSONField()  # the 15 reserve prices, numbers 1..15 in order
+    pick_counts = models.JSONField()  # picks of valid bids per number 1..15
+    chosen = models.JSONField()  # the four numbers averaged
+    estimated_price = models.BigIntegerField()  # 예정가격
+    floor_rate = models.DecimalField(max_digits=6, decimal_places=3)
+    floor_amount = models.BigIntegerField()  # 낙찰하한금액
+    drawn_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.tender.number} reserve price draw"
 
 
 class Award(models.Model):

@@ -14,7 +14,7 @@ from egov.accounts.models import BusinessRepresentation, User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import form_attempt
-from egov.procurement import api, selectors, services
+from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import AnswerForm, QuestionForm, ShareForm, SupplierForm, TenderForm
 from egov.procurement.models import Bid, Clarification, CommitteeMember, Supplier, Tender
@@ -62,7 +62,12 @@ def tender_list(request):
 
 
 def _tender_context(request, tender: Tender, **extra) -> dict:
-    context = {"tender": tender, "detail": api.tender_detail(tender), "categories": CATEGORIES}
+    context = {
+        "tender": tender,
+        "detail": api.tender_detail(tender),
+        "categories": CATEGORIES,
+        "reserve_numbers": range(1, reserve.RESERVE_COUNT + 1),
+    }
     user = request.user
     if user.is_authenticated and user.is_business:
         suppliers = list(Supplier.objects.filter(business__in=_represented(user)).select_related("business"))

@@ -1,13 +1,14 @@
 """The opening: committee members hand in their shares after the opening time; the second
 valid share rebuilds the opening key in memory, every live bid is checked against its receipt
-and decrypted, valid bids are ranked by price, and the record is public at once.
+and decrypted, valid bids are ranked by price, and the record is public at once. A tender of
+the multiple reserve price method also has its committed seed revealed and its reserve prices
+drawn (`reserve`); valid bids below the floor amount are marked as such.
 
 A share is recognised at once by its SHA-256, stored when it was made: a wrong share (another
 member's, another tender's, mistyped) and a repeated one are refused and logged. Shares handed
 in are erased when the opening completes; the key itself is never written anywhere.
 """
 
-import json
 import logging
 
 from django.db import transaction
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from egov.procurement import crypto
-from egov.procurement.models import Bid, CommitteeMember, Tender
+from egov.procurement import crypto, reserve
+from egov.procurement.models import Bid, CommitteeMember, ReserveDraw, Tender
 from egov.procurement.services.bids import receipt_verify
 
 logger = logging.getLogger(__name__)
@@ -82,28 +83,28 @@ def opening_share_submit(*, actor: User, number: str, share: str) -> Tender:
     return tender
 
 
-def _decrypt(*, bid: Bid, private_key, tender: Tender) -> tuple[int | None, str, str]:
-    """(price, content, invalid reason) of one bid."""
+def _decrypt(*, bid: Bid, private_key, tender: Tender) -> tuple[int | None, str, list[int], str]:
+    """(price, content, picks, invalid reason) of one bid."""
     reason = receipt_verify(bid)
     if reason:
-        return None, "", reason
+        return None, "", [], reason
     brn = bid.supplier.business.brn
     try:
         plaintext = crypto.open_sealed(
             private_key=private_key, sealed=bid.sealed, tender_number=tender.number, brn=brn
         )
-        data = json.loads(plaintext.decode("utf-8"))
     except crypto.SealError as exc:
-        return None, "", f"the sealed bid {exc}"
-    except (UnicodeDecodeError, ValueError):
-        return None, "", "the decrypted bid is not JSON"
-    if not isinstance(data, dict) or data.get("tender") != tender.number or data.get("supplier") != brn:
-        return None, "", "the decrypted bid names another tender or supplier"
-    price = data.get("price")
-    if isinstance(price, bool) or not isinstance(price, int) or not 0 < price < 10**15:
-        return None, "", "the bid's price is not a positive whole number of won"
-    content = data.get("content", "")
-    return price, content if isinstance(content, str) else json.dumps(content, ensure_ascii=False), ""
+        return None, "", [], f"the sealed bid {exc}"
+    try:
+        price, content, picks = crypto.plaintext_validate(
+            plaintext,
+            tender_number=tender.number,
+            brn=brn,
+            picks_required=tender.award_method == Tender.AwardMethod.MULTIPLE_RESERVE_PRICE,
+        )
+    except crypto.SealError as exc:
+        return None, "", [], str(exc)
+    return price, content, picks, ""
 
 
 def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
@@ -115,12 +116,22 @@ def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
         ) from None
     bids = list(tender.bids.filter(state=Bid.State.LIVE).select_related("supplier__business", "tender"))
     for bid in bids:
-        bid.price, bid.content, bid.invalid_reason = _decrypt(bid=bid, private_key=private_key, tender=tender)
+        bid.price, bid.content, bid.picks, bid.invalid_reason = _decrypt(
+            bid=bid, private_key=private_key, tender=tender
+        )
         bid.content = bid.content[:20000]
     valid = sorted((b for b in bids if not b.invalid_reason), key=lambda b: (b.price, b.submitted_at, b.pk))
     for rank, bid in enumerate(valid, start=1):
         bid.rank = rank
-    Bid.objects.bulk_update(bids, ["price", "content", "rank", "invalid_reason"], batch_size=500)
+    draw = None
+    if tender.award_method == Tender.AwardMethod.MULTIPLE_RESERVE_PRICE:
+        draw = _reserve_draw(tender=tender, bids=bids, valid=valid)
+        for bid in valid:
+            if bid.price < draw.floor_amount:
+                bid.excluded_reason = f"below the floor amount of {draw.floor_amount:,} won"
+    Bid.objects.bulk_update(
+        bids, ["price", "content", "picks", "rank", "invalid_reason", "excluded_reason"], batch_size=500
+    )
     del private_key
     tender.committee.update(submitted_share=None)
     tender.state = Tender.State.OPENED
@@ -130,5 +141,40 @@ def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
         actor=actor,
         action="procurement.tender_open",
         obj=tender,
-        after={"bids": len(bids), "valid": len(valid), "invalid": len(bids) - len(valid)},
+        after={
+            "bids": len(bids),
+            "valid": len(valid),
+            "invalid": len(bids) - len(valid),
+            **({"estimated_price": draw.estimated_price, "floor_amount": draw.floor_amount} if draw else {}),
+        },
     )
+
+
+def _reserve_draw(*, tender: Tender, bids: list[Bid], valid: list[Bid]) -> ReserveDraw:
+    """Reveal the committed seed and make the public draw: 15 reserve prices from the seed and
+    the hashes of every sealed bid live at the deadline, counted picks of the valid bids, the
+    estimated price and the floor amount (`reserve` says how; anyone can recompute)."""
+    seed = crypto.reserve_seed_unseal(tender.reserve_seed_sealed, tender_id=tender.pk)
+    if reserve.seed_commitment(seed) != tender.reserve_seed_commitment:
+        raise Conflict(_("The reserve price seed does not match its published commitment."), field="tender")
+    hashes = sorted(b.sealed_sha256 for b in bids)
+    prices = reserve.reserve_prices_derive(seed, hashes, tender.base_price, tender.reserve_range_bp)
+    counts, chosen, estimated = reserve.estimated_price_derive(prices, [b.picks for b in valid])
+    draw = ReserveDraw.objects.create(
+        tender=tender,
+        seed=seed.hex(),
+        seed_commitment=tender.reserve_seed_commitment,
+        bid_hashes=hashes,
+        base_price=tender.base_price,
+        range_bp=tender.reserve_range_bp,
+        prices=prices,
+        pick_counts=counts,
+        chosen=chosen,
+        estimated_price=estimated,
+        floor_rate=tender.floor_rate,
+        floor_amount=reserve.floor_amount_derive(estimated, tender.floor_rate),
+        drawn_at=timezone.now(),
+    )
+    tender.reserve_seed_sealed = None
+    tender.save(update_fields=["reserve_seed_sealed"])
+    return draw

@@ -12,6 +12,7 @@ and amount — 국가계약법 시행령 제35조 — and can replace these):
 
 import datetime as dt
 import secrets
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from egov.accounts.permissions import agency_scope_ids, require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from egov.procurement import crypto
+from egov.procurement import crypto, reserve, scoring
 from egov.procurement.models import Clarification, CommitteeMember, Tender, TenderAmendment
 from egov.procurement.selectors import tender_get_for
 from egov.procurement.services.suppliers import categories_clean
@@ -105,6 +106,51 @@ def _committee(actor: User, committee) -> list[User]:
     return members
 
 
+def _reserve_terms(award_method: str, range_bp, floor_rate) -> tuple[int | None, Decimal | None]:
+    if award_method != Tender.AwardMethod.MULTIPLE_RESERVE_PRICE:
+        if range_bp not in (None, "") or floor_rate not in (None, ""):
+            raise ValidationFailed(
+                _("A reserve price range and a floor rate belong to the multiple reserve price method."),
+                field="reserve_range_bp" if range_bp not in (None, "") else "floor_rate",
+            )
+        return None, None
+    if (
+        isinstance(range_bp, bool)
+        or not isinstance(range_bp, int)
+        or not 1 <= range_bp <= reserve.MAX_RANGE_BP
+    ):
+        raise ValidationFailed(
+            _("Give the reserve price range in basis points, from 1 to %(max)d (200 is ±2%%).")
+            % {"max": reserve.MAX_RANGE_BP},
+            field="reserve_range_bp",
+        )
+    try:
+        rate = (
+            Decimal(str(floor_rate).strip())
+            if floor_rate is not None and not isinstance(floor_rate, bool)
+            else None
+        )
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or not 0 < rate <= 100 or rate != rate.quantize(Decimal("0.001")):
+        raise ValidationFailed(
+            _("Give the floor rate as a percentage above 0 and at most 100, with up to 3 decimals."),
+            field="floor_rate",
+        )
+    return range_bp, rate.quantize(Decimal("0.001"))
+
+
+def _scoring_rules(rules) -> dict | None:
+    if rules in (None, "", {}):
+        return None
+    try:
+        return scoring.rule_set_clean(rules)
+    except scoring.RuleSetError as exc:
+        raise ValidationFailed(
+            _("The scoring rule set is not valid: %(why)s.") % {"why": exc}, field="scoring_rules"
+        ) from None
+
+
 @transaction.atomic
 def tender_publish(
     *,
@@ -120,13 +166,21 @@ def tender_publish(
     committee: list[User],
     description: str = "",
     documents: list[dict] = (),
+    reserve_range_bp: int | None = None,
+    floor_rate: Decimal | str | None = None,
+    scoring_rules: dict | None = None,
 ) -> Tender:
     """Publish a tender notice of the actor's agency (role `registrar`).
 
     An opening key pair is made for it; the public key is stored and published, the private
     key is split into three Shamir shares (any two open) waiting for the three committee
     members to collect them (`committee_share_collect`, once each). Bids are taken only once
-    all three are collected."""
+    all three are collected.
+
+    The multiple reserve price method needs `reserve_range_bp` (the range around the base
+    price, basis points: 200 = ±2%) and `floor_rate` (낙찰하한율, %, e.g. "87.745"); a random
+    seed is drawn, its SHA-256 published and the seed kept encrypted until the opening.
+    `scoring_rules` (optional, any method) is a qualification rule set (`scoring`)."""
     require_role(actor, PROCUREMENT_ROLE)
     now = timezone.now()
     title = require_text(title, "title", label=_("Title"), max_length=200)
@@ -149,6 +203,8 @@ def tender_publish(
     if opening_at < deadline:
         raise ValidationFailed(_("The opening cannot be before the deadline."), field="opening_at")
     documents = _documents(documents)
+    reserve_range_bp, floor_rate = _reserve_terms(award_method, reserve_range_bp, floor_rate)
+    scoring_rules = _scoring_rules(scoring_rules)
     members = _committee(actor, committee)
 
     point, shares = crypto.opening_key_generate()
@@ -168,9 +224,17 @@ def tender_publish(
         opening_public_key=point,
         published_at=now,
         published_by=actor,
+        reserve_range_bp=reserve_range_bp,
+        floor_rate=floor_rate,
+        scoring_rules=scoring_rules,
     )
     tender.number = f"{now:%Y%m%d}-{tender.pk:05d}"
-    tender.save(update_fields=["number"])
+    if reserve_range_bp:
+        seed = secrets.token_bytes(32)
+        tender.reserve_seed_commitment = reserve.seed_commitment(seed)
+        tender.reserve_seed_sealed = crypto.reserve_seed_seal(seed, tender_id=tender.pk)
+        del seed
+    tender.save(update_fields=["number", "reserve_seed_commitment", "reserve_seed_sealed"])
     for member, share in zip(members, shares, strict=True):
         CommitteeMember.objects.create(
             tender=tender,
@@ -188,6 +252,10 @@ def tender_publish(
             "base_price": base_price,
             "deadline": deadline.isoformat(),
             "committee": [m.pk for m in members],
+            "reserve_range_bp": reserve_range_bp,
+            "floor_rate": str(floor_rate) if floor_rate is not None else None,
+            "reserve_seed_commitment": tender.reserve_seed_commitment,
+            "scoring_rules": scoring_rules,
         },
     )
     return tender
