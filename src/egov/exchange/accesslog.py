@@ -9,7 +9,8 @@ chain.
 A hash chain alone does not stop someone with write access to the database from rewriting
 the chain from some entry on and recomputing every later hash. So every
 EGOV_ACCESS_CHECKPOINT_INTERVAL entries the append also writes a checkpoint, in the same
-transaction: the platform key's Ed25519 signature over the entry's seq and hash. A rewrite
+transaction (or, for appends sent with the COMMIT, right after it: `appends_sent_with_the_commit`):
+the platform key's Ed25519 signature over the entry's seq and hash. A rewrite
 then has to stop short of the last checkpoint, and `access_log_verify` (`egov audit
 verify`, in `exchange.verify`) checks the chain, every checkpoint, and that none is missing,
 with nothing but the public key. What it cannot see is a careful rewrite, or a forged
