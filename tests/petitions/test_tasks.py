@@ -141,7 +141,8 @@ def test_the_worker_knows_the_petition_sweeps():
     paths = [sweep.module_path for sweep in sweeps()]
     assert "egov.petitions.tasks.escalate_overdue" in paths
     assert "egov.petitions.tasks.remind_due" in paths
-    assert "egov.core.tasks.disclosure_deem_refusals" in paths  # disclosure declares no SWEEPS of its own
+    assert "egov.disclosure.tasks.deem_refusals" in paths  # disclosure declares its own SWEEPS
+    assert "egov.disclosure.tasks.remind_due" in paths
 
 
 def test_a_sweep_already_waiting_is_not_enqueued_again(db):

@@ -11,22 +11,9 @@ import importlib.util
 import logging
 
 from django.apps import apps
-from django_tasks import task
 from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
-
-
-@task()
-def disclosure_deem_refusals() -> int:
-    """Deemed refusals of overdue disclosure requests, for a disclosure app that exposes
-    `disclosure_deem_refusals(now=None)` but declares no `SWEEPS` of its own."""
-    for name in ("egov.disclosure.deem", "egov.disclosure.services", "egov.disclosure"):
-        if importlib.util.find_spec(name) is not None:
-            function = getattr(importlib.import_module(name), "disclosure_deem_refusals", None)
-            if function is not None:
-                return int(function() or 0)
-    return 0
 
 
 def _module_exists(name: str) -> bool:
@@ -42,12 +29,7 @@ def sweeps() -> list[Task]:
     for config in apps.get_app_configs():
         if not config.name.startswith("egov.") or not _module_exists(f"{config.name}.tasks"):
             continue
-        declared = getattr(importlib.import_module(f"{config.name}.tasks"), "SWEEPS", ())
-        if config.name == "egov.disclosure" and not declared:
-            declared = (disclosure_deem_refusals,)
-        found.extend(declared)
-    if apps.is_installed("egov.disclosure") and not _module_exists("egov.disclosure.tasks"):
-        found.append(disclosure_deem_refusals)
+        found.extend(getattr(importlib.import_module(f"{config.name}.tasks"), "SWEEPS", ()))
     return found
 
 

@@ -1,5 +1,6 @@
 """Information disclosure (정보공개, open.go.kr): requests, their decisions and withheld parts,
-objections, the files released to the requester, and documents agencies publish proactively.
+objections, reminders to officials, the files released to the requester, and documents agencies
+publish proactively.
 
 A request and an objection are each counted by a `core.CaseClock` (one-to-one `clock`): the due
 date lives there only, so a holiday an operator adds moves it without touching these tables.
@@ -205,8 +206,28 @@ class RequestEvent(models.Model):
         return f"{self.request_id} {self.action}"
 
 
+class Reminder(models.Model):
+    """The agency's officials reminded that a request (or its pending objection) is due soon, once
+    per due date: the unique constraint makes the reminder sweep safe to run twice, or from two
+    workers at once. A new due date (the extension, the objection's clock) gets its own reminder."""
+
+    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reminded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "due_at"], name="disclosure_reminder_once_per_due")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.due_at:%Y-%m-%d}"
+
+
 class StoredFile(models.Model):
-    """A file checked by its content (petitions/files.py) and stored under DATA_DIR/disclosure/
+    """A file checked by its content (`egov.core.files`) and stored under DATA_DIR/disclosure/
     by a random name, never under a static or media root."""
 
     original_name = models.CharField(max_length=200)

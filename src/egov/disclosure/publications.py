@@ -1,7 +1,7 @@
 """사전정보공표 (정보공개법 제7조): documents an agency publishes without being asked.
 
 An official with the registrar or agency-administrator role publishes for their own agency; the
-file is checked by its content like every upload (`egov.petitions.files`). Withdrawing hides it
+file is checked by its content like every upload (`egov.core.files`). Withdrawing hides it
 from the public list; the row and the file stay for the record.
 """
 

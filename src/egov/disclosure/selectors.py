@@ -1,17 +1,19 @@
 """Reads: the requester's requests, the officials' queue, released files, the public list of
-requests and decisions (anonymised), and the proactive publications."""
+requests and decisions (anonymised), the public statistics, and the proactive publications."""
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
 from egov.core import deadlines
+from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.errors import NotFound, PermissionDenied
 from egov.core.models import CaseClock
 from egov.disclosure.models import DisclosureRequest, Publication, ReleasedFile
+from egov.petitions.selectors import statistics_year_bounds
 from egov.registry.models import Agency
 
 PUBLIC_FIELDS = (
@@ -159,3 +161,52 @@ def publication_get_for_official(*, actor, publication_id: int) -> Publication:
     if found is None:
         raise NotFound(_("No such publication."), field="publication")
     return found
+
+
+# --- public statistics ------------------------------------------------------------------------
+
+DECISIONS = ("full", "partial", "refused")  # decided by the agency; deemed refusals are not
+
+
+def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
+    """Per agency, requests received in `year` (default: this year): volume, still open, decisions
+    by kind (full, partial, non-disclosure) and deemed refusals; on-time share of the requests
+    whose decision period ended (decided with the clock closed by its due date, holidays and the
+    extension included; a deemed refusal is late by definition); average business days from the
+    request to the decision (first day included, deemed refusals left out). Aggregated by the
+    database in one query; nothing about a requester is in it."""
+    year, start, end = statistics_year_bounds(year)
+    Outcome = DisclosureRequest.Outcome
+    decided = Q(outcome__in=DECISIONS)
+    days = business_days_sql(
+        "submitted_at", "decided_at", first=start.date(), last=max(timezone.localdate(), end.date())
+    )
+    groups = list(
+        DisclosureRequest.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .values("agency_id")
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(state__in=DisclosureRequest.OPEN_STATES)),
+            full=Count("id", filter=Q(outcome=Outcome.FULL)),
+            partial=Count("id", filter=Q(outcome=Outcome.PARTIAL)),
+            refused=Count("id", filter=Q(outcome=Outcome.REFUSED)),
+            deemed_refused=Count("id", filter=Q(outcome=Outcome.DEEMED_REFUSED)),
+            on_time=Count("id", filter=decided & Q(clock__closed_at__lte=F("clock__due_at"))),
+            average_days=Avg(days, filter=decided, output_field=FloatField()),
+        )
+        .order_by()
+    )
+    agencies = Agency.objects.in_bulk({g["agency_id"] for g in groups})
+    out = []
+    for g in groups:
+        ended = g["full"] + g["partial"] + g["refused"] + g["deemed_refused"]
+        out.append(
+            {
+                **{key: value for key, value in g.items() if key != "agency_id"},
+                "agency": agencies[g["agency_id"]],
+                "decided": g["full"] + g["partial"] + g["refused"],
+                "on_time_share": g["on_time"] / ended if ended else None,
+            }
+        )
+    out.sort(key=lambda r: r["agency"].code)
+    return out, year

@@ -83,10 +83,13 @@ def event_record(request: Request, *, actor, action: str, note: str = "", **data
     )
 
 
-def mail_after_commit(request: Request, note: str = "") -> None:
-    """Tell the requester of the request's new state once the change is committed."""
-    address = request.requester.email
-    if not address:
+def mail_after_commit(
+    request: Request, note: str = "", *, to: list[str] | None = None, office: bool = False
+) -> None:
+    """Tell the requester (or the officials `to`, with `office`) of the request's new state once
+    the change is committed."""
+    recipients = [address for address in (to if to is not None else [request.requester.email]) if address]
+    if not recipients:
         return
     state = request.state
 
@@ -103,12 +106,12 @@ def mail_after_commit(request: Request, note: str = "") -> None:
                 f"청구번호 / Request: {request.number}",
                 f"상태 / Status: {state_ko} / {state_en}",
                 note,
-                f"{settings.EGOV_PUBLIC_URL}/my/disclosure/{request.number}/",
+                f"{settings.EGOV_PUBLIC_URL}/{'office' if office else 'my'}/disclosure/{request.number}/",
             )
             if line
         )
         try:
-            send_mail(subject, body, None, [address])
+            send_mail(subject, body, None, recipients)
         except Exception:  # noqa: BLE001 - a mail server outage must not undo the change
             logger.exception("disclosure mail not sent", extra={"disclosure_request": request.pk})
 

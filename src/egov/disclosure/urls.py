@@ -6,6 +6,8 @@ app_name = "disclosure"
 urlpatterns = [
     path("disclosure/", views.home, name="home"),
     path("disclosure/new/", views.request_new, name="new"),
+    path("disclosure/statistics/", views.statistics, name="statistics"),
+    path("disclosure/statistics.csv", views.statistics_csv, name="statistics_csv"),
     path("disclosure/publications/", views.publication_list, name="publications"),
     path(
         "disclosure/publications/<int:publication_id>/file",

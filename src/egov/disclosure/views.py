@@ -1,15 +1,17 @@
 """Pages: making and following a request, objecting, downloading released files (requesters);
-the officials' queue, case page and publications; the public list of requests and decisions and
-the proactive publications."""
+the officials' queue, case page and publications; the public list of requests and decisions, the
+public statistics (page and CSV) and the proactive publications."""
+
+import csv
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.core.errors import NotFound
+from egov.core.errors import NotFound, ServiceError
 from egov.core.web import form_attempt, page_language
 from egov.disclosure import files, publications, selectors, services
 from egov.disclosure.forms import (
@@ -21,6 +23,7 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
+from egov.petitions.views import csv_cell, statistics_year
 from egov.petitions.views import petitioner_required as requester_required
 from egov.registry.views import official_required
 
@@ -57,6 +60,46 @@ def home(request):
             "lang": page_language(),
         },
     )
+
+
+def statistics(request):
+    """Public statistics per agency: requests, decisions by kind, on-time share, average days."""
+    try:
+        rows, year = selectors.statistics(year=statistics_year(request))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        rows, year = selectors.statistics()
+    return render(
+        request, "disclosure/statistics.html", {"rows": rows, "year": year, "lang": page_language()}
+    )
+
+
+def statistics_csv(request):
+    try:
+        rows, year = selectors.statistics(year=statistics_year(request))
+    except ServiceError:
+        raise Http404 from None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="disclosure-statistics-{year}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Korean names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "year", "agency_code", "agency_ko", "agency_en", "requests", "open", "decided", "full",
+            "partial", "refused", "deemed_refused", "on_time_share", "average_business_days",
+        ]
+    )  # fmt: skip
+    for r in rows:
+        writer.writerow(
+            [
+                year, r["agency"].code, csv_cell(r["agency"].name_ko), csv_cell(r["agency"].name_en),
+                r["total"], r["open"], r["decided"], r["full"], r["partial"], r["refused"],
+                r["deemed_refused"],
+                "" if r["on_time_share"] is None else f"{r['on_time_share']:.3f}",
+                "" if r["average_days"] is None else f"{r['average_days']:.2f}",
+            ]
+        )  # fmt: skip
+    return response
 
 
 def publication_list(request):

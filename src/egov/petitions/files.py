@@ -1,116 +1,48 @@
-"""Attachments: checked by their content, stored outside the web root.
+"""Attachments: checked by their content and stored outside the web root by `egov.core.files`
+(PDF, PNG or JPEG by their first bytes, the name's extension agreeing, at most 5 files), under
+DATA_DIR/petitions/; errors name the `attachments` field."""
 
-A file is accepted only when its first bytes are those of a PDF, PNG or JPEG and its name's
-extension says the same type: a PNG named `.pdf`, or a program renamed `.pdf`, is refused. The
-type served back is the detected one, never what the browser claimed.
-"""
-
-import hashlib
-import secrets
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.utils.translation import gettext as _
+from egov.core import files as stored
+from egov.core.files import MAX_FILES, CheckedFile
 
-from egov.core.errors import ValidationFailed
+__all__ = [
+    "MAX_FILES",
+    "CheckedFile",
+    "attachment_check",
+    "attachments_check",
+    "file_delete",
+    "file_path",
+    "file_write",
+    "storage_dir",
+]
 
-MAX_FILES = 5
-
-# content type -> (magic bytes at offset 0, extensions that may carry it)
-TYPES = {
-    "application/pdf": (b"%PDF-", (".pdf",)),
-    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
-    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
-}
-
-
-@dataclass
-class CheckedFile:
-    name: str
-    content_type: str
-    content: bytes
-    sha256: str
-
-
-def max_bytes() -> int:
-    return settings.EGOV_PETITION_MAX_ATTACHMENT_BYTES
-
-
-def storage_dir() -> Path:
-    return Path(settings.DATA_DIR) / "petitions"
-
-
-def _clean_name(name: str) -> str:
-    name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
-    return name[-200:]
-
-
-def detect(content: bytes) -> str | None:
-    for content_type, (magic, _extensions) in TYPES.items():
-        if content.startswith(magic):
-            return content_type
-    return None
+FOLDER = "petitions"
+FIELD = "attachments"
 
 
 def attachment_check(upload) -> CheckedFile:
     """The file's name, detected type and bytes, or ValidationFailed on field `attachments`."""
-    name = _clean_name(getattr(upload, "name", ""))
-    if not name:
-        raise ValidationFailed(_("An attached file has no name."), field="attachments")
-    limit = max_bytes()
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationFailed(
-            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max(1, limit // (1024 * 1024))},
-            field="attachments",
-        )
-    if not content:
-        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field="attachments")
-    detected = detect(content)
-    if detected is None:
-        raise ValidationFailed(
-            _("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name}, field="attachments"
-        )
-    extension = Path(name).suffix.lower()
-    if extension not in TYPES[detected][1]:
-        raise ValidationFailed(
-            _("%(name)s is named as another type than its content (%(type)s).")
-            % {"name": name, "type": detected},
-            field="attachments",
-        )
-    return CheckedFile(name, detected, content, hashlib.sha256(content).hexdigest())
+    return stored.file_check(upload, field=FIELD)
 
 
 def attachments_check(uploads) -> list[CheckedFile]:
-    uploads = list(uploads or [])
-    if len(uploads) > MAX_FILES:
-        raise ValidationFailed(_("Attach at most %(n)d files.") % {"n": MAX_FILES}, field="attachments")
-    return [attachment_check(upload) for upload in uploads]
+    return stored.files_check(uploads, field=FIELD)
+
+
+def storage_dir() -> Path:
+    return stored.storage_dir(FOLDER)
 
 
 def file_write(content: bytes) -> str:
     """Write the bytes under a random name (never the user's) and return that name."""
-    folder = storage_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    storage_name = secrets.token_hex(24)
-    path = folder / storage_name
-    with open(path, "xb") as handle:
-        handle.write(content)
-    path.chmod(0o600)
-    return storage_name
+    return stored.file_write(content, folder=FOLDER)
 
 
 def file_path(storage_name: str) -> Path:
-    if not storage_name or not all(ch in "0123456789abcdef" for ch in storage_name):
-        raise ValueError("bad storage name")
-    return storage_dir() / storage_name
+    return stored.file_path(storage_name, folder=FOLDER)
 
 
 def file_delete(storage_name: str) -> None:
-    try:
-        file_path(storage_name).unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass
+    stored.file_delete(storage_name, folder=FOLDER)

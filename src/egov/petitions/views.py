@@ -287,21 +287,21 @@ def office_attachment(request, number: str, attachment_id: int):
 # --- public statistics --------------------------------------------------------------------------
 
 
-def _year(request) -> int | None:
+def statistics_year(request) -> int | None:
     value = request.GET.get("year", "")
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
 def statistics(request):
     try:
-        rows, year = selectors.statistics(year=_year(request))
+        rows, year = selectors.statistics(year=statistics_year(request))
     except ServiceError as exc:
         messages.error(request, exc.message)
         rows, year = selectors.statistics()
     return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -309,7 +309,7 @@ def _cell(value) -> str:
 
 def statistics_csv(request):
     try:
-        rows, year = selectors.statistics(year=_year(request))
+        rows, year = selectors.statistics(year=statistics_year(request))
     except ServiceError:
         raise Http404 from None
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -326,8 +326,8 @@ def statistics_csv(request):
     for r in rows:
         writer.writerow(
             [
-                year, r["agency"].code, _cell(r["agency"].name_ko), _cell(r["agency"].name_en),
-                r["category"].code, _cell(r["category"].name_ko), _cell(r["category"].name_en),
+                year, r["agency"].code, csv_cell(r["agency"].name_ko), csv_cell(r["agency"].name_en),
+                r["category"].code, csv_cell(r["category"].name_ko), csv_cell(r["category"].name_en),
                 r["total"], r["answered"],
                 "" if r["on_time_share"] is None else f"{r['on_time_share']:.3f}",
                 "" if r["average_days"] is None else f"{r['average_days']:.2f}",

@@ -32,7 +32,8 @@ def _sweep_loop(stop: threading.Event, seconds: int) -> None:
 class Command(BaseCommand):
     help = (
         "Run background jobs (django-tasks database worker) and enqueue the periodic sweeps "
-        "(petition escalation and reminders, disclosure deemed refusals) every EGOV_SWEEP_SECONDS."
+        "(petition escalation and reminders, disclosure deemed refusals and reminders) "
+        "every EGOV_SWEEP_SECONDS."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

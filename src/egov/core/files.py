@@ -1,0 +1,119 @@
+"""Uploaded files checked by their content and stored outside the web root, for every app that
+takes documents from people (petitions' attachments, disclosure's released and published files).
+
+A file is accepted only when its first bytes are those of a PDF, PNG or JPEG and its name's
+extension says the same type: a PNG named `.pdf`, or a program renamed `.pdf`, is refused. The
+type served back is the detected one, never what the browser claimed. Files live under
+`DATA_DIR/<folder>/` by a random 48-hex name (mode 0600); each app names its folder and the
+form field its errors belong to.
+"""
+
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from egov.core.errors import ValidationFailed
+
+MAX_FILES = 5
+
+# content type -> (magic bytes at offset 0, extensions that may carry it)
+TYPES = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+}
+
+
+@dataclass
+class CheckedFile:
+    name: str
+    content_type: str
+    content: bytes
+    sha256: str
+
+
+def max_bytes() -> int:
+    """The largest file accepted (`EGOV_PETITION_MAX_ATTACHMENT_BYTES`, for every app)."""
+    return settings.EGOV_PETITION_MAX_ATTACHMENT_BYTES
+
+
+def _clean_name(name: str) -> str:
+    name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
+    return name[-200:]
+
+
+def detect(content: bytes) -> str | None:
+    for content_type, (magic, _extensions) in TYPES.items():
+        if content.startswith(magic):
+            return content_type
+    return None
+
+
+def file_check(upload, *, field: str) -> CheckedFile:
+    """The file's name, detected type and bytes, or ValidationFailed on `field`."""
+    name = _clean_name(getattr(upload, "name", ""))
+    if not name:
+        raise ValidationFailed(_("An attached file has no name."), field=field)
+    limit = max_bytes()
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationFailed(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max(1, limit // (1024 * 1024))},
+            field=field,
+        )
+    if not content:
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field=field)
+    detected = detect(content)
+    if detected is None:
+        raise ValidationFailed(_("%(name)s is not a PDF, PNG or JPEG file.") % {"name": name}, field=field)
+    extension = Path(name).suffix.lower()
+    if extension not in TYPES[detected][1]:
+        raise ValidationFailed(
+            _("%(name)s is named as another type than its content (%(type)s).")
+            % {"name": name, "type": detected},
+            field=field,
+        )
+    return CheckedFile(name, detected, content, hashlib.sha256(content).hexdigest())
+
+
+def files_check(uploads, *, field: str) -> list[CheckedFile]:
+    """At most `MAX_FILES` files, each checked by `file_check`; ValidationFailed on `field`."""
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_FILES:
+        raise ValidationFailed(_("Attach at most %(n)d files.") % {"n": MAX_FILES}, field=field)
+    return [file_check(upload, field=field) for upload in uploads]
+
+
+def storage_dir(folder: str) -> Path:
+    return Path(settings.DATA_DIR) / folder
+
+
+def file_write(content: bytes, *, folder: str) -> str:
+    """Write the bytes under a random name (never the user's) and return that name."""
+    directory = storage_dir(folder)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    storage_name = secrets.token_hex(24)
+    path = directory / storage_name
+    with open(path, "xb") as handle:
+        handle.write(content)
+    path.chmod(0o600)
+    return storage_name
+
+
+def file_path(storage_name: str, *, folder: str) -> Path:
+    if not storage_name or not all(ch in "0123456789abcdef" for ch in storage_name):
+        raise ValueError("bad storage name")
+    return storage_dir(folder) / storage_name
+
+
+def file_delete(storage_name: str, *, folder: str) -> None:
+    try:
+        file_path(storage_name, folder=folder).unlink(missing_ok=True)
+    except (OSError, ValueError):
+        pass
