@@ -139,11 +139,39 @@ class PlatformTimeStamper(DummyTimeStamper):
         return signature, signed_attrs
 
     def _build_signed_data(self, tst_info_data, md_algorithm, signature, signed_attrs) -> dict:
-        signed_data = super()._build_signed_data(tst_info_data, md_algorithm, signature, signed_attrs)
-        signed_data["signer_infos"][0]["signature_algorithm"] = algos.SignedDigestAlgorithm(
-            {"algorithm": f"{md_algorithm}_ecdsa"}
+        """pyHanko's SignedData, with the parts that are the same for every token (the
+        signer's identifier, the certificate set) re-read from DER encoded once: built from
+        the certificates, asn1crypto copies and re-tags them for every token."""
+        constant = self.__dict__.get("_constant_signed_data")
+        if constant is None:
+            signed_data = super()._build_signed_data(tst_info_data, md_algorithm, signature, signed_attrs)
+            sid = signed_data["signer_infos"][0]["sid"]
+            certificates = cms.CertificateSet(list(signed_data["certificates"]))
+            constant = self._constant_signed_data = (sid.dump(), certificates.dump())
+        sid_der, certificates_der = constant
+        digest_algorithm = algos.DigestAlgorithm({"algorithm": md_algorithm})
+        signer_info = cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": cms.SignerIdentifier.load(sid_der),
+                "digest_algorithm": digest_algorithm,
+                "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": f"{md_algorithm}_ecdsa"}),
+                "signed_attrs": signed_attrs,
+                "signature": signature,
+            }
         )
-        return signed_data
+        return {
+            "version": "v3",
+            "digest_algorithms": cms.DigestAlgorithms((digest_algorithm,)),
+            "encap_content_info": cms.EncapsulatedContentInfo(
+                {
+                    "content_type": cms.ContentType("tst_info"),
+                    "content": cms.ParsableOctetString(tst_info_data),
+                }
+            ),
+            "certificates": cms.CertificateSet.load(certificates_der),
+            "signer_infos": [signer_info],
+        }
 
 
 @functools.cache
