@@ -299,3 +299,69 @@ def test_the_ocid_prefix_is_a_setting(client, settings, tender):
     assert body["releases"][0]["id"] == f"ocds-abc123-{tender.number}-tender"
     assert client.get(f"/api/v1/procurement/ocds/ocds-egov01-{tender.number}").status_code == 404
     assert timezone.now() > dt.datetime.fromisoformat(body["publishedDate"])
+
+
+def test_the_contract_and_its_implementation_pass_the_checker_and_compile(
+    client, cove, patched_schema, tender, bob, committee, shares, hana, hanbit, hanbit_supplier
+):
+    services.bid_submit(
+        actor=hana, number=tender.number, brn=hanbit.brn, sealed=seal(tender, hanbit.brn, 70_000_000)
+    )
+    open_tender(tender, committee, shares)
+    award = services.tender_award(actor=bob, number=tender.number)
+    today = timezone.localdate()
+    contract = services.contract_issue(
+        actor=bob, number=tender.number, start_date=today, end_date=today + dt.timedelta(days=60), terms="x"
+    )
+    ocid = ocds.ocid_of(tender)
+    url = f"/api/v1/procurement/ocds/{ocid}"
+
+    contracted = get_json(client, url)
+    cove(contracted)
+    release = contracted["releases"][-1]
+    assert release["tag"] == ["contract"] and release["date"] == contract.issued_at.isoformat()
+    [entry] = release["contracts"]
+    assert entry["awardID"] == str(award.pk) and entry["value"] == {"amount": 70_000_000, "currency": "KRW"}
+    assert entry["status"] == "active" and entry["dateSigned"] == contract.issued_at.isoformat()
+    assert entry["period"]["startDate"].startswith(today.isoformat())
+    assert entry["documents"][0]["documentType"] == "contractSigned"
+    assert entry["documents"][0]["url"].endswith(f"/verify?n={contract.document.number}")
+
+    first = services.milestone_add(
+        actor=bob, contract=contract.number, description="1차 납품", due_date=today, amount=30_000_000
+    )
+    second = services.milestone_add(
+        actor=bob, contract=contract.number, description="2차 납품", due_date=today, amount=40_000_000
+    )
+    services.milestone_decide(actor=bob, milestone_id=first.pk, accepted=True, note="ok")
+    services.payment_record(
+        actor=bob, milestone_id=first.pk, amount=10_000_000, paid_on=today, reference="internal-ref"
+    )
+    partly_paid = get_json(client, url)
+    cove(partly_paid)
+    assert partly_paid["releases"][: len(contracted["releases"])] == contracted["releases"]
+    tags = [r["tag"][0] for r in partly_paid["releases"]]
+    assert tags == ["tender", "tenderUpdate", "award", "contract"] + ["implementation"] * 4
+    [entry] = partly_paid["releases"][-1]["contracts"]
+    assert [m["status"] for m in entry["milestones"]] == ["met", "scheduled"]
+    [transaction] = entry["implementation"]["transactions"]
+    assert transaction["value"]["amount"] == 10_000_000
+    assert transaction["payer"]["id"].startswith("KR-AGENCY-")
+    assert transaction["payee"]["id"] == f"KR-BRN-{hanbit.brn}"
+    assert "internal-ref" not in json.dumps(partly_paid)
+    record_package = get_json(client, f"{url}/record")
+    cove(record_package)
+    [compiled] = ocdskit_compile(partly_paid, patched_schema)
+    assert record_package["records"][0]["compiledRelease"] == compiled
+    roles = {p["id"]: p["roles"] for p in compiled["parties"]}
+    assert set(roles[f"KR-BRN-{hanbit.brn}"]) == {"tenderer", "supplier", "payee"}
+
+    services.milestone_decide(actor=bob, milestone_id=second.pk, accepted=True)
+    services.payment_record(actor=bob, milestone_id=first.pk, amount=20_000_000, paid_on=today, reference="r")
+    services.payment_record(
+        actor=bob, milestone_id=second.pk, amount=40_000_000, paid_on=today, reference="r"
+    )
+    completed = get_json(client, url)
+    cove(completed)
+    assert completed["releases"][-1]["contracts"][0]["status"] == "terminated"
+    assert completed["releases"][-2]["contracts"][0]["status"] == "active"

@@ -11,11 +11,15 @@ price back, only the sealed string's hash and the signed receipt.
 
 import datetime as dt
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from egov.core import keys
+from egov.core.errors import NotFound
 from egov.procurement import crypto, ocds, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.models import Award, Bid, ReserveDraw, Tender
@@ -126,6 +130,35 @@ class ReserveDrawOut(Schema):
     drawn_at: dt.datetime
 
 
+class ContractSupplierOut(Schema):
+    name: str
+    brn: str
+
+
+class MilestoneSummaryOut(Schema):
+    description: str
+    due_date: dt.date
+    amount: int
+    state: str
+    paid: int
+
+
+class ContractOut(Schema):
+    number: str
+    tender: str
+    supplier: ContractSupplierOut
+    amount: int
+    start_date: dt.date
+    end_date: dt.date
+    signed_at: dt.datetime
+    status: str
+    completed_at: dt.datetime | None
+    document_number: str
+    verification_url: str
+    milestones: list[MilestoneSummaryOut]
+    paid_total: int
+
+
 class TenderOut(TenderSummaryOut):
     description: str
     items: list[ItemOut]
@@ -143,6 +176,7 @@ class TenderOut(TenderSummaryOut):
     scoring_rules: dict | None
     reserve_draw: ReserveDrawOut | None
     award: AwardOut | None
+    contract: ContractOut | None
     ocid: str
 
 
@@ -233,6 +267,7 @@ def tender_detail(tender: Tender) -> dict:
         "scoring_rules": tender.scoring_rules,
         "reserve_draw": _reserve_draw(tender),
         "award": _award(tender, record),
+        "contract": contract_summary(tender),
         "ocid": ocds.ocid_of(tender),
     }
 
@@ -289,6 +324,40 @@ def _award(tender: Tender, record: list[Bid]) -> dict | None:
     }
 
 
+def contract_summary(tender: Tender) -> dict | None:
+    """What the public sees of the contract: no notes, no payment references, no officials."""
+    contract = selectors.contract_of(tender)
+    if contract is None:
+        return None
+    business = contract.supplier.business
+    milestones = list(contract.milestones.annotate(paid=Coalesce(Sum("payments__amount"), 0)))
+    return {
+        "number": contract.number,
+        "tender": tender.number,
+        "supplier": {"name": business.name, "brn": business.brn},
+        "amount": contract.amount,
+        "start_date": contract.start_date,
+        "end_date": contract.end_date,
+        "signed_at": contract.issued_at,
+        "status": contract.state,
+        "completed_at": contract.completed_at,
+        "document_number": contract.document.number,
+        "verification_url": selectors.document_verification_url(contract.document),
+        "milestones": [
+            {
+                "description": m.description,
+                "due_date": m.due_date,
+                "amount": m.amount,
+                "state": m.state,
+                "paid": m.paid,
+                "state_label": m.get_state_display(),  # for the notice page; not in the API schema
+            }
+            for m in milestones
+        ],
+        "paid_total": sum(m.paid for m in milestones),
+    }
+
+
 def _receipt(bid: Bid) -> dict:
     return {
         "bid": bid.pk,
@@ -321,6 +390,21 @@ def tender_get(request: HttpRequest, number: str):
     of its seed before the opening and the whole draw after it (`reserve_draw`: recompute it
     with `egov.procurement.reserve`); the award carries the qualification scores."""
     return tender_detail(selectors.tender_get_public(number=number))
+
+
+@router.get(
+    "/tenders/{number}/contract",
+    response={200: ContractOut, 404: Error},
+    summary="The contract of an awarded tender",
+)
+def contract_get(request: HttpRequest, number: str):
+    """The public summary of the tender's contract: number, supplier, amount, period, status,
+    the milestones with what is paid, and the verification page of the signed contract (the
+    document itself is for the agency and the supplier). 404 `not_found` before the contract."""
+    contract = contract_summary(selectors.tender_get_public(number=number))
+    if contract is None:
+        raise NotFound(_("This tender has no contract yet."), field="contract")
+    return contract
 
 
 @router.post(

@@ -104,3 +104,33 @@ class TenderForm(forms.Form):
 
     def clean_documents(self):
         return [{"title": t, "url": u} for t, u in _lines(self.cleaned_data["documents"], 2, "documents")]
+
+
+class ContractForm(forms.Form):
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    terms = forms.CharField(label=_("Terms"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}))
+    language = forms.ChoiceField(
+        label=_("Language of the document"), choices=[("ko", "한국어"), ("en", "English")], initial="ko"
+    )
+
+
+class MilestoneForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=_("Amount (won)"), min_value=1)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Delivery"), choices=[("accept", _("Accept")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Amount (won)"), min_value=1)
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Reference"), max_length=100)

@@ -243,3 +243,89 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender.number} award"
+
+
+class Contract(models.Model):
+    """The contract the agency's registrar issues after the award, as a signed document
+    (`documents`, type `procurement.contract`, the supplier's business as its subject)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+
+    number = models.CharField(max_length=24, unique=True)  # the tender number + "-C"
+    tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="contract")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="contracts")
+    amount = models.BigIntegerField()  # KRW, the awarded amount
+    start_date = models.DateField()
+    end_date = models.DateField()
+    terms = models.TextField()
+    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="contract_period_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} contract"
+
+
+class Milestone(models.Model):
+    """A delivery the contract pays for; the agency accepts or rejects it once (a rejected
+    delivery is replaced by a new milestone), and payments are recorded against an accepted one."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting delivery")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="milestones")
+    description = models.CharField(max_length=200)
+    due_date = models.DateField()
+    amount = models.BigIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    note = models.TextField(blank=True)  # the acceptance or rejection note
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract", "due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="milestone_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} milestone {self.pk}"
+
+
+class Payment(models.Model):
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=100)  # the transfer's reference (not published)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.milestone.contract.number} payment {self.pk}"

@@ -6,7 +6,8 @@ prefix replaces it in a deployment) + "-" + the tender number.
 There is no table of releases: every release is derived, the same every time, from what the
 process stored. Each *event* of the process is one release (`EVENT_SOURCES`: publication →
 `tender`, each amendment → `tenderAmendment`, the opening → `tenderUpdate`, the award →
-`award`), with the id `<ocid>-<key>` (a key unique within the process and never reused) and
+`award`, the signed contract → `contract`, each milestone added or decided and each payment →
+`implementation`), with the id `<ocid>-<key>` (a key unique within the process and never reused) and
 the event's date. Each release describes the whole process as it stood at its date
 (`SECTIONS`: an amended field shows its value of that date, bids are counted as they stood);
 a later stage adds an event source and, if it publishes a new part, a section.
@@ -22,14 +23,15 @@ so compiling needs no network.
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ocdsmerge
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from egov.procurement.models import Award, Bid, Tender, TenderAmendment
+from egov.procurement import selectors
+from egov.procurement.models import Award, Bid, Contract, Milestone, Payment, Tender, TenderAmendment
 
 CURRENCY = "KRW"
 VERSION = "1.1"
@@ -95,6 +97,9 @@ class Process:
     amendments: list[TenderAmendment]
     bids: list[Bid]  # every bid, replaced and withdrawn ones included
     award: Award | None
+    contract: Contract | None = None
+    milestones: list[Milestone] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
 
     @property
     def ocid(self) -> str:
@@ -115,22 +120,34 @@ class Process:
     def awarded_by(self, at: dt.datetime) -> Award | None:
         return self.award if self.award is not None and self.award.awarded_at <= at else None
 
+    def contracted_by(self, at: dt.datetime) -> Contract | None:
+        return self.contract if self.contract is not None and self.contract.issued_at <= at else None
+
 
 def processes(tenders: QuerySet[Tender]) -> Iterator[Process]:
     """The processes of `tenders`, with a fixed number of queries per chunk of 100."""
     tenders = (
-        tenders.select_related("agency", "award__bid__supplier__business")
+        tenders.select_related("agency", "award__bid__supplier__business", "contract__document")
         .prefetch_related(
-            "amendments", Prefetch("bids", queryset=Bid.objects.select_related("supplier__business"))
+            "amendments",
+            Prefetch("bids", queryset=Bid.objects.select_related("supplier__business")),
+            Prefetch("contract__milestones", queryset=Milestone.objects.prefetch_related("payments")),
         )
         .order_by("published_at", "number")
     )
     for tender in tenders.iterator(chunk_size=100):
+        contract = getattr(tender, "contract", None)
+        milestones = list(contract.milestones.all()) if contract is not None else []
         yield Process(
             tender=tender,
             amendments=list(tender.amendments.all()),
             bids=list(tender.bids.all()),
             award=getattr(tender, "award", None),
+            contract=contract,
+            milestones=milestones,
+            payments=sorted(
+                (x for m in milestones for x in m.payments.all()), key=lambda x: (x.recorded_at, x.pk)
+            ),
         )
 
 
@@ -167,11 +184,28 @@ def _award_events(p: Process) -> Iterable[Event]:
         yield Event(p.award.awarded_at, "award", f"award-{p.award.pk}")
 
 
+def _contract_events(p: Process) -> Iterable[Event]:
+    if p.contract is not None:
+        yield Event(p.contract.issued_at, "contract", f"contract-{p.contract.pk}")
+
+
+def _implementation_events(p: Process) -> Iterable[Event]:
+    """A milestone added, a delivery accepted or rejected (once), a payment recorded."""
+    for m in p.milestones:
+        yield Event(m.created_at, "implementation", f"implementation-milestone-{m.pk}")
+        if m.decided_at is not None:
+            yield Event(m.decided_at, "implementation", f"implementation-milestone-{m.pk}-decision")
+    for payment in p.payments:
+        yield Event(payment.recorded_at, "implementation", f"implementation-payment-{payment.pk}")
+
+
 EVENT_SOURCES: list[Callable[[Process], Iterable[Event]]] = [
     _publication_events,
     _amendment_events,
     _opening_events,
     _award_events,
+    _contract_events,
+    _implementation_events,
 ]
 
 
@@ -364,10 +398,84 @@ def _award_evaluation(tender: Tender) -> dict:
     }
 
 
+def _day(day: dt.date, *, end: bool = False) -> str:
+    """A calendar date (Asia/Seoul) as the date-time OCDS wants: its start, or its last second."""
+    moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end else dt.time.min)
+    return timezone.make_aware(moment, timezone.get_default_timezone()).isoformat()
+
+
+def _milestone(m: Milestone, at: dt.datetime) -> dict:
+    decided = m.decided_at is not None and m.decided_at <= at
+    out = {
+        "id": str(m.pk),
+        "title": m.description,
+        "type": "delivery",
+        "description": f"Delivery of {m.amount:,} won",
+        "dueDate": _day(m.due_date, end=True),
+        "status": ("met" if m.state == Milestone.State.ACCEPTED else "notMet") if decided else "scheduled",
+    }
+    if decided:
+        out["dateModified"] = m.decided_at.isoformat()
+        if m.state == Milestone.State.ACCEPTED:
+            out["dateMet"] = m.decided_at.isoformat()
+    return out
+
+
+def _contracts_section(p: Process, at: dt.datetime, parties: Parties) -> dict:
+    """The signed contract (linking its document's verification page), its delivery milestones
+    and payments as they stood at `at`."""
+    contract = p.contracted_by(at)
+    if contract is None:
+        return {}
+    agency = p.tender.agency
+    buyer = {"id": f"KR-AGENCY-{agency.code}", "name": agency.name_ko}
+    supplier = _party_of_bid(contract.award.bid)
+    completed = contract.completed_at is not None and contract.completed_at <= at
+    document = contract.document
+    entry = {
+        "id": contract.number,
+        "awardID": str(contract.award_id),
+        "title": p.tender.title,
+        "status": "terminated" if completed else "active",
+        "value": _value(contract.amount),
+        "period": {"startDate": _day(contract.start_date), "endDate": _day(contract.end_date, end=True)},
+        "dateSigned": contract.issued_at.isoformat(),
+        "documents": [
+            {
+                "id": "contract",
+                "documentType": "contractSigned",
+                "title": document.title,
+                "description": "The signed contract: verify it by its issuance number on this page.",
+                "url": selectors.document_verification_url(document),
+                "format": "text/html",
+                "datePublished": document.issued_at.isoformat(),
+            }
+        ],
+    }
+    milestones = [_milestone(m, at) for m in p.milestones if m.created_at <= at]
+    if milestones:
+        entry["milestones"] = milestones
+    transactions = [
+        {
+            "id": str(x.pk),
+            "date": _day(x.paid_on),
+            "value": _value(x.amount),
+            "payer": parties.add(buyer, "payer"),
+            "payee": parties.add(supplier, "payee"),
+        }
+        for x in p.payments
+        if x.recorded_at <= at
+    ]
+    if transactions:
+        entry["implementation"] = {"transactions": transactions}
+    return {"contracts": [entry]}
+
+
 SECTIONS: list[Callable[[Process, dt.datetime, Parties], dict]] = [
     _tender_section,
     _bids_section,
     _awards_section,
+    _contracts_section,
 ]
 
 

@@ -1,5 +1,6 @@
 """Reads that pages and APIs share."""
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound
-from egov.procurement.models import Bid, Tender
+from egov.procurement.models import Bid, Contract, Tender
 
 
 def tender_search(
@@ -62,3 +63,13 @@ def opening_record(*, tender: Tender) -> list[Bid]:
         return []
     bids = list(tender.bids.filter(state=Bid.State.LIVE).select_related("supplier__business"))
     return sorted(bids, key=lambda b: (b.rank is None, b.rank or 0, b.submitted_at))
+
+
+def document_verification_url(document) -> str:
+    """The public verification page of a signed document, by its issuance number."""
+    return f"{settings.EGOV_PUBLIC_URL}/verify?n={document.number}"
+
+
+def contract_of(tender: Tender) -> Contract | None:
+    """The tender's contract (with its document and supplier), or None."""
+    return Contract.objects.select_related("document", "supplier__business").filter(tender=tender).first()

@@ -16,8 +16,18 @@ from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import form_attempt
 from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
-from egov.procurement.forms import AnswerForm, QuestionForm, ShareForm, SupplierForm, TenderForm
-from egov.procurement.models import Bid, Clarification, CommitteeMember, Supplier, Tender
+from egov.procurement.forms import (
+    AnswerForm,
+    ContractForm,
+    DecisionForm,
+    MilestoneForm,
+    PaymentForm,
+    QuestionForm,
+    ShareForm,
+    SupplierForm,
+    TenderForm,
+)
+from egov.procurement.models import Bid, Clarification, CommitteeMember, Contract, Milestone, Supplier, Tender
 from egov.registry.models import Business
 from egov.registry.views import official_required
 
@@ -78,6 +88,7 @@ def _tender_context(request, tender: Tender, **extra) -> dict:
             .select_related("supplier__business")
         )
         context["question_form"] = QuestionForm()
+        context["my_contract"] = Contract.objects.filter(tender=tender, supplier__in=suppliers).first()
     context.update(extra)
     return context
 
@@ -202,7 +213,8 @@ def office_tender(request, number: str):
     seat = _seat(request.user, tender)
     if seat is None:
         tender = selectors.tender_get_for(actor=request.user, number=number)
-    questions = tender.clarifications.all() if tender.agency_id in agency_scope_ids(request.user) else []
+    own = tender.agency_id in agency_scope_ids(request.user)
+    questions = tender.clarifications.all() if own else []
     detail = api.tender_detail(tender)
     return render(
         request,
@@ -215,9 +227,9 @@ def office_tender(request, number: str):
             "share_form": ShareForm(),
             "answer_form": AnswerForm(),
             "committee": tender.committee.select_related("official"),
-            "can_award": tender.state == Tender.State.OPENED
-            and detail["award"] is None
-            and tender.agency_id in agency_scope_ids(request.user),
+            "can_award": tender.state == Tender.State.OPENED and detail["award"] is None and own,
+            "can_contract": own and detail["award"] is not None and detail["contract"] is None,
+            "contract_form": ContractForm(),
         },
     )
 
@@ -289,3 +301,153 @@ def office_answer(request, pk: int):
         except ServiceError as exc:
             messages.error(request, exc.message)
     return redirect("procurement:office_tender", item.tender.number)
+
+
+# --- contracts -----------------------------------------------------------------------------------
+
+
+def _contract_context(contract: Contract) -> dict:
+    milestones = list(contract.milestones.prefetch_related("payments").select_related("decided_by"))
+    for m in milestones:
+        m.paid = sum(p.amount for p in m.payments.all())
+        m.left = m.amount - m.paid
+    return {
+        "base": "portal/base.html",
+        "contract": contract,
+        "tender": contract.tender,
+        "milestones": milestones,
+        "verification_url": selectors.document_verification_url(contract.document),
+        "committed": sum(m.amount for m in milestones if m.state != Milestone.State.REJECTED),
+        "paid_total": sum(m.paid for m in milestones),
+    }
+
+
+def _contract_get(number: str) -> Contract:
+    contract = (
+        Contract.objects.select_related("tender__agency", "supplier__business", "document")
+        .filter(number=number)
+        .first()
+    )
+    if contract is None:
+        raise NotFound(_("No such contract."), field="contract")
+    return contract
+
+
+def _errors_to_messages(request, form) -> None:
+    for field, errors in form.errors.items():
+        for message in errors:
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+@business_required
+def my_contracts(request):
+    """The contracts of the businesses the user represents."""
+    contracts = Contract.objects.filter(supplier__business__in=_represented(request.user)).select_related(
+        "tender", "supplier__business"
+    )
+    return render(request, "procurement/contracts.html", {"contracts": contracts})
+
+
+@business_required
+def my_contract(request, number: str):
+    """A contract of a business the user represents: milestones, decisions and payments."""
+    contract = _contract_get(number)
+    if contract.supplier.business not in _represented(request.user):
+        raise NotFound(_("No such contract."), field="contract")
+    return render(request, "procurement/contract.html", _contract_context(contract))
+
+
+def _office_contract_get(request, number: str) -> Contract:
+    contract = _contract_get(number)
+    if contract.tender.agency_id not in agency_scope_ids(request.user):
+        raise NotFound(_("No such contract."), field="contract")
+    return contract
+
+
+def _office_contract_page(request, contract: Contract, *, status: int = 200, milestone_form=None):
+    context = _contract_context(contract)
+    context.update(
+        {
+            "office": True,
+            "base": "registry/base.html",
+            "milestone_form": milestone_form or MilestoneForm(),
+            "decision_form": DecisionForm(),
+            "payment_form": PaymentForm(),
+        }
+    )
+    return render(request, "procurement/contract.html", context, status=status)
+
+
+@require_POST
+@official_required
+def office_contract_issue(request, number: str):
+    form = ContractForm(request.POST)
+    if form.is_valid():
+        contract = form_attempt(
+            form, lambda: services.contract_issue(actor=request.user, number=number, **form.cleaned_data)
+        )
+        if contract:
+            messages.success(
+                request, _("Contract %(number)s is issued and signed.") % {"number": contract.number}
+            )
+            return redirect("procurement:office_contract", contract.number)
+    tender = selectors.tender_get_for(actor=request.user, number=number)
+    _errors_to_messages(request, form)
+    return redirect("procurement:office_tender", tender.number)
+
+
+@official_required
+def office_contract(request, number: str):
+    return _office_contract_page(request, _office_contract_get(request, number))
+
+
+@require_POST
+@official_required
+def office_milestone_add(request, number: str):
+    contract = _office_contract_get(request, number)
+    form = MilestoneForm(request.POST)
+    if form.is_valid() and form_attempt(
+        form, lambda: services.milestone_add(actor=request.user, contract=number, **form.cleaned_data)
+    ):
+        messages.success(request, _("The milestone is added."))
+        return redirect("procurement:office_contract", number)
+    return _office_contract_page(request, contract, status=400, milestone_form=form)
+
+
+def _milestone_action(request, pk: int, form, call, success: str):
+    milestone = Milestone.objects.select_related("contract").filter(pk=pk).first()
+    if milestone is None:
+        raise Http404
+    contract = _office_contract_get(request, milestone.contract.number)
+    if form.is_valid() and form_attempt(form, lambda: call(form.cleaned_data)):
+        messages.success(request, success)
+    else:
+        _errors_to_messages(request, form)
+    return redirect("procurement:office_contract", contract.number)
+
+
+@require_POST
+@official_required
+def office_milestone_decide(request, pk: int):
+    return _milestone_action(
+        request,
+        pk,
+        DecisionForm(request.POST),
+        lambda data: services.milestone_decide(
+            actor=request.user, milestone_id=pk, accepted=data["decision"] == "accept", note=data["note"]
+        ),
+        _("The delivery decision is recorded."),
+    )
+
+
+@require_POST
+@official_required
+def office_payment_record(request, pk: int):
+    return _milestone_action(
+        request,
+        pk,
+        PaymentForm(request.POST),
+        lambda data: services.payment_record(actor=request.user, milestone_id=pk, **data),
+        _("The payment is recorded."),
+    )

@@ -2,6 +2,12 @@
 
 from egov.procurement.services.awards import tender_award
 from egov.procurement.services.bids import bid_submit, bid_withdraw, receipt_verify
+from egov.procurement.services.contracts import (
+    contract_issue,
+    milestone_add,
+    milestone_decide,
+    payment_record,
+)
 from egov.procurement.services.opening import opening_share_submit
 from egov.procurement.services.suppliers import supplier_categories_update, supplier_register
 from egov.procurement.services.tenders import (
@@ -22,7 +28,11 @@ __all__ = [
     "clarification_answer",
     "clarification_ask",
     "committee_share_collect",
+    "contract_issue",
+    "milestone_add",
+    "milestone_decide",
     "opening_share_submit",
+    "payment_record",
     "receipt_verify",
     "supplier_categories_update",
     "supplier_register",

@@ -8,6 +8,7 @@ from egov.civil.seed import civil_seed
 from egov.exchange.seed import exchange_history_seed
 from egov.participation.seed import proposals_seed
 from egov.petitions.seed import history_seed as petitions_history_seed
+from egov.procurement.seed import procurement_seed
 from egov.registry.seed import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 civil = civil_seed()
                 petitions = petitions_history_seed()
                 participation = proposals_seed()
+                procurement = procurement_seed(seed=seed)
         except SeedRefused as exc:
             raise CommandError(str(exc)) from None
         width = max(len(name) for name in result.counts)
@@ -68,5 +70,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  civil services: {', '.join(f'{n:,} {k}' for k, n in civil.items())}")
         self.stdout.write(f"  petitions: {', '.join(f'{n:,} {k}' for k, n in petitions.items())}")
         self.stdout.write(f"  participation: {', '.join(f'{n:,} {k}' for k, n in participation.items())}")
+        self.stdout.write(f"  procurement: {', '.join(f'{n:,} {k}' for k, n in procurement.items())}")
         self.stdout.write(f"  demo users: {', '.join(result.demo_users)}, official.nps")
         self.stdout.write(self.style.SUCCESS(f"Seeded in {result.seconds:.1f} s. See `egov demo_logins`."))

@@ -1,0 +1,10 @@
+"""Documents e-procurement issues (declared here, issued through egov.documents)."""
+
+from egov.documents.types import document_type
+
+document_type(
+    "procurement.contract",
+    title_ko="물품·용역 계약서",
+    title_en="Public Procurement Contract",
+    template="procurement/documents/contract.html",
+)
