@@ -131,15 +131,34 @@ def _issue(agency, people, count: int, offset: int) -> None:
         )
 
 
+def _proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_times() -> tuple[int, int]:
+    """(all, steal) CPU ticks of the machine so far (/proc/stat): the share a busy virtual
+    machine's host took from it shows as steal."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(values[:8]), values[7]
+
+
 def worker(count: int, start_at: float, offset: int) -> None:
+    from django.db import connection
+
     agency, people = _worker_setup()
     _issue(agency, people, 3, offset + 10_000_000)  # warm-up: fonts, keys, templates, connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     delay = start_at - time.time()
     if delay > 0:
         time.sleep(delay)
-    began = time.time()
+    began, cpu, pg_cpu = time.time(), time.process_time(), _proc_cpu_seconds(backend)
     _issue(agency, people, count, offset)
-    print(json.dumps({"began": began, "ended": time.time(), "count": count}))
+    cpu, pg_cpu = time.process_time() - cpu, _proc_cpu_seconds(backend) - pg_cpu
+    print(json.dumps({"began": began, "ended": time.time(), "count": count, "cpu": cpu, "pg_cpu": pg_cpu}))
 
 
 STAGES = [
@@ -179,7 +198,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _issuance_round(env, processes: int, documents: int, round_no: int) -> float:
+def _issuance_round(env, processes: int, documents: int, round_no: int) -> dict:
     start_at = time.time() + 8  # time for every worker to load and warm up
     children = [
         subprocess.Popen(
@@ -198,6 +217,9 @@ def _issuance_round(env, processes: int, documents: int, round_no: int) -> float
         for n in range(processes)
     ]
     results = []
+    while time.time() < start_at:
+        time.sleep(0.05)
+    machine = _machine_times()
     for child in children:
         out, _ = child.communicate()
         if child.returncode:
@@ -206,7 +228,13 @@ def _issuance_round(env, processes: int, documents: int, round_no: int) -> float
     began = min(r["began"] for r in results)
     ended = max(r["ended"] for r in results)
     total = sum(r["count"] for r in results)
-    return total / (ended - began)
+    all_ticks, steal_ticks = (now - before for now, before in zip(_machine_times(), machine, strict=True))
+    return {
+        "rate": total / (ended - began),
+        "cpu_ms": sum(r["cpu"] for r in results) / total * 1000,
+        "pg_cpu_ms": sum(r["pg_cpu"] for r in results) / total * 1000,
+        "steal": steal_ticks / all_ticks if all_ticks else 0.0,
+    }
 
 
 def _numbers(url: str, limit: int) -> list[str]:
@@ -308,14 +336,25 @@ def main() -> None:
         _prepare(args.database_url, data_dir, recreate=args.recreate, residents=args.residents)
         env = _env(args.database_url, data_dir)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.processes} processes")
-        rates = []
+        rates, cpus = [], []
         for round_no in range(args.rounds):
-            rate = _issuance_round(env, args.processes, args.documents, round_no)
-            rates.append(rate)
-            print(f"round {round_no + 1}: {args.processes * args.documents} documents, {rate:.1f} per second")
+            r = _issuance_round(env, args.processes, args.documents, round_no)
+            rates.append(r["rate"])
+            cpus.append(r["cpu_ms"] + r["pg_cpu_ms"])
+            print(
+                f"round {round_no + 1}: {args.processes * args.documents} documents,"
+                f" {r['rate']:.1f} per second;"
+                f" CPU per document: issuer {r['cpu_ms']:.1f} ms + PostgreSQL {r['pg_cpu_ms']:.1f} ms;"
+                f" steal {r['steal']:.0%} of the machine's CPU time"
+            )
         median = statistics.median(rates)
         verdict = "meets" if median >= TARGET_RATE else "MISSES"
         print(f"median {median:.1f} documents per second ({verdict} the target of {TARGET_RATE})")
+        cpu = statistics.median(cpus)
+        print(
+            f"median CPU per document {cpu:.1f} ms: {os.cpu_count()} cores given wholly to issuing would "
+            f"make {os.cpu_count() * 1000 / cpu:.0f} a second"
+        )
         run = subprocess.run(
             [sys.executable, __file__, "--profile", str(args.profile_documents)],
             env=env, capture_output=True, text=True, check=True,
