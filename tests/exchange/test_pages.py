@@ -52,6 +52,23 @@ def test_alice_downloads_her_access_log_as_csv(client, alice, alice_resident, pe
     assert rows[1][1] == "국민연금공단" and rows[1][7] == "granted"
 
 
+def test_a_purpose_written_as_a_formula_is_quoted_in_the_csv(
+    client, alice, alice_resident, pension_system, grant_basis
+):
+    """The purpose is an agency system's text: a spreadsheet must not run it."""
+    services.shared_item_fetch(
+        actor=pension_system,
+        item="resident.abstract",
+        subject=alice_resident.rrn_reveal(),
+        purpose='=HYPERLINK("http://evil.example","확인")',
+        basis=grant_basis,
+    )
+    client.force_login(alice)
+    response = client.get("/my/access-log.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][5] == '\'=HYPERLINK("http://evil.example","확인")'
+
+
 def test_bob_sees_nothing_of_alices_log_and_strangers_are_not_in_it(
     client, alice, bob, jongno, pension_system, grant_basis
 ):

@@ -6,6 +6,7 @@ in the queue is not enqueued again, so a slow worker does not pile up copies; ru
 is harmless anyway.
 """
 
+import datetime as dt
 import importlib
 import importlib.util
 import logging
@@ -14,6 +15,12 @@ from django.apps import apps
 from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
+
+
+def sweep_moment(now: str | None) -> dt.datetime | None:
+    """The moment a sweep runs as of: `now` (ISO 8601, as task arguments are JSON) lets an
+    operator or a test run it as of another moment; the worker passes nothing (None)."""
+    return dt.datetime.fromisoformat(now) if now else None
 
 
 def _module_exists(name: str) -> bool:

@@ -1,6 +1,25 @@
 """Glue between pages and services that every app's views share."""
 
+import csv
+
+from django.http import HttpResponse
+
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
+
+
+def csv_download(filename: str):
+    """A CSV attachment named `filename` and a `csv.writer` on it. It starts with a byte order
+    mark, so that spreadsheet programs read the Korean text as UTF-8."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv.writer(response)
+
+
+def csv_cell(value) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def form_attempt(form, call):

@@ -2,17 +2,15 @@
 the officials' queue, case page and publications; the public list of requests and decisions, the
 public statistics (page and CSV) and the proactive publications."""
 
-import csv
-
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import form_attempt, page_language
+from egov.core.web import csv_cell, csv_download, form_attempt, page_language
 from egov.disclosure import files, publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
@@ -23,8 +21,8 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
-from egov.petitions.views import csv_cell, statistics_year
 from egov.petitions.views import petitioner_required as requester_required
+from egov.petitions.views import statistics_year
 from egov.registry.views import official_required
 
 
@@ -79,10 +77,7 @@ def statistics_csv(request):
         rows, year = selectors.statistics(year=statistics_year(request))
     except ServiceError:
         raise Http404 from None
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="disclosure-statistics-{year}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Korean names as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"disclosure-statistics-{year}.csv")
     writer.writerow(
         [
             "year", "agency_code", "agency_ko", "agency_en", "requests", "open", "decided", "full",

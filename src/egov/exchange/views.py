@@ -1,18 +1,16 @@
 """Pages: a citizen's "who looked at my data" and consents; an agency's grants and statistics."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import csv_cell, csv_download, form_attempt
 from egov.exchange import selectors, services
 from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
 from egov.registry.views import official_required
@@ -54,10 +52,7 @@ def my_access_log(request):
 
 @citizen_required
 def my_access_log_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="who-looked-at-my-data.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Hangul as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download("who-looked-at-my-data.csv")
     writer.writerow(
         [
             "time",
@@ -77,8 +72,9 @@ def my_access_log_csv(request):
         e = row["entry"]
         writer.writerow([
             timezone.localtime(e.at).isoformat(timespec="seconds"),
-            e.consumer.name_ko if e.consumer else "", e.consumer.code if e.consumer else "",
-            row["item"][0], " ".join(e.fields), e.purpose, e.basis, e.outcome, e.error_code, e.seq,
+            csv_cell(e.consumer.name_ko if e.consumer else ""), e.consumer.code if e.consumer else "",
+            csv_cell(row["item"][0]), csv_cell(" ".join(e.fields)), csv_cell(e.purpose), csv_cell(e.basis),
+            e.outcome, e.error_code, e.seq,
         ])  # fmt: skip
     return response
 

@@ -1,7 +1,6 @@
 """Pages: filing and following a petition (citizens and businesses); the officials' queues and
 case page; the public statistics (page and CSV)."""
 
-import csv
 import uuid
 from functools import wraps
 
@@ -9,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt, page_language
+from egov.core.web import csv_cell, csv_download, form_attempt, page_language
 from egov.petitions import files, selectors, services
 from egov.petitions.forms import (
     AnswerForm,
@@ -301,21 +300,12 @@ def statistics(request):
     return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
 
 
-def csv_cell(value) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def statistics_csv(request):
     try:
         rows, year = selectors.statistics(year=statistics_year(request))
     except ServiceError:
         raise Http404 from None
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="petitions-statistics-{year}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Korean names as UTF-8
-    writer = csv.writer(response)
+    response, writer = csv_download(f"petitions-statistics-{year}.csv")
     writer.writerow(
         [
             "year", "agency_code", "agency_ko", "agency_en", "category_code", "category_ko",
