@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "egov.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "egov.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -228,7 +229,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 HTTPS = env_bool("EGOV_HTTPS", False)
 SESSION_COOKIE_AGE = env_int("EGOV_SESSION_SECONDS", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
+# Written when changed, and by core.middleware.SessionRefreshMiddleware at most every
+# EGOV_SESSION_REFRESH_SECONDS while in use, instead of on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+EGOV_SESSION_REFRESH_SECONDS = env_int("EGOV_SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS

@@ -36,6 +36,36 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class SessionRefreshMiddleware:
+    """Keep a signed-in session alive while it is used, writing it at most once a minute.
+
+    Sessions expire `EGOV_SESSION_SECONDS` after they were last written. Writing the session
+    on every request (Django's SESSION_SAVE_EVERY_REQUEST) costs each request of a signed-in
+    user a write and a COMMIT; here a session nobody changed is written again only when its
+    last refresh is EGOV_SESSION_REFRESH_SECONDS old, so it expires between that long and
+    EGOV_SESSION_SECONDS after its last use. Goes right after SessionMiddleware, which saves
+    the session this marks as modified."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.interval = settings.EGOV_SESSION_REFRESH_SECONDS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or response.status_code >= 500 or session.is_empty():
+            return response
+        now = int(time.time())
+        refreshed = session.get(self.KEY)
+        if session.modified or not isinstance(refreshed, int) or now - refreshed >= self.interval:
+            session[self.KEY] = now
+        return response
+
+
 class RequestLogMiddleware:
     """One structured line per request: route pattern, status, time, pseudonymous user id.
 
