@@ -252,6 +252,8 @@ def sessions_create(users: list) -> dict[int, tuple[str, str]]:
     from django.middleware.csrf import _get_new_csrf_string
     from django.utils import timezone
 
+    from egov.core.middleware import SessionRefreshMiddleware
+
     store = SessionStore()
     expire = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     out, rows = {}, []
@@ -261,6 +263,7 @@ def sessions_create(users: list) -> dict[int, tuple[str, str]]:
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            SessionRefreshMiddleware.KEY: int(time.time()),  # stamped on the login's response
         }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         out[user.pk] = (key, _get_new_csrf_string())

@@ -188,7 +188,7 @@ def test_the_seed_is_committed_at_publication_and_kept_encrypted(client, mrp_ten
     client.force_login(hana)
     page = client.get(f"/procurement/tenders/{mrp_tender.number}/").content.decode()
     assert seed.hex() not in json.dumps(body) and seed.hex() not in page
-    assert mrp_tender.reserve_seed_commitment in page and 'name="picks"' in page
+    assert mrp_tender.reserve_seed_commitment in page and 'data-seal="pick"' in page
     with pytest.raises(ValueError):  # bound to its tender: not usable under another id
         crypto.reserve_seed_unseal(mrp_tender.reserve_seed_sealed, tender_id=mrp_tender.pk + 1)
 

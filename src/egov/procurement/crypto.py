@@ -227,6 +227,12 @@ def plaintext_validate(
         raise SealError("the bid's price is not a positive whole number of won")
     content = data.get("content", "")
     content = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+    try:  # the database stores neither a NUL nor an unpaired surrogate: one would stop the opening
+        if "\x00" in content:
+            raise UnicodeError
+        content.encode("utf-8")
+    except UnicodeError:
+        raise SealError("the bid's content is not text (a NUL or an unpaired surrogate)") from None
     picks = data.get("picks")
     if picks_required:
         if not reserve.picks_valid(picks):

@@ -244,7 +244,7 @@ def _party_of_bid(bid: Bid) -> dict:
 
 def _absolute(url: str) -> str:
     if url.startswith("/"):
-        return getattr(settings, "PUBLIC_BASE_URL", "https://egov.example") + url
+        return settings.EGOV_PUBLIC_URL + url
     return url
 
 

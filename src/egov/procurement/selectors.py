@@ -11,12 +11,18 @@ from egov.core.errors import NotFound
 from egov.procurement.models import Bid, Contract, Tender
 
 
+def lookup_text(value) -> str:
+    """A number or search text from a path, a query or a body as a lookup value: '' (which
+    matches nothing) when it is not text or holds a NUL, which PostgreSQL refuses (a 500)."""
+    return value if isinstance(value, str) and "\x00" not in value else ""
+
+
 def tender_search(
     *, query: str = "", category: str = "", open_only: bool = True, limit: int = 200
 ) -> list[Tender]:
     """Public search of tender notices by number, title or agency, newest deadline last."""
     tenders = Tender.objects.select_related("agency").exclude(state=Tender.State.CANCELLED)
-    query = (query or "").strip()[:100]
+    query = lookup_text(query).strip()[:100]
     if query:
         tenders = tenders.filter(
             Q(title__icontains=query)
@@ -33,7 +39,7 @@ def tender_search(
 
 
 def tender_get_public(*, number: str) -> Tender:
-    tender = Tender.objects.select_related("agency").filter(number=number).first()
+    tender = Tender.objects.select_related("agency").filter(number=lookup_text(number)).first()
     if tender is None:
         raise NotFound(_("No such tender."), field="tender")
     return tender
@@ -42,7 +48,7 @@ def tender_get_public(*, number: str) -> Tender:
 def tender_get_for(*, actor: User, number: str, lock: bool = False) -> Tender:
     """The tender as its agency's official sees it; NotFound for another agency's tender."""
     tenders = Tender.objects.select_for_update() if lock else Tender.objects.select_related("agency")
-    tender = tenders.filter(number=number).first()
+    tender = tenders.filter(number=lookup_text(number)).first()
     if tender is None or tender.agency_id not in agency_scope_ids(actor):
         raise NotFound(_("No such tender."), field="tender")
     return tender

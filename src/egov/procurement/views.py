@@ -325,7 +325,7 @@ def _contract_context(contract: Contract) -> dict:
 def _contract_get(number: str) -> Contract:
     contract = (
         Contract.objects.select_related("tender__agency", "supplier__business", "document")
-        .filter(number=number)
+        .filter(number=selectors.lookup_text(number))
         .first()
     )
     if contract is None:

@@ -21,6 +21,7 @@ from egov.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from egov.core.models import AuditEvent
 from egov.procurement import crypto
 from egov.procurement.models import Bid, CommitteeMember, Supplier, Tender
+from egov.procurement.selectors import lookup_text
 from egov.procurement.services.suppliers import business_for_representative, business_require_active
 from egov.registry.models import Business
 
@@ -75,7 +76,7 @@ def _refused(exc: ServiceError, *, actor, tender: str, action: str) -> ServiceEr
 
 def _bidder(*, actor: User, number: str, brn: str) -> tuple[Tender, Supplier, dt.datetime]:
     """The tender, the supplier (row locked) and the time that decided "before the deadline"."""
-    tender = Tender.objects.filter(number=number).first()
+    tender = Tender.objects.filter(number=lookup_text(number)).first()
     if tender is None:
         raise NotFound(_("No such tender."), field="tender")
     business = business_for_representative(actor=actor, brn=brn)
@@ -137,7 +138,12 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     if connection.vendor != "postgresql":
         return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)
     brn = brn.replace("-", "").strip() if isinstance(brn, str) else brn
-    if not getattr(actor, "is_authenticated", False) or not actor.is_business:
+    if (
+        not getattr(actor, "is_authenticated", False)
+        or not actor.is_business
+        or not lookup_text(number)
+        or not (isinstance(brn, str) and brn.isdigit() and len(brn) == 10)
+    ):
         return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)  # refused there
     with connection.cursor() as cursor:
         cursor.execute(BIDDER_SQL, [str(number), str(brn), getattr(actor, "pk", None)])

@@ -31,7 +31,7 @@ from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.documents.services import document_issue
 from egov.procurement.models import Award, Contract, Milestone, Payment, Tender
-from egov.procurement.selectors import tender_get_for
+from egov.procurement.selectors import lookup_text, tender_get_for
 from egov.procurement.services.tenders import PROCUREMENT_ROLE, _amount
 
 CONTRACT_DOC_TYPE = "procurement.contract"
@@ -56,7 +56,7 @@ def _date(value, field: str) -> dt.date:
 def _contract_for(*, actor: User, number: str, lock: bool = False) -> Contract:
     """The contract `number` as its agency's registrar sees it; NotFound for another agency's."""
     contracts = Contract.objects.select_for_update() if lock else Contract.objects
-    contract = contracts.filter(number=str(number or "")[:24]).first()
+    contract = contracts.filter(number=lookup_text(number)).first()
     if contract is None:
         raise NotFound(_("No such contract."), field="contract")
     tender = Tender.objects.select_related("agency").get(pk=contract.tender_id)
@@ -117,6 +117,11 @@ def contract_issue(
         )
     if start < timezone.localdate(award.awarded_at):
         raise ValidationFailed(_("The contract starts on or after the award date."), field="start_date")
+    if (start - timezone.localdate(award.awarded_at)).days > 366 * MAX_CONTRACT_YEARS:
+        raise ValidationFailed(
+            _("A contract starts at most %(years)d years after the award.") % {"years": MAX_CONTRACT_YEARS},
+            field="start_date",
+        )
     terms = require_text(terms, "terms", label=_("Terms"), max_length=10_000)
     if language not in ("ko", "en"):
         raise ValidationFailed(_("Choose Korean or English."), field="language")

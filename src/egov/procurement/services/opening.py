@@ -22,6 +22,7 @@ from egov.core.audit import audit_record
 from egov.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from egov.procurement import crypto, reserve
 from egov.procurement.models import Bid, CommitteeMember, ReserveDraw, Tender
+from egov.procurement.selectors import lookup_text
 from egov.procurement.services.bids import receipt_verify
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ THRESHOLD = 2
 
 
 def _member(*, actor: User, number: str) -> tuple[Tender, CommitteeMember]:
-    tender = Tender.objects.select_for_update().filter(number=number).first()
+    tender = Tender.objects.select_for_update().filter(number=lookup_text(number)).first()
     if tender is None:
         raise NotFound(_("No such tender."), field="tender")
     member = CommitteeMember.objects.filter(tender=tender, official_id=getattr(actor, "pk", None)).first()
@@ -189,7 +190,12 @@ def _reserve_draw(*, tender: Tender, bids: list[Bid], valid: list[Bid]) -> Reser
     """Reveal the committed seed and make the public draw: 15 reserve prices from the seed and
     the hashes of every sealed bid live at the deadline, counted picks of the valid bids, the
     estimated price and the floor amount (`reserve` says how; anyone can recompute)."""
-    seed = crypto.reserve_seed_unseal(tender.reserve_seed_sealed, tender_id=tender.pk)
+    try:
+        seed = crypto.reserve_seed_unseal(tender.reserve_seed_sealed or b"", tender_id=tender.pk)
+    except crypto.SealError:  # a refusal, not a 500: the opening is rolled back and can be retried
+        raise Conflict(
+            _("The reserve price seed cannot be read: the opening stops."), field="tender"
+        ) from None
     if reserve.seed_commitment(seed) != tender.reserve_seed_commitment:
         raise Conflict(_("The reserve price seed does not match its published commitment."), field="tender")
     hashes = sorted(b.sealed_sha256 for b in bids)

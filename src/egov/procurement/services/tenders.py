@@ -25,7 +25,7 @@ from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.procurement import crypto, reserve, scoring
 from egov.procurement.models import Clarification, CommitteeMember, Tender, TenderAmendment
-from egov.procurement.selectors import tender_get_for
+from egov.procurement.selectors import lookup_text, tender_get_for
 from egov.procurement.services.suppliers import categories_clean
 
 NOTICE_MIN_DAYS = 7
@@ -341,7 +341,7 @@ def clarification_ask(*, actor: User, number: str, question: str) -> Clarificati
     """A business user asks a public question about an open notice (the asker is not shown)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_business:
         raise PermissionDenied(_("Only a business representative can ask."))
-    tender = Tender.objects.filter(number=number).first()
+    tender = Tender.objects.filter(number=lookup_text(number)).first()
     if tender is None:
         raise NotFound(_("No such tender."), field="tender")
     if tender.state != Tender.State.PUBLISHED or timezone.now() >= tender.deadline:
@@ -377,7 +377,7 @@ def committee_share_collect(*, actor: User, number: str) -> str:
     member = (
         CommitteeMember.objects.select_for_update()
         .select_related("tender")
-        .filter(tender__number=number, official_id=getattr(actor, "pk", None))
+        .filter(tender__number=lookup_text(number), official_id=getattr(actor, "pk", None))
         .first()
     )
     if member is None:

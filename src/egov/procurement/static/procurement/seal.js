@@ -3,8 +3,9 @@
  * key, 65-byte uncompressed point; info = "egov-procurement-bid-v1") to an AES-256-GCM key,
  * 12-byte random IV, additional data "egov-bid:<tender>:<BRN>". The result is
  * "v1.<epk>.<iv>.<ciphertext+tag>" in base64url without padding. The price never leaves the
- * page in the clear: the form sends only the sealed string. A multiple reserve price tender's
- * bid also seals the bidder's two picks (numbers 1..15) as "picks". */
+ * page in the clear: the form sends only the sealed string (the price, content and pick fields
+ * have no name, so a browser without this script sends none of them either). A multiple
+ * reserve price tender's bid also seals the bidder's two picks (numbers 1..15) as "picks". */
 (function (root) {
   "use strict";
   var subtle = root.crypto.subtle;
@@ -60,10 +61,10 @@
     form.addEventListener("submit", async function (event) {
       if (form.dataset.sealed === "1") return;
       event.preventDefault();
-      var price = form.querySelector("[name=price]");
-      var content = form.querySelector("[name=content]");
+      var price = form.querySelector("[data-seal=price]");
+      var content = form.querySelector("[data-seal=content]");
       var brn = form.querySelector("[name=brn]").value;
-      var pickBoxes = form.querySelectorAll("[name=picks]");
+      var pickBoxes = form.querySelectorAll("[data-seal=pick]");
       var picks = null;
       if (pickBoxes.length) {
         picks = [];
