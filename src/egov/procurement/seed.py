@@ -116,7 +116,7 @@ class _Stage:
         """Move the publication (and the number's date) into the past, before any bid."""
         tender = self.tender
         tender.published_at = published_at
-        tender.number = f"{published_at:%Y%m%d}-{tender.pk:05d}"
+        tender.number = f"{timezone.localtime(published_at):%Y%m%d}-{tender.pk:05d}"
         tender.save(update_fields=["published_at", "number"])
         CommitteeMember.objects.filter(tender=tender).update(
             collected_at=published_at + dt.timedelta(hours=1)

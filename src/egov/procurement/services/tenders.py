@@ -228,7 +228,7 @@ def tender_publish(
         floor_rate=floor_rate,
         scoring_rules=scoring_rules,
     )
-    tender.number = f"{now:%Y%m%d}-{tender.pk:05d}"
+    tender.number = f"{timezone.localtime(now):%Y%m%d}-{tender.pk:05d}"  # the date in the local time zone
     if reserve_range_bp:
         seed = secrets.token_bytes(32)
         tender.reserve_seed_commitment = reserve.seed_commitment(seed)
