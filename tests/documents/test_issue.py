@@ -238,3 +238,41 @@ def test_the_signature_names_its_certificate_as_pades_requires(abstract):
         == _hashlib.sha256(agency_cert.public_bytes(serialization.Encoding.DER)).digest()
     )
     assert "signing_time" not in attrs  # PAdES: the time comes from the timestamp, not the signer
+
+
+def test_a_pdf_signed_from_async_code_validates_and_leaves_no_event_loop_open(abstract):
+    """From a running event loop (an ASGI view), signing runs in a thread of its own with a
+    loop it closes; in synchronous code each thread keeps one loop for its next signature."""
+    import asyncio
+    import gc
+    import sys
+    import warnings
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from egov.documents.signing import pdf_sign
+
+    buffer = io.BytesIO()
+    page = Canvas(buffer)
+    page.drawString(72, 720, "unsigned")
+    page.save()
+    unsigned = buffer.getvalue()
+
+    async def sign():
+        return pdf_sign(unsigned, pki.signing_key(abstract.agency))
+
+    unraisable = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ResourceWarning)  # an unclosed loop, when collected
+            signed = asyncio.run(sign())
+            gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert not unraisable, [u.exc_value for u in unraisable]
+    reader = PdfFileReader(io.BytesIO(signed))
+    status = validate_pdf_signature(
+        reader.embedded_signatures[0], ValidationContext(trust_roots=[_root_asn1()], allow_fetching=False)
+    )
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()

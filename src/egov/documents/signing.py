@@ -201,7 +201,7 @@ def pdf_sign(pdf: bytes, key: pki.SigningKey) -> bytes:
     # Called from async code (an ASGI view, a test driving a browser): pyHanko's synchronous
     # API starts its own event loop, which cannot nest; give it a thread of its own.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_sign, pdf, key).result()
+        return pool.submit(_sign, pdf, key, kept_loop=False).result()
 
 
 _thread = threading.local()
@@ -216,13 +216,17 @@ def _event_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-def _sign(pdf: bytes, key: pki.SigningKey) -> bytes:
+def _sign(pdf: bytes, key: pki.SigningKey, *, kept_loop: bool = True) -> bytes:
+    """What pyHanko's `sign_pdf` runs, on this thread's kept loop (`kept_loop=False`, for a
+    thread that ends after the call: a loop of its own, closed at once). The validation
+    context, which `sign_pdf` would release afterwards, is None: the signature needs no
+    network."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = io.BytesIO()
     signer = _pdf_signer(key, pki.timestamper())
-    # What `sign_pdf` runs, on a kept loop; the validation context, which `sign_pdf` would
-    # release afterwards, is None: the signature needs no network.
-    _event_loop().run_until_complete(
-        signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
-    )
+    signing = signer.async_sign_pdf(writer, output=out, bytes_reserved=SIGNATURE_BYTES_RESERVED)
+    if kept_loop:
+        _event_loop().run_until_complete(signing)
+    else:
+        asyncio.run(signing)
     return out.getvalue()
