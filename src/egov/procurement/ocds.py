@@ -429,7 +429,7 @@ def _contracts_section(p: Process, at: dt.datetime, parties: Parties) -> dict:
         return {}
     agency = p.tender.agency
     buyer = {"id": f"KR-AGENCY-{agency.code}", "name": agency.name_ko}
-    supplier = _party_of_bid(contract.award.bid)
+    supplier = _party_of_bid(p.award.bid)  # the contract's award, loaded with its bid (no query)
     completed = contract.completed_at is not None and contract.completed_at <= at
     document = contract.document
     entry = {
