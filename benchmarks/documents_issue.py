@@ -42,6 +42,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET_KEY = "docs-bench-secret-key-0123456789-abcdefghijklmnop"  # noqa: S105 (benchmark data only)
@@ -131,12 +133,6 @@ def _issue(agency, people, count: int, offset: int) -> None:
         )
 
 
-def _proc_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process `pid` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _machine_times() -> tuple[int, int]:
     """(all, steal) CPU ticks of the machine so far (/proc/stat): the share a busy virtual
     machine's host took from it shows as steal."""
@@ -155,9 +151,9 @@ def worker(count: int, start_at: float, offset: int) -> None:
     delay = start_at - time.time()
     if delay > 0:
         time.sleep(delay)
-    began, cpu, pg_cpu = time.time(), time.process_time(), _proc_cpu_seconds(backend)
+    began, cpu, pg_cpu = time.time(), time.process_time(), measure.cpu_seconds([backend])
     _issue(agency, people, count, offset)
-    cpu, pg_cpu = time.process_time() - cpu, _proc_cpu_seconds(backend) - pg_cpu
+    cpu, pg_cpu = time.process_time() - cpu, measure.cpu_seconds([backend]) - pg_cpu
     print(json.dumps({"began": began, "ended": time.time(), "count": count, "cpu": cpu, "pg_cpu": pg_cpu}))
 
 
@@ -190,12 +186,6 @@ def profile(count: int) -> None:
 
 
 # --- the driver -----------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _issuance_round(env, processes: int, documents: int, round_no: int) -> dict:
@@ -248,7 +238,7 @@ def _numbers(url: str, limit: int) -> list[str]:
 
 
 def _verify(env, url: str, lookups: int, seconds: int) -> dict:
-    port = _free_port()
+    port = measure.free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "egov.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "4", "--log-level", "warning"],

@@ -45,7 +45,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -55,6 +54,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
 import psycopg
 from psycopg import sql
 
@@ -154,12 +154,6 @@ def _log_counts() -> dict[str, int]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_ready(base: str, server: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -216,32 +210,6 @@ request = function()
 end
 """
     )
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _server_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [master, *map(int, children)]
-
-
-def _backend_pids(url: str) -> list[int]:
-    """The PostgreSQL backends serving the benchmark database (the server's connections)."""
-    with psycopg.connect(url) as db:
-        rows = db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return [pid for (pid,) in rows]
 
 
 def _wrk(base: str, script: Path, *, seconds: int, connections: int, threads: int) -> dict:
@@ -323,7 +291,7 @@ def main() -> None:
         _egov(env, "migrate", "--noinput", "--verbosity", "0")
     setup = _prepare_data(subjects=args.subjects)
 
-    port = _free_port()
+    port = measure.free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
     server = subprocess.Popen(  # noqa: S603 (our own server on loopback)
@@ -352,14 +320,14 @@ def main() -> None:
         for round_no in range(1, args.rounds + 1):
             for kind in ("bare", "mediated"):
                 _lua(kind, scripts[kind], setup=setup, token=token, label=f"{label}-{kind}-{round_no}")
-                pids = (_server_pids(server.pid), _backend_pids(url))
-                cpu = (_cpu_seconds(pids[0]), _cpu_seconds(pids[1]))
+                pids = (measure.server_pids(server.pid), measure.backend_pids(url))
+                cpu = (measure.cpu_seconds(pids[0]), measure.cpu_seconds(pids[1]))
                 outcome = _wrk(base, scripts[kind], seconds=args.seconds, **load)
                 per_request = 1000 / max(outcome["requests"], 1)
-                outcome["app_ms"] = (_cpu_seconds(pids[0]) - cpu[0]) * per_request
+                outcome["app_ms"] = (measure.cpu_seconds(pids[0]) - cpu[0]) * per_request
                 # A backend that appeared during the round counts whole (it is new).
-                new_backends = sorted(set(_backend_pids(url)) - set(pids[1]))
-                db_seconds = _cpu_seconds(pids[1]) - cpu[1] + _cpu_seconds(new_backends)
+                new_backends = sorted(set(measure.backend_pids(url)) - set(pids[1]))
+                db_seconds = measure.cpu_seconds(pids[1]) - cpu[1] + measure.cpu_seconds(new_backends)
                 outcome["db_ms"] = db_seconds * per_request
                 results[kind].append(outcome)
                 print(

@@ -74,6 +74,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -303,31 +304,6 @@ def server_stop(server: subprocess.Popen, log) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def server_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [master, *map(int, children)]
-
-
-def backend_pids(url: str) -> list[int]:
-    with psycopg.connect(url) as db:
-        rows = db.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return [pid for (pid,) in rows]
 
 
 def machine_line() -> str:
@@ -611,8 +587,8 @@ def main() -> None:
         start = timezone.now()
         deadline = start + dt.timedelta(seconds=args.window)
         clock_move(tenders, deadline=deadline, opening_at=deadline + dt.timedelta(seconds=1))
-        pids = (server_pids(server.pid), backend_pids(url))
-        cpu = (cpu_seconds(pids[0]), cpu_seconds(pids[1]))
+        pids = (measure.server_pids(server.pid), measure.backend_pids(url))
+        cpu = (measure.cpu_seconds(pids[0]), measure.cpu_seconds(pids[1]))
         load_before = os.getloadavg()
         spy = (
             _py_spy(server.pid, Path(args.profile) / "burst.speedscope.json", args.window)
@@ -629,9 +605,9 @@ def main() -> None:
             cap=args.window + 30,
         )
         load_after = os.getloadavg()
-        server_cpu = cpu_seconds(pids[0]) - cpu[0]
-        new_backends = sorted(set(backend_pids(url)) - set(pids[1]))
-        db_cpu = cpu_seconds(pids[1]) - cpu[1] + cpu_seconds(new_backends)
+        server_cpu = measure.cpu_seconds(pids[0]) - cpu[0]
+        new_backends = sorted(set(measure.backend_pids(url)) - set(pids[1]))
+        db_cpu = measure.cpu_seconds(pids[1]) - cpu[1] + measure.cpu_seconds(new_backends)
         if spy:
             spy.wait(timeout=args.window + 60)
         answers, fillers = _answers(work)

@@ -53,7 +53,7 @@ def _backend_cpu() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    return common.cpu_seconds([pid])
+    return common.measure.cpu_seconds([pid])
 
 
 def main() -> None:
