@@ -238,6 +238,47 @@ def test_the_record_compiles_as_ocdskit_compiles_it(
     ]
 
 
+def test_a_cancelled_tender_passes_the_checker_and_compiles(
+    client, cove, patched_schema, tender, bob, hana, hanbit, hanbit_supplier
+):
+    services.bid_submit(
+        actor=hana, number=tender.number, brn=hanbit.brn, sealed=seal(tender, hanbit.brn, 70_000_000)
+    )
+    services.tender_amend(actor=bob, number=tender.number, reason="More laptops", budget=90_000_000)
+    before = get_json(client, f"/api/v1/procurement/ocds/{ocds.ocid_of(tender)}")
+    services.tender_cancel(actor=bob, number=tender.number, reason="예산 삭감 (budget cut)")
+    tender.refresh_from_db()
+    ocid = ocds.ocid_of(tender)
+
+    package = get_json(client, f"/api/v1/procurement/ocds/{ocid}")
+    cove(package)
+    assert [r["tag"] for r in package["releases"]] == [
+        ["tender"],
+        ["tenderAmendment"],
+        ["tenderCancellation"],
+    ]
+    assert package["releases"][:2] == before["releases"]  # the earlier releases are unchanged
+    cancellation = package["releases"][-1]
+    assert cancellation["id"] == f"{ocid}-tenderCancellation"
+    assert cancellation["date"] == tender.cancelled_at.isoformat() == package["publishedDate"]
+    assert cancellation["tender"]["status"] == "cancelled"
+    assert [r["tender"]["status"] for r in package["releases"][:2]] == ["active", "active"]
+    [document] = [
+        d for d in cancellation["tender"]["documents"] if d["documentType"] == "cancellationDetails"
+    ]
+    assert document["description"] == "예산 삭감 (budget cut)"
+    assert document["datePublished"] == tender.cancelled_at.isoformat()
+    assert cancellation["bids"]["statistics"][0]["value"] == 1
+    assert "details" not in cancellation["bids"] and "70000000" not in json.dumps(package)  # sealed for good
+
+    record_package = get_json(client, f"/api/v1/procurement/ocds/{ocid}/record")
+    cove(record_package)
+    [record] = record_package["records"]
+    [compiled] = ocdskit_compile(package, patched_schema)
+    assert record["compiledRelease"] == compiled
+    assert compiled["tender"]["status"] == "cancelled" and compiled["tender"]["value"]["amount"] == 90_000_000
+
+
 def test_our_merge_rules_are_the_standards(patched_schema):
     from ocdsmerge.rules import get_merge_rules
 

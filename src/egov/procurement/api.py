@@ -159,6 +159,11 @@ class ContractOut(Schema):
     paid_total: int
 
 
+class CancellationOut(Schema):
+    cancelled_at: dt.datetime
+    reason: str
+
+
 class TenderOut(TenderSummaryOut):
     description: str
     items: list[ItemOut]
@@ -169,6 +174,7 @@ class TenderOut(TenderSummaryOut):
     amendments: list[AmendmentOut]
     clarifications: list[ClarificationOut]
     opened_at: dt.datetime | None
+    cancellation: CancellationOut | None  # a cancelled notice (취소공고): when and why
     opening_record: list[OpenedBidOut]
     reserve_range_bp: int | None
     floor_rate: str | None
@@ -260,6 +266,11 @@ def tender_detail(tender: Tender) -> dict:
         "amendments": list(tender.amendments.all()),
         "clarifications": [c for c in tender.clarifications.all() if c.answered_at],
         "opened_at": tender.opened_at,
+        "cancellation": (
+            {"cancelled_at": tender.cancelled_at, "reason": tender.cancel_reason}
+            if tender.state == Tender.State.CANCELLED
+            else None
+        ),
         "opening_record": [opened_bid(b) for b in record],
         "reserve_range_bp": tender.reserve_range_bp,
         "floor_rate": str(tender.floor_rate) if tender.floor_rate is not None else None,

@@ -28,6 +28,12 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class ShareForm(forms.Form):
     share = forms.CharField(label=_("Your share"), max_length=80)
 

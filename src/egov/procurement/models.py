@@ -53,6 +53,12 @@ class Tender(models.Model):
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
+    # A cancelled notice (취소공고): when, by whom and why (public); set once, with state cancelled.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
     # The multiple reserve price method (see `reserve`): the range around the base price in
     # basis points (200 = ±2%), the floor rate in % (낙찰하한율), the seed's public commitment
     # and the seed itself, encrypted at rest (core.crypto) until the opening reveals it.

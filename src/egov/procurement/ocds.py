@@ -5,7 +5,8 @@ prefix replaces it in a deployment) + "-" + the tender number.
 
 There is no table of releases: every release is derived, the same every time, from what the
 process stored. Each *event* of the process is one release (`EVENT_SOURCES`: publication →
-`tender`, each amendment → `tenderAmendment`, the opening → `tenderUpdate`, the award →
+`tender`, each amendment → `tenderAmendment`, the opening → `tenderUpdate`, a cancellation →
+`tenderCancellation` (tender status `cancelled`, the reason in a `cancellationDetails` document), the award →
 `award`, the signed contract → `contract`, each milestone added or decided and each payment →
 `implementation`), with the id `<ocid>-<key>` (a key unique within the process and never reused) and
 the event's date. Each release describes the whole process as it stood at its date
@@ -179,6 +180,11 @@ def _opening_events(p: Process) -> Iterable[Event]:
         yield Event(p.tender.opened_at, "tenderUpdate", "tenderUpdate-opening")
 
 
+def _cancellation_events(p: Process) -> Iterable[Event]:
+    if p.tender.cancelled_at is not None:
+        yield Event(p.tender.cancelled_at, "tenderCancellation", "tenderCancellation")
+
+
 def _award_events(p: Process) -> Iterable[Event]:
     if p.award is not None:
         yield Event(p.award.awarded_at, "award", f"award-{p.award.pk}")
@@ -203,6 +209,7 @@ EVENT_SOURCES: list[Callable[[Process], Iterable[Event]]] = [
     _publication_events,
     _amendment_events,
     _opening_events,
+    _cancellation_events,
     _award_events,
     _contract_events,
     _implementation_events,
@@ -274,6 +281,8 @@ def _notice_as_of(p: Process, at: dt.datetime) -> dict:
 
 
 def _tender_status(p: Process, at: dt.datetime) -> str:
+    if p.tender.cancelled_at is not None and p.tender.cancelled_at <= at:
+        return "cancelled"
     if p.awarded_by(at):
         return "complete"
     if p.opened_by(at) and not any(b.rank for b in p.live_bids(at)):
@@ -320,6 +329,18 @@ def _tender_section(p: Process, at: dt.datetime, parties: Parties) -> dict:
         {"id": str(n), "documentType": "biddingDocuments", "title": d["title"], "url": _absolute(d["url"])}
         for n, d in enumerate(notice["documents"], start=1)
     ]
+    if tender.cancelled_at is not None and tender.cancelled_at <= at:
+        documents.append(
+            {
+                "id": "cancellation",
+                "documentType": "cancellationDetails",
+                "title": "Cancellation notice",
+                "description": tender.cancel_reason,
+                "url": _absolute(f"/procurement/tenders/{tender.number}/"),
+                "format": "text/html",
+                "datePublished": tender.cancelled_at.isoformat(),
+            }
+        )
     amendments = [
         {
             "id": str(a.pk),

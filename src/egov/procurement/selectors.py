@@ -20,8 +20,10 @@ def lookup_text(value) -> str:
 def tender_search(
     *, query: str = "", category: str = "", open_only: bool = True, limit: int = 200
 ) -> list[Tender]:
-    """Public search of tender notices by number, title or agency, newest deadline last."""
-    tenders = Tender.objects.select_related("agency").exclude(state=Tender.State.CANCELLED)
+    """Public search of tender notices by number, title or agency, newest deadline last.
+    `open_only`: the notices taking bids' deadline still ahead (not opened, not cancelled);
+    otherwise every notice, the cancelled ones (취소공고) included."""
+    tenders = Tender.objects.select_related("agency")
     query = lookup_text(query).strip()[:100]
     if query:
         tenders = tenders.filter(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("office/procurement/tenders/<str:number>/share", views.office_share_collect, name="office_share"),
     path("office/procurement/tenders/<str:number>/open", views.office_share_submit, name="office_open"),
     path("office/procurement/tenders/<str:number>/award", views.office_award, name="office_award"),
+    path("office/procurement/tenders/<str:number>/cancel", views.office_tender_cancel, name="office_cancel"),
     path(
         "office/procurement/tenders/<str:number>/contract",
         views.office_contract_issue,

@@ -18,6 +18,7 @@ from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import (
     AnswerForm,
+    CancelForm,
     ContractForm,
     DecisionForm,
     MilestoneForm,
@@ -208,7 +209,7 @@ def _seat(user, tender: Tender) -> CommitteeMember | None:
 
 
 @official_required
-def office_tender(request, number: str):
+def office_tender(request, number: str, *, cancel_form=None, status: int = 200):
     tender = selectors.tender_get_public(number=number)
     seat = _seat(request.user, tender)
     if seat is None:
@@ -230,8 +231,28 @@ def office_tender(request, number: str):
             "can_award": tender.state == Tender.State.OPENED and detail["award"] is None and own,
             "can_contract": own and detail["award"] is not None and detail["contract"] is None,
             "contract_form": ContractForm(),
+            "can_cancel": own and tender.state == Tender.State.PUBLISHED,
+            "cancel_form": cancel_form or CancelForm(),
         },
+        status=status,
     )
+
+
+@require_POST
+@official_required
+def office_tender_cancel(request, number: str):
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return office_tender(request, number, cancel_form=form, status=400)
+    try:
+        tender = services.tender_cancel(actor=request.user, number=number, reason=form.cleaned_data["reason"])
+    except (NotFound, PermissionDenied):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Tender %(number)s is cancelled.") % {"number": tender.number})
+    return redirect("procurement:office_tender", number)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from egov.procurement.services.tenders import (
     clarification_ask,
     committee_share_collect,
     tender_amend,
+    tender_cancel,
     tender_publish,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "supplier_register",
     "tender_amend",
     "tender_award",
+    "tender_cancel",
     "tender_publish",
 ]

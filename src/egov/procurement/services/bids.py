@@ -74,6 +74,14 @@ def _refused(exc: ServiceError, *, actor, tender: str, action: str) -> ServiceEr
     return exc
 
 
+def _require_published(state: str) -> None:
+    """A cancelled notice (its bids stay sealed for good) or an opened one takes no bid."""
+    if state == Tender.State.CANCELLED:
+        raise Conflict(_("This notice is cancelled: it takes no bids."), field="tender", code="cancelled")
+    if state != Tender.State.PUBLISHED:
+        raise Conflict(_("This tender no longer takes bids."), field="tender")
+
+
 def _bidder(*, actor: User, number: str, brn: str) -> tuple[Tender, Supplier, dt.datetime]:
     """The tender, the supplier (row locked) and the time that decided "before the deadline"."""
     tender = Tender.objects.filter(number=lookup_text(number)).first()
@@ -88,8 +96,7 @@ def _bidder(*, actor: User, number: str, brn: str) -> tuple[Tender, Supplier, dt
         )
     business.refresh_from_db(fields=["status"])
     business_require_active(business)
-    if tender.state != Tender.State.PUBLISHED:
-        raise Conflict(_("This tender no longer takes bids."), field="tender")
+    _require_published(tender.state)
     now = timezone.now()  # taken after the lock: the time the receipt states is the time checked
     if now >= tender.deadline:
         raise ValidationFailed(_("The submission deadline has passed."), field="deadline", code="late")
@@ -153,8 +160,7 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     tender_id, state, deadline, tender_categories, waiting, supplier_id, categories, status = row
     try:
         business_require_active(Business(status=status))
-        if state != Tender.State.PUBLISHED:
-            raise Conflict(_("This tender no longer takes bids."), field="tender")
+        _require_published(state)
         now = timezone.now()  # taken after the lock: the time the receipt states is the time checked
         if now >= deadline:
             raise ValidationFailed(_("The submission deadline has passed."), field="deadline", code="late")

@@ -36,6 +36,8 @@ def _member(*, actor: User, number: str) -> tuple[Tender, CommitteeMember]:
     member = CommitteeMember.objects.filter(tender=tender, official_id=getattr(actor, "pk", None)).first()
     if member is None:
         raise NotFound(_("You are not on this tender's opening committee."), field="tender")
+    if tender.state == Tender.State.CANCELLED:
+        raise Conflict(_("This notice is cancelled: it is never opened."), field="tender", code="cancelled")
     if tender.state != Tender.State.PUBLISHED:
         raise Conflict(_("This tender is already opened."), field="tender")
     if timezone.now() < tender.opening_at:

@@ -15,6 +15,7 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,6 +262,11 @@ def tender_publish(
     return tender
 
 
+def _require_not_cancelled(tender: Tender) -> None:
+    if tender.state == Tender.State.CANCELLED:
+        raise Conflict(_("This notice is cancelled."), field="tender", code="cancelled")
+
+
 _AMENDABLE = (
     "title",
     "description",
@@ -285,6 +291,7 @@ def tender_amend(*, actor: User, number: str, reason: str, **changes) -> TenderA
         raise ValidationFailed(_("This cannot be amended."), field=sorted(unknown)[0])
     reason = require_text(reason, "reason", label=_("Reason"))
     now = timezone.now()
+    _require_not_cancelled(tender)
     if tender.state != Tender.State.PUBLISHED or now >= tender.deadline:
         raise Conflict(_("A notice cannot be amended after its deadline."), field="deadline")
     clean = {
@@ -337,6 +344,48 @@ def tender_amend(*, actor: User, number: str, reason: str, **changes) -> TenderA
 
 
 @transaction.atomic
+def tender_cancel(*, actor: User, number: str, reason: str) -> Tender:
+    """Cancel a published notice before its opening (취소공고), with a public reason.
+
+    The tender never opens: the committee shares still on the server (waiting for their member,
+    or handed in for the opening) and the sealed reserve price seed are erased, so its live bids
+    stay sealed for good; no bid is taken or withdrawn any more."""
+    tender = tender_get_for(actor=actor, number=number, lock=True)
+    require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
+    if tender.state != Tender.State.PUBLISHED:
+        raise Conflict(
+            _("Tender %(number)s is %(state)s: only a published notice can be cancelled, before its opening.")
+            % {"number": tender.number, "state": tender.get_state_display()},
+            field="state",
+        )
+    reason = require_text(reason, "reason", label=_("Reason"))
+    now = timezone.now()
+    tender.state = Tender.State.CANCELLED
+    tender.cancelled_at = now
+    tender.cancelled_by = actor
+    tender.cancel_reason = reason
+    tender.reserve_seed_sealed = None
+    tender.save(
+        update_fields=["state", "cancelled_at", "cancelled_by", "cancel_reason", "reserve_seed_sealed"]
+    )
+    erased = list(
+        CommitteeMember.objects.filter(tender=tender)
+        .filter(Q(pending_share__isnull=False) | Q(submitted_share__isnull=False))
+        .values_list("index", flat=True)
+    )
+    CommitteeMember.objects.filter(tender=tender).update(pending_share=None, submitted_share=None)
+    audit_record(
+        actor=actor,
+        action="procurement.tender_cancel",
+        obj=tender,
+        before={"state": Tender.State.PUBLISHED},
+        after={"state": tender.state, "cancelled_at": now.isoformat(), "shares_erased": erased},
+        reason=reason,
+    )
+    return tender
+
+
+@transaction.atomic
 def clarification_ask(*, actor: User, number: str, question: str) -> Clarification:
     """A business user asks a public question about an open notice (the asker is not shown)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_business:
@@ -344,6 +393,7 @@ def clarification_ask(*, actor: User, number: str, question: str) -> Clarificati
     tender = Tender.objects.filter(number=lookup_text(number)).first()
     if tender is None:
         raise NotFound(_("No such tender."), field="tender")
+    _require_not_cancelled(tender)
     if tender.state != Tender.State.PUBLISHED or timezone.now() >= tender.deadline:
         raise Conflict(_("Questions close at the deadline."), field="question")
     question = require_text(question, "question", label=_("Question"), max_length=4000)
@@ -382,6 +432,10 @@ def committee_share_collect(*, actor: User, number: str) -> str:
     )
     if member is None:
         raise NotFound(_("You are not on this tender's opening committee."), field="tender")
+    if member.tender.state == Tender.State.CANCELLED:
+        raise Conflict(
+            _("This notice is cancelled: its shares are erased."), field="tender", code="cancelled"
+        )
     if member.collected_at:
         raise Conflict(_("Your share was already shown once; it is not kept."), field="share")
     share = crypto.share_unseal(member.pending_share, tender_id=member.tender_id)
