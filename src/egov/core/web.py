@@ -7,6 +7,24 @@ from django.http import HttpResponse
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 
 
+def statistics_year(request) -> int | None:
+    """The `?year=` of a public statistics page or CSV, or None (the selector's default)."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+def statistics_for(request, statistics):
+    """`statistics(year=...)` for the requested year: (rows, year). A year the selector
+    refuses is said on the page, and the default year shown instead."""
+    from django.contrib import messages
+
+    try:
+        return statistics(year=statistics_year(request))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return statistics()
+
+
 def csv_download(filename: str):
     """A CSV attachment named `filename` and a `csv.writer` on it. It starts with a byte order
     mark, so that spreadsheet programs read the Korean text as UTF-8."""

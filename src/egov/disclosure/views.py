@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language
+from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
 from egov.disclosure import files, publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
@@ -22,7 +22,6 @@ from egov.disclosure.forms import (
 )
 from egov.disclosure.models import ExemptCategory
 from egov.petitions.views import petitioner_required as requester_required
-from egov.petitions.views import statistics_year
 from egov.registry.views import official_required
 
 
@@ -62,11 +61,7 @@ def home(request):
 
 def statistics(request):
     """Public statistics per agency: requests, decisions by kind, on-time share, average days."""
-    try:
-        rows, year = selectors.statistics(year=statistics_year(request))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        rows, year = selectors.statistics()
+    rows, year = statistics_for(request, selectors.statistics)
     return render(
         request, "disclosure/statistics.html", {"rows": rows, "year": year, "lang": page_language()}
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language
+from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
 from egov.petitions import files, selectors, services
 from egov.petitions.forms import (
     AnswerForm,
@@ -286,17 +286,8 @@ def office_attachment(request, number: str, attachment_id: int):
 # --- public statistics --------------------------------------------------------------------------
 
 
-def statistics_year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
-
-
 def statistics(request):
-    try:
-        rows, year = selectors.statistics(year=statistics_year(request))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        rows, year = selectors.statistics()
+    rows, year = statistics_for(request, selectors.statistics)
     return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
 
 
