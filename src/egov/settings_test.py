@@ -28,10 +28,12 @@ if not _url and _postgres_answers():
     _url = "postgres://postgres@127.0.0.1:5432/test"
 if _url:
     DATABASES = {"default": dj_database_url.parse(_url)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "egov.core.postgresql"  # the platform's backend, as deployed
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
-if CI and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+if CI and DATABASES["default"]["ENGINE"] != "egov.core.postgresql":
     raise ImproperlyConfigured(
         "CI=true requires PostgreSQL: no server answered at 127.0.0.1:5432 "
         "and EGOV_TEST_DATABASE_URL is not set"
