@@ -21,9 +21,11 @@ What it does, all on this machine over loopback:
    period demands), the three shares collected by the committee (`committee_share_collect`),
    so the tenders take bids. Then their deadline is moved, as the clock would, to --window
    seconds after the burst starts, all the same instant (published_at moved 8 days back).
-3. Each business user gets a session (written to django_session as `login()` writes it: the
-   login itself is not what is measured) and a CSRF token (cookie + X-CSRFToken header, as
-   `egov.procurement.client` and the notice page send it).
+3. Each business user's bidding software gets its own token (--auth token, the default: the
+   `BidToken` rows `bid_token_issue` writes, bulk-written; sent as `Authorization: Bearer`,
+   as `egov.procurement.client` sends it), or (--auth session) each user gets a portal
+   session (written to django_session as `login()` writes it: the login itself is not what is
+   measured) and a CSRF token (cookie + X-CSRFToken header, as the notice page sends them).
 4. The bids are sealed before the burst, on the client side, with `egov.procurement.client
    .seal_bid` (ECDH P-256 + HKDF + AES-256-GCM to each tender's published opening key), as a
    bidder seals before sending: one bid per supplier on one tender (supplier n bids on tender
@@ -31,8 +33,8 @@ What it does, all on this machine over loopback:
    burst (which replaces the first: one live bid per supplier and tender).
 5. gunicorn as `make run` (2 workers x 4 threads) on a free port; `wrk` (C, with a Lua script:
    a Python load generator would take much of the two cores itself) sends every bid once over
-   --connections keep-alive connections, each request carrying its supplier's session cookie
-   and CSRF token, as fast as the server answers, and records every answer (status and body)
+   --connections keep-alive connections, each request carrying its supplier's token (or session
+   cookie and CSRF token), as fast as the server answers, and records every answer (status and body)
    to a file. A connection whose wrk thread has sent all its bids idles (Lua `delay`), and
    wrk is stopped (SIGINT) when every bid has its answer: its time is the burst's.
 6. After the deadline, --late well-formed bids (new sealed bids of suppliers that bid) must
@@ -272,6 +274,31 @@ def sessions_create(users: list) -> dict[int, tuple[str, str]]:
     return out
 
 
+def tokens_create(users: list) -> dict[int, str]:
+    """{user id: bidding software token}: the rows `procurement.services.bid_token_issue` writes,
+    bulk-written (issuing 10,000 tokens is not what is measured). Earlier runs' are deleted."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from egov.procurement.models import BidToken
+    from egov.procurement.services.tokens import PREFIX, token_checksum
+
+    name = "benchmark bidding software"
+    BidToken.objects.filter(name=name).delete()
+    now, out, rows = timezone.now(), {}, []
+    for user in users:
+        token = PREFIX + secrets.token_urlsafe(32)
+        rows.append(
+            BidToken(
+                user=user, name=name, checksum=token_checksum(token), hint=token[: len(PREFIX) + 4],
+                created_at=now, expires_at=now + dt.timedelta(days=settings.EGOV_BID_TOKEN_DAYS),
+            )
+        )  # fmt: skip
+        out[user.pk] = token
+    BidToken.objects.bulk_create(rows, batch_size=2000)
+    return out
+
+
 def server_start(url: str, work: Path, *, workers: int, threads: int) -> tuple[subprocess.Popen, str, object]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -340,9 +367,14 @@ function init(args)
   local i = 0
   for line in io.lines(path) do
     if i % nthreads == tid - 1 then
-      local p, cookie, csrf, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
-      mine[#mine + 1] = wrk.format("POST", p, {
-        ["Content-Type"] = "application/json", ["Cookie"] = cookie, ["X-CSRFToken"] = csrf}, body)
+      -- path, two "Name: value" headers (either may be empty), body
+      local p, h1, h2, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      local headers = {["Content-Type"] = "application/json"}
+      for _, h in ipairs({h1, h2}) do
+        local name, value = h:match("^([^:]+): (.*)$")
+        if name then headers[name] = value end
+      end
+      mine[#mine + 1] = wrk.format("POST", p, headers, body)
     end
     i = i + 1
   end
@@ -465,11 +497,7 @@ def _late_bids(base: str, late: list[dict]) -> list[tuple[int, dict]]:
             answer = http.post(
                 base + bid["path"],
                 data=bid["body"],
-                headers={
-                    "Content-Type": "application/json",
-                    "X-CSRFToken": bid["csrf"],
-                    "Cookie": bid["cookie"],
-                },
+                headers={"Content-Type": "application/json", **bid["headers"]},
                 timeout=30,
             )
             out.append((answer.status_code, answer.json()))
@@ -497,10 +525,21 @@ def main() -> None:
     )
     parser.add_argument("--late", type=int, default=50, help="well-formed bids sent after the deadline")
     parser.add_argument("--connections", type=int, default=32, help="concurrent clients (wrk connections)")
-    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        help="one keeps every connection busy to the end (see _wrk); one wrk thread sends 10,000+ a second",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7, help="random seed of prices and order")
+    parser.add_argument(
+        "--auth",
+        choices=["token", "session"],
+        default="token",
+        help="bidding software tokens (Authorization: Bearer), or portal sessions with their CSRF token",
+    )
     parser.add_argument("--profile", metavar="DIR", help="record the server with py-spy during the burst")
     args = parser.parse_args()
     first_bids = args.bids - args.replacements
@@ -531,7 +570,15 @@ def main() -> None:
 
     # Who bids where, with what (sealed now, before the burst, as a client seals before sending).
     bidders = cast["suppliers"][:first_bids]
-    sessions = sessions_create([b["user"] for b in bidders])
+    users = [b["user"] for b in bidders]
+    if args.auth == "token":
+        tokens = tokens_create(users)
+        credentials = {pk: [f"Authorization: Bearer {token}", ""] for pk, token in tokens.items()}
+    else:
+        credentials = {
+            pk: [f"Cookie: sessionid={session}; csrftoken={csrf}", f"X-CSRFToken: {csrf}"]
+            for pk, (session, csrf) in sessions_create(users).items()
+        }
     started = time.monotonic()
     plan = []
     for n, bidder in enumerate(bidders):
@@ -550,7 +597,7 @@ def main() -> None:
 
     def sealed_request(item: dict) -> dict:
         tender, bidder = item["tender"], item["bidder"]
-        session, csrf = sessions[bidder["user"].pk]
+        headers = credentials[bidder["user"].pk]
         sealed = seal_bid(
             opening_key=b64u(bytes(tender.opening_public_key)),
             tender=tender.number,
@@ -560,8 +607,8 @@ def main() -> None:
         )
         return {
             "path": f"/api/v1/procurement/tenders/{tender.number}/bids",
-            "cookie": f"sessionid={session}; csrftoken={csrf}",
-            "csrf": csrf,
+            "header_lines": headers,
+            "headers": dict(h.split(": ", 1) for h in headers if h),
             "body": json.dumps({"brn": bidder["brn"], "sealed": sealed}),
             "sha": hashlib.sha256(sealed.encode()).hexdigest(),
         }
@@ -573,7 +620,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="egov-proc-burst-"))
     data = work / "bids.tsv"
-    data.write_text("".join(f"{b['path']}\t{b['cookie']}\t{b['csrf']}\t{b['body']}\n" for b in burst))
+    data.write_text(
+        "".join(f"{b['path']}\t{b['header_lines'][0]}\t{b['header_lines'][1]}\t{b['body']}\n" for b in burst)
+    )
     script = work / "burst.lua"
     script.write_text(LUA)
     server, base, log = server_start(url, work, workers=args.workers, threads=args.threads)
@@ -720,9 +769,10 @@ def main() -> None:
         f"-t{args.wrk_threads} -c{args.connections}, one pass over the bids{other}"
     )
     print(load_line(load_before, load_after))
+    credential = "token" if args.auth == "token" else "session"
     print(
         f"burst: {len(burst):,} sealed bids ({len(burst) - first_bids} replacing an earlier one) from "
-        f"{first_bids:,} suppliers (each its own session) to {len(tenders)} tenders closing at the same "
+        f"{first_bids:,} suppliers (each its own {credential}) to {len(tenders)} tenders closing at the same "
         f"instant, {args.window} s after the start"
     )
     print(

@@ -2,8 +2,9 @@
 
 Public (no login): the search of tender notices, a notice with its opening key (raw point
 and JWK, what a bidder seals to), its amendments and answered questions, the opening record
-once opened, and the platform key that signs bid receipts. A business representative's
-session (the portal login; send the CSRF token) submits and withdraws sealed bids.
+once opened, and the platform key that signs bid receipts. A business representative submits
+and withdraws sealed bids with their bidding software's token (`Authorization: Bearer
+egovbid_…`, issued in the portal: `BidToken`) or with their portal session (send the CSRF token).
 
 What a role sees is decided here: before the opening nobody — the bidder included — gets a
 price back, only the sealed string's hash and the signed receipt.
@@ -16,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.security import django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from egov.core import keys
 from egov.core.errors import NotFound
@@ -25,6 +26,32 @@ from egov.procurement.categories import CATEGORIES
 from egov.procurement.models import Award, Bid, ReserveDraw, Tender
 
 router = Router(tags=["procurement"])
+
+
+class BidTokenAuth(HttpBearer):
+    """A live bidding software token (`services.token_user`). Its user becomes `request.auth`
+    and `request.user`, as a session's user would be; no CSRF token is needed, since the
+    browser never sends this header on its own."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = services.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class PortalSessionAuth(SessionAuth):
+    """The portal session, with its CSRF check; not consulted when the request presents an
+    Authorization header, so a dead token is answered 401, not judged as a session."""
+
+    def __call__(self, request: HttpRequest):
+        if "HTTP_AUTHORIZATION" in request.META:
+            return None
+        return super().__call__(request)
+
+
+# Bidding software first (one query, no session), then the portal session.
+BIDDER_AUTH = [BidTokenAuth(), PortalSessionAuth()]
 
 
 class Error(Schema):
@@ -420,25 +447,25 @@ def contract_get(request: HttpRequest, number: str):
 
 @router.post(
     "/tenders/{number}/bids",
-    auth=django_auth,
+    auth=BIDDER_AUTH,
     response={201: ReceiptOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Submit (or replace) a sealed bid",
 )
 def bid_create(request: HttpRequest, number: str, payload: BidIn):
     """`sealed` is the bid sealed on your side (`v1.<epk>.<iv>.<ciphertext>`); a live bid of the
     same supplier is replaced. The answer is the platform-signed receipt: keep it."""
-    bid = services.bid_submit(actor=request.user, number=number, brn=payload.brn, sealed=payload.sealed)
+    bid = services.bid_submit(actor=request.auth, number=number, brn=payload.brn, sealed=payload.sealed)
     return Status(201, _receipt(bid))
 
 
 @router.post(
     "/tenders/{number}/bids/withdraw",
-    auth=django_auth,
+    auth=BIDDER_AUTH,
     response={200: ReceiptOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Withdraw the supplier's live bid",
 )
 def bid_withdraw(request: HttpRequest, number: str, payload: WithdrawIn):
-    return _receipt(services.bid_withdraw(actor=request.user, number=number, brn=payload.brn))
+    return _receipt(services.bid_withdraw(actor=request.auth, number=number, brn=payload.brn))
 
 
 @router.get("/receipt-key", response=ReceiptKeyOut, summary="The key that signs bid receipts")

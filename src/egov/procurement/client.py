@@ -5,7 +5,8 @@ envelope; the browser's static/procurement/seal.js does the same with WebCrypto)
 tender's published opening key, and only the sealed string is sent.
 
     from egov.procurement.client import BidderClient
-    client = BidderClient("https://egov.example", username="hana", password="…")
+    client = BidderClient("https://egov.example", token="egovbid_…")  # issued in the portal
+    # or with the representative's portal password (no token): username="hana", password="…"
     tender = client.tender("20261123-00001")
     receipt = client.submit(tender, brn="1234567890", price=98_500_000, content="delivery in 30 days")
     # a multiple reserve price tender (복수예비가격) also takes your two picks, sealed with the price:
@@ -17,8 +18,10 @@ or from the command line, printing the sealed string only (submit it any way you
     python -m egov.procurement.client seal --key <opening key, base64url> \
         --tender 20261123-00001 --brn 1234567890 --price 98500000 [--picks 3,11]
 
-Needs only `cryptography`; `submit` logs in through the portal's login page (a business
-representative's account: password, no second factor).
+Needs only `cryptography`. With `token` (a bidding software token the representative issues
+at /procurement/suppliers/tokens, sent as `Authorization: Bearer`), nothing else is needed;
+with `username` and `password`, `submit` logs in through the portal's login page (a business
+representative's account: password, no second factor) and sends the session's CSRF token.
 """
 
 import argparse
@@ -57,14 +60,25 @@ def seal_bid(
 
 
 class BidderClient:
-    """Talks to /api/v1/procurement/ with a logged-in session."""
+    """Talks to /api/v1/procurement/ with a bidding software token, or a logged-in session."""
 
-    def __init__(self, base_url: str, *, username: str, password: str):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+    ):
         self.base = base_url.rstrip("/")
+        self.token = token
         self.cookies = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        self._get("/accounts/login/")
-        self._post_form("/accounts/login/", {"username": username, "password": password})
+        if token is None:
+            if not (username and password):
+                raise ValueError("give a token, or a username and password")
+            self._get("/accounts/login/")
+            self._post_form("/accounts/login/", {"username": username, "password": password})
 
     def _csrf(self) -> str:
         return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
@@ -80,15 +94,15 @@ class BidderClient:
             return response.read()
 
     def _post_json(self, path: str, data: dict) -> dict:
-        request = urllib.request.Request(  # noqa: S310
-            self.base + path,
-            data=json.dumps(data).encode(),
-            headers={
+        if self.token is not None:
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"}
+        else:
+            headers = {
                 "Content-Type": "application/json",
                 "X-CSRFToken": self._csrf(),
                 "Referer": self.base + "/",
-            },
-        )
+            }
+        request = urllib.request.Request(self.base + path, data=json.dumps(data).encode(), headers=headers)  # noqa: S310
         with self.opener.open(request, timeout=30) as response:
             return json.loads(response.read())
 
@@ -116,6 +130,10 @@ class BidderClient:
         return self._post_json(
             f"/api/v1/procurement/tenders/{tender['number']}/bids", {"brn": brn, "sealed": sealed}
         )
+
+    def withdraw(self, tender: dict, *, brn: str) -> dict:
+        """Withdraw the supplier's live bid; returns the signed receipt of the withdrawal."""
+        return self._post_json(f"/api/v1/procurement/tenders/{tender['number']}/bids/withdraw", {"brn": brn})
 
 
 def main(argv: list[str] | None = None) -> int:

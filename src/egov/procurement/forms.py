@@ -20,6 +20,16 @@ class SupplierForm(forms.Form):
         self.fields["brn"].choices = [(b.brn, str(b)) for b in businesses]
 
 
+class BidTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the bidding software"),
+        max_length=100,
+        help_text=_(
+            "For example the program and the computer it runs on, so you can tell your tokens apart."
+        ),
+    )
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -335,3 +335,26 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone.contract.number} payment {self.pk}"
+
+
+class BidToken(models.Model):
+    """A bearer token with which a business representative's bidding software submits and
+    withdraws sealed bids (`Authorization: Bearer egovbid_…`), instead of a portal session.
+
+    Only the token's SHA-256 is kept (the token is 256 random bits, shown once when issued).
+    It acts as its user and can do only what the bid API allows that user: each bid still
+    names the business, which the user must represent, checked at every bid."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bid_tokens")
+    name = models.CharField(max_length=100)  # what the representative calls the software
+    checksum = models.CharField(max_length=64, unique=True)  # SHA-256 of the token, hex
+    hint = models.CharField(max_length=16)  # the token's first characters, to tell them apart
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import (
     AnswerForm,
+    BidTokenForm,
     CancelForm,
     ContractForm,
     DecisionForm,
@@ -28,7 +30,16 @@ from egov.procurement.forms import (
     SupplierForm,
     TenderForm,
 )
-from egov.procurement.models import Bid, Clarification, CommitteeMember, Contract, Milestone, Supplier, Tender
+from egov.procurement.models import (
+    Bid,
+    BidToken,
+    Clarification,
+    CommitteeMember,
+    Contract,
+    Milestone,
+    Supplier,
+    Tender,
+)
 from egov.registry.models import Business
 from egov.registry.views import official_required
 
@@ -169,6 +180,37 @@ def supplier_register(request):
             return redirect("procurement:tenders")
     registered = Supplier.objects.filter(business__in=businesses).select_related("business")
     return render(request, "procurement/supplier_register.html", {"form": form, "registered": registered})
+
+
+@business_required
+def bid_tokens(request):
+    """The representative's bidding software tokens: issue one (shown once), see and revoke them."""
+    form = BidTokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        result = form_attempt(
+            form, lambda: services.bid_token_issue(actor=request.user, name=form.cleaned_data["name"])
+        )
+        if result:
+            issued = result[1]
+            form = BidTokenForm()
+    tokens = BidToken.objects.filter(user=request.user)
+    response = render(
+        request,
+        "procurement/bid_tokens.html",
+        {"form": form, "tokens": tokens, "issued": issued, "now": timezone.now()},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the page may show a token in clear
+    return response
+
+
+@require_POST
+@business_required
+def bid_token_revoke(request, pk: int):
+    token = services.bid_token_revoke(actor=request.user, token_id=pk)
+    messages.success(request, _("The token %(hint)s… is revoked.") % {"hint": token.hint})
+    return redirect("procurement:bid_tokens")
 
 
 # --- back office ---------------------------------------------------------------------------------

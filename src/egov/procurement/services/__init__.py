@@ -20,11 +20,14 @@ from egov.procurement.services.tenders import (
     tender_cancel,
     tender_publish,
 )
+from egov.procurement.services.tokens import bid_token_issue, bid_token_revoke, token_user
 
 __all__ = [
     "AMENDMENT_MIN_DAYS",
     "NOTICE_MIN_DAYS",
     "bid_submit",
+    "bid_token_issue",
+    "bid_token_revoke",
     "bid_withdraw",
     "clarification_answer",
     "clarification_ask",
@@ -38,6 +41,7 @@ __all__ = [
     "supplier_categories_update",
     "supplier_register",
     "tender_amend",
+    "token_user",
     "tender_award",
     "tender_cancel",
     "tender_publish",
