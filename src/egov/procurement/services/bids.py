@@ -6,6 +6,7 @@ registered supplier, represented by the actor, active (not closed or suspended),
 one of the tender's categories. Refusals are logged (no personal data) before they are raised.
 """
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -31,38 +32,49 @@ logger = logging.getLogger(__name__)
 # ORM's statement building cost about as much as the statements. Names come from the models.
 _T, _S, _B = Tender._meta.db_table, Supplier._meta.db_table, Business._meta.db_table
 _R, _C, _BID = BusinessRepresentation._meta.db_table, CommitteeMember._meta.db_table, Bid._meta.db_table
-# The tender, whether a committee share is still uncollected, and the supplier of the business
+# The tender, whether a committee share is still uncollected, the supplier of the business
 # `brn` that the actor represents, its row locked (the lock serialises one supplier's bids),
-# and the business's status (read again after the lock by REPLACE_SQL). No row: one of them
-# is missing, and `_bidder` says which.
+# the business's status (read again after the lock by WRITE_SQL), and the new bid's id (the
+# receipt, signed before the insert, names it). No row: one of them is missing, and `_bidder`
+# says which.
 BIDDER_SQL = (
     f'SELECT t."id", t."state", t."deadline", t."categories", '  # noqa: S608 (names from the models)
     f'EXISTS (SELECT 1 FROM "{_C}" m WHERE m."tender_id" = t."id" AND m."collected_at" IS NULL), '
-    f's."id", s."categories", b."status" '
+    f's."id", s."categories", b."status", '
+    f"nextval(pg_get_serial_sequence('\"{_BID}\"', 'id')) "
     f'FROM "{_T}" t, "{_B}" b JOIN "{_S}" s ON s."business_id" = b."id" '
     f'WHERE t."number" = %s AND b."brn" = %s '
     f'AND EXISTS (SELECT 1 FROM "{_R}" r WHERE r."business_id" = b."id" AND r."user_id" = %s) '
     "FOR UPDATE OF s"
 )
-# Replace the supplier's live bid on the tender, take the new bid's id (the receipt, signed
-# before the insert, names it) and read the business's status again: this statement's
-# snapshot is taken after the lock, as the ORM path's refresh_from_db was.
-REPLACE_SQL = (
-    f'WITH replaced AS (UPDATE "{_BID}" SET "state" = %s, "state_changed_at" = %s '  # noqa: S608
-    f'WHERE "tender_id" = %s AND "supplier_id" = %s AND "state" = %s RETURNING "id") '
-    f"SELECT nextval(pg_get_serial_sequence('\"{_BID}\"', 'id')), "
-    'ARRAY(SELECT "id" FROM replaced ORDER BY 1), '
-    f'(SELECT b."status" FROM "{_B}" b JOIN "{_S}" s ON s."business_id" = b."id" WHERE s."id" = %s)'
-)
-# The bid, with its signed receipt, and its audit event (`core.audit.audit_record`'s row).
-INSERT_SQL = (
-    f'WITH bid AS (INSERT INTO "{_BID}" ("id", "tender_id", "supplier_id", "submitted_by_id", "sealed", '  # noqa: S608
+# One statement, its snapshot taken after the lock (as the ORM path's refresh_from_db): read
+# the business's status again and, only if it is still active, replace the supplier's live bid
+# on the tender, insert the bid with its signed receipt and its audit event
+# (`core.audit.audit_record`'s row, naming the bids replaced). Answers the status: anything
+# but active means nothing was written. Data-modifying CTEs run in no set order, but a
+# statement that reads another's rows waits for them: the insert reads `replaced` (through
+# `ids`), so the live bid is replaced before the new one is inserted, as the partial unique
+# constraint (one live bid per supplier and tender) needs.
+WRITE_SQL = (
+    f'WITH status AS (SELECT b."status" FROM "{_B}" b JOIN "{_S}" s ON s."business_id" = b."id" '  # noqa: S608
+    'WHERE s."id" = %(supplier)s), '
+    f'replaced AS (UPDATE "{_BID}" SET "state" = %(replaced)s, "state_changed_at" = %(now)s '
+    'WHERE "tender_id" = %(tender)s AND "supplier_id" = %(supplier)s AND "state" = %(live)s '
+    'AND (SELECT "status" FROM status) = %(active)s RETURNING "id"), '
+    """ids AS (SELECT COALESCE(jsonb_agg("id" ORDER BY "id"), '[]'::jsonb) AS "replaced" FROM replaced), """
+    f'bid AS (INSERT INTO "{_BID}" ("id", "tender_id", "supplier_id", "submitted_by_id", "sealed", '
     '"sealed_sha256", "submitted_at", "state", "receipt", "receipt_signature", "receipt_key_id", '
     '"content", "picks", "invalid_reason", "excluded_reason") '
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '[]'::jsonb, '', '')) "
-    f'INSERT INTO "{AuditEvent._meta.db_table}" ("at", "actor_id", "action", "object_type", "object_id", '
-    '"reason", "legal_basis", "before", "after") '
-    "VALUES (%s, %s, 'procurement.bid_submit', %s, %s, '', '', '{}'::jsonb, %s::jsonb)"
+    "SELECT %(bid)s, %(tender)s, %(supplier)s, %(actor)s, %(sealed)s, %(sha)s, %(now)s, %(live)s, "
+    "%(receipt)s, %(signature)s, %(key_id)s, '', '[]'::jsonb, '', '' FROM ids "
+    'WHERE (SELECT "status" FROM status) = %(active)s RETURNING "id"), '
+    f'audit AS (INSERT INTO "{AuditEvent._meta.db_table}" ("at", "actor_id", "action", "object_type", '
+    '"object_id", "reason", "legal_basis", "before", "after") '
+    "SELECT %(now)s, %(actor)s, 'procurement.bid_submit', %(label)s, bid.\"id\"::text, '', '', '{}'::jsonb, "
+    "jsonb_build_object('tender', %(number)s::text, 'sealed_sha256', %(sha)s::text, "
+    "'replaced', ids.\"replaced\") "
+    "FROM bid, ids) "
+    'SELECT "status" FROM status'
 )
 
 
@@ -138,26 +150,55 @@ def receipt_verify(bid: Bid, *, key: keys.PlatformKey | None = None, number: str
     return ""
 
 
-@transaction.atomic
 def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     """Take a sealed bid from the supplier `brn` (represented by `actor`) for tender `number`.
-    A live bid of the same supplier is replaced. Returns the bid with its signed receipt."""
-    if connection.vendor != "postgresql":
-        return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)
+    A live bid of the same supplier is replaced. Returns the bid with its signed receipt.
+
+    On PostgreSQL, called outside any transaction (as the API and the notice page call it),
+    the transaction goes to the server in two round trips through a psycopg pipeline: BEGIN
+    with the locking read (`BIDDER_SQL`), then the write (`WRITE_SQL`) with the COMMIT, whose
+    answer is read once the COMMIT has returned (docs/benchmarks.md, issue 7). Inside a
+    caller's transaction the same statements run one by one."""
     brn = brn.replace("-", "").strip() if isinstance(brn, str) else brn
-    if (
-        not getattr(actor, "is_authenticated", False)
-        or not actor.is_business
-        or not lookup_text(number)
-        or not (isinstance(brn, str) and brn.isdigit() and len(brn) == 10)
+    if connection.vendor != "postgresql" or not (
+        getattr(actor, "is_authenticated", False)
+        and actor.is_business
+        and lookup_text(number)
+        and isinstance(brn, str)
+        and brn.isdigit()
+        and len(brn) == 10
     ):
-        return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)  # refused there
+        with transaction.atomic():
+            return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)  # refused there
+    outermost = not connection.in_atomic_block
+    with contextlib.ExitStack() as pipeline:
+        with transaction.atomic():
+            if outermost:  # an error can only roll the whole transaction back: a pipeline allows it
+                pipeline.enter_context(connection.connection.pipeline())
+            bid, written = _bid_submit_sql(actor=actor, number=number, brn=brn, sealed=sealed)
+            if written is None:  # the ORM path took it
+                return bid
+    # The pipeline is over: the COMMIT has returned, and with it the write's answer.
+    status = written.fetchone()[0]
+    written.close()
+    try:
+        business_require_active(Business(status=status))  # as it was once the lock was held
+    except ServiceError as exc:  # nothing was written: the statement wrote only for an active one
+        raise _refused(exc, actor=actor, tender=str(number)[:30], action="bid") from None
+    bid._state.adding = False
+    bid._state.db = "default"
+    return bid
+
+
+def _bid_submit_sql(*, actor: User, number: str, brn: str, sealed: str):
+    """The bid through plain SQL in the current transaction: (bid, the write's cursor, its
+    answer not yet read), or (bid, None) when the ORM path took it (to name what is missing)."""
     with connection.cursor() as cursor:
         cursor.execute(BIDDER_SQL, [str(number), str(brn), getattr(actor, "pk", None)])
         row = cursor.fetchone()
     if row is None:  # something is missing: the ORM path names it (and locks as before)
-        return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)
-    tender_id, state, deadline, tender_categories, waiting, supplier_id, categories, status = row
+        return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed), None
+    tender_id, state, deadline, tender_categories, waiting, supplier_id, categories, status, bid_id = row
     try:
         business_require_active(Business(status=status))
         _require_published(state)
@@ -169,37 +210,28 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
         _eligible_and_well_formed(_json(categories), _json(tender_categories), sealed)
     except ServiceError as exc:
         raise _refused(exc, actor=actor, tender=str(number)[:30], action="bid") from None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            REPLACE_SQL, [Bid.State.REPLACED, now, tender_id, supplier_id, Bid.State.LIVE, supplier_id]
-        )
-        bid_id, replaced, status = cursor.fetchone()
-        try:
-            business_require_active(Business(status=status))  # as it is once the lock is held
-        except ServiceError as exc:  # the transaction (and the replacement) is rolled back
-            raise _refused(exc, actor=actor, tender=str(number)[:30], action="bid") from None
-        bid = Bid(
-            pk=bid_id,
-            tender_id=tender_id,
-            supplier_id=supplier_id,
-            submitted_by=actor,
-            sealed=sealed,
-            sealed_sha256=crypto.sealed_digest(sealed),
-            submitted_at=now,
-        )
-        _receipt_sign(bid, number=str(number), brn=brn)
-        cursor.execute(
-            INSERT_SQL,
-            [
-                bid.pk, tender_id, supplier_id, actor.pk, sealed, bid.sealed_sha256, now, Bid.State.LIVE,
-                bid.receipt, bid.receipt_signature, bid.receipt_key_id,
-                now, actor.pk, Bid._meta.label_lower, str(bid.pk),
-                json.dumps({"tender": str(number), "sealed_sha256": bid.sealed_sha256, "replaced": replaced}),
-            ],
-        )  # fmt: skip
-    bid._state.adding = False
-    bid._state.db = "default"
-    return bid
+    bid = Bid(
+        pk=bid_id,
+        tender_id=tender_id,
+        supplier_id=supplier_id,
+        submitted_by=actor,
+        sealed=sealed,
+        sealed_sha256=crypto.sealed_digest(sealed),
+        submitted_at=now,
+    )
+    _receipt_sign(bid, number=str(number), brn=brn)
+    written = connection.cursor()
+    written.execute(
+        WRITE_SQL,
+        {
+            "supplier": supplier_id, "tender": tender_id, "bid": bid_id, "actor": actor.pk, "now": now,
+            "replaced": Bid.State.REPLACED, "live": Bid.State.LIVE, "active": Business.Status.ACTIVE,
+            "sealed": sealed, "sha": bid.sealed_sha256, "receipt": bid.receipt,
+            "signature": bid.receipt_signature, "key_id": bid.receipt_key_id,
+            "label": Bid._meta.label_lower, "number": str(number),
+        },
+    )  # fmt: skip
+    return bid, written
 
 
 def _json(value):
