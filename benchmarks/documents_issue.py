@@ -159,7 +159,7 @@ def worker(count: int, start_at: float, offset: int) -> None:
 
 STAGES = [
     ("render HTML template", "loader.py", "render_to_string"),
-    ("lay out PDF (reportlab)", "doctemplate.py", "build"),
+    ("lay out and write PDF (reportlab canvas)", "pdf.py", "pdf_from_html"),
     ("sign PAdES (pyHanko, with timestamp)", "signing.py", "pdf_sign"),
     ("  of which: timestamp token", "dummy_client.py", "request_tsa_response"),
     ("JWS twin (PyJWT)", "api_jws.py", "encode"),
