@@ -6,7 +6,6 @@ registered supplier, represented by the actor, active (not closed or suspended),
 one of the tender's categories. Refusals are logged (no personal data) before they are raised.
 """
 
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -14,6 +13,7 @@ import logging
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import pq
 
 from egov.accounts.models import BusinessRepresentation, User
 from egov.core import keys
@@ -155,10 +155,9 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     A live bid of the same supplier is replaced. Returns the bid with its signed receipt.
 
     On PostgreSQL, called outside any transaction (as the API and the notice page call it),
-    the transaction goes to the server in two round trips through a psycopg pipeline: BEGIN
-    with the locking read (`BIDDER_SQL`), then the write (`WRITE_SQL`) with the COMMIT, whose
-    answer is read once the COMMIT has returned (docs/benchmarks.md, issue 7). Inside a
-    caller's transaction the same statements run one by one."""
+    the transaction takes two round trips to the server (`_bid_submit_pipelined`); inside a
+    caller's transaction the same two statements run in a savepoint. A refusal, or a row that
+    is missing, takes the ORM path, which names what is missing (docs/procurement.md)."""
     brn = brn.replace("-", "").strip() if isinstance(brn, str) else brn
     if connection.vendor != "postgresql" or not (
         getattr(actor, "is_authenticated", False)
@@ -170,15 +169,17 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     ):
         with transaction.atomic():
             return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)  # refused there
-    outermost = not connection.in_atomic_block
-    with contextlib.ExitStack() as pipeline:
+    if connection.in_atomic_block:
         with transaction.atomic():
-            if outermost:  # an error can only roll the whole transaction back: a pipeline allows it
-                pipeline.enter_context(connection.connection.pipeline())
             bid, written = _bid_submit_sql(actor=actor, number=number, brn=brn, sealed=sealed)
-            if written is None:  # the ORM path took it
-                return bid
-    # The pipeline is over: the COMMIT has returned, and with it the write's answer.
+            if written is None:
+                return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)
+    else:
+        bid, written = _bid_submit_pipelined(actor=actor, number=number, brn=brn, sealed=sealed)
+        if written is None:  # rolled back; the ORM path names what is missing (or, in a race, takes it)
+            with transaction.atomic():
+                return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed)
+    # The transaction is over, and the write's answer has come back with it.
     status = written.fetchone()[0]
     written.close()
     try:
@@ -190,14 +191,42 @@ def bid_submit(*, actor: User, number: str, brn: str, sealed: str) -> Bid:
     return bid
 
 
+def _bid_submit_pipelined(*, actor: User, number: str, brn: str, sealed: str):
+    """`_bid_submit_sql` in a transaction of its own, in two round trips: BEGIN and the locking
+    read go together and their answer is awaited (the receipt needs it); the write and COMMIT
+    go with the Sync that ends the psycopg pipeline. The supplier's row is locked for one
+    turnaround to this process. BEGIN and COMMIT are sent as statements, on a connection in
+    autocommit mode: through Django's `atomic`, psycopg would wait for its BEGIN, and for a
+    Sync when Django turns autocommit back on, before the one that ends the pipeline
+    (docs/benchmarks.md, issue 7). Whatever goes wrong, no transaction is left open."""
+    connection.ensure_connection()
+    pgconn = connection.connection
+    bid = written = None
+    try:
+        with connection.wrap_database_errors, pgconn.pipeline():
+            with connection.cursor() as cursor:
+                cursor.execute("BEGIN")
+            bid, written = _bid_submit_sql(actor=actor, number=number, brn=brn, sealed=sealed)
+            if written is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute("COMMIT")
+    finally:
+        # A refusal, a missing row or a failed statement: the transaction is still open (an
+        # explicit one outlives the pipeline's Sync), or aborted, or the connection is gone.
+        if not pgconn.closed and pgconn.info.transaction_status != pq.TransactionStatus.IDLE:
+            with connection.wrap_database_errors:
+                pgconn.execute("ROLLBACK")
+    return bid, written
+
+
 def _bid_submit_sql(*, actor: User, number: str, brn: str, sealed: str):
     """The bid through plain SQL in the current transaction: (bid, the write's cursor, its
-    answer not yet read), or (bid, None) when the ORM path took it (to name what is missing)."""
+    answer not yet read), or (None, None) when a row is missing (the ORM path names it)."""
     with connection.cursor() as cursor:
         cursor.execute(BIDDER_SQL, [str(number), str(brn), getattr(actor, "pk", None)])
         row = cursor.fetchone()
     if row is None:  # something is missing: the ORM path names it (and locks as before)
-        return _bid_submit_orm(actor=actor, number=number, brn=brn, sealed=sealed), None
+        return None, None
     tender_id, state, deadline, tender_categories, waiting, supplier_id, categories, status, bid_id = row
     try:
         business_require_active(Business(status=status))
