@@ -56,7 +56,6 @@ from urllib.parse import urlsplit
 
 import measure  # the sibling module benchmarks/measure.py
 import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -68,22 +67,10 @@ PURPOSE = "연금 수급자격 확인"
 TARGET_RATIO = 0.5
 
 
-def _admin(url: str) -> tuple[psycopg.Connection, str]:
-    parts = urlsplit(url)
-    return psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True), parts.path.lstrip("/")
-
-
 def _database_ready(url: str, *, recreate: bool) -> bool:
     """Create the database if needed; True if it already holds a seeded nation."""
-    conn, name = _admin(url)
-    with conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            return False
+    if measure.database_create(url, recreate=recreate):
+        return False
     with psycopg.connect(url) as db:
         if not db.execute("SELECT to_regclass('registry_resident')").fetchone()[0]:
             return False
@@ -237,16 +224,6 @@ def _wrk(base: str, script: Path, *, seconds: int, connections: int, threads: in
     }
 
 
-def _py_spy(pid: int, output: Path, seconds: int) -> subprocess.Popen:
-    """Sample the server's workers for one round (py-spy: `.venv/bin/pip install py-spy`)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--format", "speedscope",
-        "--rate", "200", "--duration", str(seconds), "--output", str(output), "--nonblocking",
-    ]  # fmt: skip
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=20_000)
@@ -342,7 +319,7 @@ def main() -> None:
         if args.profile:  # an extra, uncounted round of each under the sampler
             for kind in ("bare", "mediated"):
                 _lua(kind, scripts[kind], setup=setup, token=token, label=f"{label}-{kind}-profile")
-                spy = _py_spy(server.pid, Path(args.profile) / f"{kind}.speedscope.json", args.seconds)
+                spy = measure.py_spy(server.pid, Path(args.profile) / f"{kind}.speedscope.json", args.seconds)
                 _wrk(base, scripts[kind], seconds=args.seconds, **load)
                 spy.wait(timeout=60)
                 print(f"profile of {kind}: {Path(args.profile) / f'{kind}.speedscope.json'}")

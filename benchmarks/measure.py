@@ -5,9 +5,14 @@ first on the path)."""
 
 import os
 import socket
+import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
+from psycopg import sql
+
+BIN = Path(__file__).resolve().parent.parent / ".venv" / "bin"
 
 
 def free_port() -> int:
@@ -42,3 +47,30 @@ def backend_pids(url: str) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     return [pid for (pid,) in rows]
+
+
+def database_create(url: str, *, recreate: bool) -> bool:
+    """Create the PostgreSQL database of `url` if it does not exist (dropped first with
+    `recreate`); True if it was created now."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and recreate:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = None
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return True
+    return False
+
+
+def py_spy(pid: int, output: Path, seconds: int) -> subprocess.Popen:
+    """Sample a server and its workers for `seconds` into a speedscope file (py-spy:
+    `.venv/bin/pip install py-spy`)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--format", "speedscope",
+        "--rate", "200", "--duration", str(seconds), "--output", str(output), "--nonblocking",
+    ]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603

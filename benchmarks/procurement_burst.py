@@ -110,15 +110,7 @@ def env_for(url: str) -> dict:
 
 def database_prepare(url: str, *, recreate: bool) -> None:
     """Create, migrate and seed the database (once); the platform keys; django.setup()."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
+    measure.database_create(url, recreate=recreate)
     env = env_for(url)
     egov = str(BIN / "egov")
     subprocess.run([egov, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
@@ -504,15 +496,6 @@ def _late_bids(base: str, late: list[dict]) -> list[tuple[int, dict]]:
     return out
 
 
-def _py_spy(pid: int, output: Path, seconds: int) -> subprocess.Popen:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--format", "speedscope",
-        "--rate", "200", "--duration", str(seconds), "--output", str(output), "--nonblocking",
-    ]  # fmt: skip
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recreate", action="store_true", help="drop, create and seed the database")
@@ -640,7 +623,7 @@ def main() -> None:
         cpu = (measure.cpu_seconds(pids[0]), measure.cpu_seconds(pids[1]))
         load_before = os.getloadavg()
         spy = (
-            _py_spy(server.pid, Path(args.profile) / "burst.speedscope.json", args.window)
+            measure.py_spy(server.pid, Path(args.profile) / "burst.speedscope.json", args.window)
             if args.profile
             else None
         )
