@@ -34,8 +34,8 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
 import psycopg
-from psycopg import sql
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.settings")
 
@@ -55,16 +55,8 @@ REFUSALS = ["grant_invalid", "consent_invalid", "field_not_granted", "unknown_su
 
 
 def _prepare(url: str, *, recreate: bool) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
+    if measure.database_create(url, recreate=recreate):
+        print(f"created database {urlsplit(url).path.lstrip('/')}")
 
 
 def _egov(*args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -36,8 +36,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,17 +64,7 @@ def _env(url: str, data_dir: Path) -> dict:
 
 
 def _prepare(url: str, data_dir: Path, *, recreate: bool, citizens: int) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
+    measure.database_create(url, recreate=recreate)
     env = _env(url, data_dir)
     egov = str(BIN / "egov")
     subprocess.run([egov, "migrate", "--noinput", "-v", "0"], env=env, check=True)

@@ -46,6 +46,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/egov_petitions_bench"
@@ -75,18 +77,8 @@ def _env(url: str, data_dir: Path) -> dict:
 
 
 def _prepare(url: str, data_dir: Path, *, recreate: bool) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
+    if measure.database_create(url, recreate=recreate):
+        print(f"created database {urlsplit(url).path.lstrip('/')}")
     env = _env(url, data_dir)
     egov = str(BIN / "egov")
     subprocess.run([egov, "migrate", "--noinput", "-v", "0"], env=env, check=True)

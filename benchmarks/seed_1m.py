@@ -15,30 +15,18 @@ import sys
 import time
 from urllib.parse import urlsplit
 
+import measure  # the sibling module benchmarks/measure.py
 import psycopg
 from psycopg import sql
 
 TARGET_SECONDS = 300
 
 
-def _admin_connection(url: str) -> tuple[psycopg.Connection, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    return psycopg.connect(admin, autocommit=True), name
-
-
 def _prepare(url: str, *, recreate: bool) -> None:
-    conn, name = _admin_connection(url)
-    with conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and recreate:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-            return
+    name = urlsplit(url).path.lstrip("/")
+    if measure.database_create(url, recreate=recreate):
+        print(f"created database {name}")
+        return
     with psycopg.connect(url) as db:
         has_table = db.execute("SELECT to_regclass('registry_resident')").fetchone()[0]
         if has_table and db.execute("SELECT EXISTS (SELECT 1 FROM registry_resident)").fetchone()[0]:
