@@ -24,10 +24,15 @@ def categories_clean(codes, *, field: str = "categories") -> list[str]:
     return sorted(set(codes))
 
 
-def business_for_representative(*, actor: User, brn: str, field: str = "brn") -> Business:
-    """The business with number `brn` that `actor` represents, whatever its status."""
+def require_business_user(actor) -> None:
+    """Refuse anyone but a signed-in business representative."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_business:
         raise PermissionDenied(_("Only a business representative can do this."))
+
+
+def business_for_representative(*, actor: User, brn: str, field: str = "brn") -> Business:
+    """The business with number `brn` that `actor` represents, whatever its status."""
+    require_business_user(actor)
     brn = (brn or "").replace("-", "").strip()
     business = Business.objects.filter(brn=brn).first() if brn.isdigit() and len(brn) == 10 else None
     if business is None:

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import BusinessRepresentation, User
 from egov.core.audit import audit_record
-from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.procurement.models import BidToken, Supplier
+from egov.procurement.services.suppliers import require_business_user
 
 PREFIX = "egovbid_"
 MAX_LENGTH = 100  # a bearer value longer than this is not one of ours
@@ -52,8 +53,7 @@ def token_user(token: str) -> User | None:
 
 
 def _require_supplier_representative(actor: User) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.is_business:
-        raise PermissionDenied(_("Only a business representative can do this."))
+    require_business_user(actor)
     represented = BusinessRepresentation.objects.filter(user=actor).values("business_id")
     if not Supplier.objects.filter(business_id__in=represented).exists():
         raise ValidationFailed(
@@ -99,8 +99,7 @@ def bid_token_issue(*, actor: User, name: str) -> tuple[BidToken, str]:
 @transaction.atomic
 def bid_token_revoke(*, actor: User, token_id: int) -> BidToken:
     """Revoke one of `actor`'s own tokens, effective for the next request."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_business:
-        raise PermissionDenied(_("Only a business representative can do this."))
+    require_business_user(actor)
     bid_token = BidToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
     if bid_token is None:  # someone else's token is "no such token" too
         raise NotFound(_("No such token."), field="token")
