@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "egov.accounts",
     "egov.exchange",
     "egov.documents",
+    "egov.cases",
     "egov.civil",
     "egov.petitions",
     "egov.disclosure",
