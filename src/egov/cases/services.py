@@ -17,6 +17,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +39,9 @@ logger = logging.getLogger(__name__)
 # --- numbers ----------------------------------------------------------------------------------
 
 
-def case_number_allocate(*, procedure: Procedure, at: dt.datetime | None = None) -> str:
+def case_number_allocate(
+    *, procedure: Procedure, at: dt.datetime | None = None, sequenced: bool = True
+) -> str:
     """The next number of `procedure` for the year of `at` (Seoul; default now), without gaps.
 
     The year's counter row stays locked until the caller's transaction ends, so a case that is
@@ -46,7 +49,14 @@ def case_number_allocate(*, procedure: Procedure, at: dt.datetime | None = None)
     work), since filings of one procedure wait for each other only while it is held. A number
     already taken by a case filed before the kernel (random numbers of the old format) is
     stepped over.
+
+    `sequenced=False` gives a random serial of the same shape instead, taken without any lock:
+    for a case created on a hot path where a lock held to the commit would queue every filing
+    of the country behind one row (an instant certificate, whose own document number is the
+    register that counts), and where a gap harms nobody.
     """
+    if not sequenced:
+        return _number_unsequenced(procedure, at)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case_number_allocate runs inside the transaction that creates the case")
     day = timezone.localdate(at) if at is not None else timezone.localdate()
@@ -66,6 +76,15 @@ def case_number_allocate(*, procedure: Procedure, at: dt.datetime | None = None)
             break
     counter.save(update_fields=["last"])
     return number
+
+
+def _number_unsequenced(procedure: Procedure, at: dt.datetime | None) -> str:
+    day = timezone.localdate(at) if at is not None else timezone.localdate()
+    model = procedure.model_class
+    while True:
+        number = procedure.number.format(day, secrets.randbelow(10**procedure.number.digits))
+        if not model.objects.filter(number=number).exists():
+            return number
 
 
 # --- who may act ------------------------------------------------------------------------------
