@@ -26,9 +26,7 @@ from egov.civil.forms import (
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application, Notice, Service
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import form_attempt, page_language
-from egov.exchange.views import citizen_required
-from egov.registry.views import official_required
+from egov.core.web import citizen_required, form_attempt, official_required, page_language
 
 # --- public catalogue ---------------------------------------------------------------------------
 

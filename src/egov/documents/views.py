@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from egov.accounts.permissions import agency_scope_ids
 from egov.core import ratelimit
 from egov.core.errors import NotFound
-from egov.core.web import form_attempt
+from egov.core.web import form_attempt, official_required
 from egov.documents import services, verification
 from egov.documents.forms import RevokeForm, VerifyFileForm, VerifyJwsForm, VerifyNumberForm
 from egov.documents.models import Document
-from egov.registry.views import official_required
 
 OFFICE_PAGE = 100
 

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt, page_language
-from egov.exchange.views import citizen_required
+from egov.core.web import citizen_required, form_attempt, page_language
 from egov.participation import selectors, services
 from egov.participation.forms import CommentForm, ProposalForm
 

@@ -3,8 +3,6 @@ representatives), supplier registration; the back office's notices, publication,
 and the committee's share pages."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 from egov.accounts.models import BusinessRepresentation, User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import business_required, form_attempt, official_required
 from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import (
@@ -41,22 +39,6 @@ from egov.procurement.models import (
     Tender,
 )
 from egov.registry.models import Business
-from egov.registry.views import official_required
-
-
-def business_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_business:
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 def _represented(user: User) -> list[Business]:
