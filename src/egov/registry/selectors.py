@@ -119,6 +119,12 @@ def resident_family(*, resident: Resident) -> dict[str, list[FamilyRelation]]:
     return {"parents": parents, "spouses": spouses, "children": children}
 
 
+def vehicles_of(*, resident: Resident) -> QuerySet[Vehicle]:
+    """The resident's registered vehicles (not deregistered); the caller got the resident from
+    `resident_get_for`."""
+    return resident.vehicles.filter(deregistered_on__isnull=True)
+
+
 def household_members(*, household: Household) -> QuerySet[Resident]:
     """Members as the register lists them: the head first, then by age."""
     head_first = Case(When(relation_to_head=Resident.Relation.HEAD, then=0), default=1)
