@@ -16,6 +16,7 @@ from egov.core.errors import PermissionDenied, ValidationFailed
 
 log = logging.getLogger("egov.accounts")
 DEMO_TOTP_CODE = "000000"
+DEMO_PASSWORD = "demo1234!"  # noqa: S105 (documented demo password of the seeded demo logins only)
 
 
 class LoginFailed(PermissionDenied):

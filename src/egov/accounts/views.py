@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from egov.accounts import services
+from egov.accounts import selectors, services
 from egov.accounts.forms import LoginForm, TokenForm
 from egov.accounts.models import User
 from egov.core.errors import ServiceError
@@ -50,7 +50,7 @@ def login_view(request):
 
 @never_cache
 def otp_view(request):
-    user = User.objects.filter(pk=request.session.get(PENDING)).first()
+    user = selectors.login_pending_user(user_id=request.session.get(PENDING))
     if user is None:
         return redirect("accounts:login")
     device = services.totp_device_confirmed(user=user)

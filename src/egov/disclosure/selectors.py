@@ -12,8 +12,8 @@ from egov.core import deadlines
 from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.errors import NotFound, PermissionDenied
 from egov.core.models import CaseClock
+from egov.core.statistics import statistics_year_bounds
 from egov.disclosure.models import DisclosureRequest, Publication, ReleasedFile
-from egov.petitions.selectors import statistics_year_bounds
 from egov.registry.models import Agency
 
 PUBLIC_FIELDS = (

@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
+from egov.core.web import (
+    citizen_or_business_required,
+    csv_cell,
+    csv_download,
+    form_attempt,
+    official_required,
+    page_language,
+    statistics_for,
+    statistics_year,
+)
 from egov.disclosure import files, publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
@@ -21,8 +30,6 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
-from egov.petitions.views import petitioner_required as requester_required
-from egov.registry.views import official_required
 
 
 def _file_response(stored, *, as_attachment: bool = True):
@@ -108,7 +115,7 @@ def publication_download(request, publication_id: int):
 # --- requesters -------------------------------------------------------------------------------
 
 
-@requester_required
+@citizen_or_business_required
 def request_new(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +136,7 @@ def request_new(request):
     return render(request, "disclosure/new.html", {"form": form}, status=status)
 
 
-@requester_required
+@citizen_or_business_required
 def my_requests(request):
     rows = selectors.request_list_for_requester(actor=request.user)[:200]
     return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": page_language()})
@@ -161,13 +168,13 @@ def _my_page(request, disclosure, *, objection=None, status=200):
     )
 
 
-@requester_required
+@citizen_or_business_required
 def my_request(request, number: str):
     disclosure = selectors.request_get_for_requester(actor=request.user, number=number)
     return _private(_my_page(request, disclosure))
 
 
-@requester_required
+@citizen_or_business_required
 @require_POST
 def my_objection(request, number: str):
     disclosure = selectors.request_get_for_requester(actor=request.user, number=number)
@@ -183,7 +190,7 @@ def my_objection(request, number: str):
     return _my_page(request, disclosure, objection=form, status=400)
 
 
-@requester_required
+@citizen_or_business_required
 def my_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
     return _private(_file_response(stored))

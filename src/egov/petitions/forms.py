@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.forms import MultipleFileField
 from egov.petitions import files, services
 from egov.petitions.models import Petition
 from egov.petitions.selectors import assignable_officials, categories_active, transfer_targets
@@ -11,24 +12,6 @@ TEXT = {"class": "krds-input"}
 
 def _english() -> bool:
     return (get_language() or "ko").startswith("en")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the content checks are the service's (files.py)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class PetitionForm(forms.Form):

@@ -1,7 +1,8 @@
 """Petition categories of the demo nation, each routed to its competent agency.
 
-`egov seed` runs `history_seed()`: `categories_seed()` (creates what is missing, skips agencies
-the database does not hold), then the demo citizen's petitions in the officials' queues.
+`egov seed` runs `history_seed()` (through `seed_step`): `categories_seed()` (creates what is
+missing, skips agencies the database does not hold), then the demo citizen's petitions in the
+officials' queues.
 """
 
 import datetime as dt
@@ -9,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from egov.accounts.models import User
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.petitions import services
 from egov.petitions.models import Category
 from egov.registry.models import Agency
@@ -125,6 +127,11 @@ ANSWERS = {
     "parking-gangnam": "해당 구간을 집중 단속 구역으로 지정하고 주 3회 단속하겠습니다.",
     "resident-registration": "좋은 제안 감사합니다. 전입신고 처리 결과 알림을 검토하여 반영하겠습니다.",
 }
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """Petitions' step of `egov seed`: the categories and the demo citizen's petitions."""
+    return SeedReport(lines=[summary_line("petitions", history_seed())])
 
 
 def history_seed() -> dict[str, int]:

@@ -13,6 +13,7 @@ from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
+from egov.core.statistics import statistics_year_bounds
 from egov.petitions.models import Attachment, Category, Petition
 from egov.registry.models import Agency
 
@@ -153,18 +154,6 @@ def is_overdue(petition: Petition, now: dt.datetime | None = None) -> bool:
 
 
 # --- public statistics ------------------------------------------------------------------------
-
-
-def statistics_year_bounds(year: int | None) -> tuple[int, dt.datetime, dt.datetime]:
-    """The year (default: this one) and its bounds in local time; ValidationFailed on `year` for
-    one before 2000 or after this year. Disclosure's statistics use it too."""
-    this_year = timezone.localdate().year
-    if year is None:
-        year = this_year
-    if not isinstance(year, int) or not 2000 <= year <= this_year:
-        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year")
-    zone = timezone.get_current_timezone()
-    return year, dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
 
 
 def statistics(*, year: int | None = None) -> tuple[list[dict], int]:

@@ -2,11 +2,8 @@
 case page; the public statistics (page and CSV)."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,7 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
+from egov.core.web import (
+    citizen_or_business_required,
+    csv_cell,
+    csv_download,
+    form_attempt,
+    official_required,
+    page_language,
+    statistics_for,
+    statistics_year,
+)
 from egov.petitions import files, selectors, services
 from egov.petitions.forms import (
     AnswerForm,
@@ -26,7 +32,6 @@ from egov.petitions.forms import (
     ReasonForm,
     TransferForm,
 )
-from egov.registry.views import official_required
 
 QUEUE_PAGE_SIZE = 50  # the queue shows a page of the most urgent cases and how many there are
 
@@ -41,24 +46,6 @@ class _QueuePaginator(Paginator):
     @property
     def count(self) -> int:
         return self._total
-
-
-def petitioner_required(view):
-    """Citizens and business representatives; their service refusals become 404 and 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_citizen or request.user.is_business):
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 def _attachment_response(request, number: str, attachment_id: int):
@@ -84,7 +71,7 @@ def _non_field_errors_as_messages(request, form) -> None:
 # --- petitioners ------------------------------------------------------------------------------
 
 
-@petitioner_required
+@citizen_or_business_required
 def petition_new(request):
     form = PetitionForm(
         request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4().hex}
@@ -111,7 +98,7 @@ def petition_new(request):
     return render(request, "petitions/new.html", {"form": form}, status=status)
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_petitions(request):
     rows = selectors.petition_list_for_petitioner(actor=request.user)[:200]
     return render(request, "petitions/my_petitions.html", {"rows": rows, "lang": page_language()})
@@ -136,13 +123,13 @@ def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status
     )
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_petition(request, number: str):
     petition = selectors.petition_get_for_petitioner(actor=request.user, number=number)
     return _my_page(request, petition)
 
 
-@petitioner_required
+@citizen_or_business_required
 @require_POST
 def my_petition_act(request, number: str, action: str):
     petition = selectors.petition_get_for_petitioner(actor=request.user, number=number)
@@ -167,7 +154,7 @@ def my_petition_act(request, number: str, action: str):
     return _my_page(request, petition, status=400, **{action: form})
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_attachment(request, number: str, attachment_id: int):
     return _attachment_response(request, number, attachment_id)
 
