@@ -178,6 +178,9 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # Failed logins before an account locks, and for how long.
 EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
 EGOV_LOGIN_LOCK_MINUTES = env_int("EGOV_LOGIN_LOCK_MINUTES", 15)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; without
+# them the client is REMOTE_ADDR, since anyone can send that header.
+EGOV_TRUSTED_PROXIES = env_list("EGOV_TRUSTED_PROXIES", [])
 # Demo only: accept the TOTP code 000000 for seeded demo officials. Ignored unless DEBUG is on.
 EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
