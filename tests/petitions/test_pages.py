@@ -7,8 +7,9 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from egov.cases.models import CaseAttachment
 from egov.petitions import services
-from egov.petitions.models import Attachment, Petition
+from egov.petitions.models import Petition
 from tests.conftest import login_official
 from tests.petitions.conftest import EXE, PDF, PNG
 from tests.petitions.test_services import file_one, upload
@@ -35,11 +36,11 @@ def test_a_citizen_files_with_an_attachment_and_follows_the_petition(petitioner,
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     petition = Petition.objects.get()
-    assert petition.attachments.count() == 1
+    assert petition.files.count() == 1
     page = client.get(response["Location"]).content.decode()
     assert petition.number in page and 'data-testid="due-explanation"' in page
     assert petition.number in client.get("/my/petitions/").content.decode()
-    download = client.get(f"/my/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    download = client.get(f"/my/petitions/{petition.number}/attachments/{petition.files.get().pk}")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
     assert download["Content-Type"] == "image/png" and "attachment" in download["Content-Disposition"]
 
@@ -50,7 +51,7 @@ def test_disguised_attachment_is_a_field_error_and_nothing_is_filed(petitioner, 
         response = client.post("/petitions/new/", filing(attachments=[SimpleUploadedFile(name, content)]))
         assert response.status_code == 400
         assert 'id="id_attachments_error"' in response.content.decode()
-    assert Petition.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Petition.objects.count() == 0 and CaseAttachment.objects.count() == 0
 
 
 def test_empty_or_oversized_text_is_a_field_error(petitioner, categories, client):
@@ -63,7 +64,7 @@ def test_empty_or_oversized_text_is_a_field_error(petitioner, categories, client
 
 def test_others_do_not_see_a_petition_or_its_attachments(petitioner, frank, categories, client, carol):
     petition = file_one(petitioner, categories, attachments=[upload("a.pdf", PDF)])
-    attachment = petition.attachments.get()
+    attachment = petition.files.get()
     client.force_login(frank)
     assert client.get(f"/my/petitions/{petition.number}/").status_code == 404
     assert client.get(f"/my/petitions/{petition.number}/attachments/{attachment.pk}").status_code == 404
@@ -91,7 +92,7 @@ def test_an_official_works_the_case_from_the_queue(petitioner, categories, bob, 
     assert client.get("/office/petitions/?view=mine").content.decode().count("/office/petitions/1AA") == 0
     page = client.get(f"/office/petitions/{petition.number}/")
     assert page.status_code == 200 and 'data-testid="due-explanation"' in page.content.decode()
-    download = client.get(f"/office/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    download = client.get(f"/office/petitions/{petition.number}/attachments/{petition.files.get().pk}")
     assert download.status_code == 200
     assert (
         client.post(f"/office/petitions/{petition.number}/assign", {"assignee": bob2.pk}).status_code == 302

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from egov.petitions import files, services
+from egov.core.files import MAX_FILES
+from egov.petitions import services
 from egov.petitions.models import Petition
 from egov.petitions.selectors import assignable_officials, categories_active, transfer_targets
 
@@ -18,7 +19,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; the content checks are the service's (files.py)."""
+    """Several files in one input; the content checks are the service's (`core.files`)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
@@ -46,7 +47,7 @@ class PetitionForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, PNG or JPEG; at most %(n)d files of 10 MB each.") % {"n": files.MAX_FILES},
+        help_text=_("PDF, PNG or JPEG; at most %(n)d files of 10 MB each.") % {"n": MAX_FILES},
     )
 
     def __init__(self, *args, **kwargs):
