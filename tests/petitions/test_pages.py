@@ -2,14 +2,18 @@
 queue and case page (officials); attachments served only to those allowed; public statistics."""
 
 import csv
+import datetime as dt
 import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from egov.cases.models import CaseAttachment
+from egov.cases.sweeps import case_escalations_send
 from egov.petitions import services
 from egov.petitions.models import Petition
+from egov.petitions.procedure import PETITION
 from tests.conftest import login_official
 from tests.petitions.conftest import EXE, PDF, PNG
 from tests.petitions.test_services import file_one, upload
@@ -171,3 +175,20 @@ def test_submitting_the_filing_form_twice_files_one_petition(petitioner, categor
     assert Petition.objects.filter(petitioner=petitioner).count() == 1
     assert client.post("/petitions/new/", filing()).status_code == 302  # a new form: a new petition
     assert Petition.objects.filter(petitioner=petitioner).count() == 2
+
+
+def test_the_history_tells_people_each_step_in_korean(petitioner, categories, bob, jongno_admin, client):
+    petition = file_one(petitioner, categories)
+    services.petition_assign(actor=bob, petition=petition, assignee=bob)
+    case_escalations_send(procedure=PETITION, now=timezone.now() + dt.timedelta(days=60))
+    services.petition_answer(actor=bob, petition=petition, answer="교체했습니다.")
+    services.petition_rate(actor=petitioner, petition=petition, satisfaction=4)
+    client.force_login(petitioner)
+    page = client.get(f"/my/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    history = page.split('data-testid="history"')[1].split("</ol>")[0]
+    for step in ("(접수)", "(배정)", "(상급자 보고)", "(답변)", "(만족도 평가)", "(종결)"):
+        assert step in history, step
+    assert "(file)" not in history and "(assign)" not in history
+    login_official(client, bob)
+    office = client.get(f"/office/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "<strong>담당자 지정</strong> (배정)" in office and "상급자 보고" in office
