@@ -155,6 +155,7 @@ def test_public_statistics_page_and_csv(petitioner, categories, bob, client):
     file_one(petitioner, categories, code="parking-gangnam")
     page = client.get("/petitions/statistics/")
     assert page.status_code == 200 and "Roads and traffic (Jongno-gu)" in page.content.decode()
+    assert 'data-testid="statistics-monthly"' in page.content.decode()
     response = client.get("/petitions/statistics.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

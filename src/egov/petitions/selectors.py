@@ -16,6 +16,7 @@ from egov.cases.selectors import (
     QUEUE_VIEWS,  # noqa: F401 - the queue page's views, as before
     case_history,
     case_queue_for,
+    case_statistics_monthly,
     official_scope,
     queue_conditions,
     statistics_year_bounds,
@@ -193,3 +194,10 @@ def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
     ]
     out.sort(key=lambda r: (r["agency"].code, r["category"].code))
     return out, year
+
+
+def statistics_monthly(*, year: int | None = None) -> tuple[list[dict], int]:
+    """Per month of `year` (by filing, Seoul time): petitions, answered, the share answered by the
+    due date and the average business days to the answer, counted as `statistics` counts them
+    (`cases.selectors.case_statistics_monthly`, one query)."""
+    return case_statistics_monthly(procedure=PETITION, year=year)

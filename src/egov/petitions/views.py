@@ -289,7 +289,12 @@ def office_attachment(request, number: str, attachment_id: int):
 
 def statistics(request):
     rows, year = statistics_for(request, selectors.statistics)
-    return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
+    months, _year = selectors.statistics_monthly(year=year)
+    return render(
+        request,
+        "petitions/statistics.html",
+        {"rows": rows, "months": months, "year": year, "lang": page_language()},
+    )
 
 
 def statistics_csv(request):
