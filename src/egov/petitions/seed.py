@@ -13,6 +13,7 @@ from egov.accounts.models import User
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.petitions import services
 from egov.petitions.models import Category
+from egov.petitions.procedure import ACT_ROLES
 from egov.registry.models import Agency
 
 # code, Korean name, English name, competent agency code, complaint period
@@ -143,7 +144,7 @@ def history_seed() -> dict[str, int]:
         return {"categories": len(categories)}
     officials = {
         u.agency_id: u
-        for u in User.objects.filter(is_demo=True, kind="official", roles__role__in=services.ACT_ROLES)
+        for u in User.objects.filter(is_demo=True, kind="official", roles__role__in=ACT_ROLES)
         .select_related("agency")
         .order_by("-id")
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.cases.services import case_file_path
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import (
     citizen_or_business_required,
@@ -22,7 +23,7 @@ from egov.core.web import (
     statistics_for,
     statistics_year,
 )
-from egov.petitions import files, selectors, services
+from egov.petitions import selectors, services
 from egov.petitions.forms import (
     AnswerForm,
     AssignForm,
@@ -51,7 +52,7 @@ class _QueuePaginator(Paginator):
 def _attachment_response(request, number: str, attachment_id: int):
     attachment = selectors.attachment_get_for(actor=request.user, number=number, attachment_id=attachment_id)
     try:
-        handle = open(files.file_path(attachment.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = open(case_file_path(attachment), "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(
@@ -110,8 +111,8 @@ def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status
         "petitions/my_petition.html",
         {
             "petition": petition,
-            "events": petition.events.all(),
-            "attachments": petition.attachments.all(),
+            "events": selectors.petition_history(petition=petition),
+            "attachments": selectors.petition_attachments(petition=petition),
             "explanation": selectors.due_explanation(petition, page_language()),
             "rate": rate or RateForm(),
             "reopen": reopen or ReasonForm(prefix="reopen"),
@@ -193,15 +194,15 @@ def _office_page(request, petition, forms=None, status=200):
         "petitions/office_petition.html",
         {
             "petition": petition,
-            "events": petition.events.select_related("actor"),
-            "attachments": petition.attachments.all(),
+            "events": selectors.petition_history(petition=petition),
+            "attachments": selectors.petition_attachments(petition=petition),
             "explanation": selectors.due_explanation(petition, page_language()),
             "overdue": selectors.is_overdue(petition),
             "assign": forms.get("assign") or AssignForm(petition=petition),
             "transfer": forms.get("transfer") or TransferForm(petition=petition),
             "extend": forms.get("extend") or ExtendForm(),
             "answer": forms.get("answer") or AnswerForm(),
-            "escalations": petition.escalations.select_related("supervisor"),
+            "escalations": selectors.petition_escalations(petition=petition),
             "lang": page_language(),
         },
         status=status,
@@ -275,7 +276,12 @@ def office_attachment(request, number: str, attachment_id: int):
 
 def statistics(request):
     rows, year = statistics_for(request, selectors.statistics)
-    return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
+    months, _year = selectors.statistics_monthly(year=year)
+    return render(
+        request,
+        "petitions/statistics.html",
+        {"rows": rows, "months": months, "year": year, "lang": page_language()},
+    )
 
 
 def statistics_csv(request):
