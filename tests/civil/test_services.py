@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from egov.civil import services
-from egov.civil.models import Application, ApplicationEvent, Notice
+from egov.civil.models import Application, Notice
 from egov.civil.selectors import counters
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.documents.services import document_pdf
@@ -276,7 +276,7 @@ def test_history_events_are_recorded(catalogue, citizen, gangnam, carol, django_
         application = _moving_in(citizen, catalogue, gangnam)
         services.application_review(official=carol, application=application)
         services.application_reject(official=carol, application=application, reason="주소 불일치")
-    assert list(ApplicationEvent.objects.filter(application=application).values_list("state", flat=True)) == [
+    assert list(application.events.values_list("state", flat=True)) == [
         "submitted",
         "in_review",
         "rejected",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
+from egov.cases.selectors import case_history
 from egov.civil import selectors, services
 from egov.civil.config import configurable_service_create
 from egov.civil.forms import (
@@ -162,7 +163,7 @@ def my_application(request, number: str):
         "civil/my_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
+            "events": case_history(case=application),
             "explanation": services.due_explanation(application, page_language()),
             "form": form,
             "lang": page_language(),
@@ -202,7 +203,7 @@ def office_application(request, number: str):
         "civil/office_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
+            "events": case_history(case=application),
             "explanation": services.due_explanation(application, page_language()),
             "decision": DecisionForm(),
             "supplement": SupplementRequestForm(),
@@ -239,7 +240,7 @@ def office_act(request, number: str, action: str):
         "civil/office_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
+            "events": case_history(case=application),
             "explanation": services.due_explanation(application, page_language()),
             "decision": form if action != "supplement" else DecisionForm(),
             "supplement": form if action == "supplement" else SupplementRequestForm(),
