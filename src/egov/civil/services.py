@@ -12,6 +12,8 @@ is one transaction with its declared step in the history, its audit event, its d
 (core.deadlines) and an e-mail to the applicant after commit.
 """
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -48,6 +50,20 @@ PURPOSE = "민원 처리 (civil service: %(service)s, %(number)s)"
 
 
 # --- the catalogue and what a service will fetch ------------------------------------------------
+
+
+@dataclass
+class Fetch:
+    """One shared item a service fetches instead of asking for a paper."""
+
+    item: SharedItem
+    fields: tuple[str, ...]
+    basis: str  # "grant:<id>", "consent:<id>", or "" when the citizen must consent first
+    legal_basis: str
+
+    @property
+    def needs_consent(self) -> bool:
+        return not self.basis
 
 
 def _items_of(service: Service) -> dict[str, tuple[str, ...]]:
