@@ -28,7 +28,7 @@ nation, catalogue, citizen, civil_data_dir = (
 def _moving_in(citizen, catalogue, gangnam):
     data = {"agency": gangnam.code, "road_address": "서울특별시 강남구 테헤란로 152", "postal_code": "06236"}
     return services.application_submit(
-        citizen=citizen,
+        actor=citizen,
         service=catalogue["moving-in"],
         idempotency_key=uuid.uuid4().hex,
         data={**data, "moved_on": timezone.localdate().isoformat()},
@@ -51,7 +51,7 @@ def test_an_application_refused_after_its_number_was_taken_leaves_no_gap(catalog
     data = {"dog_name": "초코", "breed": "푸들", "chip_number": "410000000000001"}
     with pytest.raises(ValidationFailed):  # refused inside the transaction: consent missing
         services.application_submit(
-            citizen=citizen,
+            actor=citizen,
             service=catalogue["dog-registration"],
             idempotency_key=uuid.uuid4().hex,
             data=data,
@@ -81,7 +81,7 @@ def test_who_may_take_which_step_follows_the_declaration(catalogue, citizen, gan
     assert not case_may_take(dave, application, "review")  # another agency
     assert not case_may_take(bob, application, "review")
     assert not case_may_take(citizen, application, "review")
-    services.application_request_supplement(official=carol, application=application, note="상세주소")
+    services.application_request_supplement(actor=carol, application=application, note="상세주소")
     application.refresh_from_db()
     assert case_may_take(citizen, application, "supplement")
     assert not case_may_take(carol, application, "review")
@@ -96,9 +96,9 @@ def test_the_queue_lists_open_applications_most_urgent_first_and_overdue_ones_wh
     decided = _moving_in(citizen, catalogue, gangnam)
     past = timezone.now() - dt.timedelta(days=1)
     CaseClock.objects.filter(pk=second.clock_id).update(due_at=past)
-    services.application_request_supplement(official=carol, application=waiting, note="상세주소")
+    services.application_request_supplement(actor=carol, application=waiting, note="상세주소")
     CaseClock.objects.filter(pk=waiting.clock_id).update(due_at=past - dt.timedelta(days=1))
-    services.application_approve(official=carol, application=decided)
+    services.application_approve(actor=carol, application=decided)
     team = list(case_queue_for(actor=carol, procedure=APPLICATION, view="team"))
     assert [a.pk for a in team] == [waiting.pk, second.pk, first.pk]
     assert [a.pk for a in selectors.application_queue_for(actor=carol, overdue_only=True)] == [

@@ -26,7 +26,7 @@ def key():
 
 def _moving_in(citizen, catalogue, gangnam):
     return services.application_submit(
-        citizen=citizen, service=catalogue["moving-in"], idempotency_key=key(),
+        actor=citizen, service=catalogue["moving-in"], idempotency_key=key(),
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 테헤란로 152", "postal_code": "06236",
               "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
@@ -39,7 +39,7 @@ def test_applications_decided_by_officials_are_numbered_in_sequence_in_todays_sh
     second = _moving_in(citizen, catalogue, gangnam)
     other = factories.resident(gangnam, "박민수", "Park Minsu")
     counter = services.counter_application_record(
-        official=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
+        actor=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 봉은사로 1", "postal_code": "06000",
               "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
@@ -54,7 +54,7 @@ def test_applications_decided_by_officials_are_numbered_in_sequence_in_todays_sh
 
 def test_an_instant_certificate_takes_a_random_number_without_the_counter(catalogue, citizen):
     issued = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
+        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
     )
     assert SHAPE.match(issued.number) and issued.number.startswith(f"{timezone.localdate():%Y%m%d}-")
     assert not CaseNumberCounter.objects.exists()  # no row lock was taken on the hot path
@@ -68,16 +68,14 @@ def test_each_step_is_recorded_with_its_action_and_audited_under_its_legal_basis
 ):
     service = catalogue["childbirth-grant"]
     application = services.application_submit(
-        citizen=citizen, service=service, idempotency_key=key(),
+        actor=citizen, service=service, idempotency_key=key(),
         data={"child_name": "이하윤", "child_birth_date": "2026-11-01", "birth_order": "둘째", "bank_account": "국민 1"},
     )  # fmt: skip
-    services.application_review(official=bob, application=application)
-    services.application_request_supplement(
-        official=bob, application=application, note="계좌를 확인해 주세요"
-    )
-    services.application_supplement(citizen=citizen, application=application, data={"bank_account": "국민 2"})
-    services.application_approve(official=bob, application=application)
-    services.application_approve(official=bob, application=application, note="지급")
+    services.application_review(actor=bob, application=application)
+    services.application_request_supplement(actor=bob, application=application, note="계좌를 확인해 주세요")
+    services.application_supplement(actor=citizen, application=application, data={"bank_account": "국민 2"})
+    services.application_approve(actor=bob, application=application)
+    services.application_approve(actor=bob, application=application, note="지급")
     application.refresh_from_db()
     assert [(e.action, e.state) for e in application.events.all()] == [
         ("submit", "submitted"),
@@ -106,8 +104,8 @@ def test_the_history_shows_people_korean_words_not_codes(
     catalogue, citizen, gangnam, carol, client, django_capture_on_commit_callbacks
 ):
     application = _moving_in(citizen, catalogue, gangnam)
-    services.application_review(official=carol, application=application)
-    services.application_request_supplement(official=carol, application=application, note="상세주소")
+    services.application_review(actor=carol, application=application)
+    services.application_request_supplement(actor=carol, application=application, note="상세주소")
     client.force_login(citizen)
     client.cookies["django_language"] = "ko"
     page = client.get(f"/my/applications/{application.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
@@ -129,7 +127,7 @@ def test_the_applicant_is_told_by_mail_what_became_of_the_application(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         application = _moving_in(citizen, catalogue, gangnam)
-        services.application_reject(official=carol, application=application, reason="주소 불일치")
+        services.application_reject(actor=carol, application=application, reason="주소 불일치")
     submitted, rejected = mail.outbox
     assert submitted.to == ["alice@example.kr"]
     assert submitted.subject == f"[egov] 민원 {application.number}: 접수 / Submitted"
@@ -144,10 +142,10 @@ def test_a_certificate_and_a_counter_application_send_no_mail(
     other = factories.resident(gangnam, "박민수", "Park Minsu")
     with django_capture_on_commit_callbacks(execute=True):
         services.certificate_issue(
-            citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
+            actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
         )
         counter = services.counter_application_record(
-            official=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
+            actor=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
             data={"agency": gangnam.code, "road_address": "서울특별시 강남구 봉은사로 1", "postal_code": "06000",
                   "moved_on": timezone.localdate().isoformat()},
         )  # fmt: skip
@@ -157,13 +155,13 @@ def test_a_certificate_and_a_counter_application_send_no_mail(
 
 def test_a_decided_application_refuses_every_further_step(catalogue, citizen, gangnam, carol):
     application = _moving_in(citizen, catalogue, gangnam)
-    services.application_approve(official=carol, application=application)
+    services.application_approve(actor=carol, application=application)
     application.refresh_from_db()
     for attempt in (
-        lambda: services.application_review(official=carol, application=application),
-        lambda: services.application_request_supplement(official=carol, application=application, note="x"),
-        lambda: services.application_reject(official=carol, application=application, reason="x"),
-        lambda: services.application_approve(official=carol, application=application),
+        lambda: services.application_review(actor=carol, application=application),
+        lambda: services.application_request_supplement(actor=carol, application=application, note="x"),
+        lambda: services.application_reject(actor=carol, application=application, reason="x"),
+        lambda: services.application_approve(actor=carol, application=application),
     ):
         with pytest.raises(Conflict) as refused:
             attempt()
@@ -174,11 +172,11 @@ def test_a_decided_application_refuses_every_further_step(catalogue, citizen, ga
 def test_a_step_from_the_wrong_state_is_refused(catalogue, citizen, gangnam, carol):
     application = _moving_in(citizen, catalogue, gangnam)
     with pytest.raises(Conflict) as refused:
-        services.application_supplement(citizen=citizen, application=application, data={})
+        services.application_supplement(actor=citizen, application=application, data={})
     assert refused.value.code == "wrong_state"
-    services.application_review(official=carol, application=application)
+    services.application_review(actor=carol, application=application)
     with pytest.raises(Conflict) as refused:
-        services.application_review(official=carol, application=application)
+        services.application_review(actor=carol, application=application)
     assert refused.value.code == "wrong_state"
 
 
@@ -186,19 +184,19 @@ def test_only_the_applicant_supplements_and_only_a_registrar_rejects(
     catalogue, citizen, gangnam, carol, jongno
 ):
     application = _moving_in(citizen, catalogue, gangnam)
-    services.application_request_supplement(official=carol, application=application, note="상세주소")
+    services.application_request_supplement(actor=carol, application=application, note="상세주소")
     mallory = factories.citizen("mallory", factories.resident(jongno, "김민준", "Kim Minjun"))
     with pytest.raises(NotFound):
-        services.application_supplement(citizen=mallory, application=application, data={})
+        services.application_supplement(actor=mallory, application=application, data={})
     with pytest.raises(NotFound):  # an official does not supplement for the applicant
-        services.application_supplement(citizen=carol, application=application, data={})
+        services.application_supplement(actor=carol, application=application, data={})
     application = _moving_in(citizen, catalogue, gangnam)
     viewer = factories.official("gina", gangnam, roles=("viewer",))
     with pytest.raises(PermissionDenied):
-        services.application_reject(official=viewer, application=application, reason="x")
+        services.application_reject(actor=viewer, application=application, reason="x")
     with pytest.raises(PermissionDenied):  # the approval step needs a registrar
-        services.application_approve(official=viewer, application=application)
+        services.application_approve(actor=viewer, application=application)
     with pytest.raises(PermissionDenied):
-        services.application_review(official=citizen, application=application)
+        services.application_review(actor=citizen, application=application)
     application.refresh_from_db()
     assert application.state == "submitted" and application.events.count() == 1

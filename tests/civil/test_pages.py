@@ -53,7 +53,7 @@ def test_apply_errors_are_field_errors(catalogue, citizen, client):
 
 def test_official_decides_from_the_queue(catalogue, citizen, gangnam, carol, client):
     application = services.application_submit(
-        citizen=citizen, service=catalogue["moving-in"], idempotency_key=uuid.uuid4().hex,
+        actor=citizen, service=catalogue["moving-in"], idempotency_key=uuid.uuid4().hex,
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 테헤란로 152", "postal_code": "06236",
               "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
@@ -71,7 +71,7 @@ def test_official_decides_from_the_queue(catalogue, citizen, gangnam, carol, cli
 
 def test_another_agency_official_gets_404(catalogue, citizen, gangnam, dave, client):
     application = services.application_submit(
-        citizen=citizen, service=catalogue["moving-in"], idempotency_key=uuid.uuid4().hex,
+        actor=citizen, service=catalogue["moving-in"], idempotency_key=uuid.uuid4().hex,
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 테헤란로 152", "postal_code": "06236",
               "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
@@ -87,7 +87,7 @@ def test_another_citizen_cannot_see_an_application(catalogue, citizen, client, j
     from tests import factories
 
     issued = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=uuid.uuid4().hex
+        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=uuid.uuid4().hex
     )
     mallory = factories.citizen("mallory", factories.resident(jongno, "김민준", "Kim Minjun"))
     client.force_login(mallory)

@@ -27,7 +27,7 @@ def key():
 def test_instant_abstract_is_fetched_through_exchange_signed_and_verifiable(catalogue, citizen):
     before = AccessLogEntry.objects.count()
     application = services.certificate_issue(
-        citizen=citizen,
+        actor=citizen,
         service=catalogue["resident-abstract"],
         options={"address_history": True},
         idempotency_key=key(),
@@ -45,7 +45,7 @@ def test_instant_abstract_is_fetched_through_exchange_signed_and_verifiable(cata
 
 def test_english_edition_and_full_number_option(catalogue, citizen):
     application = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-abstract"], options={"reveal_numbers": True},
+        actor=citizen, service=catalogue["resident-abstract"], options={"reveal_numbers": True},
         language="en", idempotency_key=key(),
     )  # fmt: skip
     text = PdfReader(io.BytesIO(document_pdf(application.document))).pages[0].extract_text()
@@ -55,14 +55,14 @@ def test_english_edition_and_full_number_option(catalogue, citizen):
 
 def test_household_copy_masks_members_unless_asked(catalogue, citizen):
     masked = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-copy"], idempotency_key=key()
+        actor=citizen, service=catalogue["resident-copy"], idempotency_key=key()
     )
     text = PdfReader(io.BytesIO(document_pdf(masked.document))).pages[0].extract_text()
     assert citizen.resident.rrn_masked in text and citizen.resident.rrn_reveal() not in text
     entry = AccessLogEntry.objects.order_by("-seq").first()
     assert "member_numbers" not in entry.fields  # not even fetched
     full = services.certificate_issue(
-        citizen=citizen,
+        actor=citizen,
         service=catalogue["resident-copy"],
         options={"reveal_numbers": True},
         idempotency_key=key(),
@@ -78,22 +78,22 @@ def test_family_vehicle_and_business_certificates(catalogue, citizen, jongno):
 
     FamilyRelation.objects.create(person=resident, relative=parent, kind="parent", since=dt.date(1990, 1, 1))
     family = services.certificate_issue(
-        citizen=citizen, service=catalogue["family-relations"], idempotency_key=key()
+        actor=citizen, service=catalogue["family-relations"], idempotency_key=key()
     )
     assert "이정호" in PdfReader(io.BytesIO(document_pdf(family.document))).pages[0].extract_text()
     with pytest.raises(ValidationFailed) as refused:
         services.certificate_issue(
-            citizen=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
+            actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
         )
     assert refused.value.field == "service"
     vehicle = factories.vehicle(jongno, resident)
     issued = services.certificate_issue(
-        citizen=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
+        actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
     )
     assert vehicle.plate in PdfReader(io.BytesIO(document_pdf(issued.document))).pages[0].extract_text()
     business = factories.business(jongno, resident)
     issued = services.certificate_issue(
-        citizen=citizen, service=catalogue["business-registration"], idempotency_key=key()
+        actor=citizen, service=catalogue["business-registration"], idempotency_key=key()
     )
     assert business.name in PdfReader(io.BytesIO(document_pdf(issued.document))).pages[0].extract_text()
 
@@ -101,22 +101,22 @@ def test_family_vehicle_and_business_certificates(catalogue, citizen, jongno):
 def test_same_idempotency_key_gives_one_issuance(catalogue, citizen):
     k = key()
     first = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=k
+        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
     )
     again = services.certificate_issue(
-        citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=k
+        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
     )
     assert first.pk == again.pk and Application.objects.count() == 1
 
 
 def test_only_citizens_apply_for_themselves(catalogue, bob):
     with pytest.raises(PermissionDenied):
-        services.certificate_issue(citizen=bob, service=catalogue["resident-abstract"], idempotency_key=key())
+        services.certificate_issue(actor=bob, service=catalogue["resident-abstract"], idempotency_key=key())
 
 
 def _moving_in(citizen, catalogue, gangnam, k=None):
     return services.application_submit(
-        citizen=citizen, service=catalogue["moving-in"], idempotency_key=k or key(),
+        actor=citizen, service=catalogue["moving-in"], idempotency_key=k or key(),
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 테헤란로 152", "address_detail": "1203호",
               "postal_code": "06236", "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
@@ -133,8 +133,8 @@ def test_moving_in_approved_by_the_new_municipality_moves_the_resident(
     assert application.agency == gangnam and application.state == "submitted" and application.due_at
     assert mail.outbox[-1].to == ["alice@example.kr"]
     with pytest.raises(NotFound):  # Jongno is not the new municipality
-        services.application_approve(official=bob, application=application)
-    services.application_approve(official=carol, application=application, note="확인")
+        services.application_approve(actor=bob, application=application)
+    services.application_approve(actor=carol, application=application, note="확인")
     application.refresh_from_db()
     assert application.state == "approved" and application.decided_by == carol
     resident = citizen.resident
@@ -144,7 +144,7 @@ def test_moving_in_approved_by_the_new_municipality_moves_the_resident(
     assert Notice.objects.filter(agency=bob.agency, event="resident.moved", application=application).exists()
     assert [e.state for e in application.events.all()] == ["submitted", "approved"]
     with pytest.raises(Conflict):
-        services.application_reject(official=carol, application=application, reason="too late")
+        services.application_reject(actor=carol, application=application, reason="too late")
 
 
 def test_double_submission_creates_one_application(catalogue, citizen, gangnam):
@@ -171,7 +171,7 @@ def test_moving_in_form_is_validated_on_the_server(catalogue, citizen, gangnam, 
     }
     with pytest.raises(ValidationFailed) as refused:
         services.application_submit(
-            citizen=citizen, service=catalogue["moving-in"], idempotency_key=key(), data={**data, **change}
+            actor=citizen, service=catalogue["moving-in"], idempotency_key=key(), data={**data, **change}
         )
     assert refused.value.field == field
     assert Application.objects.count() == 0
@@ -181,13 +181,11 @@ def test_supplement_stops_the_clock_and_the_answer_restarts_it(catalogue, citize
     application = _moving_in(citizen, catalogue, gangnam)
     due = application.due_at
     services.application_request_supplement(
-        official=carol, application=application, note="상세주소를 적어 주세요"
+        actor=carol, application=application, note="상세주소를 적어 주세요"
     )
     application.refresh_from_db()
     assert application.state == "supplement_requested"
-    services.application_supplement(
-        citizen=citizen, application=application, data={"address_detail": "1204호"}
-    )
+    services.application_supplement(actor=citizen, application=application, data={"address_detail": "1204호"})
     application.refresh_from_db()
     assert application.state == "in_review" and application.data["address_detail"] == "1204호"
     assert application.due_at >= due
@@ -197,21 +195,21 @@ def test_supplement_stops_the_clock_and_the_answer_restarts_it(catalogue, citize
 def test_reject_needs_a_reason(catalogue, citizen, gangnam, carol):
     application = _moving_in(citizen, catalogue, gangnam)
     with pytest.raises(ValidationFailed) as refused:
-        services.application_reject(official=carol, application=application, reason=" ")
+        services.application_reject(actor=carol, application=application, reason=" ")
     assert refused.value.field == "reason"
 
 
 def test_configurable_service_two_approval_steps_then_a_signed_notice(catalogue, citizen, bob, jongno):
     service = catalogue["childbirth-grant"]
     application = services.application_submit(
-        citizen=citizen, service=service, idempotency_key=key(),
+        actor=citizen, service=service, idempotency_key=key(),
         data={"child_name": "이하윤", "child_birth_date": "2026-11-01", "birth_order": "둘째", "bank_account": "국민 1"},
     )  # fmt: skip
     assert application.agency == jongno and application.fetched  # family relations fetched, not asked
-    services.application_approve(official=bob, application=application)
+    services.application_approve(actor=bob, application=application)
     application.refresh_from_db()
     assert application.state == "in_review" and application.step == 1
-    services.application_approve(official=bob, application=application, note="지급")
+    services.application_approve(actor=bob, application=application, note="지급")
     application.refresh_from_db()
     assert application.state == "issued" and application.document.doc_type == "civil.decision"
     assert verify_pdf(document_pdf(application.document)).status == "valid"
@@ -220,7 +218,7 @@ def test_configurable_service_two_approval_steps_then_a_signed_notice(catalogue,
 def test_configurable_form_rejects_bad_choice(catalogue, citizen):
     with pytest.raises(ValidationFailed) as refused:
         services.application_submit(
-            citizen=citizen, service=catalogue["childbirth-grant"], idempotency_key=key(),
+            actor=citizen, service=catalogue["childbirth-grant"], idempotency_key=key(),
             data={"child_name": "x", "child_birth_date": "2026-11-01", "birth_order": "넷째", "bank_account": "1"},
         )  # fmt: skip
     assert refused.value.field == "birth_order"
@@ -232,10 +230,10 @@ def test_consent_is_asked_where_no_grant_covers(catalogue, citizen):
     assert [f.needs_consent for f in plan] == [True]
     data = {"dog_name": "초코", "breed": "푸들", "chip_number": "410000000000001"}
     with pytest.raises(ValidationFailed) as refused:
-        services.application_submit(citizen=citizen, service=service, idempotency_key=key(), data=data)
+        services.application_submit(actor=citizen, service=service, idempotency_key=key(), data=data)
     assert refused.value.field == "consent"
     application = services.application_submit(
-        citizen=citizen, service=service, idempotency_key=key(), data=data, consent=True
+        actor=citizen, service=service, idempotency_key=key(), data=data, consent=True
     )
     assert application.fetched[0]["basis"].startswith("consent:")
 
@@ -255,13 +253,13 @@ def test_counter_application_and_counters(catalogue, citizen, gangnam, carol):
     online = _moving_in(citizen, catalogue, gangnam)
     other = factories.resident(gangnam, "박민수", "Park Minsu")
     counter = services.counter_application_record(
-        official=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
+        actor=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
         data={"agency": gangnam.code, "road_address": "서울특별시 강남구 봉은사로 1", "postal_code": "06000",
               "moved_on": timezone.localdate().isoformat()},
     )  # fmt: skip
     assert counter.channel == "counter" and counter.applicant is None
-    services.application_approve(official=carol, application=online)
-    services.certificate_issue(citizen=citizen, service=catalogue["resident-abstract"], idempotency_key=key())
+    services.application_approve(actor=carol, application=online)
+    services.certificate_issue(actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key())
     rows, _month = counters()
     by_code = {r["service"].code: r for r in rows}
     moving = by_code["moving-in"]
@@ -274,8 +272,8 @@ def test_counter_application_and_counters(catalogue, citizen, gangnam, carol):
 def test_history_events_are_recorded(catalogue, citizen, gangnam, carol, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         application = _moving_in(citizen, catalogue, gangnam)
-        services.application_review(official=carol, application=application)
-        services.application_reject(official=carol, application=application, reason="주소 불일치")
+        services.application_review(actor=carol, application=application)
+        services.application_reject(actor=carol, application=application, reason="주소 불일치")
     assert list(application.events.values_list("state", flat=True)) == [
         "submitted",
         "in_review",

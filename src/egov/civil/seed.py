@@ -227,14 +227,14 @@ def history_seed() -> dict[str, int]:
         for code, options in (("resident-abstract", {"address_history": True}), ("family-relations", {})):
             if code in by_code:
                 services.certificate_issue(
-                    citizen=citizen, service=by_code[code], options=options, idempotency_key=_key()
+                    actor=citizen, service=by_code[code], options=options, idempotency_key=_key()
                 )
                 counts["certificates"] += 1
         home = citizen.resident.agency
         target = Agency.objects.filter(code=GANGNAM if home.code != GANGNAM else JONGNO).first()
         if "moving-in" in by_code and target:
             services.application_submit(
-                citizen=citizen, service=by_code["moving-in"], idempotency_key=_key(),
+                actor=citizen, service=by_code["moving-in"], idempotency_key=_key(),
                 data={"agency": target.code, "road_address": "서울특별시 강남구 테헤란로 152", "address_detail": "1203호",
                       "postal_code": "06236", "moved_on": timezone.localdate().isoformat()},
             )  # fmt: skip
@@ -243,39 +243,39 @@ def history_seed() -> dict[str, int]:
         jongno = official.get("official.jongno")
         if grant:
             in_review = services.application_submit(
-                citizen=citizen, service=grant, idempotency_key=_key(),
+                actor=citizen, service=grant, idempotency_key=_key(),
                 data={"child_name": "이하윤", "child_birth_date": (timezone.localdate() - dt.timedelta(days=20)).isoformat(),
                       "birth_order": "둘째", "bank_account": "국민은행 123456-01-234567"},
             )  # fmt: skip
             approved = services.application_submit(
-                citizen=citizen, service=grant, idempotency_key=_key(),
+                actor=citizen, service=grant, idempotency_key=_key(),
                 data={"child_name": "이도윤", "child_birth_date": (timezone.localdate() - dt.timedelta(days=200)).isoformat(),
                       "birth_order": "첫째", "bank_account": "국민은행 123456-01-234567"},
             )  # fmt: skip
             rejected = services.application_submit(
-                citizen=citizen, service=grant, idempotency_key=_key(),
+                actor=citizen, service=grant, idempotency_key=_key(),
                 data={"child_name": "이도윤", "child_birth_date": (timezone.localdate() - dt.timedelta(days=200)).isoformat(),
                       "birth_order": "첫째", "bank_account": "국민은행 123456-01-234567"},
             )  # fmt: skip
             counts["applications"] += 3
             if jongno and approved.agency_id == jongno.agency_id:
-                services.application_review(official=jongno, application=in_review)
-                services.application_approve(official=jongno, application=approved, note="")
-                services.application_approve(official=jongno, application=approved, note="지급 결정")
+                services.application_review(actor=jongno, application=in_review)
+                services.application_approve(actor=jongno, application=approved, note="")
+                services.application_approve(actor=jongno, application=approved, note="지급 결정")
                 services.application_reject(
-                    official=jongno, application=rejected, reason="같은 자녀로 이미 신청하여 지급되었습니다."
+                    actor=jongno, application=rejected, reason="같은 자녀로 이미 신청하여 지급되었습니다."
                 )
         dog = by_code.get("dog-registration")
         gangnam = official.get("official.gangnam")
         if dog:
             supplement = services.application_submit(
-                citizen=citizen, service=dog, idempotency_key=_key(), consent=True,
+                actor=citizen, service=dog, idempotency_key=_key(), consent=True,
                 data={"dog_name": "초코", "breed": "푸들", "chip_number": "41000000000", "neutered": True},
             )  # fmt: skip
             counts["applications"] += 1
             if gangnam:
                 services.application_request_supplement(
-                    official=gangnam,
+                    actor=gangnam,
                     application=supplement,
                     note="칩 번호는 15자리입니다. 다시 확인해 주세요.",
                 )
@@ -285,7 +285,7 @@ def history_seed() -> dict[str, int]:
                 :4
             ]:
                 services.counter_application_record(
-                    official=gangnam, service=dog, resident=resident, idempotency_key=_key(),
+                    actor=gangnam, service=dog, resident=resident, idempotency_key=_key(),
                     data={"dog_name": "보리", "breed": "진돗개", "chip_number": f"410{resident.pk:012d}"[:15], "neutered": False},
                 )  # fmt: skip
                 counts["applications"] += 1

@@ -218,14 +218,14 @@ def _clock_sync(application: Application, clock) -> None:
 
 def certificate_issue(
     *,
-    citizen,
+    actor,
     service: Service,
     options: dict | None = None,
     language: str = "ko",
     idempotency_key: str,
     consent: bool = False,
 ) -> Application:
-    """Issue `service`'s certificate about the citizen at once: fetch, sign, record ("issue").
+    """Issue `service`'s certificate about the citizen (`actor`) at once: fetch, sign, record ("issue").
     A retry with the same idempotency key returns the first issuance.
 
     The national hot path: nothing here waits on a row lock held across the fetch, the
@@ -236,9 +236,9 @@ def certificate_issue(
     h = handler_get(service.handler)
     if h.kind != "instant" or service.kind != Service.Kind.INSTANT:
         raise ValidationFailed(_("This service is not issued at once."), field="service")
-    resident = _citizen_resident(citizen)
+    resident = _citizen_resident(actor)
     key = _idempotency(idempotency_key)
-    existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+    existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
     if existing:
         return existing
     unknown = set(options) - set(h.options)
@@ -254,7 +254,7 @@ def certificate_issue(
         with transaction.atomic():
             fetched, trail = _fetch(
                 service=service,
-                citizen=citizen,
+                citizen=actor,
                 resident=resident,
                 number=number,
                 consent=consent,
@@ -262,21 +262,21 @@ def certificate_issue(
             )
             payload = h.payload(fetched, options, resident)
             document = document_issue(
-                actor=citizen, doc_type=h.doc_type, subject=resident, payload=payload,
+                actor=actor, doc_type=h.doc_type, subject=resident, payload=payload,
                 agency=service.agency, language=language,
             )  # fmt: skip
             application = Application.objects.create(
-                number=number, service=service, applicant=citizen, subject=resident, agency=service.agency,
+                number=number, service=service, applicant=actor, subject=resident, agency=service.agency,
                 channel=Application.Channel.ONLINE, state=Application.State.ISSUED,
                 data={"options": options, "language": language}, fetched=trail, idempotency_key=key,
                 submitted_at=now, decided_at=now, document=document,
             )  # fmt: skip
             _filed(
-                application, actor=citizen, action="issue", note=document.number_display,
+                application, actor=actor, action="issue", note=document.number_display,
                 after={"service": service.code, "document": document.number}, notify=False,
             )  # fmt: skip
     except IntegrityError:
-        existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+        existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
         if existing:
             return existing  # a concurrent double submission: the first one won
         raise
@@ -301,27 +301,27 @@ def _idempotency(key: str) -> str:
 
 
 def application_submit(
-    *, citizen, service: Service, data: dict, idempotency_key: str, consent: bool = False
+    *, actor, service: Service, data: dict, idempotency_key: str, consent: bool = False
 ) -> Application:
-    """A citizen applies for a processed service ("submit"), numbered without gaps; the same
+    """A citizen (`actor`) applies for a processed service ("submit"), numbered without gaps; the same
     idempotency key twice gives one application."""
     h = handler_get(service.handler)
     if h.kind != "processed" or service.kind != Service.Kind.PROCESSED:
         raise ValidationFailed(_("This service is issued at once, not applied for."), field="service")
-    resident = _citizen_resident(citizen)
+    resident = _citizen_resident(actor)
     key = _idempotency(idempotency_key)
-    existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+    existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
     if existing:
         return existing
     cleaned = h.validate(service, data or {})
     try:
         with transaction.atomic():
             application = _create(
-                service=service, applicant=citizen, resident=resident, data=cleaned, key=key,
-                channel=Application.Channel.ONLINE, actor=citizen, consent=consent,
+                service=service, applicant=actor, resident=resident, data=cleaned, key=key,
+                channel=Application.Channel.ONLINE, actor=actor, consent=consent,
             )  # fmt: skip
     except IntegrityError:
-        existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
+        existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
         if existing:
             return existing
         raise
@@ -329,11 +329,11 @@ def application_submit(
 
 
 def counter_application_record(
-    *, official, service: Service, resident: Resident, data: dict, idempotency_key: str
+    *, actor, service: Service, resident: Resident, data: dict, idempotency_key: str
 ) -> Application:
-    """An official records an application made at the counter ("record"; it counts as not
+    """An official (`actor`) records an application made at the counter ("record"; it counts as not
     online), numbered without gaps."""
-    if not getattr(official, "is_official", False) or not has_role(official, "registrar"):
+    if not getattr(actor, "is_official", False) or not has_role(actor, "registrar"):
         raise PermissionDenied(_("Recording counter applications needs the registrar role."))
     h = handler_get(service.handler)
     if h.kind != "processed":
@@ -343,15 +343,15 @@ def counter_application_record(
     key = _idempotency(idempotency_key)
     cleaned = h.validate(service, data or {})
     agency = h.handling_agency(service, cleaned)
-    if agency.pk not in agency_scope_ids(official):
+    if agency.pk not in agency_scope_ids(actor):
         raise PermissionDenied(_("This application is handled by another agency."))
-    existing = Application.objects.filter(recorded_by=official, idempotency_key=key).first()
+    existing = Application.objects.filter(recorded_by=actor, idempotency_key=key).first()
     if existing:
         return existing
     with transaction.atomic():
         return _create(
             service=service, applicant=None, resident=resident, data=cleaned, key=key,
-            channel=Application.Channel.COUNTER, actor=official, consent=True, recorded_by=official,
+            channel=Application.Channel.COUNTER, actor=actor, consent=True, recorded_by=actor,
         )  # fmt: skip
 
 
@@ -385,77 +385,77 @@ def _create(
 
 
 @transaction.atomic
-def application_review(*, official, application: Application) -> Application:
-    """An official of the handling agency starts reviewing a submitted application."""
-    application = case_lock_for(actor=official, case=application, action="review")
-    case_transition(actor=official, case=application, action="review")
+def application_review(*, actor, application: Application) -> Application:
+    """An official (`actor`) of the handling agency starts reviewing a submitted application."""
+    application = case_lock_for(actor=actor, case=application, action="review")
+    case_transition(actor=actor, case=application, action="review")
     return application
 
 
 @transaction.atomic
-def application_request_supplement(*, official, application: Application, note: str) -> Application:
+def application_request_supplement(*, actor, application: Application, note: str) -> Application:
     """Ask the applicant for a supplement: the clock stops until it arrives."""
     note = require_text(note, "note", label=_("What is missing"), max_length=2000)
-    application = case_lock_for(actor=official, case=application, action="request_supplement")
-    clock = deadlines.clock_pause(case_ref=application.case_ref, actor=official, reason=note)
+    application = case_lock_for(actor=actor, case=application, action="request_supplement")
+    clock = deadlines.clock_pause(case_ref=application.case_ref, actor=actor, reason=note)
     _clock_sync(application, clock)
-    case_transition(actor=official, case=application, action="request_supplement", note=note, reason=note)
+    case_transition(actor=actor, case=application, action="request_supplement", note=note, reason=note)
     return application
 
 
 @transaction.atomic
-def application_supplement(*, citizen, application: Application, data: dict, note: str = "") -> Application:
+def application_supplement(*, actor, application: Application, data: dict, note: str = "") -> Application:
     """The applicant answers a supplement request: corrected form data; the clock restarts."""
-    application = case_lock_for(actor=citizen, case=application, action="supplement")
+    application = case_lock_for(actor=actor, case=application, action="supplement")
     h = handler_get(application.service.handler)
     application.data = h.validate(application.service, {**application.data, **(data or {})})
-    clock = deadlines.clock_resume(case_ref=application.case_ref, actor=citizen)
+    clock = deadlines.clock_resume(case_ref=application.case_ref, actor=actor)
     _clock_sync(application, clock)
     note = (note or "").strip()[:2000]
     case_transition(
-        actor=citizen, case=application, action="supplement", fields=["data"], note=note, reason=note
+        actor=actor, case=application, action="supplement", fields=["data"], note=note, reason=note
     )
     return application
 
 
 @transaction.atomic
-def application_approve(*, official, application: Application, note: str = "") -> Application:
+def application_approve(*, actor, application: Application, note: str = "") -> Application:
     """Approve: one step of a configurable service's approval line ("approve_step"), or the
     decision ("approve", or "approve_issue" when the handler issues a document to an online
     applicant). On the last step the handler's effect happens in this transaction and the
     output document is issued. The audit event names the service's own legal basis too."""
-    application = case_lock_for(actor=official, case=application, action="approve")
+    application = case_lock_for(actor=actor, case=application, action="approve")
     service = application.service
     steps = service.approval_steps or [{"role": "registrar"}]
     step = steps[min(application.step, len(steps) - 1)]
-    if not has_role(official, step["role"]):
+    if not has_role(actor, step["role"]):
         raise PermissionDenied(_("This step needs the role '%(role)s'.") % {"role": step["role"]})
     application.step += 1
     if application.step < len(steps):
         label = step.get("label_ko") or step["role"]
         note = f"{label} ✔ {note}".strip()
         case_transition(
-            actor=official, case=application, action="approve_step", fields=["step"], note=note, reason=note,
+            actor=actor, case=application, action="approve_step", fields=["step"], note=note, reason=note,
             after={"step": application.step}, legal_basis=_basis(service, "approve_step"),
         )  # fmt: skip
         return application
     h = handler_get(service.handler)
     if h.approve:
-        h.approve(application, official)
+        h.approve(application, actor)
     application.decided_at = timezone.now()
-    application.decided_by = official
+    application.decided_by = actor
     application.decision_reason = (note or "").strip()[:2000]
-    clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
+    clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)
     _clock_sync(application, clock)
     action = "approve"
     if h.doc_type and application.applicant_id:
         application.document = document_issue(
-            actor=official, doc_type=h.doc_type, subject=application.subject,
+            actor=actor, doc_type=h.doc_type, subject=application.subject,
             payload=_decision_payload(application), agency=application.agency,
         )  # fmt: skip
         action = "approve_issue"
     case_transition(
-        actor=official, case=application, action=action, note=application.decision_reason,
+        actor=actor, case=application, action=action, note=application.decision_reason,
         reason=application.decision_reason, legal_basis=_basis(service, action),
         fields=["step", "decided_at", "decided_by", "decision_reason", "document"],
         after={"document": application.document.number if application.document_id else None},
@@ -495,18 +495,18 @@ def _decision_payload(application: Application) -> dict:
 
 
 @transaction.atomic
-def application_reject(*, official, application: Application, reason: str) -> Application:
+def application_reject(*, actor, application: Application, reason: str) -> Application:
     """Reject with the reason the applicant is told (with the remedies, by law); a registrar's
     or an agency administrator's decision."""
     reason = require_text(reason, "reason", label=_("The reason"), max_length=2000)
-    application = case_lock_for(actor=official, case=application, action="reject")
+    application = case_lock_for(actor=actor, case=application, action="reject")
     application.decided_at = timezone.now()
-    application.decided_by = official
+    application.decided_by = actor
     application.decision_reason = reason
-    clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
+    clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)
     _clock_sync(application, clock)
     case_transition(
-        actor=official, case=application, action="reject", note=reason, reason=reason,
+        actor=actor, case=application, action="reject", note=reason, reason=reason,
         fields=["decided_at", "decided_by", "decision_reason"],
         legal_basis=_basis(application.service, "reject"),
     )  # fmt: skip

@@ -84,7 +84,7 @@ def service_apply(request, code: str):
     if h.kind == "instant":
         form = CertificateForm(request.POST, handler=h, resident=resident)
         call = lambda: services.certificate_issue(  # noqa: E731
-            citizen=request.user,
+            actor=request.user,
             service=service,
             options=form.options(),
             language=form.cleaned_data["language"],
@@ -94,7 +94,7 @@ def service_apply(request, code: str):
     else:
         form = ApplicationForm(request.POST, service=service)
         call = lambda: services.application_submit(  # noqa: E731
-            citizen=request.user,
+            actor=request.user,
             service=service,
             data=form.data_for_service(),
             idempotency_key=form.cleaned_data["idempotency_key"],
@@ -147,7 +147,7 @@ def my_application(request, number: str):
     if request.method == "POST" and application.state == Application.State.SUPPLEMENT:
         form = ApplicationForm(request.POST, service=application.service, supplement=True)
         call = lambda: services.application_supplement(  # noqa: E731
-            citizen=request.user,
+            actor=request.user,
             application=application,
             data=form.data_for_service(),
             note=form.cleaned_data.get("note", ""),
@@ -216,15 +216,15 @@ def office_act(request, number: str, action: str):
     application = selectors.application_get_for(actor=request.user, number=number)
     form = SupplementRequestForm(request.POST) if action == "supplement" else DecisionForm(request.POST)
     calls = {
-        "review": lambda: services.application_review(official=request.user, application=application),
+        "review": lambda: services.application_review(actor=request.user, application=application),
         "approve": lambda: services.application_approve(
-            official=request.user, application=application, note=form.cleaned_data.get("note", "")
+            actor=request.user, application=application, note=form.cleaned_data.get("note", "")
         ),
         "reject": lambda: services.application_reject(
-            official=request.user, application=application, reason=form.cleaned_data.get("note", "")
+            actor=request.user, application=application, reason=form.cleaned_data.get("note", "")
         ),
         "supplement": lambda: services.application_request_supplement(
-            official=request.user, application=application, note=form.cleaned_data.get("note", "")
+            actor=request.user, application=application, note=form.cleaned_data.get("note", "")
         ),
     }
     if action not in calls:
@@ -255,7 +255,7 @@ def counter(request):
         application = form_attempt(
             form,
             lambda: services.counter_application_record(
-                official=request.user,
+                actor=request.user,
                 service=form.cleaned_data["service"],
                 resident=form.resident(),
                 data=form.cleaned_data["data"],
