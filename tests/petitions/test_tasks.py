@@ -142,7 +142,7 @@ def test_the_worker_knows_the_petition_sweeps():
     assert "egov.petitions.tasks.escalate_overdue" in paths
     assert "egov.petitions.tasks.remind_due" in paths
     assert "egov.disclosure.tasks.deem_refusals" in paths  # disclosure declares its own SWEEPS
-    assert "egov.disclosure.tasks.remind_due" in paths
+    assert "egov.cases.tasks.remind_due" in paths  # disclosure's reminders are the kernel's
 
 
 def test_a_sweep_already_waiting_is_not_enqueued_again(db):
