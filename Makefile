@@ -42,6 +42,7 @@ run: assets
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 
 test: setup lint
 	bash scripts/ensure_test_db.sh

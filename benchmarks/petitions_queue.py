@@ -28,10 +28,11 @@ What it does, all on this machine over loopback:
 4. In-process: queries per page (Django test client under CaptureQueriesContext) and
    `EXPLAIN (ANALYZE, BUFFERS)` of each view's queue query.
 5. The sweeps, in-process: `deadlines.clocks_recompute()` over every open clock (--sweeps
-   times), then `petitions_escalate_overdue()` and `petitions_remind_due()` (each handles at
-   most 1,000 petitions a run, one transaction each) repeated until a run finds nothing,
-   then once more (the steady state the worker sees every EGOV_SWEEP_SECONDS). The first
-   measurement on a fresh fill therefore includes the backlog of every overdue petition.
+   times), then the case kernel's `case_escalations_send()` and `case_reminders_send()` for
+   petitions (each handles at most 1,000 petitions a run, one transaction each) repeated
+   until a run finds nothing, then once more (the steady state the worker sees every
+   EGOV_SWEEP_SECONDS). The first measurement on a fresh fill therefore includes the backlog
+   of every overdue petition.
 """
 
 import argparse
@@ -135,14 +136,16 @@ def _officials():
 
 
 def _fill(total: int, jongno_open: int, seed: int) -> None:
-    from django.db import connection, transaction
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
     from django.utils import timezone
 
     from egov.accounts.models import User
+    from egov.cases.models import CaseEvent
     from egov.core.deadlines import calendar_get, compute_due, period_get
     from egov.core.deadlines.holiday_calendar import SEOUL
     from egov.core.models import CaseClock, ClockEvent
-    from egov.petitions.models import Category, Petition, PetitionEvent
+    from egov.petitions.models import Category, Petition
     from egov.petitions.periods import COMPLAINT_PERIODS, GRIEVANCE, PROPOSAL
     from egov.petitions.seed import categories_seed
     from egov.registry.models import Agency, Resident
@@ -301,9 +304,11 @@ def _fill(total: int, jongno_open: int, seed: int) -> None:
             petition.clock_id = clock.pk
         Petition.objects.bulk_create(rows, batch_size=5000)
         events, clock_events = [], []
+        petition_type = ContentType.objects.get_for_model(Petition)
         for p, c in zip(rows, clocks, strict=True):
-            events.append(PetitionEvent(petition_id=p.pk, actor_id=p.petitioner_id, state="received",
-                                        action="file", data={"agency": c.agency_id}))  # fmt: skip
+            events.append(CaseEvent(case_type=petition_type, case_id=p.pk, at=p.submitted_at,
+                                    actor_id=p.petitioner_id, state="received", action="file",
+                                    data={"agency": c.agency_id}))  # fmt: skip
             clock_events.append(
                 ClockEvent(
                     clock_id=c.pk, kind="start", at=c.received_at, actor_id=p.petitioner_id,
@@ -312,28 +317,22 @@ def _fill(total: int, jongno_open: int, seed: int) -> None:
                 )
             )  # fmt: skip
             if p.assignee_id:
-                events.append(PetitionEvent(petition_id=p.pk, actor_id=p.assignee_id, state=p.state,
-                                            action="assign", data={"assignee": p.assignee_id}))  # fmt: skip
+                events.append(CaseEvent(case_type=petition_type, case_id=p.pk, at=p.submitted_at,
+                                        actor_id=p.assignee_id, state=p.state, action="assign",
+                                        data={"assignee": p.assignee_id}))  # fmt: skip
             if c.extensions:
                 clock_events.append(ClockEvent(clock_id=c.pk, kind="extend", at=c.received_at, reason="조사",
                                                data={"length": c.extension_units, "unit": c.unit,
                                                      "due_after": c.due_at.isoformat()}))  # fmt: skip
             if c.closed_at:
-                events.append(PetitionEvent(petition_id=p.pk, actor_id=p.answered_by_id, state="answered",
-                                            action="answer", note=p.answer))  # fmt: skip
+                events.append(CaseEvent(case_type=petition_type, case_id=p.pk, at=p.answered_at,
+                                        actor_id=p.answered_by_id, state="answered", action="answer",
+                                        note=p.answer))  # fmt: skip
                 clock_events.append(ClockEvent(clock_id=c.pk, kind="close", at=c.closed_at, reason="answered",
                                                data={"due_after": c.due_at.isoformat(),
                                                      "late": c.closed_at > c.due_at}))  # fmt: skip
-        PetitionEvent.objects.bulk_create(events, batch_size=5000)
+        CaseEvent.objects.bulk_create(events, batch_size=5000)
         ClockEvent.objects.bulk_create(clock_events, batch_size=5000)
-        # the history's `at` is auto_now_add: date it as the services would have
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE petitions_petitionevent e SET at = CASE WHEN e.action = 'answer' THEN p.answered_at "
-                "ELSE p.submitted_at END FROM petitions_petition p WHERE e.petition_id = p.id "
-                "AND p.number = ANY(%s)",
-                [[p.number for p in rows]],
-            )
     print(
         f"created {len(rows):,} petitions, {len(events):,} history rows, {len(clock_events):,} clock events "
         f"in {time.monotonic() - started:.1f} s"
@@ -479,10 +478,16 @@ def _diagnose() -> None:
 
 
 def _sweeps(runs: int) -> dict:
+    from egov.cases.sweeps import case_escalations_send, case_reminders_send
     from egov.core.deadlines import clocks_recompute
     from egov.core.models import CaseClock
-    from egov.petitions.escalation import petitions_escalate_overdue
-    from egov.petitions.reminders import petitions_remind_due
+    from egov.petitions.procedure import PETITION
+
+    def petitions_escalate_overdue():
+        return case_escalations_send(procedure=PETITION)
+
+    def petitions_remind_due():
+        return case_reminders_send(procedure=PETITION)
 
     out = {}
     open_clocks = CaseClock.objects.open().count()

@@ -175,9 +175,17 @@ OAUTH2_PROVIDER = {
 # Named explicitly because accounts.AgencySystem points at it (a swappable model).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
-# Failed logins before an account locks, and for how long.
+# Logging in (egov.accounts.throttle): wrong passwords for one username from one client
+# address, and from one address for any usernames, before that address must wait; the first
+# wait, doubled after each further failure up to EGOV_LOGIN_LOCK_MINUTES. Wrong codes before
+# the second factor locks for EGOV_LOGIN_LOCK_MINUTES (doubled after each further one).
 EGOV_LOGIN_MAX_FAILURES = env_int("EGOV_LOGIN_MAX_FAILURES", 5)
+EGOV_LOGIN_CLIENT_MAX_FAILURES = env_int("EGOV_LOGIN_CLIENT_MAX_FAILURES", 20)
+EGOV_LOGIN_DELAY_SECONDS = env_int("EGOV_LOGIN_DELAY_SECONDS", 30)
 EGOV_LOGIN_LOCK_MINUTES = env_int("EGOV_LOGIN_LOCK_MINUTES", 15)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; without
+# them the client is REMOTE_ADDR, since anyone can send that header.
+EGOV_TRUSTED_PROXIES = env_list("EGOV_TRUSTED_PROXIES", [])
 # Demo only: accept the TOTP code 000000 for seeded demo officials. Ignored unless DEBUG is on.
 EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")

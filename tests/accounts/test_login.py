@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts.models import User
+from egov.accounts.models import LoginThrottle, User
 from tests import factories
 from tests.conftest import login_official
 
@@ -28,27 +28,36 @@ def test_a_wrong_password_says_nothing_about_which_part_was_wrong(client, alice)
     assert "username or password is incorrect" in response.content.decode()
 
 
-def test_an_account_locks_after_repeated_failures_even_for_the_right_password(client, alice):
+def test_repeated_failures_make_the_address_wait_even_for_the_right_password(client, alice):
     for _ in range(settings.EGOV_LOGIN_MAX_FAILURES):
         client.post("/accounts/login/", {"username": "alice", "password": "nope"})
-    alice.refresh_from_db()
-    assert alice.locked_until > timezone.now()
     response = client.post("/accounts/login/", {"username": "alice", "password": "pw"})
-    assert response.status_code == 200 and "locked" in response.content.decode()
+    assert response.status_code == 200 and "username or password is incorrect" in response.content.decode()
+    assert "locked" not in response.content.decode()
 
 
-def test_the_lock_expires(client, alice):
-    User.objects.filter(pk=alice.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+def test_the_wait_expires(client, alice):
+    for _ in range(settings.EGOV_LOGIN_MAX_FAILURES):
+        client.post("/accounts/login/", {"username": "alice", "password": "nope"})
+    LoginThrottle.objects.update(blocked_until=timezone.now() - dt.timedelta(seconds=1))
     assert client.post("/accounts/login/", {"username": "alice", "password": "pw"}).status_code == 302
 
 
-def test_wrong_totp_codes_count_towards_the_lock(client, bob):
+def test_wrong_totp_codes_lock_the_second_factor(client, bob):
     client.post("/accounts/login/", {"username": "bob", "password": "pw"})
     for _ in range(settings.EGOV_LOGIN_MAX_FAILURES):
         response = client.post("/accounts/login/otp/", {"token": "000000"})
         assert response.status_code == 200
     bob.refresh_from_db()
-    assert bob.locked_until is not None
+    assert bob.totp_locked_until > timezone.now()
+
+
+def test_the_second_factor_lock_expires(client, bob):
+    User.objects.filter(pk=bob.pk).update(
+        failed_totp=settings.EGOV_LOGIN_MAX_FAILURES,
+        totp_locked_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    login_official(client, bob)
 
 
 def test_an_official_without_a_device_enrols_one_at_first_login(client, jongno):

@@ -127,7 +127,7 @@ def test_it_restores_the_database_and_data_files_exactly_as_they_were_at_backup_
     Vehicle.objects.filter(pk=town.cars[3].pk).delete()
     Business.objects.filter(pk=town.shops[2].pk).delete()
     Resident.objects.filter(pk=town.haeun.pk).update(name_en="Choi Haeun (renamed)")
-    User.objects.filter(pk=alice.pk).update(failed_logins=3)
+    User.objects.filter(pk=alice.pk).update(failed_password_logins=3)
     factories.resident(town.minjun.agency, "윤서준", "Yoon Seojun", dt.date(2001, 2, 3))
     (data_dir / "keys" / "field.key").write_bytes(b"rotated")
     (data_dir / "documents" / "2025" / "certificate.pdf").unlink()

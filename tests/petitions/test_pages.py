@@ -2,13 +2,18 @@
 queue and case page (officials); attachments served only to those allowed; public statistics."""
 
 import csv
+import datetime as dt
 import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from egov.cases.models import CaseAttachment
+from egov.cases.sweeps import case_escalations_send
 from egov.petitions import services
-from egov.petitions.models import Attachment, Petition
+from egov.petitions.models import Petition
+from egov.petitions.procedure import PETITION
 from tests.conftest import login_official
 from tests.petitions.conftest import EXE, PDF, PNG
 from tests.petitions.test_services import file_one, upload
@@ -35,11 +40,11 @@ def test_a_citizen_files_with_an_attachment_and_follows_the_petition(petitioner,
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     petition = Petition.objects.get()
-    assert petition.attachments.count() == 1
+    assert petition.files.count() == 1
     page = client.get(response["Location"]).content.decode()
     assert petition.number in page and 'data-testid="due-explanation"' in page
     assert petition.number in client.get("/my/petitions/").content.decode()
-    download = client.get(f"/my/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    download = client.get(f"/my/petitions/{petition.number}/attachments/{petition.files.get().pk}")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
     assert download["Content-Type"] == "image/png" and "attachment" in download["Content-Disposition"]
 
@@ -50,7 +55,7 @@ def test_disguised_attachment_is_a_field_error_and_nothing_is_filed(petitioner, 
         response = client.post("/petitions/new/", filing(attachments=[SimpleUploadedFile(name, content)]))
         assert response.status_code == 400
         assert 'id="id_attachments_error"' in response.content.decode()
-    assert Petition.objects.count() == 0 and Attachment.objects.count() == 0
+    assert Petition.objects.count() == 0 and CaseAttachment.objects.count() == 0
 
 
 def test_empty_or_oversized_text_is_a_field_error(petitioner, categories, client):
@@ -63,7 +68,7 @@ def test_empty_or_oversized_text_is_a_field_error(petitioner, categories, client
 
 def test_others_do_not_see_a_petition_or_its_attachments(petitioner, frank, categories, client, carol):
     petition = file_one(petitioner, categories, attachments=[upload("a.pdf", PDF)])
-    attachment = petition.attachments.get()
+    attachment = petition.files.get()
     client.force_login(frank)
     assert client.get(f"/my/petitions/{petition.number}/").status_code == 404
     assert client.get(f"/my/petitions/{petition.number}/attachments/{attachment.pk}").status_code == 404
@@ -91,7 +96,7 @@ def test_an_official_works_the_case_from_the_queue(petitioner, categories, bob, 
     assert client.get("/office/petitions/?view=mine").content.decode().count("/office/petitions/1AA") == 0
     page = client.get(f"/office/petitions/{petition.number}/")
     assert page.status_code == 200 and 'data-testid="due-explanation"' in page.content.decode()
-    download = client.get(f"/office/petitions/{petition.number}/attachments/{petition.attachments.get().pk}")
+    download = client.get(f"/office/petitions/{petition.number}/attachments/{petition.files.get().pk}")
     assert download.status_code == 200
     assert (
         client.post(f"/office/petitions/{petition.number}/assign", {"assignee": bob2.pk}).status_code == 302
@@ -150,6 +155,7 @@ def test_public_statistics_page_and_csv(petitioner, categories, bob, client):
     file_one(petitioner, categories, code="parking-gangnam")
     page = client.get("/petitions/statistics/")
     assert page.status_code == 200 and "Roads and traffic (Jongno-gu)" in page.content.decode()
+    assert 'data-testid="statistics-monthly"' in page.content.decode()
     response = client.get("/petitions/statistics.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -170,3 +176,20 @@ def test_submitting_the_filing_form_twice_files_one_petition(petitioner, categor
     assert Petition.objects.filter(petitioner=petitioner).count() == 1
     assert client.post("/petitions/new/", filing()).status_code == 302  # a new form: a new petition
     assert Petition.objects.filter(petitioner=petitioner).count() == 2
+
+
+def test_the_history_tells_people_each_step_in_korean(petitioner, categories, bob, jongno_admin, client):
+    petition = file_one(petitioner, categories)
+    services.petition_assign(actor=bob, petition=petition, assignee=bob)
+    case_escalations_send(procedure=PETITION, now=timezone.now() + dt.timedelta(days=60))
+    services.petition_answer(actor=bob, petition=petition, answer="교체했습니다.")
+    services.petition_rate(actor=petitioner, petition=petition, satisfaction=4)
+    client.force_login(petitioner)
+    page = client.get(f"/my/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    history = page.split('data-testid="history"')[1].split("</ol>")[0]
+    for step in ("(접수)", "(배정)", "(상급자 보고)", "(답변)", "(만족도 평가)", "(종결)"):
+        assert step in history, step
+    assert "(file)" not in history and "(assign)" not in history
+    login_official(client, bob)
+    office = client.get(f"/office/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "<strong>담당자 지정</strong> (배정)" in office and "상급자 보고" in office

@@ -9,12 +9,23 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from egov.cases.models import CaseReminder
+from egov.cases.sweeps import case_escalations_send, supervisor_for
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.petitions import services
-from egov.petitions.escalation import petitions_escalate_overdue, supervisor_for
-from egov.petitions.models import Escalation, Petition
+from egov.petitions.models import Petition
+from egov.petitions.procedure import PETITION
 from egov.petitions.selectors import petition_queue_for
 from tests.petitions.test_services import file_one
+
+
+def petitions_escalate_overdue(**kwargs) -> int:
+    return case_escalations_send(procedure=PETITION, **kwargs)
+
+
+def escalations(petition=None):
+    rows = CaseReminder.objects.filter(kind="escalation")
+    return rows if petition is None else rows.filter(case_id=petition.pk)
 
 
 def numbers(rows):
@@ -70,12 +81,12 @@ def test_overdue_petitions_are_escalated_to_the_supervisor_once(
     assert supervisor_for(late.agency) == jongno_admin
     with django_capture_on_commit_callbacks(execute=True):
         assert petitions_escalate_overdue(now=later) == 1
-    escalation = Escalation.objects.get()
-    assert escalation.petition == late and escalation.supervisor == jongno_admin
-    assert escalation.escalated_for_due_at == late.clock.due_at
+    escalation = escalations().get()
+    assert escalation.case == late and escalation.supervisor == jongno_admin
+    assert escalation.due_at == late.clock.due_at
     assert mail.outbox[-1].to == ["jin@jongno.go.kr"] and "/office/petitions/" in mail.outbox[-1].body
     assert petitions_escalate_overdue(now=later) == 0  # idempotent
-    assert Escalation.objects.count() == 1
+    assert escalations().count() == 1
     assert late.events.filter(action="escalate").count() == 1
 
 
@@ -84,7 +95,7 @@ def test_a_new_due_date_missed_again_is_escalated_again(petitioner, categories, 
     petitions_escalate_overdue(now=timezone.now() + dt.timedelta(days=60))
     services.petition_extend(actor=bob, petition=petition, reason="현장 확인")  # before it actually ran out
     assert petitions_escalate_overdue(now=timezone.now() + dt.timedelta(days=90)) == 1
-    assert Escalation.objects.filter(petition=petition).count() == 2
+    assert escalations(petition).count() == 2
 
 
 def test_without_an_administrator_in_the_agency_the_one_above_is_told(petitioner, categories, seoul):
@@ -93,7 +104,7 @@ def test_without_an_administrator_in_the_agency_the_one_above_is_told(petitioner
     admin = factories.official("seoul.admin", seoul, roles=("agency_admin",))
     petition = file_one(petitioner, categories)
     petitions_escalate_overdue(now=timezone.now() + dt.timedelta(days=60))
-    assert Escalation.objects.get(petition=petition).supervisor == admin
+    assert escalations(petition).get().supervisor == admin
 
 
 def test_the_command_runs_the_sweep(petitioner, categories, jongno_admin, capsys):
@@ -125,8 +136,8 @@ def test_two_workers_at_once_escalate_each_petition_once(postgres_only, petition
     for thread in threads:
         thread.join()
     assert not errors
-    assert sum(counts) == 12 and Escalation.objects.count() == 12
-    assert Petition.objects.filter(escalations__isnull=True).count() == 0
+    assert sum(counts) == 12 and escalations().count() == 12
+    assert Petition.objects.exclude(case_reminders__kind="escalation").count() == 0
 
 
 def test_queue_counts_match_the_queues(petitioner, categories, bob, bob2):

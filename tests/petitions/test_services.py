@@ -8,10 +8,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from egov.cases import services as case_services
+from egov.cases.models import CaseAttachment, CaseEvent
+from egov.cases.services import case_file_path
+from egov.core import files as core_files
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import AuditEvent, CaseClock, ClockEvent
-from egov.petitions import files, services
-from egov.petitions.models import Attachment, Petition, PetitionEvent
+from egov.petitions import services
+from egov.petitions.models import Petition
 from tests.petitions.conftest import EXE, JPEG, PDF, PNG
 
 
@@ -34,7 +38,7 @@ def nothing_written():
     return (
         Petition.objects.count() == 0
         and CaseClock.objects.count() == 0
-        and Attachment.objects.count() == 0
+        and CaseAttachment.objects.count() == 0
         and not AuditEvent.objects.filter(action__startswith="petition.").exists()
     )
 
@@ -47,10 +51,10 @@ def test_a_complaint_goes_to_the_categorys_agency_with_its_clock_running(petitio
     assert petition.agency == jongno and petition.state == "received"
     assert petition.clock.case_type == "petitions.complaint.suggestion" and petition.clock.agency == jongno
     assert petition.clock.length == 10 and petition.clock.unit == "business_days"
-    assert [a.content_type for a in petition.attachments.all()] == ["image/png", "application/pdf"]
-    stored = files.file_path(petition.attachments.first().storage_name)
-    assert stored.read_bytes() == PNG and stored.parent == files.storage_dir()
-    assert PetitionEvent.objects.get(petition=petition).action == "file"
+    assert [a.content_type for a in petition.files.all()] == ["image/png", "application/pdf"]
+    stored = case_file_path(petition.files.first())
+    assert stored.read_bytes() == PNG and stored.parent == core_files.storage_dir("petitions")
+    assert petition.events.get().action == "file"
     assert AuditEvent.objects.filter(action="petition.file", object_id=str(petition.pk)).exists()
 
 
@@ -127,7 +131,8 @@ def test_unsupported_or_disguised_attachments_are_refused(petitioner, categories
         file_one(petitioner, categories, attachments=[upload("ok.pdf", PDF), upload(name, content)])
     assert refused.value.field == "attachments" and says in refused.value.message
     assert nothing_written()
-    assert not files.storage_dir().exists() or not any(files.storage_dir().iterdir())
+    stored = core_files.storage_dir("petitions")
+    assert not stored.exists() or not any(stored.iterdir())
 
 
 def test_an_oversized_attachment_is_refused(petitioner, categories, settings):
@@ -148,11 +153,11 @@ def test_a_failure_after_the_files_were_written_removes_them(petitioner, categor
     def broken(*args, **kwargs):
         raise RuntimeError("audit store down")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(case_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         file_one(petitioner, categories, attachments=[upload("a.pdf", PDF)])
     assert nothing_written()
-    assert not any(files.storage_dir().iterdir())
+    assert not any(core_files.storage_dir("petitions").iterdir())
 
 
 # --- officials --------------------------------------------------------------------------------
@@ -176,7 +181,7 @@ def test_an_official_of_another_agency_gets_not_found_and_nothing_changes(
     petitioner, categories, carol, dave
 ):
     petition = file_one(petitioner, categories)
-    before = PetitionEvent.objects.count(), ClockEvent.objects.count()
+    before = CaseEvent.objects.count(), ClockEvent.objects.count()
     for official in (carol, dave):
         with pytest.raises(NotFound):
             services.petition_answer(actor=official, petition=petition, answer="처리했습니다")
@@ -189,9 +194,7 @@ def test_an_official_of_another_agency_gets_not_found_and_nothing_changes(
                 actor=official, petition=petition, to_agency=official.agency, reason="x"
             )
     petition.refresh_from_db()
-    assert (
-        petition.state == "received" and (PetitionEvent.objects.count(), ClockEvent.objects.count()) == before
-    )
+    assert petition.state == "received" and (CaseEvent.objects.count(), ClockEvent.objects.count()) == before
 
 
 def test_a_viewer_above_the_agency_may_read_but_not_act(petitioner, categories, seoul_supervisor):
@@ -274,7 +277,7 @@ def test_acting_on_an_answered_or_closed_case_is_a_conflict(petitioner, categori
     petition = services.petition_answer(actor=bob, petition=petition, answer="답변")
     petition = services.petition_rate(actor=petitioner, petition=petition, satisfaction=5)
     assert petition.state == "closed"
-    before = PetitionEvent.objects.count(), ClockEvent.objects.count()
+    before = CaseEvent.objects.count(), ClockEvent.objects.count()
     for act in (
         lambda: services.petition_answer(actor=bob, petition=petition, answer="다시"),
         lambda: services.petition_extend(actor=bob, petition=petition, reason="연장"),
@@ -286,7 +289,7 @@ def test_acting_on_an_answered_or_closed_case_is_a_conflict(petitioner, categori
     ):
         with pytest.raises(Conflict):
             act()
-    assert (PetitionEvent.objects.count(), ClockEvent.objects.count()) == before
+    assert (CaseEvent.objects.count(), ClockEvent.objects.count()) == before
 
 
 # --- the petitioner after the answer -----------------------------------------------------------

@@ -46,3 +46,19 @@ def test_the_statistics_take_the_same_queries_for_more_petitions(petitioner, cat
         rows, _year = selectors.statistics()
     assert len(many.captured_queries) == len(few.captured_queries)
     assert sum(r["total"] for r in rows) == 11
+
+
+def test_the_months_add_up_to_the_year_as_the_agencies_count_it(petitioner, categories, bob):
+    on_time = services.petition_answer(actor=bob, petition=file_one(petitioner, categories), answer="답변")
+    late = answer_late(petitioner, categories, bob)
+    file_one(petitioner, categories, code="parking-gangnam")
+    rows, year = selectors.statistics()
+    months, same_year = selectors.statistics_monthly(year=year)
+    assert same_year == year and [m["month"] for m in months] == list(range(1, 13))
+    (this_month,) = [m for m in months if m["received"]]
+    assert this_month["month"] == timezone.localdate().month
+    assert (this_month["received"], this_month["closed"]) == (3, 2)
+    assert (sum(r["total"] for r in rows), sum(r["answered"] for r in rows)) == (3, 2)
+    assert this_month["on_time_share"] == 0.5
+    days = [business_days_between(p.submitted_at, p.answered_at) for p in (on_time, late)]
+    assert this_month["average_days"] == sum(days) / 2

@@ -1,4 +1,5 @@
-"""Background jobs: the escalation and reminder sweeps as django-tasks, and `egov worker`."""
+"""Background jobs: the case kernel's escalation and reminder sweeps, as petitions declare them,
+as django-tasks, and `egov worker`."""
 
 import datetime as dt
 import threading
@@ -11,13 +12,31 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from egov.cases import tasks
+from egov.cases.models import CaseReminder
+from egov.cases.sweeps import case_reminders_send
 from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.deadlines.holiday_calendar import local_date, start_of_day
 from egov.core.tasks import sweeps, sweeps_enqueue
-from egov.petitions import services, tasks
-from egov.petitions.models import Escalation, Petition, Reminder
-from egov.petitions.reminders import petitions_remind_due
+from egov.petitions import services
+from egov.petitions.models import Petition
+from egov.petitions.procedure import PETITION
 from tests.petitions.test_services import file_one
+
+
+def petitions_remind_due(**kwargs) -> int:
+    return case_reminders_send(procedure=PETITION, **kwargs)
+
+
+def reminders(petition=None):
+    rows = CaseReminder.objects.filter(kind="reminder")
+    return rows if petition is None else rows.filter(case_id=petition.pk)
+
+
+def escalations(petition=None):
+    rows = CaseReminder.objects.filter(kind="escalation")
+    return rows if petition is None else rows.filter(case_id=petition.pk)
+
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -38,7 +57,7 @@ def test_enqueuing_the_escalation_task_escalates_an_overdue_petition_once(
         result = tasks.escalate_overdue.enqueue(now=when(later))
     assert result.status == "SUCCESSFUL" and result.return_value == 1
     assert tasks.escalate_overdue.enqueue(now=when(later)).return_value == 0  # idempotent
-    assert Escalation.objects.filter(petition=late).count() == 1
+    assert escalations(late).count() == 1
     assert [m.to for m in mail.outbox] == [[jongno_admin.email]]
 
 
@@ -68,8 +87,8 @@ def test_two_workers_running_the_task_at_once_escalate_each_petition_once(
     for thread in threads:
         thread.join()
     assert not errors
-    assert sum(counts) == 10 and Escalation.objects.count() == 10
-    assert Petition.objects.filter(escalations__isnull=True).count() == 0
+    assert sum(counts) == 10 and escalations().count() == 10
+    assert Petition.objects.exclude(case_reminders__kind="escalation").count() == 0
 
 
 def test_the_assigned_official_is_reminded_once_the_day_before_the_due_date(
@@ -87,8 +106,8 @@ def test_the_assigned_official_is_reminded_once_the_day_before_the_due_date(
     with django_capture_on_commit_callbacks(execute=True):
         assert petitions_remind_due(now=day_before) == 1
     assert petitions_remind_due(now=day_before) == 0  # once per due date
-    reminder = Reminder.objects.get()
-    assert reminder.petition == petition and reminder.due_at == petition.clock.due_at
+    reminder = reminders().get()
+    assert reminder.case == petition and reminder.due_at == petition.clock.due_at
     assert [m.to for m in mail.outbox] == [["bob@jongno.go.kr"]]
     assert "Due soon" in mail.outbox[0].body and petition.number in mail.outbox[0].subject
 
@@ -114,8 +133,8 @@ def test_an_extended_due_date_is_reminded_again_and_answered_petitions_never(pet
     services.petition_extend(actor=bob, petition=extended, reason="현장 조사")
     extended.refresh_from_db()
     assert petitions_remind_due(now=extended.clock.due_at - dt.timedelta(hours=20)) == 1
-    assert Reminder.objects.filter(petition=extended).count() == 2
-    assert not Reminder.objects.filter(petition=answered).exists()
+    assert reminders(extended).count() == 2
+    assert not reminders(answered).exists()
 
 
 def test_the_reminder_window_is_configurable(petitioner, categories, bob, settings):
@@ -137,19 +156,19 @@ def test_the_reminder_task_runs_the_sweep(petitioner, categories, bob):
     assert result.return_value == 1
 
 
-def test_the_worker_knows_the_petition_sweeps():
+def test_the_worker_knows_the_kernel_sweeps_that_run_the_petitions():
     paths = [sweep.module_path for sweep in sweeps()]
-    assert "egov.petitions.tasks.escalate_overdue" in paths
-    assert "egov.petitions.tasks.remind_due" in paths
+    assert "egov.cases.tasks.escalate_overdue" in paths
+    assert "egov.cases.tasks.remind_due" in paths
+    assert PETITION.reminders and PETITION.escalations
     assert "egov.disclosure.tasks.deem_refusals" in paths  # disclosure declares its own SWEEPS
-    assert "egov.cases.tasks.remind_due" in paths  # disclosure's reminders are the kernel's
 
 
 def test_a_sweep_already_waiting_is_not_enqueued_again(db):
     first = sweeps_enqueue()
-    assert "egov.petitions.tasks.escalate_overdue" in first
+    assert "egov.cases.tasks.escalate_overdue" in first
     assert sweeps_enqueue() == []
-    assert DBTaskResult.objects.filter(task_path="egov.petitions.tasks.escalate_overdue").count() == 1
+    assert DBTaskResult.objects.filter(task_path="egov.cases.tasks.escalate_overdue").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection between tasks
@@ -157,7 +176,7 @@ def test_egov_worker_once_enqueues_the_sweeps_and_runs_them(petitioner, categori
     file_one(petitioner, categories)
     call_command("worker", "--once", verbosity=0)
     assert "sweep(s) enqueued" in capsys.readouterr().out
-    results = DBTaskResult.objects.filter(task_path__startswith="egov.petitions.tasks.")
+    results = DBTaskResult.objects.filter(task_path__startswith="egov.cases.tasks.")
     assert results.count() == 2 and set(results.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
@@ -168,9 +187,7 @@ def test_the_schedule_enqueues_the_sweeps_and_stops_when_told():
     stop = threading.Event()
     stop.set()  # one round, then the wait returns at once
     _sweep_loop(stop, 300)
-    assert (
-        DBTaskResult.objects.filter(task_path="egov.petitions.tasks.remind_due", status="READY").count() == 1
-    )
+    assert DBTaskResult.objects.filter(task_path="egov.cases.tasks.remind_due", status="READY").count() == 1
 
 
 def test_the_worker_refuses_a_sweep_interval_under_a_second(db):

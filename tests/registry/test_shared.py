@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from egov.exchange.catalogue import REGISTRY
+from egov.core.shared_items import REGISTRY
 from egov.registry import services
 from tests import factories
 

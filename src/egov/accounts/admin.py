@@ -11,11 +11,23 @@ class OfficialRoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "kind", "agency", "is_active", "locked_until")
+    list_display = ("username", "kind", "agency", "is_active", "totp_locked_until")
     list_filter = ("kind", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("egov", {"fields": ("kind", "agency", "resident", "failed_logins", "locked_until")}),
+        (
+            "egov",
+            {
+                "fields": (
+                    "kind",
+                    "agency",
+                    "resident",
+                    "failed_password_logins",
+                    "failed_totp",
+                    "totp_locked_until",
+                )
+            },
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -21,8 +21,13 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         "registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="officials"
     )
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    # Wrong passwords from any address since the last full login: only to tell the holder,
+    # never to lock (that would let anyone shut an official out). See egov.accounts.throttle.
+    failed_password_logins = models.PositiveIntegerField(default=0)
+    # Wrong second-factor codes since the last full login; a correct password alone never
+    # resets it. Past EGOV_LOGIN_MAX_FAILURES the second factor locks until totp_locked_until.
+    failed_totp = models.PositiveIntegerField(default=0)
+    totp_locked_until = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -51,6 +56,26 @@ class User(AbstractUser):
     @property
     def requires_second_factor(self) -> bool:
         return self.kind in (self.Kind.OFFICIAL, self.Kind.OPERATOR)
+
+
+class LoginThrottle(models.Model):
+    """Wrong passwords from one client address, or from one client for one username.
+
+    `key` is a keyed hash prefixed with what it counts (never an address or a username in
+    clear). Past the limit the client waits until `blocked_until`, longer after each further
+    failure; a count is forgotten a day after its last failure.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["last_failure_at"], name="loginthrottle_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
 
 
 class Role(models.TextChoices):

@@ -20,14 +20,31 @@ def has_role(user: User, role: str) -> bool:
     return role in official_roles(user)
 
 
+def agency_descendant_ids(*, agency_id: int) -> set[int]:
+    """`agency_id` and all agencies below it (the hierarchy is a few levels deep).
+
+    The agencies are the registry's table, but the registry sits above accounts (it checks
+    roles here), so the tree is read through the model `User.agency` points at rather than
+    through registry code: the dependency points one way only."""
+    agency_model = User._meta.get_field("agency").related_model
+    found = {agency_id}
+    frontier = [agency_id]
+    while frontier:
+        frontier = list(
+            agency_model.objects.filter(parent_id__in=frontier)
+            .exclude(id__in=found)
+            .values_list("id", flat=True)
+        )
+        found.update(frontier)
+    return found
+
+
 def agency_scope_ids(user: User) -> set[int]:
     """The official's agency and every agency below it; empty for anyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_official or not user.agency_id:
         return set()
     cached = getattr(user, "_egov_scope", None)
     if cached is None:
-        from egov.registry.selectors import agency_descendant_ids
-
         cached = agency_descendant_ids(agency_id=user.agency_id)
         user._egov_scope = cached
     return cached

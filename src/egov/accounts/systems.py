@@ -1,6 +1,8 @@
 """Agency systems: the information systems that call the platform's APIs with OAuth2
 client-credentials tokens (django-oauth-toolkit issues them at /api/v1/oauth/token)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
@@ -10,7 +12,9 @@ from egov.accounts.models import AgencySystem
 from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
-from egov.registry.models import Agency
+
+if TYPE_CHECKING:  # the registry sits above accounts: its model is only named here
+    from egov.registry.models import Agency
 
 
 def _clean_name(name: str) -> str:
@@ -23,7 +27,7 @@ def _clean_name(name: str) -> str:
 
 
 @transaction.atomic
-def agency_system_register(*, actor, name: str, agency: Agency | None = None) -> tuple[AgencySystem, str]:
+def agency_system_register(*, actor, name: str, agency: "Agency | None" = None) -> tuple[AgencySystem, str]:
     """Register an information system of an agency as an OAuth2 client and return it with
     its client secret, in clear this once (only a hash is stored).
 

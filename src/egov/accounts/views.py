@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from egov.accounts import services
+from egov.accounts import selectors, services
 from egov.accounts.forms import LoginForm, TokenForm
 from egov.accounts.models import User
 from egov.core.errors import ServiceError
@@ -32,25 +32,33 @@ def _landing(user: User) -> str:
 @never_cache
 def login_view(request):
     form = LoginForm(request.POST or None)
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
         try:
             user = services.login_check_password(request=request, **form.cleaned_data)
         except ServiceError as exc:
             form.add_error(exc.field, exc.message)
+            retry_after = getattr(exc, "retry_after", 0)
         else:
             if user.requires_second_factor:
                 request.session.cycle_key()
                 request.session[PENDING] = user.pk
                 request.session["egov_next"] = _next_url(request)
                 return redirect("accounts:otp")
+            services.login_complete(user=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_next_url(request) or _landing(user))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    response = render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    if retry_after:
+        # The same status and text as any refusal; the header is the only sign of the wait,
+        # and an unknown username gets it just like a real one.
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @never_cache
 def otp_view(request):
-    user = User.objects.filter(pk=request.session.get(PENDING)).first()
+    user = selectors.login_pending_user(user_id=request.session.get(PENDING))
     if user is None:
         return redirect("accounts:login")
     device = services.totp_device_confirmed(user=user)
@@ -66,6 +74,7 @@ def otp_view(request):
         else:
             target = request.session.pop("egov_next", "")
             del request.session[PENDING]
+            services.login_complete(user=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             return redirect(target or _landing(user))

@@ -18,6 +18,7 @@ from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
+from egov.core.statistics import statistics_year_bounds
 
 QUEUE_VIEWS = ("mine", "team", "due_soon", "overdue")
 DUE_SOON_BUSINESS_DAYS = 2
@@ -77,18 +78,6 @@ def case_queue_for(
 def case_history(*, case) -> QuerySet:
     """The case's history, oldest first, with who acted (the caller has checked access)."""
     return case.events.select_related("actor", "case_type").order_by("at", "id")
-
-
-def statistics_year_bounds(year: int | None) -> tuple[int, dt.datetime, dt.datetime]:
-    """The year (default: this one) and its bounds in local time; ValidationFailed on `year` for
-    one before 2000 or after this year."""
-    this_year = timezone.localdate().year
-    if year is None:
-        year = this_year
-    if not isinstance(year, int) or not 2000 <= year <= this_year:
-        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year")
-    zone = timezone.get_current_timezone()
-    return year, dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
 
 
 def case_statistics_monthly(

@@ -1,6 +1,6 @@
 """Documents the civil services issue (resident.abstract is declared by the registry)."""
 
-from egov.documents.types import document_type
+from egov.core.document_types import document_type
 
 document_type(
     "civil.resident_copy",

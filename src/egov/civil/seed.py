@@ -14,6 +14,7 @@ from egov.accounts.models import User
 from egov.civil import services
 from egov.civil.config import configurable_service_create
 from egov.civil.models import Application, Service, Subscription
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.models import Grant, SharedItem
 from egov.registry.models import Agency, Resident
 
@@ -295,6 +296,11 @@ def civil_seed() -> dict[str, int]:
     counts = {"services": len(made)}
     counts.update(history_seed())
     return counts
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """Civil's step of `egov seed`: the service catalogue and the demo applications."""
+    return SeedReport(lines=[summary_line("civil services", civil_seed())])
 
 
 def open_applications() -> int:

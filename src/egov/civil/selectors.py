@@ -1,4 +1,6 @@
-"""The counters the government reports, per service and month (Government24's KPIs).
+"""Reads for civil's pages: the catalogue, a citizen's applications, an official's queue and
+application, notices; and the counters the government reports, per service and month
+(Government24's KPIs):
 
 - online vs counter applications (certificates issued online count as online applications);
 - papers not submitted: each application × the papers its service's shared items replace;
@@ -10,14 +12,14 @@
 import datetime as dt
 import math
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
-from egov.civil.models import Application, Service
+from egov.civil.models import Application, ApplicationEvent, Notice, Service
 from egov.core import deadlines
-from egov.core.errors import ValidationFailed
+from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 
 def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime, str]:
@@ -87,3 +89,105 @@ def counters(*, official=None, month: str = "", services=None) -> tuple[list[dic
             }
         )
     return out, label
+
+
+# --- the catalogue, applications and notices, for the pages ---------------------------------------
+
+
+def service_list(*, query: str = "", kind: str = "") -> list[Service]:
+    """The public catalogue: active services matching `query` (name, summary or agency, either
+    language) and `kind`, by kind and Korean name."""
+    services = Service.objects.filter(is_active=True).select_related("agency")
+    query = (query or "").strip()[:100]
+    if query:
+        services = services.filter(
+            Q(name_ko__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(summary_ko__icontains=query)
+            | Q(summary_en__icontains=query)
+            | Q(agency__name_ko__icontains=query)
+            | Q(agency__name_en__icontains=query)
+        )
+    if kind in Service.Kind.values:
+        services = services.filter(kind=kind)
+    return list(services.order_by("kind", "name_ko"))
+
+
+def service_get(*, code: str) -> Service:
+    """An active service by its code; NotFound otherwise."""
+    service = Service.objects.select_related("agency").filter(code=code, is_active=True).first()
+    if service is None:
+        raise NotFound(_("No such service."), field="service")
+    return service
+
+
+def service_list_for(*, actor) -> QuerySet[Service]:
+    """The services of the official's own agency (active or not), for its administrator's page."""
+    return Service.objects.filter(agency_id=actor.agency_id).order_by("name_ko")
+
+
+def application_list_for(*, actor) -> QuerySet[Application]:
+    """The applicant's own applications, newest first as the model orders them."""
+    return Application.objects.filter(applicant=actor).select_related(
+        "service", "document", "agency", "clock"
+    )
+
+
+def application_get_for(*, actor, number: str) -> Application:
+    """One application by number: the applicant's own, or for an official one of an agency in
+    their scope. NotFound for any other (nobody learns that it exists)."""
+    number = str(number)[:20]
+    if getattr(actor, "is_official", False):
+        application = (
+            Application.objects.select_related("service", "subject", "agency", "document", "clock")
+            .filter(number=number, agency_id__in=agency_scope_ids(actor))
+            .first()
+        )
+    else:
+        application = application_list_for(actor=actor).filter(number=number).first()
+    if application is None:
+        raise NotFound(_("No such application."), field="application")
+    return application
+
+
+def application_queue_for(*, actor, state: str = "", overdue_only: bool = False) -> QuerySet[Application]:
+    """The open applications of the official's agencies, the soonest due first; PermissionDenied
+    for anyone without an agency scope."""
+    scope = agency_scope_ids(actor)
+    if not scope:
+        raise PermissionDenied(_("Only officials have a work queue."))
+    rows = Application.objects.filter(agency_id__in=scope, state__in=Application.OPEN_STATES).select_related(
+        "service", "subject", "agency", "clock"
+    )
+    if state in Application.OPEN_STATES:
+        rows = rows.filter(state=state)
+    if overdue_only:
+        rows = rows.filter(clock__due_at__lt=timezone.now())
+    return rows.order_by("clock__due_at", "submitted_at")
+
+
+def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
+    """An application's history, with who acted (the caller got the application from a `_for`
+    selector)."""
+    return application.events.select_related("actor")
+
+
+def due_explanation(*, application: Application, language: str) -> list[str]:
+    """How the due date was reckoned, line by line; nothing for instant issuance."""
+    if application.service.kind == Service.Kind.INSTANT:
+        return []
+    try:
+        clock = deadlines.clock_get(application.case_ref)
+    except NotFound:
+        return []
+    return deadlines.due_explanation(clock, language)
+
+
+def application_is_overdue(*, application: Application, now: dt.datetime | None = None) -> bool:
+    """Open and past its due date."""
+    return bool(application.is_open and application.due_at and application.due_at < (now or timezone.now()))
+
+
+def notice_list_for(*, actor, limit: int = 200) -> QuerySet[Notice]:
+    """The notices of decisions sent to the official's agency (its subscriptions), newest first."""
+    return Notice.objects.filter(agency_id=actor.agency_id).select_related("application__service")[:limit]

@@ -24,11 +24,9 @@ from egov.civil.forms import (
     SupplementRequestForm,
 )
 from egov.civil.handlers import handler_get
-from egov.civil.models import Application, Notice, Service
+from egov.civil.models import Application
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import form_attempt, page_language
-from egov.exchange.views import citizen_required
-from egov.registry.views import official_required
+from egov.core.web import citizen_required, form_attempt, official_required, page_language
 
 # --- public catalogue ---------------------------------------------------------------------------
 
@@ -40,7 +38,7 @@ def catalogue(request):
         request,
         "civil/catalogue.html",
         {
-            "services": services.catalogue(query=query, kind=kind),
+            "services": selectors.service_list(query=query, kind=kind),
             "q": query[:100],
             "kind": kind,
             "lang": page_language(),
@@ -50,7 +48,7 @@ def catalogue(request):
 
 def service_page(request, code: str):
     try:
-        service = services.service_get(code)
+        service = selectors.service_get(code=code)
     except NotFound:
         raise Http404 from None
     resident = request.user.resident if request.user.is_authenticated and request.user.is_citizen else None
@@ -80,7 +78,7 @@ def service_page(request, code: str):
 @citizen_required
 @require_POST
 def service_apply(request, code: str):
-    service = services.service_get(code)
+    service = selectors.service_get(code=code)
     h = handler_get(service.handler)
     resident = request.user.resident
     if h.kind == "instant":
@@ -136,13 +134,13 @@ def my_applications(request):
     return render(
         request,
         "civil/my_applications.html",
-        {"applications": services.my_applications(citizen=request.user)[:200]},
+        {"applications": selectors.application_list_for(actor=request.user)[:200]},
     )
 
 
 @citizen_required
 def my_application(request, number: str):
-    application = services.my_application(citizen=request.user, number=number)
+    application = selectors.application_get_for(actor=request.user, number=number)
     form = None
     if application.state == Application.State.SUPPLEMENT:
         form = ApplicationForm(service=application.service, supplement=True, initial=application.data)
@@ -162,8 +160,8 @@ def my_application(request, number: str):
         "civil/my_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, page_language()),
+            "events": selectors.application_events(application=application),
+            "explanation": selectors.due_explanation(application=application, language=page_language()),
             "form": form,
             "lang": page_language(),
         },
@@ -177,9 +175,9 @@ def my_application(request, number: str):
 def queue(request):
     state = request.GET.get("state", "")
     rows = list(
-        services.queue(official=request.user, state=state, overdue_only=request.GET.get("overdue") == "1")[
-            :500
-        ]
+        selectors.application_queue_for(
+            actor=request.user, state=state, overdue_only=request.GET.get("overdue") == "1"
+        )[:500]
     )
     now = timezone.now()
     return render(
@@ -196,18 +194,18 @@ def queue(request):
 
 @official_required
 def office_application(request, number: str):
-    application = services.office_application(official=request.user, number=number)
+    application = selectors.application_get_for(actor=request.user, number=number)
     return render(
         request,
         "civil/office_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, page_language()),
+            "events": selectors.application_events(application=application),
+            "explanation": selectors.due_explanation(application=application, language=page_language()),
             "decision": DecisionForm(),
             "supplement": SupplementRequestForm(),
             "lang": page_language(),
-            "overdue": services.is_overdue(application),
+            "overdue": selectors.application_is_overdue(application=application),
         },
     )
 
@@ -215,7 +213,7 @@ def office_application(request, number: str):
 @official_required
 @require_POST
 def office_act(request, number: str, action: str):
-    application = services.office_application(official=request.user, number=number)
+    application = selectors.application_get_for(actor=request.user, number=number)
     form = SupplementRequestForm(request.POST) if action == "supplement" else DecisionForm(request.POST)
     calls = {
         "review": lambda: services.application_review(official=request.user, application=application),
@@ -239,12 +237,12 @@ def office_act(request, number: str, action: str):
         "civil/office_application.html",
         {
             "application": application,
-            "events": application.events.select_related("actor"),
-            "explanation": services.due_explanation(application, page_language()),
+            "events": selectors.application_events(application=application),
+            "explanation": selectors.due_explanation(application=application, language=page_language()),
             "decision": form if action != "supplement" else DecisionForm(),
             "supplement": form if action == "supplement" else SupplementRequestForm(),
             "lang": page_language(),
-            "overdue": services.is_overdue(application),
+            "overdue": selectors.application_is_overdue(application=application),
         },
         status=400,
     )
@@ -292,7 +290,7 @@ def office_services(request):
         "civil/office_services.html",
         {
             "form": form,
-            "services": Service.objects.filter(agency=agency).order_by("name_ko"),
+            "services": selectors.service_list_for(actor=request.user),
             "example": json.dumps(ServiceForm.EXAMPLE_SCHEMA, ensure_ascii=False, indent=1),
         },
     )
@@ -311,5 +309,5 @@ def statistics(request):
 
 @official_required
 def notices(request):
-    rows = Notice.objects.filter(agency=request.user.agency).select_related("application__service")[:200]
+    rows = selectors.notice_list_for(actor=request.user)
     return render(request, "civil/notices.html", {"rows": rows})

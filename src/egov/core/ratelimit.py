@@ -1,17 +1,21 @@
 """Fixed-window rate limits shared by every worker process (one row per client and window).
 
 A limit is "N/S": at most N hits per S seconds. The client is identified by a keyed hash of
-its address, so no address is stored in clear. The count is one statement
+its address (REMOTE_ADDR, or X-Forwarded-For behind EGOV_TRUSTED_PROXIES), so no address is
+stored in clear. The count is one statement
 (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), atomic on PostgreSQL and SQLite alike.
 """
 
+import functools
 import hashlib
 import hmac
+import ipaddress
 import random
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from egov.core.models import RateCounter
@@ -42,9 +46,40 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def client_key(request) -> str:
-    """A keyed hash of the client's address (REMOTE_ADDR; the reverse proxy must set it)."""
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EGOV_TRUSTED_PROXIES: {exc}") from None
+
+
+def _trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, unless that is one of EGOV_TRUSTED_PROXIES; then the
+    nearest address in X-Forwarded-For that is not a trusted proxy. Entries left of it were
+    written by the client and are ignored. Never log or store the result: use client_key."""
     address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    networks = _networks(tuple(settings.EGOV_TRUSTED_PROXIES))
+    if networks and _trusted(address, networks):
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        for hop in reversed([hop for hop in hops if hop]):
+            address = hop
+            if not _trusted(hop, networks):
+                break
+    return address
+
+
+def client_key(request) -> str:
+    """A keyed hash of the client's address (see client_address), safe to store and log."""
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -1,10 +1,69 @@
-"""Glue between pages and services that every app's views share."""
+"""Glue between pages and services that every app's views share: the page guards, CSV
+downloads, form errors from service refusals."""
 
 import csv
+from functools import wraps
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
+
+
+def _refusals_as_pages(view, request, *args, **kwargs):
+    """Run the view; a service's NotFound becomes the 404 page, its PermissionDenied the 403."""
+    try:
+        return view(request, *args, **kwargs)
+    except NotFound:
+        raise Http404 from None
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+
+
+def official_required(view):
+    """Officials only, logged in with both factors. Anyone else who is logged in is refused
+    (403); an anonymous visitor, or an official who has not passed the second factor yet, goes
+    to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.is_official:
+            raise DjangoPermissionDenied
+        if not user.is_authenticated or not user.is_verified():
+            return redirect_to_login(request.get_full_path())
+        return _refusals_as_pages(view, request, *args, **kwargs)
+
+    return wrapper
+
+
+def _kind_required(allowed, view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not allowed(request.user):
+            raise DjangoPermissionDenied
+        return _refusals_as_pages(view, request, *args, **kwargs)
+
+    return wrapper
+
+
+def citizen_required(view):
+    """Citizens only: an anonymous visitor goes to the login page, anyone else is refused (403)."""
+    return _kind_required(lambda user: user.is_citizen, view)
+
+
+def business_required(view):
+    """Business representatives only: anonymous visitors log in, anyone else is refused (403)."""
+    return _kind_required(lambda user: user.is_business, view)
+
+
+def citizen_or_business_required(view):
+    """Citizens and business representatives (who file petitions and disclosure requests);
+    anonymous visitors log in, officials are refused (403)."""
+    return _kind_required(lambda user: user.is_citizen or user.is_business, view)
 
 
 def statistics_year(request) -> int | None:

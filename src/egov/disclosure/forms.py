@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.forms import MultipleFileField
 from egov.disclosure import publications, services
 from egov.disclosure.models import DisclosureRequest, ExemptCategory, Objection
 from egov.disclosure.selectors import agencies_for_requests
-from egov.petitions.forms import MultipleFileField
 
 TEXT = {"class": "krds-input"}
 

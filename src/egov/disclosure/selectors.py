@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.cases.models import CaseAttachment
-from egov.cases.selectors import official_scope, queue_conditions, statistics_year_bounds
+from egov.cases.selectors import official_scope, queue_conditions
 from egov.core import deadlines
 from egov.core import files as core_files
 from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.errors import NotFound
 from egov.core.models import CaseClock
+from egov.core.statistics import statistics_year_bounds
 from egov.disclosure.models import DisclosureRequest, Publication
 from egov.disclosure.procedure import DISCLOSURE, OPEN_STATES, RELEASED
 from egov.registry.models import Agency

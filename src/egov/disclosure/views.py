@@ -12,7 +12,16 @@ from django.views.decorators.http import require_POST
 from egov.cases.selectors import case_history
 from egov.cases.services import case_file_path
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
+from egov.core.web import (
+    citizen_or_business_required,
+    csv_cell,
+    csv_download,
+    form_attempt,
+    official_required,
+    page_language,
+    statistics_for,
+    statistics_year,
+)
 from egov.disclosure import publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
@@ -23,8 +32,6 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
-from egov.petitions.views import petitioner_required as requester_required
-from egov.registry.views import official_required
 
 
 def _file_response(stored, path_of, *, as_attachment: bool = True):
@@ -110,7 +117,7 @@ def publication_download(request, publication_id: int):
 # --- requesters -------------------------------------------------------------------------------
 
 
-@requester_required
+@citizen_or_business_required
 def request_new(request):
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,7 +138,7 @@ def request_new(request):
     return render(request, "disclosure/new.html", {"form": form}, status=status)
 
 
-@requester_required
+@citizen_or_business_required
 def my_requests(request):
     rows = selectors.request_list_for_requester(actor=request.user)[:200]
     return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": page_language()})
@@ -163,13 +170,13 @@ def _my_page(request, disclosure, *, objection=None, status=200):
     )
 
 
-@requester_required
+@citizen_or_business_required
 def my_request(request, number: str):
     disclosure = selectors.request_get_for_requester(actor=request.user, number=number)
     return _private(_my_page(request, disclosure))
 
 
-@requester_required
+@citizen_or_business_required
 @require_POST
 def my_objection(request, number: str):
     disclosure = selectors.request_get_for_requester(actor=request.user, number=number)
@@ -185,7 +192,7 @@ def my_objection(request, number: str):
     return _my_page(request, disclosure, objection=form, status=400)
 
 
-@requester_required
+@citizen_or_business_required
 def my_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
     return _private(_file_response(stored, case_file_path))

@@ -32,12 +32,12 @@ from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.crypto import decrypt_blob, encrypt_blob
+from egov.core.document_types import document_type_get
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.documents import pki
 from egov.documents.models import Document
 from egov.documents.pdf import Stamp, pdf_render
 from egov.documents.signing import pdf_sign
-from egov.documents.types import document_type_get
 from egov.registry.models import Agency, Business, Resident
 
 MAX_PAYLOAD_BYTES = 64 * 1024

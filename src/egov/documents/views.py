@@ -9,14 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from egov.accounts.permissions import agency_scope_ids
 from egov.core import ratelimit
 from egov.core.errors import NotFound
-from egov.core.web import form_attempt
-from egov.documents import services, verification
+from egov.core.web import form_attempt, official_required
+from egov.documents import selectors, services, verification
 from egov.documents.forms import RevokeForm, VerifyFileForm, VerifyJwsForm, VerifyNumberForm
-from egov.documents.models import Document
-from egov.registry.views import official_required
 
 OFFICE_PAGE = 100
 
@@ -75,13 +72,7 @@ def my_documents(request):
     user = request.user
     if user.is_official:
         raise DjangoPermissionDenied
-    documents = Document.objects.select_related("agency")
-    if user.is_business:
-        documents = documents.filter(subject_business__in=user.representations.values("business_id"))
-    elif user.resident_id:
-        documents = documents.filter(subject_resident_id=user.resident_id)
-    else:
-        documents = documents.none()
+    documents = selectors.document_list_for(actor=user)
     return render(request, "documents/my_documents.html", {"documents": documents[:200]})
 
 
@@ -111,12 +102,8 @@ def download(request, number: str, kind: str):
 
 @official_required
 def office_documents(request):
-    scope = agency_scope_ids(request.user)
-    documents = Document.objects.select_related("agency").filter(agency_id__in=scope)
     number = request.GET.get("number", "").strip()
-    if number:
-        digits = "".join(ch for ch in number if ch.isdigit())
-        documents = documents.filter(number__startswith=digits) if digits else documents.none()
+    documents = selectors.document_search_for(actor=request.user, number=number)
     return render(
         request,
         "documents/office_documents.html",

@@ -1,40 +1,7 @@
-"""The code side of the catalogue: which function serves each shared item.
+"""The catalogue's code side as the exchange reads it. The declarations live in
+`egov.core.shared_items`, below the providing apps (the registry), so that providers need not
+import the exchange that sits above them."""
 
-A providing app declares an item in its own `shared.py` with the `shared_item` decorator
-(found at start-up like admin modules); `shared_item_sync` writes the catalogue rows. Adding
-an item is one decorated selector, not a new endpoint.
+from egov.core.shared_items import REGISTRY, ItemDefinition, Serve, shared_item
 
-`serve(resident, fields)` gets the item's field names the query will return (already checked
-against the item and the basis) and returns a dict holding at least those; it may skip the
-work, and the queries, of any field not asked for.
-"""
-
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import Any
-
-# serve(resident, fields) -> {field: value} for (at least) every field in `fields`
-Serve = Callable[[Any, Collection[str]], dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class ItemDefinition:
-    code: str
-    provider_code: str  # the providing agency's 7-digit code
-    name_ko: str
-    name_en: str
-    fields: tuple[str, ...]
-    serve: Serve
-
-
-REGISTRY: dict[str, ItemDefinition] = {}
-
-
-def shared_item(*, code: str, provider_code: str, name_ko: str, name_en: str, fields: tuple[str, ...]):
-    """Register `func(resident, fields) -> dict` as the server of shared item `code`."""
-
-    def register(func: Serve) -> Serve:
-        REGISTRY[code] = ItemDefinition(code, provider_code, name_ko, name_en, tuple(fields), func)
-        return func
-
-    return register
+__all__ = ["REGISTRY", "ItemDefinition", "Serve", "shared_item"]

@@ -6,16 +6,20 @@ citizen's "who looked at my data" page and the provider statistics are alive fro
 import datetime as dt
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import AgencySystem, OfficialRole, User
+from egov.accounts.services import DEMO_PASSWORD
 from egov.core.audit import audit_record
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.accesslog import GENESIS_HASH, entry_hash
 from egov.exchange.models import AccessLogEntry, Consent, Grant
 from egov.exchange.services import shared_item_sync
 from egov.registry.models import Agency, Resident
+from egov.registry.seed import demo_totp_key
 
 MOIS, MOLIT, NTS = "1741000", "1613000", "1210000"
 # (code, name_ko, name_en, kind, parent code)
@@ -55,6 +59,16 @@ def _grant(consumer, item, fields, purpose, basis, status, requested_by, decided
         decided_at=timezone.now() if status != "requested" else None,
         decision_reason=reason,
     )
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """The exchange's step of `egov seed` (after the registry's nation): its demo history."""
+    counts = exchange_history_seed(
+        seed=options.seed,
+        password_hash=make_password(DEMO_PASSWORD),
+        totp_key=lambda username: demo_totp_key(seed=options.seed, username=username),
+    )
+    return SeedReport(lines=[summary_line("exchange", counts)], demo_users=[DEMO_CONSUMER_OFFICIAL[0]])
 
 
 @transaction.atomic

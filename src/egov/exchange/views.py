@@ -1,36 +1,17 @@
 """Pages: a citizen's "who looked at my data" and consents; an agency's grants and statistics."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt
+from egov.core.web import citizen_required, csv_cell, csv_download, form_attempt, official_required
 from egov.exchange import selectors, services
 from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
-from egov.registry.views import official_required
 
 ACCESS_LOG_PAGE = 200
-
-
-def citizen_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_citizen:
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 def _rows(entries, names):

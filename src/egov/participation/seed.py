@@ -4,6 +4,7 @@ comments from a few neighbours (citizen accounts without a usable password)."""
 from django.contrib.auth.hashers import make_password
 
 from egov.accounts.models import User
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.participation import services
 from egov.petitions.models import Category
 from egov.registry.models import Resident
@@ -17,6 +18,11 @@ PROPOSALS = (
     ("sanitation-jongno", "골목마다 재활용 분리수거함을 두면 좋겠습니다",
      "주택가 골목에 분리수거함이 없어 쓰레기가 섞여 버려집니다.", 3, ("관리는 누가 하나요?",)),
 )  # fmt: skip
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """Participation's step of `egov seed` (after petitions' categories): the demo proposals."""
+    return SeedReport(lines=[summary_line("participation", proposals_seed())])
 
 
 def proposals_seed() -> dict[str, int]:

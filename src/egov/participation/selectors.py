@@ -49,6 +49,17 @@ def proposal_get(*, proposal_id: int) -> Proposal:
     return proposal
 
 
+def proposal_agreed_by(*, actor, proposal: Proposal) -> bool:
+    """Whether the user, a registered resident, has agreed to the proposal."""
+    resident_id = getattr(actor, "resident_id", None) if actor.is_authenticated else None
+    return resident_id is not None and proposal.agreements.filter(resident_id=resident_id).exists()
+
+
+def proposal_comments(*, proposal: Proposal) -> QuerySet:
+    """The proposal's comments."""
+    return proposal.comments.all()
+
+
 def official_response(proposal: Proposal) -> OfficialResponse | None:
     """The petition's state, deadline and answer, published with the proposal; None before the
     threshold. Only what the agency answered is shown, never the petition's internal history."""

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt, page_language
-from egov.exchange.views import citizen_required
+from egov.core.web import citizen_required, form_attempt, page_language
 from egov.participation import selectors, services
 from egov.participation.forms import CommentForm, ProposalForm
 
@@ -31,15 +30,10 @@ def proposal_list(request):
 
 def proposal_detail(request, proposal_id: int, *, comment_form=None, status=200):
     proposal = _proposal(proposal_id)
-    user = request.user
-    agreed = (
-        user.is_authenticated
-        and getattr(user, "resident_id", None) is not None
-        and proposal.agreements.filter(resident_id=user.resident_id).exists()
-    )
+    agreed = selectors.proposal_agreed_by(actor=request.user, proposal=proposal)
     context = {
         "proposal": proposal,
-        "comments": proposal.comments.all(),
+        "comments": selectors.proposal_comments(proposal=proposal),
         "is_open": services.proposal_is_open(proposal),
         "response": selectors.official_response(proposal),
         "agreed": agreed,

@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from egov.petitions import files, services
+from egov.core.files import MAX_FILES
+from egov.core.forms import MultipleFileField
+from egov.petitions import services
 from egov.petitions.models import Petition
 from egov.petitions.selectors import assignable_officials, categories_active, transfer_targets
 
@@ -11,24 +13,6 @@ TEXT = {"class": "krds-input"}
 
 def _english() -> bool:
     return (get_language() or "ko").startswith("en")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; the content checks are the service's (files.py)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class PetitionForm(forms.Form):
@@ -46,7 +30,7 @@ class PetitionForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, PNG or JPEG; at most %(n)d files of 10 MB each.") % {"n": files.MAX_FILES},
+        help_text=_("PDF, PNG or JPEG; at most %(n)d files of 10 MB each.") % {"n": MAX_FILES},
     )
 
     def __init__(self, *args, **kwargs):

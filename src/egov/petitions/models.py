@@ -1,5 +1,8 @@
-"""Petitions (e-People, 국민신문고): complaints, grievances and proposals, their history, their
-attachments and their escalations.
+"""Petitions (e-People, 국민신문고): complaints, grievances and proposals.
+
+A `Petition` is a case of the case kernel (`egov.cases`, declared in `petitions.procedure`): its
+history, attachments, reminders and escalations are the kernel's rows (`petition.events`,
+`petition.files`, `petition.case_reminders`).
 
 A petition goes to the agency its `Category` names (the competent agency) and is counted by a
 `core.CaseClock` (one-to-one `clock`): its due date lives there only, so a holiday an operator
@@ -12,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from egov.cases.models import CaseModel
 from egov.registry.models import Agency
 
 
@@ -37,7 +41,7 @@ class Category(models.Model):
         return self.name_en if language == "en" else self.name_ko
 
 
-class Petition(models.Model):
+class Petition(CaseModel):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", pgettext_lazy("petition kind", "Complaint")
         GRIEVANCE = "grievance", pgettext_lazy("petition kind", "Grievance")
@@ -116,84 +120,3 @@ class Petition(models.Model):
         """The reference of the current clock: a reopened petition counts on a new one."""
         base = f"petitions.petition:{self.number}"
         return base if not self.reopen_count else f"{base}:r{self.reopen_count}"
-
-
-class PetitionEvent(models.Model):
-    """The petition's history, as the petitioner and the officials see it."""
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    state = models.CharField(max_length=12, choices=Petition.State.choices)
-    action = models.CharField(max_length=24)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.action}"
-
-
-class Attachment(models.Model):
-    """A file the petitioner sent: stored under DATA_DIR/petitions/ (never under a static or
-    media root), named by a random token, typed by its content, not its name."""
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=64, unique=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class Escalation(models.Model):
-    """An overdue petition reported to a supervisor, once per due date it missed: the unique
-    constraint makes the escalation sweep safe to run twice, or from two workers at once."""
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="escalations")
-    escalated_for_due_at = models.DateTimeField()
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    escalated_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-escalated_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["petition", "escalated_for_due_at"], name="escalation_once_per_due"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.escalated_for_due_at:%Y-%m-%d}"
-
-
-class Reminder(models.Model):
-    """An official reminded that an open petition is due soon, once per due date: the unique
-    constraint makes the reminder sweep safe to run twice, or from two workers at once. A new
-    due date (extension, transfer, reopening) gets its own reminder."""
-
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reminders")
-    due_at = models.DateTimeField()
-    recipients = models.PositiveSmallIntegerField(default=0)
-    reminded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-reminded_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["petition", "due_at"], name="reminder_once_per_due")]
-
-    def __str__(self) -> str:
-        return f"{self.petition_id} {self.due_at:%Y-%m-%d}"

@@ -1,7 +1,8 @@
 """Petition categories of the demo nation, each routed to its competent agency.
 
-`egov seed` runs `history_seed()`: `categories_seed()` (creates what is missing, skips agencies
-the database does not hold), then the demo citizen's petitions in the officials' queues.
+`egov seed` runs `history_seed()` (through `seed_step`): `categories_seed()` (creates what is
+missing, skips agencies the database does not hold), then the demo citizen's petitions in the
+officials' queues.
 """
 
 import datetime as dt
@@ -9,8 +10,10 @@ import datetime as dt
 from django.utils import timezone
 
 from egov.accounts.models import User
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.petitions import services
 from egov.petitions.models import Category
+from egov.petitions.procedure import ACT_ROLES
 from egov.registry.models import Agency
 
 # code, Korean name, English name, competent agency code, complaint period
@@ -127,6 +130,11 @@ ANSWERS = {
 }
 
 
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """Petitions' step of `egov seed`: the categories and the demo citizen's petitions."""
+    return SeedReport(lines=[summary_line("petitions", history_seed())])
+
+
 def history_seed() -> dict[str, int]:
     """The demo citizen's petitions in every state (answered, in progress, open, one overdue), so
     the demo officials' queues show work. Needs the demo logins; skips what is missing."""
@@ -136,7 +144,7 @@ def history_seed() -> dict[str, int]:
         return {"categories": len(categories)}
     officials = {
         u.agency_id: u
-        for u in User.objects.filter(is_demo=True, kind="official", roles__role__in=services.ACT_ROLES)
+        for u in User.objects.filter(is_demo=True, kind="official", roles__role__in=ACT_ROLES)
         .select_related("agency")
         .order_by("-id")
     }

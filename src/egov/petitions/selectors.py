@@ -1,4 +1,8 @@
-"""Reads: the petitioner's petitions, the officials' queues, attachments, public statistics."""
+"""Reads: the petitioner's petitions, the officials' queues (through the case kernel),
+attachments, history, public statistics.
+
+`statistics_year_bounds` is the kernel's, importable from here for the pages that still take it
+from petitions."""
 
 import datetime as dt
 
@@ -7,17 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
-from egov.accounts.permissions import agency_scope_ids
+from egov.cases.models import CaseAttachment, CaseReminder
+from egov.cases.selectors import (
+    QUEUE_VIEWS,  # noqa: F401 - the queue page's views, as before
+    case_history,
+    case_queue_for,
+    case_statistics_monthly,
+    official_scope,
+    queue_conditions,
+    statistics_year_bounds,
+)
 from egov.core import deadlines
 from egov.core.deadlines.aggregates import business_days_sql
-from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
-from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import NotFound
 from egov.core.models import CaseClock
-from egov.petitions.models import Attachment, Category, Petition
+from egov.petitions.models import Category, Petition
+from egov.petitions.procedure import PETITION
+from egov.petitions.services import ATTACHMENT
 from egov.registry.models import Agency
-
-QUEUE_VIEWS = ("mine", "team", "due_soon", "overdue")
-DUE_SOON_BUSINESS_DAYS = 2
 
 
 def _number(number: str) -> str:
@@ -45,18 +56,11 @@ def petition_get_for_petitioner(*, actor, number: str) -> Petition:
 # --- officials --------------------------------------------------------------------------------
 
 
-def _scope(actor) -> set[int]:
-    scope = agency_scope_ids(actor)
-    if not scope:
-        raise PermissionDenied(_("Only officials have a work queue."))
-    return scope
-
-
 def petition_get_for_official(*, actor, number: str) -> Petition:
     """A petition of the official's agency (or one below it); NotFound for any other."""
     petition = (
         Petition.objects.select_related("category", "agency", "clock", "petitioner", "assignee")
-        .filter(number=_number(number), agency_id__in=_scope(actor))
+        .filter(number=_number(number), agency_id__in=official_scope(actor))
         .first()
     )
     if petition is None:
@@ -64,43 +68,19 @@ def petition_get_for_official(*, actor, number: str) -> Petition:
     return petition
 
 
-def _queue_clock_conditions(actor, view: str, now: dt.datetime | None, prefix: str = "") -> Q:
-    """The queue's conditions on the petition's clock (`prefix` "clock__" from the petition)."""
-    if view not in QUEUE_VIEWS:
-        raise ValidationFailed(_("Unknown queue."), field="view")
-    scope = _scope(actor)
-    conditions = Q(**{f"{prefix}agency_id__in": scope, f"{prefix}case_type__startswith": "petitions."}) & ~Q(
-        **{f"{prefix}state": CaseClock.State.CLOSED}
-    )
-    if view in ("due_soon", "overdue"):
-        now = now or timezone.now()
-        conditions &= Q(**{f"{prefix}state": CaseClock.State.RUNNING})
-        if view == "overdue":
-            conditions &= Q(**{f"{prefix}due_at__lt": now})
-        else:
-            last = calendar_get().nth_business_day(local_date(now), DUE_SOON_BUSINESS_DAYS)
-            conditions &= Q(**{f"{prefix}due_at__gte": now, f"{prefix}due_at__lte": end_of_day(last)})
-    return conditions
-
-
 def petition_queue_for(*, actor, view: str = "team", now: dt.datetime | None = None) -> QuerySet:
-    """The official's open petitions, most urgent first (through the clock's partial index).
+    """The official's open petitions, most urgent first (`cases.selectors.case_queue_for`):
 
     - `mine`: assigned to the official;
     - `team`: every open petition of their agency and the agencies under it;
     - `due_soon`: running, due within two business days (today counted when it is one);
     - `overdue`: running and past the due date.
 
-    The conditions are put on the joined clock itself (not a subquery of clock ids), so that
-    for one agency PostgreSQL walks `caseclock_queue_idx` (agency, due_at) of open clocks in
+    For one agency PostgreSQL walks `caseclock_queue_idx` (agency, due_at) of open clocks in
     order and stops after the page: the first 50 of 10,000 open cases read about 50 rows.
     """
-    rows = Petition.objects.filter(
-        _queue_clock_conditions(actor, view, now, prefix="clock__"), state__in=Petition.OPEN_STATES
-    )
-    if view == "mine":
-        rows = rows.filter(assignee=actor)
-    return rows.select_related("category", "agency", "clock", "assignee").order_by("clock__due_at", "id")
+    rows = case_queue_for(actor=actor, procedure=PETITION, view=view, now=now)
+    return rows.select_related("category", "assignee")
 
 
 def petition_queue_count(*, actor, view: str = "team", now: dt.datetime | None = None) -> int:
@@ -113,7 +93,9 @@ def petition_queue_count(*, actor, view: str = "team", now: dt.datetime | None =
     """
     if view == "mine":
         return petition_queue_for(actor=actor, view=view, now=now).count()
-    return CaseClock.objects.filter(_queue_clock_conditions(actor, view, now)).count()
+    return CaseClock.objects.filter(
+        queue_conditions(actor, view, now, prefix="", case_type="petitions.")
+    ).count()
 
 
 def assignable_officials(*, petition: Petition) -> QuerySet:
@@ -129,13 +111,28 @@ def transfer_targets(*, petition: Petition) -> QuerySet:
     )
 
 
-def attachment_get_for(*, actor, number: str, attachment_id: int) -> Attachment:
+def petition_attachments(*, petition: Petition) -> QuerySet:
+    """The files the petitioner sent with the petition (the caller has checked access)."""
+    return petition.files.filter(purpose=ATTACHMENT)
+
+
+def petition_history(*, petition: Petition) -> QuerySet:
+    """The petition's history, oldest first (the caller has checked access)."""
+    return case_history(case=petition)
+
+
+def petition_escalations(*, petition: Petition) -> QuerySet:
+    """When the petition was reported overdue, and to whom (the caller has checked access)."""
+    return petition.case_reminders.filter(kind=CaseReminder.Kind.ESCALATION).select_related("supervisor")
+
+
+def attachment_get_for(*, actor, number: str, attachment_id: int) -> CaseAttachment:
     """An attachment for its petitioner or an official of the petition's agency; NotFound else."""
     if getattr(actor, "is_official", False):
         petition = petition_get_for_official(actor=actor, number=number)
     else:
         petition = petition_get_for_petitioner(actor=actor, number=number)
-    attachment = petition.attachments.filter(pk=attachment_id).first()
+    attachment = petition_attachments(petition=petition).filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("No such attachment."), field="attachment")
     return attachment
@@ -153,18 +150,6 @@ def is_overdue(petition: Petition, now: dt.datetime | None = None) -> bool:
 
 
 # --- public statistics ------------------------------------------------------------------------
-
-
-def statistics_year_bounds(year: int | None) -> tuple[int, dt.datetime, dt.datetime]:
-    """The year (default: this one) and its bounds in local time; ValidationFailed on `year` for
-    one before 2000 or after this year. Disclosure's statistics use it too."""
-    this_year = timezone.localdate().year
-    if year is None:
-        year = this_year
-    if not isinstance(year, int) or not 2000 <= year <= this_year:
-        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year")
-    zone = timezone.get_current_timezone()
-    return year, dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
 
 
 def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
@@ -209,3 +194,10 @@ def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
     ]
     out.sort(key=lambda r: (r["agency"].code, r["category"].code))
     return out, year
+
+
+def statistics_monthly(*, year: int | None = None) -> tuple[list[dict], int]:
+    """Per month of `year` (by filing, Seoul time): petitions, answered, the share answered by the
+    due date and the average business days to the answer, counted as `statistics` counts them
+    (`cases.selectors.case_statistics_monthly`, one query)."""
+    return case_statistics_monthly(procedure=PETITION, year=year)

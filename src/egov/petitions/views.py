@@ -2,11 +2,8 @@
 case page; the public statistics (page and CSV)."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,9 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.cases.services import case_file_path
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import csv_cell, csv_download, form_attempt, page_language, statistics_for, statistics_year
-from egov.petitions import files, selectors, services
+from egov.core.web import (
+    citizen_or_business_required,
+    csv_cell,
+    csv_download,
+    form_attempt,
+    official_required,
+    page_language,
+    statistics_for,
+    statistics_year,
+)
+from egov.petitions import selectors, services
 from egov.petitions.forms import (
     AnswerForm,
     AssignForm,
@@ -26,7 +33,6 @@ from egov.petitions.forms import (
     ReasonForm,
     TransferForm,
 )
-from egov.registry.views import official_required
 
 QUEUE_PAGE_SIZE = 50  # the queue shows a page of the most urgent cases and how many there are
 
@@ -43,28 +49,10 @@ class _QueuePaginator(Paginator):
         return self._total
 
 
-def petitioner_required(view):
-    """Citizens and business representatives; their service refusals become 404 and 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_citizen or request.user.is_business):
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
-
-
 def _attachment_response(request, number: str, attachment_id: int):
     attachment = selectors.attachment_get_for(actor=request.user, number=number, attachment_id=attachment_id)
     try:
-        handle = open(files.file_path(attachment.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = open(case_file_path(attachment), "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(
@@ -84,7 +72,7 @@ def _non_field_errors_as_messages(request, form) -> None:
 # --- petitioners ------------------------------------------------------------------------------
 
 
-@petitioner_required
+@citizen_or_business_required
 def petition_new(request):
     form = PetitionForm(
         request.POST or None, request.FILES or None, initial={"idempotency_key": uuid.uuid4().hex}
@@ -111,7 +99,7 @@ def petition_new(request):
     return render(request, "petitions/new.html", {"form": form}, status=status)
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_petitions(request):
     rows = selectors.petition_list_for_petitioner(actor=request.user)[:200]
     return render(request, "petitions/my_petitions.html", {"rows": rows, "lang": page_language()})
@@ -123,8 +111,8 @@ def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status
         "petitions/my_petition.html",
         {
             "petition": petition,
-            "events": petition.events.all(),
-            "attachments": petition.attachments.all(),
+            "events": selectors.petition_history(petition=petition),
+            "attachments": selectors.petition_attachments(petition=petition),
             "explanation": selectors.due_explanation(petition, page_language()),
             "rate": rate or RateForm(),
             "reopen": reopen or ReasonForm(prefix="reopen"),
@@ -136,13 +124,13 @@ def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status
     )
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_petition(request, number: str):
     petition = selectors.petition_get_for_petitioner(actor=request.user, number=number)
     return _my_page(request, petition)
 
 
-@petitioner_required
+@citizen_or_business_required
 @require_POST
 def my_petition_act(request, number: str, action: str):
     petition = selectors.petition_get_for_petitioner(actor=request.user, number=number)
@@ -167,7 +155,7 @@ def my_petition_act(request, number: str, action: str):
     return _my_page(request, petition, status=400, **{action: form})
 
 
-@petitioner_required
+@citizen_or_business_required
 def my_attachment(request, number: str, attachment_id: int):
     return _attachment_response(request, number, attachment_id)
 
@@ -206,15 +194,15 @@ def _office_page(request, petition, forms=None, status=200):
         "petitions/office_petition.html",
         {
             "petition": petition,
-            "events": petition.events.select_related("actor"),
-            "attachments": petition.attachments.all(),
+            "events": selectors.petition_history(petition=petition),
+            "attachments": selectors.petition_attachments(petition=petition),
             "explanation": selectors.due_explanation(petition, page_language()),
             "overdue": selectors.is_overdue(petition),
             "assign": forms.get("assign") or AssignForm(petition=petition),
             "transfer": forms.get("transfer") or TransferForm(petition=petition),
             "extend": forms.get("extend") or ExtendForm(),
             "answer": forms.get("answer") or AnswerForm(),
-            "escalations": petition.escalations.select_related("supervisor"),
+            "escalations": selectors.petition_escalations(petition=petition),
             "lang": page_language(),
         },
         status=status,
@@ -288,7 +276,12 @@ def office_attachment(request, number: str, attachment_id: int):
 
 def statistics(request):
     rows, year = statistics_for(request, selectors.statistics)
-    return render(request, "petitions/statistics.html", {"rows": rows, "year": year, "lang": page_language()})
+    months, _year = selectors.statistics_monthly(year=year)
+    return render(
+        request,
+        "petitions/statistics.html",
+        {"rows": rows, "months": months, "year": year, "lang": page_language()},
+    )
 
 
 def statistics_csv(request):

@@ -21,7 +21,7 @@ def mypage(request):
             me=me,
             family=selectors.resident_family(resident=me),
             household_members=(selectors.household_members(household=me.household) if me.household else []),
-            vehicles=me.vehicles.filter(deregistered_on__isnull=True),
+            vehicles=selectors.vehicles_of(resident=me),
             events=selectors.resident_events(resident=me)[:20],
         )
     if user.is_business:

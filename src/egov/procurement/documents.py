@@ -1,6 +1,6 @@
 """Documents e-procurement issues (declared here, issued through egov.documents)."""
 
-from egov.documents.types import document_type
+from egov.core.document_types import document_type
 
 document_type(
     "procurement.contract",

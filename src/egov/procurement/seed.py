@@ -34,6 +34,7 @@ from django.utils import timezone
 from egov.accounts.models import BusinessRepresentation, OfficialRole, User
 from egov.core import keys
 from egov.core.audit import audit_record
+from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.procurement import crypto, services
 from egov.procurement.client import seal_bid
 from egov.procurement.models import Award, Bid, CommitteeMember, ReserveDraw, Supplier, Tender
@@ -187,6 +188,11 @@ class _Stage:
 
 def _items(description: str, quantity: int, unit: str = "EA") -> list[dict]:
     return [{"description": description, "quantity": quantity, "unit": unit}]
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """Procurement's step of `egov seed`: suppliers and tenders at every stage."""
+    return SeedReport(lines=[summary_line("procurement", procurement_seed(seed=options.seed))])
 
 
 @transaction.atomic

@@ -3,18 +3,15 @@ representatives), supplier registration; the back office's notices, publication,
 and the committee's share pages."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.accounts.models import BusinessRepresentation, User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import form_attempt
+from egov.core.web import business_required, form_attempt, official_required
 from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
 from egov.procurement.forms import (
@@ -31,38 +28,10 @@ from egov.procurement.forms import (
     TenderForm,
 )
 from egov.procurement.models import (
-    Bid,
-    BidToken,
-    Clarification,
-    CommitteeMember,
     Contract,
     Milestone,
-    Supplier,
     Tender,
 )
-from egov.registry.models import Business
-from egov.registry.views import official_required
-
-
-def business_required(view):
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_business:
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
-
-
-def _represented(user: User) -> list[Business]:
-    ids = BusinessRepresentation.objects.filter(user=user).values_list("business_id", flat=True)
-    return list(Business.objects.filter(pk__in=ids).order_by("name"))
-
 
 # --- public ------------------------------------------------------------------------------------
 
@@ -92,15 +61,11 @@ def _tender_context(request, tender: Tender, **extra) -> dict:
     }
     user = request.user
     if user.is_authenticated and user.is_business:
-        suppliers = list(Supplier.objects.filter(business__in=_represented(user)).select_related("business"))
+        suppliers = list(selectors.supplier_list_for(actor=user))
         context["suppliers"] = suppliers
-        context["my_bids"] = list(
-            Bid.objects.filter(tender=tender, supplier__in=suppliers)
-            .exclude(state=Bid.State.REPLACED)
-            .select_related("supplier__business")
-        )
+        context["my_bids"] = selectors.bid_list_for(actor=user, tender=tender, suppliers=suppliers)
         context["question_form"] = QuestionForm()
-        context["my_contract"] = Contract.objects.filter(tender=tender, supplier__in=suppliers).first()
+        context["my_contract"] = selectors.contract_of_suppliers(tender=tender, suppliers=suppliers)
     context.update(extra)
     return context
 
@@ -164,7 +129,7 @@ def question_ask(request, number: str):
 
 @business_required
 def supplier_register(request):
-    businesses = _represented(request.user)
+    businesses = selectors.business_list_for(actor=request.user)
     form = SupplierForm(request.POST or None, businesses=businesses)
     if request.method == "POST" and form.is_valid():
         supplier = form_attempt(
@@ -178,7 +143,7 @@ def supplier_register(request):
                 request, _("%(name)s is a registered supplier.") % {"name": supplier.business.name}
             )
             return redirect("procurement:tenders")
-    registered = Supplier.objects.filter(business__in=businesses).select_related("business")
+    registered = selectors.supplier_list_for(actor=request.user)
     return render(request, "procurement/supplier_register.html", {"form": form, "registered": registered})
 
 
@@ -194,7 +159,7 @@ def bid_tokens(request):
         if result:
             issued = result[1]
             form = BidTokenForm()
-    tokens = BidToken.objects.filter(user=request.user)
+    tokens = selectors.bid_token_list_for(actor=request.user)
     response = render(
         request,
         "procurement/bid_tokens.html",
@@ -218,24 +183,15 @@ def bid_token_revoke(request, pk: int):
 
 @official_required
 def office_tenders(request):
-    scope = agency_scope_ids(request.user)
-    tenders = (
-        Tender.objects.filter(agency_id__in=scope).select_related("agency").order_by("-published_at")[:200]
-    )
-    seats = (
-        CommitteeMember.objects.filter(official=request.user)
-        .select_related("tender")
-        .order_by("-tender__deadline")
-    )
-    return render(request, "procurement/office_tenders.html", {"tenders": tenders, "seats": seats[:200]})
+    tenders = selectors.tender_list_for(actor=request.user)
+    seats = selectors.committee_seat_list_for(actor=request.user)
+    return render(request, "procurement/office_tenders.html", {"tenders": tenders, "seats": seats})
 
 
 @official_required
 def office_tender_publish(request):
-    officials = User.objects.filter(
-        kind="official", agency_id__in=agency_scope_ids(request.user), is_active=True
-    )
-    form = TenderForm(request.POST or None, officials=officials.order_by("username"))
+    officials = selectors.committee_candidates_for(actor=request.user)
+    form = TenderForm(request.POST or None, officials=officials)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["committee"] = list(data["committee"])
@@ -246,18 +202,14 @@ def office_tender_publish(request):
     return render(request, "procurement/office_publish.html", {"form": form})
 
 
-def _seat(user, tender: Tender) -> CommitteeMember | None:
-    return CommitteeMember.objects.filter(tender=tender, official=user).first()
-
-
 @official_required
 def office_tender(request, number: str, *, cancel_form=None, status: int = 200):
     tender = selectors.tender_get_public(number=number)
-    seat = _seat(request.user, tender)
+    seat = selectors.committee_seat_get_for(actor=request.user, tender=tender)
     if seat is None:
         tender = selectors.tender_get_for(actor=request.user, number=number)
     own = tender.agency_id in agency_scope_ids(request.user)
-    questions = tender.clarifications.all() if own else []
+    questions = selectors.clarification_list_for(actor=request.user, tender=tender)
     detail = api.tender_detail(tender)
     return render(
         request,
@@ -269,7 +221,7 @@ def office_tender(request, number: str, *, cancel_form=None, status: int = 200):
             "questions": questions,
             "share_form": ShareForm(),
             "answer_form": AnswerForm(),
-            "committee": tender.committee.select_related("official"),
+            "committee": selectors.committee_list(tender=tender),
             "can_award": tender.state == Tender.State.OPENED and detail["award"] is None and own,
             "can_contract": own and detail["award"] is not None and detail["contract"] is None,
             "contract_form": ContractForm(),
@@ -351,9 +303,7 @@ def office_award(request, number: str):
 @official_required
 def office_answer(request, pk: int):
     form = AnswerForm(request.POST)
-    item = Clarification.objects.select_related("tender").filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    item = selectors.clarification_get(clarification_id=pk)
     if form.is_valid():
         try:
             services.clarification_answer(
@@ -370,7 +320,7 @@ def office_answer(request, pk: int):
 
 
 def _contract_context(contract: Contract) -> dict:
-    milestones = list(contract.milestones.prefetch_related("payments").select_related("decided_by"))
+    milestones = selectors.milestone_list(contract=contract)
     for m in milestones:
         m.paid = sum(p.amount for p in m.payments.all())
         m.left = m.amount - m.paid
@@ -385,17 +335,6 @@ def _contract_context(contract: Contract) -> dict:
     }
 
 
-def _contract_get(number: str) -> Contract:
-    contract = (
-        Contract.objects.select_related("tender__agency", "supplier__business", "document")
-        .filter(number=selectors.lookup_text(number))
-        .first()
-    )
-    if contract is None:
-        raise NotFound(_("No such contract."), field="contract")
-    return contract
-
-
 def _errors_to_messages(request, form) -> None:
     for field, errors in form.errors.items():
         for message in errors:
@@ -406,26 +345,15 @@ def _errors_to_messages(request, form) -> None:
 @business_required
 def my_contracts(request):
     """The contracts of the businesses the user represents."""
-    contracts = Contract.objects.filter(supplier__business__in=_represented(request.user)).select_related(
-        "tender", "supplier__business"
-    )
+    contracts = selectors.contract_list_for(actor=request.user)
     return render(request, "procurement/contracts.html", {"contracts": contracts})
 
 
 @business_required
 def my_contract(request, number: str):
     """A contract of a business the user represents: milestones, decisions and payments."""
-    contract = _contract_get(number)
-    if contract.supplier.business not in _represented(request.user):
-        raise NotFound(_("No such contract."), field="contract")
+    contract = selectors.contract_get_for(actor=request.user, number=number)
     return render(request, "procurement/contract.html", _contract_context(contract))
-
-
-def _office_contract_get(request, number: str) -> Contract:
-    contract = _contract_get(number)
-    if contract.tender.agency_id not in agency_scope_ids(request.user):
-        raise NotFound(_("No such contract."), field="contract")
-    return contract
 
 
 def _office_contract_page(request, contract: Contract, *, status: int = 200, milestone_form=None):
@@ -462,13 +390,13 @@ def office_contract_issue(request, number: str):
 
 @official_required
 def office_contract(request, number: str):
-    return _office_contract_page(request, _office_contract_get(request, number))
+    return _office_contract_page(request, selectors.contract_get_for(actor=request.user, number=number))
 
 
 @require_POST
 @official_required
 def office_milestone_add(request, number: str):
-    contract = _office_contract_get(request, number)
+    contract = selectors.contract_get_for(actor=request.user, number=number)
     form = MilestoneForm(request.POST)
     if form.is_valid() and form_attempt(
         form, lambda: services.milestone_add(actor=request.user, contract=number, **form.cleaned_data)
@@ -479,10 +407,7 @@ def office_milestone_add(request, number: str):
 
 
 def _milestone_action(request, pk: int, form, call, success: str):
-    milestone = Milestone.objects.select_related("contract").filter(pk=pk).first()
-    if milestone is None:
-        raise Http404
-    contract = _office_contract_get(request, milestone.contract.number)
+    contract = selectors.milestone_get_for(actor=request.user, milestone_id=pk).contract
     if form.is_valid() and form_attempt(form, lambda: call(form.cleaned_data)):
         messages.success(request, success)
     else:

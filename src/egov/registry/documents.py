@@ -1,6 +1,6 @@
 """Documents the registries issue (declared here, issued through egov.documents)."""
 
-from egov.documents.types import document_type
+from egov.core.document_types import document_type
 
 document_type(
     "resident.abstract",

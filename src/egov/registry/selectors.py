@@ -28,18 +28,6 @@ HANGUL_RE = re.compile(r"^[가-힣]+$")
 NAME_PREFIX_MIN = 2
 
 
-def agency_descendant_ids(*, agency_id: int) -> set[int]:
-    """`agency_id` and all agencies below it (the hierarchy is a few levels deep)."""
-    found = {agency_id}
-    frontier = [agency_id]
-    while frontier:
-        frontier = list(
-            Agency.objects.filter(parent_id__in=frontier).exclude(id__in=found).values_list("id", flat=True)
-        )
-        found.update(frontier)
-    return found
-
-
 def resident_get_by_rrn(*, rrn: str) -> Resident | None:
     """Look up a resident by national ID through the blind index; None if not registered.
 
@@ -129,6 +117,12 @@ def resident_family(*, resident: Resident) -> dict[str, list[FamilyRelation]]:
     spouses = list(current.filter(person=resident, kind="spouse").select_related("relative"))
     children = list(current.filter(relative=resident, kind="parent").select_related("person"))
     return {"parents": parents, "spouses": spouses, "children": children}
+
+
+def vehicles_of(*, resident: Resident) -> QuerySet[Vehicle]:
+    """The resident's registered vehicles (not deregistered); the caller got the resident from
+    `resident_get_for`."""
+    return resident.vehicles.filter(deregistered_on__isnull=True)
 
 
 def household_members(*, household: Household) -> QuerySet[Resident]:

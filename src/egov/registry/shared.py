@@ -1,11 +1,11 @@
 """The registry's shared items: what other agencies may fetch through `exchange`.
 
 Each item's `serve(resident, fields)` reads only the fields asked for (see
-`egov.exchange.catalogue`)."""
+`egov.core.shared_items`)."""
 
 from collections.abc import Callable, Collection
 
-from egov.exchange.catalogue import shared_item
+from egov.core.shared_items import shared_item
 from egov.registry.models import Business, FamilyRelation, LifeEvent, Resident
 
 MOIS = "1741000"  # Ministry of the Interior and Safety

@@ -5,42 +5,17 @@ selector that checks the official's agency, and every change through a service t
 the reason and legal basis.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
-from egov.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from egov.core.web import form_attempt
+from egov.core.errors import ServiceError, ValidationFailed
+from egov.core.web import form_attempt, official_required
 from egov.registry import forms, selectors, services
 from egov.registry.models import Resident
-
-
-def official_required(view):
-    """Officials only, logged in with both factors; anyone else goes to the login page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not user.is_official:
-            raise DjangoPermissionDenied
-        if not user.is_authenticated or not user.is_verified():
-            return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except PermissionDenied:
-            raise DjangoPermissionDenied from None
-
-    return wrapper
 
 
 def _action_page(request, form, *, title, subject, back):

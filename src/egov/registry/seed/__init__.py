@@ -10,10 +10,12 @@ The registers are written in bulk with pre-assigned primary keys: COPY FROM STDI
 PostgreSQL, `bulk_create` elsewhere, in chunks so memory stays bounded. The whole seed is
 one transaction: it lands completely or not at all.
 
-This module holds the entry points; the rest of the package is internal: `data` (agency,
-district, name and road tables), `pools` (the random source and the name and place pools),
-`generator` and `commerce` (drawing households, people, businesses and vehicles), `loader`
-(writing the rows) and `demo` (the demo logins).
+`seed_step` is the registry's step of `egov seed` (see `egov.core.seeding`): it runs first,
+since every other app's demo data is built on the nation. This module holds the entry points;
+the rest of the package is internal: `data` (agency, district, name and road tables), `pools`
+(the random source and the name and place pools), `generator` and `commerce` (drawing
+households, people, businesses and vehicles), `loader` (writing the rows) and `demo` (the demo
+logins).
 """
 
 import time
@@ -26,11 +28,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from egov.accounts.models import User
+from egov.accounts.services import DEMO_PASSWORD
 from egov.core.audit import audit_record
-from egov.core.errors import Conflict
+from egov.core.seeding import DEFAULT_SEED, SeedOptions, SeedRefused, SeedReport
 from egov.registry.models import Agency, Business, Household, Resident, Vehicle
 from egov.registry.seed.data import DISTRICTS, METROPOLITAN, MOIS, NTS
-from egov.registry.seed.demo import DEMO_PASSWORD, DEMO_USERNAMES, demo_totp_key, demo_users_create
+from egov.registry.seed.demo import DEMO_USERNAMES, demo_totp_key, demo_users_create
 from egov.registry.seed.generator import Nation
 from egov.registry.seed.loader import TABLES, Writer
 
@@ -44,17 +47,13 @@ __all__ = [
     "demo_totp_key",
     "nation_seed",
     "registry_has_data",
+    "seed_check",
+    "seed_present",
+    "seed_step",
 ]
 
-DEFAULT_SEED = 1
 CHUNK_RESIDENTS = 50_000
 MIN_RESIDENTS = 10
-
-
-class SeedRefused(Conflict):
-    """The database already holds registry data; seeding it again would mix two nations."""
-
-    code = "seed_refused"
 
 
 @dataclass
@@ -73,6 +72,28 @@ class SeedResult:
 def registry_has_data() -> bool:
     """True when any resident is registered (what `seed --if-empty` checks)."""
     return Resident.objects.exists()
+
+
+def seed_present() -> bool:
+    """The registry's answer to `egov seed --if-empty`: residents are registered already."""
+    return registry_has_data()
+
+
+def seed_check(*, options: SeedOptions) -> None:
+    """Refuse, before anything is written, a nation too small for the demo households."""
+    if options.residents < MIN_RESIDENTS:
+        raise SeedRefused(f"--residents must be at least {MIN_RESIDENTS}.")
+
+
+def seed_step(*, options: SeedOptions) -> SeedReport:
+    """The registry's step of `egov seed`: the nation and the demo logins. Raises SeedRefused
+    if registry data exists (seeding again would mix two nations)."""
+    result = nation_seed(residents=options.residents, seed=options.seed, progress=options.progress)
+    width = max(len(name) for name in result.counts)
+    return SeedReport(
+        lines=[f"{name:<{width}}  {count:>10,}" for name, count in result.counts.items()],
+        demo_users=result.demo_users,
+    )
 
 
 def _refuse_if_not_empty() -> None:

@@ -12,8 +12,6 @@ from egov.registry.models import Agency, Business, Resident
 from egov.registry.seed.data import BUSAN, GANGNAM, JONGNO, MOIS, NTS, SEOUL
 from egov.registry.seed.generator import Nation
 
-DEMO_PASSWORD = "demo1234!"  # noqa: S105 (documented demo password, seeded data only)
-
 # (username, agency code, roles)
 DEMO_OFFICIALS = (
     ("official.jongno", JONGNO, ("viewer", "registrar", "id_revealer")),

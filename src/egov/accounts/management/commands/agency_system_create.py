@@ -3,9 +3,9 @@ OAuth2 client and print its client ID and secret (shown this once)."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egov.accounts.models import AgencySystem
 from egov.accounts.systems import agency_system_register
 from egov.core.errors import ServiceError
-from egov.registry.models import Agency
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="A name for the system, unique in the agency.")
 
     def handle(self, *args, agency: str, name: str, **options) -> None:
-        found = Agency.objects.filter(code=agency.strip()).first()
+        # The registry's agencies, reached through the model an agency system belongs to: the
+        # registry sits above accounts.
+        agency_model = AgencySystem._meta.get_field("agency").related_model
+        found = agency_model.objects.filter(code=agency.strip()).first()
         if found is None:
             raise CommandError(f"No agency has the code {agency!r}.")
         try:

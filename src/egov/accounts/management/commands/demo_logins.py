@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import User
-from egov.accounts.services import DEMO_TOTP_CODE, demo_bypass_active
-from egov.registry.seed import DEMO_PASSWORD
+from egov.accounts.services import DEMO_PASSWORD, DEMO_TOTP_CODE, demo_bypass_active
 
 KIND_ORDER = {User.Kind.CITIZEN: 0, User.Kind.BUSINESS: 1, User.Kind.OFFICIAL: 2}
 

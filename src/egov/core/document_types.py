@@ -1,6 +1,8 @@
 """Document types: what the platform issues, with its title and the template that lays it out.
 
-An app declares its types in `<app>/documents.py` (autodiscovered):
+An app declares its types in `<app>/documents.py` (autodiscovered by the documents app). The
+declarations live in core, below every app, because the registry, which sits below documents,
+declares types too.
 
     document_type("resident.abstract", title_ko="주민등록표 초본",
                   title_en="Resident Registration Abstract",
