@@ -10,7 +10,6 @@ request's state (objected, objection decided).
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from egov.cases.procedures import (
@@ -35,7 +34,7 @@ DISCLOSURE = procedure_register(
     Procedure(
         code="disclosure.request",
         model="disclosure.DisclosureRequest",
-        label=_("Disclosure request"),
+        label=pgettext_lazy("procedure", "Disclosure request"),
         audit_prefix="disclosure",
         number=NumberFormat(prefix="DR-", date_format="%y%m", digits=7),
         transitions=(
