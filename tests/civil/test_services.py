@@ -10,8 +10,8 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from egov.civil import services
-from egov.civil.models import Application, ApplicationEvent, Notice
+from egov.civil import selectors, services
+from egov.civil.models import Application, Notice
 from egov.civil.selectors import counters
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.documents.services import document_pdf
@@ -191,7 +191,7 @@ def test_supplement_stops_the_clock_and_the_answer_restarts_it(catalogue, citize
     application.refresh_from_db()
     assert application.state == "in_review" and application.data["address_detail"] == "1204호"
     assert application.due_at >= due
-    assert services.due_explanation(application, "ko")
+    assert selectors.due_explanation(application=application, language="ko")
 
 
 def test_reject_needs_a_reason(catalogue, citizen, gangnam, carol):
@@ -246,9 +246,9 @@ def test_queue_shows_overdue_first_and_only_the_agency(catalogue, citizen, gangn
     from egov.core.models import CaseClock
 
     CaseClock.objects.filter(pk=second.clock_id).update(due_at=timezone.now() - dt.timedelta(days=1))
-    rows = list(services.queue(official=carol))
+    rows = list(selectors.application_queue_for(actor=carol))
     assert [a.pk for a in rows] == [second.pk, first.pk]
-    assert list(services.queue(official=dave)) == []
+    assert list(selectors.application_queue_for(actor=dave)) == []
 
 
 def test_counter_application_and_counters(catalogue, citizen, gangnam, carol):
@@ -276,7 +276,7 @@ def test_history_events_are_recorded(catalogue, citizen, gangnam, carol, django_
         application = _moving_in(citizen, catalogue, gangnam)
         services.application_review(official=carol, application=application)
         services.application_reject(official=carol, application=application, reason="주소 불일치")
-    assert list(ApplicationEvent.objects.filter(application=application).values_list("state", flat=True)) == [
+    assert list(application.events.values_list("state", flat=True)) == [
         "submitted",
         "in_review",
         "rejected",

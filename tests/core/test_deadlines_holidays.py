@@ -168,13 +168,13 @@ def test_the_sweep_leaves_a_clock_changed_meanwhile_to_its_service(postgres_only
     case = disclosure(jongno, "race:1")
     Holiday.objects.create(date=dt.date(2026, 10, 2), name_ko="임시공휴일", name_en="Temporary holiday")
     CaseClock.objects.filter(pk=case.pk).update(revision=case.revision + 5, due_at=end_of(2026, 10, 30))
-    real_write = recompute._write_postgresql
+    real_write = recompute.clocks_due_write
 
     def stale_write(batch, **kw):
         stale = [(pk, due, paused, revision - 5, before) for pk, due, paused, revision, before in batch]
         return real_write(stale, **kw)
 
-    monkeypatch.setattr(recompute, "_write_postgresql", stale_write)
+    monkeypatch.setattr(recompute, "clocks_due_write", stale_write)
     assert clocks_recompute() == 0
     assert clock_get("race:1").due_at == end_of(2026, 10, 30)
     assert not ClockEvent.objects.filter(kind="recompute").exists()

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from egov.core import keys
 from egov.exchange import accesslog, services
-from egov.exchange import verify as verify_module
+from egov.exchange import store as exchange_store
 from egov.exchange.accesslog import GENESIS_HASH, access_log_append, checkpoint_message, entry_hash
 from egov.exchange.models import AccessCheckpoint, AccessLogEntry
 from egov.exchange.services import ExchangeRefused
@@ -498,7 +498,7 @@ def test_postgresql_formats_the_time_exactly_as_the_canonical_form_does(db):
         dt.datetime(2024, 2, 29, 12, 0, 0, 120, tzinfo=seoul),
         dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
     ]
-    sql = "SELECT " + verify_module._PG_UTC_ISO.format(at="%s::timestamptz")
+    sql = "SELECT " + exchange_store._PG_UTC_ISO.format(at="%s::timestamptz")
     with connection.cursor() as cursor:
         for moment in times:
             cursor.execute(sql, [moment] * 3)

@@ -37,44 +37,6 @@ def test_a_new_bid_replaces_the_live_one(tender, hana, hanbit, hanbit_supplier):
     assert list(Bid.objects.filter(state="live")) == [second]
 
 
-def test_the_plain_sql_path_stores_what_the_orm_path_stores(tender, hana, hanbit, hanbit_supplier):
-    """On PostgreSQL `bid_submit` writes with plain SQL; the ORM path (other databases, and
-    refusals) must leave the same bid, receipt and audit event."""
-    from egov.core.models import AuditEvent
-    from egov.procurement.services import bids
-
-    dashed = f"{hanbit.brn[:3]}-{hanbit.brn[3:5]}-{hanbit.brn[5:]}"
-    number, brn = tender.number, hanbit.brn
-    made = [
-        services.bid_submit(actor=hana, number=number, brn=dashed, sealed=seal(tender, brn, 72)),
-        bids._bid_submit_orm(actor=hana, number=number, brn=brn, sealed=seal(tender, brn, 71)),
-        services.bid_submit(actor=hana, number=number, brn=brn, sealed=seal(tender, brn, 70)),
-    ]
-    stored = list(Bid.objects.filter(tender=tender).order_by("pk"))
-    assert [b.pk for b in stored] == [b.pk for b in made]
-    assert [b.state for b in stored] == ["replaced", "replaced", "live"]
-    for returned, bid in zip(made, stored, strict=True):
-        assert services.receipt_verify(bid) == ""
-        assert (returned.receipt, returned.receipt_signature, returned.submitted_at) == (
-            bid.receipt, bid.receipt_signature, bid.submitted_at,
-        )  # fmt: skip
-        assert (bid.price, bid.content, bid.picks, bid.rank, bid.invalid_reason, bid.excluded_reason) == (
-            None, "", [], None, "", "",
-        )  # fmt: skip
-        assert bid.submitted_by == hana and bid.supplier == hanbit_supplier
-    events = AuditEvent.objects.filter(
-        action="procurement.bid_submit", object_type="procurement.bid"
-    ).order_by("id")
-    assert [(e.actor_id, e.object_id, e.after) for e in events] == [
-        (
-            hana.pk,
-            str(bid.pk),
-            {"tender": tender.number, "sealed_sha256": bid.sealed_sha256, "replaced": replaced},
-        )
-        for bid, replaced in zip(stored, [[], [stored[0].pk], [stored[1].pk]], strict=True)
-    ]
-
-
 def test_the_database_refuses_a_second_live_bid(tender, hana, hanbit, hanbit_supplier):
     from django.db import IntegrityError, transaction
 

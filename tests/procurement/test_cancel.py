@@ -2,14 +2,12 @@
 how the cancellation is published (notice page, API, search, OCDS in test_ocds_tooling)."""
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import AuditEvent
 from egov.procurement import services
 from egov.procurement.models import Bid, CommitteeMember, Tender
-from egov.procurement.services import bids
 from tests.conftest import login_official
 from tests.procurement.conftest import close, seal, tender_kwargs
 
@@ -105,10 +103,9 @@ def test_a_cancelled_notice_takes_no_bid_and_no_withdrawal(tender, bob, hana, ha
     services.bid_submit(actor=hana, number=tender.number, brn=hanbit.brn, sealed=seal(tender, hanbit.brn, 70))
     services.tender_cancel(actor=bob, number=tender.number, reason="Budget withdrawn")
     sealed = seal(tender, hanbit.brn, 69)
-    for submit in (services.bid_submit, bids._bid_submit_orm):  # the plain-SQL path and the ORM's
-        with pytest.raises(Conflict) as exc:
-            submit(actor=hana, number=tender.number, brn=hanbit.brn, sealed=sealed)
-        assert (exc.value.code, exc.value.field) == ("cancelled", "tender")
+    with pytest.raises(Conflict) as exc:
+        services.bid_submit(actor=hana, number=tender.number, brn=hanbit.brn, sealed=sealed)
+    assert (exc.value.code, exc.value.field) == ("cancelled", "tender")
     with pytest.raises(Conflict) as exc:
         services.bid_withdraw(actor=hana, number=tender.number, brn=hanbit.brn)
     assert exc.value.code == "cancelled"
@@ -123,27 +120,6 @@ def test_a_cancelled_notice_is_neither_amended_nor_asked_about(tender, bob, hana
     with pytest.raises(Conflict) as exc:
         services.clarification_ask(actor=hana, number=tender.number, question="Still on?")
     assert exc.value.code == "cancelled"
-
-
-def test_the_plain_sql_path_itself_refuses_a_cancelled_notice(
-    tender, bob, hana, hanbit, hanbit_supplier, monkeypatch
-):
-    """On PostgreSQL the bid's fast path finds the tender and the supplier: it must refuse by
-    itself, without handing over to the ORM path."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the plain-SQL path runs on PostgreSQL only")
-    services.tender_cancel(actor=bob, number=tender.number, reason="Budget withdrawn")
-
-    def orm_path(**kwargs):
-        raise AssertionError("the plain-SQL path handed a cancelled tender to the ORM path")
-
-    monkeypatch.setattr(bids, "_bid_submit_orm", orm_path)
-    with pytest.raises(Conflict) as exc:
-        services.bid_submit(
-            actor=hana, number=tender.number, brn=hanbit.brn, sealed=seal(tender, hanbit.brn, 1)
-        )
-    assert exc.value.code == "cancelled"
-    assert not Bid.objects.filter(tender=tender).exists()
 
 
 def test_the_api_refuses_a_bid_on_a_cancelled_notice(client, tender, bob, hana, hanbit, hanbit_supplier):

@@ -1,7 +1,7 @@
 """A bid taken outside any transaction (as the API and the notice page take it) goes to
-PostgreSQL through a psycopg pipeline: BEGIN with the locking read, then the write with the
-COMMIT. It must store exactly what the statement-by-statement path stores, refuse as that path
-does, and leave the connection as it found it."""
+PostgreSQL through a psycopg pipeline: BEGIN with the lock and the read of the facts, then the
+write with the COMMIT. PostgreSQL only: round trips, locks, and the connection left as it was
+found; the rules are tests/procurement/test_bids.py's, on every database."""
 
 import psycopg
 import pytest
@@ -9,9 +9,8 @@ from django.db import connection
 
 from egov.core.errors import ValidationFailed
 from egov.core.models import AuditEvent
-from egov.procurement import services
+from egov.procurement import services, store
 from egov.procurement.models import Bid
-from egov.procurement.services import bids
 from egov.registry.models import Business
 from tests.procurement.conftest import close, seal
 
@@ -71,29 +70,47 @@ def test_a_bid_and_its_replacement_are_stored_with_receipts_and_audit(
     ]
 
 
-def test_a_business_closed_while_its_bid_is_in_flight_is_refused_and_nothing_is_written(
-    tender, hana, hanbit, hanbit_supplier, monkeypatch, pipelines
-):
-    live = _submit(tender, hana, hanbit.brn, 72_000_000)
-    real_sign = bids._receipt_sign
-    url = connection.settings_dict
+def test_a_bid_waiting_for_the_suppliers_lock_reads_the_facts_after_it(tender, hana, hanbit, hanbit_supplier):
+    """Another session holds the supplier's row and closes the business before it lets go:
+    the bid waiting for the lock must see the business closed (its facts are read by a
+    statement that starts after the lock is granted) and write nothing."""
+    import threading
+    import time
 
-    def closed_meanwhile(bid, **kwargs):
-        # Another session closes the business after the supplier row was locked: the write's
-        # snapshot, taken after the lock, sees it.
+    live = _submit(tender, hana, hanbit.brn, 72_000_000)
+    url = connection.settings_dict
+    outcome = []
+
+    def bid():
+        try:
+            outcome.append(_submit(tender, hana, hanbit.brn, 71_000_000))
+        except Exception as exc:  # noqa: BLE001 (handed to the test)
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    with psycopg.connect(
+        dbname=url["NAME"], user=url["USER"], host=url["HOST"], port=url["PORT"] or 5432
+    ) as other:
+        other.execute("SELECT 1 FROM procurement_supplier WHERE id = %s FOR UPDATE", [hanbit_supplier.pk])
+        waiting = threading.Thread(target=bid)
+        waiting.start()
         with psycopg.connect(
             dbname=url["NAME"], user=url["USER"], host=url["HOST"], port=url["PORT"] or 5432, autocommit=True
-        ) as other:
-            other.execute("UPDATE registry_business SET status = 'closed' WHERE id = %s", [hanbit.pk])
-        real_sign(bid, **kwargs)
-
-    monkeypatch.setattr(bids, "_receipt_sign", closed_meanwhile)
-    with pytest.raises(ValidationFailed) as exc:
-        _submit(tender, hana, hanbit.brn, 71_000_000)
-    assert exc.value.code == "business_closed"
+        ) as watcher:
+            for _ in range(200):  # until the bid waits for the lock (at most 10 s)
+                if watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                    [url["NAME"]],
+                ).fetchone()[0]:
+                    break
+                time.sleep(0.05)
+        other.execute("UPDATE registry_business SET status = 'closed' WHERE id = %s", [hanbit.pk])
+        other.commit()
+    waiting.join(10)
+    assert isinstance(outcome[0], ValidationFailed) and outcome[0].code == "business_closed", outcome
     assert list(Bid.objects.values_list("pk", "state")) == [(live.pk, "live")]  # not replaced either
     assert AuditEvent.objects.filter(action="procurement.bid_submit").count() == 1
-    assert connection.connection._pipeline is None
     assert Business.objects.get(pk=hanbit.pk).status == "closed"
 
 
@@ -124,39 +141,26 @@ def test_inside_a_callers_transaction_no_pipeline_is_used(tender, hana, hanbit, 
     assert Bid.objects.get().pk == bid.pk
 
 
-def test_a_representation_granted_while_the_bid_is_in_flight_takes_the_bid_through_the_orm(
-    tender, hanbit, hanbit_supplier, monkeypatch, pipelines
+def test_a_supplier_found_unlocked_is_locked_and_read_again(
+    tender, hana, hanbit, hanbit_supplier, monkeypatch
 ):
-    """The locking read found no row (the representation did not exist yet), and the ORM path,
-    reading after another session granted it, finds everything: it must take the bid, which it
-    cannot inside a pipeline (the ORM reads row counts that a pipeline leaves unknown)."""
-    import datetime as dt
-
-    from egov.accounts.models import BusinessRepresentation, User
-
-    jun = User.objects.create_user(username="jun", password="pw", kind="business")
-    real_orm = bids._bid_submit_orm
-    url = connection.settings_dict
-
-    def granted_meanwhile(**kwargs):
-        with psycopg.connect(
-            dbname=url["NAME"], user=url["USER"], host=url["HOST"], port=url["PORT"] or 5432, autocommit=True
-        ) as other:
-            other.execute(
-                f'INSERT INTO "{BusinessRepresentation._meta.db_table}" (user_id, business_id, since) '  # noqa: S608
-                "VALUES (%s, %s, %s)",
-                [jun.pk, hanbit.pk, dt.date(2026, 1, 1)],
-            )
-        return real_orm(**kwargs)
-
-    monkeypatch.setattr(bids, "_bid_submit_orm", granted_meanwhile)
-    bid = _submit(tender, jun, hanbit.brn, 70_000_000)
-    assert len(pipelines) == 1
+    """The representation (or the supplier) may appear between the lock and the read of the
+    facts, sent together: the facts then name a supplier whose row is not locked, and the
+    store locks it and reads again before anything is decided. Here the first lock finds no
+    row, as it would in that race."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY SEQUENCE lock_race")  # this session's
+    monkeypatch.setattr(
+        store, "LOCK_SQL", store.LOCK_SQL.replace(" FOR UPDATE", " AND nextval('lock_race') > 1 FOR UPDATE")
+    )
+    bid = _submit(tender, hana, hanbit.brn, 70_000_000)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM lock_race")
+        assert cursor.fetchone() == (2,)  # the lock was taken on the second try
     assert connection.connection._pipeline is None and not connection.in_atomic_block
     stored = Bid.objects.get()
-    assert (stored.pk, stored.submitted_by_id, stored.state) == (bid.pk, jun.pk, "live")
+    assert (stored.pk, stored.submitted_by_id, stored.state) == (bid.pk, hana.pk, "live")
     assert services.receipt_verify(stored) == ""
-    assert AuditEvent.objects.filter(action="procurement.bid_submit", object_id=str(bid.pk)).exists()
 
 
 def test_a_database_error_in_the_write_rolls_back_and_leaves_the_connection_usable(

@@ -1,9 +1,10 @@
-"""Civil services (Government24): the catalogue, applications and their history.
+"""Civil services (Government24): the catalogue and the applications.
 
 A `Service` is what a citizen can ask for: a certificate issued at once, or an application an
 official decides. How a service works is its `handler` (code registered in `handlers.py`:
 the certificates, the moving-in report, and "configurable" — form fields, approval steps and
-output document set in the back office, without code).
+output document set in the back office, without code). An `Application` is a case of the case
+kernel (`procedure.py`): its history is `application.events` (`cases.CaseEvent`).
 """
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from egov.cases.models import CaseModel
 from egov.documents.models import Document
 from egov.registry.models import Agency, Resident
 
@@ -67,7 +69,7 @@ class Service(models.Model):
         return f"civil.{self.code}"
 
 
-class Application(models.Model):
+class Application(CaseModel):
     class State(models.TextChoices):
         SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
         IN_REVIEW = "in_review", pgettext_lazy("application state", "In review")
@@ -143,23 +145,10 @@ class Application(models.Model):
     def case_ref(self) -> str:
         return f"civil.application:{self.pk}"
 
-
-class ApplicationEvent(models.Model):
-    """The application's history, as the citizen and the official see it."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    state = models.CharField(max_length=24, choices=Application.State.choices)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application_id} {self.state}"
+    @property
+    def title(self) -> str:
+        """What the application is for, as its e-mails name it."""
+        return f"{self.service.name_ko} ({self.service.name_en})"
 
 
 class Subscription(models.Model):

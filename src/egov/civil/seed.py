@@ -11,6 +11,7 @@ import uuid
 from django.utils import timezone
 
 from egov.accounts.models import User
+from egov.cases.services import notifications_suppressed
 from egov.civil import services
 from egov.civil.config import configurable_service_create
 from egov.civil.models import Application, Service, Subscription
@@ -222,7 +223,7 @@ def history_seed() -> dict[str, int]:
     }
     by_code = {s.code: s for s in Service.objects.all()}
     counts = {"certificates": 0, "applications": 0}
-    with services.mail_suppressed():
+    with notifications_suppressed():
         for code, options in (("resident-abstract", {"address_history": True}), ("family-relations", {})):
             if code in by_code:
                 services.certificate_issue(

@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
-from egov.civil.models import Application, ApplicationEvent, Notice, Service
+from egov.cases.selectors import case_history, case_queue_for
+from egov.civil.models import Application, Notice, Service
+from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
-from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import NotFound, ValidationFailed
 
 
 def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime, str]:
@@ -151,25 +153,20 @@ def application_get_for(*, actor, number: str) -> Application:
 
 
 def application_queue_for(*, actor, state: str = "", overdue_only: bool = False) -> QuerySet[Application]:
-    """The open applications of the official's agencies, the soonest due first; PermissionDenied
-    for anyone without an agency scope."""
-    scope = agency_scope_ids(actor)
-    if not scope:
-        raise PermissionDenied(_("Only officials have a work queue."))
-    rows = Application.objects.filter(agency_id__in=scope, state__in=Application.OPEN_STATES).select_related(
-        "service", "subject", "agency", "clock"
-    )
+    """The open applications of the official's agencies, the soonest due first (the kernel's
+    queue: `overdue_only` keeps those running past their due date); PermissionDenied for anyone
+    without an agency scope."""
+    rows = case_queue_for(actor=actor, procedure=APPLICATION, view="overdue" if overdue_only else "team")
+    rows = rows.select_related("service", "subject")
     if state in Application.OPEN_STATES:
         rows = rows.filter(state=state)
-    if overdue_only:
-        rows = rows.filter(clock__due_at__lt=timezone.now())
-    return rows.order_by("clock__due_at", "submitted_at")
+    return rows
 
 
-def application_events(*, application: Application) -> QuerySet[ApplicationEvent]:
+def application_events(*, application: Application) -> QuerySet:
     """An application's history, with who acted (the caller got the application from a `_for`
     selector)."""
-    return application.events.select_related("actor")
+    return case_history(case=application)
 
 
 def due_explanation(*, application: Application, language: str) -> list[str]:

@@ -7,39 +7,39 @@ covers it, on the citizen's consent, which the portal asks for first — with th
 the user behind the call and the application number as the case. Every fetch is therefore in
 the citizen's "who looked at my data".
 
-Each state change of an application is one transaction with its history row, its deadline
-clock (core.deadlines) and an e-mail to the applicant after commit.
+An application is a case of the case kernel (`civil.procedure.APPLICATION`): each state change
+is one transaction with its declared step in the history, its audit event, its deadline clock
+(core.deadlines) and an e-mail to the applicant after commit.
 """
 
-import contextlib
-import contextvars
-import datetime as dt
-import logging
-import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.dispatch import Signal
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import AgencySystem
 from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.cases.services import (
+    case_event_record,
+    case_lock_for,
+    case_notify,
+    case_number_allocate,
+    case_refused,
+    case_transition,
+)
 from egov.civil.handlers import handler_get
-from egov.civil.models import Application, ApplicationEvent, Service
+from egov.civil.models import Application, Service
+from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
-from egov.core.audit import audit_record, refusal_log
+from egov.core.audit import audit_record
 from egov.core.checks import require_text
-from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.documents.services import document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, shared_item_fetch
 from egov.registry.models import Agency, Resident
-
-logger = logging.getLogger(__name__)
 
 # Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
 # agencies subscribed in `Subscription` also get a notice row they read in the back office.
@@ -50,30 +50,6 @@ PURPOSE = "민원 처리 (civil service: %(service)s, %(number)s)"
 
 
 # --- the catalogue and what a service will fetch ------------------------------------------------
-
-
-def catalogue(*, query: str = "", kind: str = "") -> list[Service]:
-    services = Service.objects.filter(is_active=True).select_related("agency")
-    query = (query or "").strip()[:100]
-    if query:
-        services = services.filter(
-            Q(name_ko__icontains=query)
-            | Q(name_en__icontains=query)
-            | Q(summary_ko__icontains=query)
-            | Q(summary_en__icontains=query)
-            | Q(agency__name_ko__icontains=query)
-            | Q(agency__name_en__icontains=query)
-        )
-    if kind in Service.Kind.values:
-        services = services.filter(kind=kind)
-    return list(services.order_by("kind", "name_ko"))
-
-
-def service_get(code: str) -> Service:
-    service = Service.objects.select_related("agency").filter(code=code, is_active=True).first()
-    if service is None:
-        raise NotFound(_("No such service."), field="service")
-    return service
 
 
 @dataclass
@@ -198,61 +174,26 @@ def _fetch(
     return fetched, trail
 
 
-# --- numbers, events, mail ---------------------------------------------------------------------
+# --- filing ----------------------------------------------------------------------------------
 
 
-def _number() -> str:
-    return f"{timezone.localdate():%Y%m%d}-{secrets.randbelow(10**8):08d}"
-
-
-def _event(application: Application, *, actor, state: str, note: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application, actor=actor if getattr(actor, "pk", None) else None, state=state, note=note
+def _filed(
+    application: Application, *, actor, action: str, note: str = "", after: dict, notify: bool
+) -> None:
+    """The first step of a new application (created in the state its declared `action` leads
+    to): its history event, its audit event under the step's legal basis and, with `notify`,
+    the applicant's e-mail after commit. Not `case_transition`: the row was just written as
+    it is, and an instant certificate must not pay for saving it twice."""
+    case_event_record(actor=actor, case=application, action=action, note=note)
+    audit_record(
+        actor=actor,
+        action=f"{APPLICATION.audit_prefix}.{action}",
+        obj=application,
+        after={"state": application.state, **after},
+        legal_basis=APPLICATION.transition(action).legal_basis,
     )
-
-
-_MAIL = contextvars.ContextVar("civil_mail", default=True)
-
-
-@contextlib.contextmanager
-def mail_suppressed():
-    """No e-mail for what happens inside (the demo seed's history)."""
-    token = _MAIL.set(False)
-    try:
-        yield
-    finally:
-        _MAIL.reset(token)
-
-
-def _mail_after_commit(application: Application, state: str, note: str = "") -> None:
-    applicant = application.applicant
-    if applicant is None or not applicant.email or not _MAIL.get():
-        return
-
-    def send():
-        with translation.override("ko"):
-            state_ko = Application.State(state).label
-        with translation.override("en"):
-            state_en = Application.State(state).label
-        subject = f"[egov] {application.service.name_ko} {application.number}: {state_ko} / {state_en}"
-        url = f"{settings.EGOV_PUBLIC_URL}/my/applications/{application.number}/"
-        body = "\n".join(
-            line
-            for line in (
-                f"{application.service.name_ko} ({application.service.name_en})",
-                f"신청번호 / Application: {application.number}",
-                f"상태 / Status: {state_ko} / {state_en}",
-                note,
-                url,
-            )
-            if line
-        )
-        try:
-            send_mail(subject, body, None, [applicant.email])
-        except Exception:  # noqa: BLE001 - a mail server outage must not undo the decision
-            logger.exception("application mail not sent", extra={"application": application.pk})
-
-    transaction.on_commit(send)
+    if notify:
+        case_notify(application)
 
 
 def _period_code(service: Service) -> str:
@@ -284,8 +225,13 @@ def certificate_issue(
     idempotency_key: str,
     consent: bool = False,
 ) -> Application:
-    """Issue `service`'s certificate about the citizen at once: fetch, sign, record. A retry
-    with the same idempotency key returns the first issuance."""
+    """Issue `service`'s certificate about the citizen at once: fetch, sign, record ("issue").
+    A retry with the same idempotency key returns the first issuance.
+
+    The national hot path: nothing here waits on a row lock held across the fetch, the
+    rendering and the signing. The application's number is therefore a lock-free random
+    serial of the usual shape (`case_number_allocate(..., sequenced=False)`), not one from
+    the gapless counter; the document's issuance number is the register that counts."""
     options = dict(options or {})
     h = handler_get(service.handler)
     if h.kind != "instant" or service.kind != Service.Kind.INSTANT:
@@ -302,7 +248,7 @@ def certificate_issue(
         )
     if language not in ("ko", "en"):
         raise ValidationFailed(_("Choose Korean or English."), field="language")
-    number = _number()
+    number = case_number_allocate(procedure=APPLICATION, sequenced=False)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -325,13 +271,10 @@ def certificate_issue(
                 data={"options": options, "language": language}, fetched=trail, idempotency_key=key,
                 submitted_at=now, decided_at=now, document=document,
             )  # fmt: skip
-            _event(application, actor=citizen, state=Application.State.ISSUED, note=document.number_display)
-            audit_record(
-                actor=citizen,
-                action="civil.certificate",
-                obj=application,
-                after={"service": service.code, "document": document.number},
-            )
+            _filed(
+                application, actor=citizen, action="issue", note=document.number_display,
+                after={"service": service.code, "document": document.number}, notify=False,
+            )  # fmt: skip
     except IntegrityError:
         existing = Application.objects.filter(applicant=citizen, idempotency_key=key).first()
         if existing:
@@ -343,13 +286,9 @@ def certificate_issue(
 # --- applications decided by officials ----------------------------------------------------------
 
 
-def _refused(actor, what: str, **ids) -> None:
-    refusal_log(logger, "civil", actor, what, **ids)
-
-
 def _citizen_resident(citizen) -> Resident:
     if not getattr(citizen, "is_citizen", False) or not citizen.resident_id:
-        _refused(citizen, "not a citizen applying for themselves")
+        case_refused(citizen, APPLICATION, "not a citizen applying for themselves")
         raise PermissionDenied(_("Only a citizen applies, for themselves."))
     return citizen.resident
 
@@ -364,8 +303,8 @@ def _idempotency(key: str) -> str:
 def application_submit(
     *, citizen, service: Service, data: dict, idempotency_key: str, consent: bool = False
 ) -> Application:
-    """A citizen applies for a processed service; the same idempotency key twice gives one
-    application."""
+    """A citizen applies for a processed service ("submit"), numbered without gaps; the same
+    idempotency key twice gives one application."""
     h = handler_get(service.handler)
     if h.kind != "processed" or service.kind != Service.Kind.PROCESSED:
         raise ValidationFailed(_("This service is issued at once, not applied for."), field="service")
@@ -386,14 +325,14 @@ def application_submit(
         if existing:
             return existing
         raise
-    _mail_after_commit(application, application.state)
     return application
 
 
 def counter_application_record(
     *, official, service: Service, resident: Resident, data: dict, idempotency_key: str
 ) -> Application:
-    """An official records an application made at the counter (it counts as not online)."""
+    """An official records an application made at the counter ("record"; it counts as not
+    online), numbered without gaps."""
     if not getattr(official, "is_official", False) or not has_role(official, "registrar"):
         raise PermissionDenied(_("Recording counter applications needs the registrar role."))
     h = handler_get(service.handler)
@@ -420,7 +359,7 @@ def _create(
     *, service, applicant, resident, data, key, channel, actor, consent, recorded_by=None
 ) -> Application:
     h = handler_get(service.handler)
-    number = _number()
+    number = case_number_allocate(procedure=APPLICATION)
     agency = h.handling_agency(service, data)
     trail = []
     if applicant is not None and _items_of(service):
@@ -438,83 +377,54 @@ def _create(
     )  # fmt: skip
     application.clock = clock
     application.save(update_fields=["clock"])
-    _event(application, actor=actor, state=Application.State.SUBMITTED)
-    audit_record(
-        actor=actor,
-        action="civil.apply",
-        obj=application,
-        after={"service": service.code, "channel": channel},
-    )
-    return application
-
-
-def _for_official(official, application: Application) -> Application:
-    if not getattr(official, "is_official", False):
-        raise PermissionDenied(_("Only officials act on applications."))
-    if application.agency_id not in agency_scope_ids(official):
-        _refused(official, "application of another agency", application_id=application.pk)
-        raise NotFound(_("No such application."), field="application")
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def _require_open(application: Application, *states) -> None:
-    if application.state not in (states or Application.OPEN_STATES):
-        raise Conflict(
-            _("The application is %(state)s; this cannot be done now.")
-            % {"state": application.get_state_display()}
-        )
-
-
-def _transition(application, *, actor, state, note="", fields=()) -> Application:
-    application.state = state
-    application.save(update_fields=["state", *fields])
-    _event(application, actor=actor, state=state, note=note)
-    audit_record(actor=actor, action=f"civil.{state}", obj=application, reason=note)
-    _mail_after_commit(application, state, note)
+    _filed(
+        application, actor=actor, action="submit" if recorded_by is None else "record",
+        after={"service": service.code, "channel": channel}, notify=True,
+    )  # fmt: skip
     return application
 
 
 @transaction.atomic
 def application_review(*, official, application: Application) -> Application:
-    application = _for_official(official, application)
-    _require_open(application, Application.State.SUBMITTED)
-    return _transition(application, actor=official, state=Application.State.IN_REVIEW)
+    """An official of the handling agency starts reviewing a submitted application."""
+    application = case_lock_for(actor=official, case=application, action="review")
+    case_transition(actor=official, case=application, action="review")
+    return application
 
 
 @transaction.atomic
 def application_request_supplement(*, official, application: Application, note: str) -> Application:
     """Ask the applicant for a supplement: the clock stops until it arrives."""
     note = require_text(note, "note", label=_("What is missing"), max_length=2000)
-    application = _for_official(official, application)
-    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
+    application = case_lock_for(actor=official, case=application, action="request_supplement")
     clock = deadlines.clock_pause(case_ref=application.case_ref, actor=official, reason=note)
     _clock_sync(application, clock)
-    return _transition(application, actor=official, state=Application.State.SUPPLEMENT, note=note)
+    case_transition(actor=official, case=application, action="request_supplement", note=note, reason=note)
+    return application
 
 
 @transaction.atomic
 def application_supplement(*, citizen, application: Application, data: dict, note: str = "") -> Application:
     """The applicant answers a supplement request: corrected form data; the clock restarts."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.applicant_id != getattr(citizen, "pk", None):
-        _refused(citizen, "supplement to another's application", application_id=application.pk)
-        raise NotFound(_("No such application."), field="application")
-    _require_open(application, Application.State.SUPPLEMENT)
+    application = case_lock_for(actor=citizen, case=application, action="supplement")
     h = handler_get(application.service.handler)
     application.data = h.validate(application.service, {**application.data, **(data or {})})
-    application.save(update_fields=["data"])
     clock = deadlines.clock_resume(case_ref=application.case_ref, actor=citizen)
     _clock_sync(application, clock)
     note = (note or "").strip()[:2000]
-    return _transition(application, actor=citizen, state=Application.State.IN_REVIEW, note=note)
+    case_transition(
+        actor=citizen, case=application, action="supplement", fields=["data"], note=note, reason=note
+    )
+    return application
 
 
 @transaction.atomic
 def application_approve(*, official, application: Application, note: str = "") -> Application:
-    """Approve (one step of a configurable service's approval line, or the decision). On the last
-    step the handler's effect happens in this transaction and the output document is issued."""
-    application = _for_official(official, application)
-    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
+    """Approve: one step of a configurable service's approval line ("approve_step"), or the
+    decision ("approve", or "approve_issue" when the handler issues a document to an online
+    applicant). On the last step the handler's effect happens in this transaction and the
+    output document is issued. The audit event names the service's own legal basis too."""
+    application = case_lock_for(actor=official, case=application, action="approve")
     service = application.service
     steps = service.approval_steps or [{"role": "registrar"}]
     step = steps[min(application.step, len(steps) - 1)]
@@ -522,11 +432,13 @@ def application_approve(*, official, application: Application, note: str = "") -
         raise PermissionDenied(_("This step needs the role '%(role)s'.") % {"role": step["role"]})
     application.step += 1
     if application.step < len(steps):
-        application.save(update_fields=["step"])
         label = step.get("label_ko") or step["role"]
-        return _transition(
-            application, actor=official, state=Application.State.IN_REVIEW, note=f"{label} ✔ {note}".strip()
-        )
+        note = f"{label} ✔ {note}".strip()
+        case_transition(
+            actor=official, case=application, action="approve_step", fields=["step"], note=note, reason=note,
+            after={"step": application.step}, legal_basis=_basis(service, "approve_step"),
+        )  # fmt: skip
+        return application
     h = handler_get(service.handler)
     if h.approve:
         h.approve(application, official)
@@ -535,15 +447,20 @@ def application_approve(*, official, application: Application, note: str = "") -
     application.decision_reason = (note or "").strip()[:2000]
     clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
     _clock_sync(application, clock)
-    state = Application.State.APPROVED
+    action = "approve"
     if h.doc_type and application.applicant_id:
         application.document = document_issue(
             actor=official, doc_type=h.doc_type, subject=application.subject,
             payload=_decision_payload(application), agency=application.agency,
         )  # fmt: skip
-        state = Application.State.ISSUED
-    application.save(update_fields=["step", "decided_at", "decided_by", "decision_reason", "document"])
-    _transition(application, actor=official, state=state, note=application.decision_reason)
+        action = "approve_issue"
+    case_transition(
+        actor=official, case=application, action=action, note=application.decision_reason,
+        reason=application.decision_reason, legal_basis=_basis(service, action),
+        fields=["step", "decided_at", "decided_by", "decision_reason", "document"],
+        after={"document": application.document.number if application.document_id else None},
+    )  # fmt: skip
+    state = application.state
     _notify(application, "application.approved")
     if service.handler == "moving_in":
         _notify(application, "resident.moved")
@@ -556,6 +473,11 @@ def application_approve(*, official, application: Application, note: str = "") -
         lambda: application_decided.send(sender=Application, application=application, state=state)
     )
     return application
+
+
+def _basis(service: Service, action: str) -> str:
+    """The step's legal basis in the procedure, after the service's own law."""
+    return f"{service.legal_basis}; {APPLICATION.transition(action).legal_basis}"
 
 
 def _decision_payload(application: Application) -> dict:
@@ -574,18 +496,20 @@ def _decision_payload(application: Application) -> dict:
 
 @transaction.atomic
 def application_reject(*, official, application: Application, reason: str) -> Application:
+    """Reject with the reason the applicant is told (with the remedies, by law); a registrar's
+    or an agency administrator's decision."""
     reason = require_text(reason, "reason", label=_("The reason"), max_length=2000)
-    application = _for_official(official, application)
-    _require_open(application, Application.State.SUBMITTED, Application.State.IN_REVIEW)
-    if not has_role(official, "registrar") and not has_role(official, "agency_admin"):
-        raise PermissionDenied(_("Rejecting needs the registrar or agency administrator role."))
+    application = case_lock_for(actor=official, case=application, action="reject")
     application.decided_at = timezone.now()
     application.decided_by = official
     application.decision_reason = reason
     clock = deadlines.clock_close(case_ref=application.case_ref, actor=official)
     _clock_sync(application, clock)
-    application.save(update_fields=["decided_at", "decided_by", "decision_reason"])
-    _transition(application, actor=official, state=Application.State.REJECTED, note=reason)
+    case_transition(
+        actor=official, case=application, action="reject", note=reason, reason=reason,
+        fields=["decided_at", "decided_by", "decision_reason"],
+        legal_basis=_basis(application.service, "reject"),
+    )  # fmt: skip
     transaction.on_commit(
         lambda: application_decided.send(sender=Application, application=application, state="rejected")
     )
@@ -609,59 +533,3 @@ def _notify(application: Application, event: str) -> None:
         )  # fmt: skip
         for agency_id in agencies
     )
-
-
-# --- reading ----------------------------------------------------------------------------------
-
-
-def my_applications(*, citizen):
-    return Application.objects.filter(applicant=citizen).select_related(
-        "service", "document", "agency", "clock"
-    )
-
-
-def my_application(*, citizen, number: str) -> Application:
-    application = my_applications(citizen=citizen).filter(number=str(number)[:20]).first()
-    if application is None:
-        raise NotFound(_("No such application."), field="application")
-    return application
-
-
-def queue(*, official, state: str = "", overdue_only: bool = False):
-    """The agency's open applications, overdue first, then by due date."""
-    scope = agency_scope_ids(official)
-    if not scope:
-        raise PermissionDenied(_("Only officials have a work queue."))
-    rows = Application.objects.filter(agency_id__in=scope, state__in=Application.OPEN_STATES).select_related(
-        "service", "subject", "agency", "clock"
-    )
-    if state in Application.OPEN_STATES:
-        rows = rows.filter(state=state)
-    if overdue_only:
-        rows = rows.filter(clock__due_at__lt=timezone.now())
-    return rows.order_by("clock__due_at", "submitted_at")
-
-
-def office_application(*, official, number: str) -> Application:
-    application = (
-        Application.objects.select_related("service", "subject", "agency", "document", "clock")
-        .filter(number=str(number)[:20], agency_id__in=agency_scope_ids(official))
-        .first()
-    )
-    if application is None:
-        raise NotFound(_("No such application."), field="application")
-    return application
-
-
-def due_explanation(application: Application, language: str) -> list[str]:
-    if application.service.kind == Service.Kind.INSTANT:
-        return []
-    try:
-        clock = deadlines.clock_get(application.case_ref)
-    except NotFound:
-        return []
-    return deadlines.due_explanation(clock, language)
-
-
-def is_overdue(application: Application, now: dt.datetime | None = None) -> bool:
-    return bool(application.is_open and application.due_at and application.due_at < (now or timezone.now()))

@@ -18,16 +18,44 @@ def audit_record(
     legal_basis: str = "",
 ) -> AuditEvent:
     """Append one audit event. Call inside the service's transaction."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    row = audit_row(
+        actor=actor,
         action=action,
         object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_id=obj.pk,
+        before=before,
+        after=after,
         reason=reason,
         legal_basis=legal_basis,
-        before=jsonable(before or {}),
-        after=jsonable(after or {}),
     )
+    row["actor"] = actor if row.pop("actor_id") is not None else None
+    return AuditEvent.objects.create(**row)
+
+
+def audit_row(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    legal_basis: str = "",
+) -> dict[str, Any]:
+    """An audit event's values by attribute name, every column but `at` (the time of the
+    write) and the id: what `audit_record` writes, and what a store writing the event in
+    plain SQL is given (`core.db.audit`)."""
+    return {
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "reason": reason,
+        "legal_basis": legal_basis,
+        "before": jsonable(before or {}),
+        "after": jsonable(after or {}),
+    }
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 
+from egov.core.db.core_store import database_ping
+
 
 def healthz(request):
     """The process is up and serving requests."""
@@ -20,8 +22,7 @@ def readyz(request):
     global _migrations_seen_applied
     try:
         connection = connections[DEFAULT_DB_ALIAS]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        database_ping(connection)
         pending = []
         if not _migrations_seen_applied:
             executor = MigrationExecutor(connection)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
 
+from egov.core.db.core_store import rate_counter_increment
 from egov.core.models import RateCounter
 
 
@@ -88,15 +88,7 @@ def hit(limit: Limit, client: str, *, now: float | None = None) -> int:
     now = time.time() if now is None else now
     window = int(now // limit.seconds) * limit.seconds
     key = f"{limit.name}:{client}"
-    q = connection.ops.quote_name
-    table, k, w, h = q(RateCounter._meta.db_table), q("key"), q("window_start"), q("hits")
-    sql = (
-        f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) "  # noqa: S608 - names are ours
-        f"ON CONFLICT ({k}, {w}) DO UPDATE SET {h} = {table}.{h} + 1 RETURNING {h}"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [key, window])
-        hits = cursor.fetchone()[0]
+    hits = rate_counter_increment(key=key, window=window)
     if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
         RateCounter.objects.filter(window_start__lt=window - 86400).delete()
     if hits > limit.hits:

@@ -33,11 +33,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.core.keys import platform_key
+from egov.exchange import store
 from egov.exchange.models import AccessCheckpoint, AccessLogEntry
 
 GENESIS_HASH = "0" * 64
-# Arbitrary constant naming the advisory lock that serialises appends.
-APPEND_LOCK_KEY = 0x65676F76  # "egov"
 CHECKPOINT_DOMAIN = "egov.exchange.access-log.checkpoint"
 
 # The columns the canonical form covers, in the order `canonical_form` takes a row tuple.
@@ -110,7 +109,7 @@ def _canonical_parts(at_iso, consumer, client, user, case, message, item, subjec
     """The canonical form of an entry not yet chained, as three texts `a`, `b`, `c` such that
     `a + <previous hash as a JSON string> + b + <seq in decimal> + c` is `_encode_iso` of the
     entry with that seq and previous hash: what lets the database finish the hash once it
-    knows the head (`APPEND_SQL`). Raises TypeError like `_encode_iso`."""
+    knows the head (`store.APPEND_SQL`). Raises TypeError like `_encode_iso`."""
     return (
         _BEFORE_PREV % (
             _encode_str(at_iso), _encode_str(basis), _encode_str(case), _encode_str(client),
@@ -178,84 +177,19 @@ def _checkpoint_write(entry: AccessLogEntry) -> AccessCheckpoint:
     )
 
 
-# An append's statements are plain SQL built once from the model's names, not an ORM query
-# and a Model.save compiled on every call: the chain stays locked from the moment its lock is
-# granted until the transaction ends, and that time bounds how many queries per second the
-# whole platform can log (docs/benchmarks.md, issue 3).
-_TABLE = AccessLogEntry._meta.db_table
-_INSERT_FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
-# The fields the caller's values fill; the chain's head gives seq and prev_hash, and entry_hash
-# is computed from all of them.
-_GIVEN_FIELDS = [f for f in _INSERT_FIELDS if f.name not in ("seq", "prev_hash", "entry_hash")]
-
-
-def _columns(fields) -> str:
-    return ", ".join(f'"{f.column}"' for f in fields)
-
-
-def _placeholders(fields) -> str:
-    return ", ".join(["%s"] * len(fields))
-
-
-LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
-HEAD_SQL = f'SELECT "seq", "entry_hash" FROM "{_TABLE}" ORDER BY "seq" DESC LIMIT 1'  # noqa: S608 (model names)
-INSERT_SQL = f'INSERT INTO "{_TABLE}" ({_columns(_INSERT_FIELDS)}) VALUES ({_placeholders(_INSERT_FIELDS)})'  # noqa: S608
-# PostgreSQL: one statement reads the head, completes the canonical form around it from the
-# three parts Python made (`_canonical_parts`; `to_json` escapes a text exactly as the
-# canonical form does), hashes it and inserts the entry.
-APPEND_SQL = (
-    'WITH head AS (SELECT COALESCE(last."seq", 0) + 1 AS seq, COALESCE(last."entry_hash", %s) AS prev '  # noqa: S608 (model names)
-    f"FROM (SELECT 1) AS one LEFT JOIN ({HEAD_SQL}) AS last ON TRUE), "
-    "new AS (SELECT seq, prev, encode(sha256(convert_to("
-    "%s || to_json(prev)::text || %s || seq::text || %s, 'UTF8')), 'hex') AS hash FROM head) "
-    f'INSERT INTO "{_TABLE}" ("seq", "prev_hash", "entry_hash", {_columns(_GIVEN_FIELDS)}) '
-    "VALUES ((SELECT seq FROM new), (SELECT prev FROM new), (SELECT hash FROM new), "
-    f'{_placeholders(_GIVEN_FIELDS)}) RETURNING "id", "seq", "prev_hash", "entry_hash"'
-)
-
-
-def _db_values(entry: AccessLogEntry, fields) -> list:
-    return [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
-
-
-def _pipeline():
-    """psycopg 3's pipeline mode on Django's connection: statements sent together, results
-    read when the block ends. A plain block where the driver has none."""
-    connection.ensure_connection()
-    pipeline = getattr(connection.connection, "pipeline", None)
-    return pipeline() if pipeline else contextlib.nullcontext()
-
-
-def _append_in_database(entry: AccessLogEntry, parts: tuple[str, str, str]) -> None:
-    """PostgreSQL: take the lock and append, two statements sent in one round trip."""
-    values = [GENESIS_HASH, *parts, *_db_values(entry, _GIVEN_FIELDS)]
-    with connection.cursor() as cursor:
-        # The server runs the INSERT as soon as it grants the lock, without waiting for this
-        # process to answer; the INSERT is a statement of its own, so its snapshot holds every
-        # entry committed before the lock was granted. The cursor keeps the last result.
-        with connection.wrap_database_errors, _pipeline():
-            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-            cursor.execute(APPEND_SQL, values)
-        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = cursor.fetchone()
+# An append's statements are plain SQL built once from the model's names (`exchange.store`),
+# not an ORM query and a Model.save compiled on every call: the chain stays locked from the
+# moment its lock is granted until the transaction ends, and that time bounds how many queries
+# per second the whole platform can log (docs/benchmarks.md, issue 3).
 
 
 def _append_in_python(entry: AccessLogEntry) -> None:
     """Lock, read the head, hash in Python and insert: SQLite (whose writers are serialised
     anyway), and values the fast canonical form declines."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-        cursor.execute(HEAD_SQL)
-        head = cursor.fetchone()
-        entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        entry.entry_hash = entry_hash(entry)
-        values = _db_values(entry, _INSERT_FIELDS)
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(INSERT_SQL + ' RETURNING "id"', values)
-            entry.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(INSERT_SQL, values)
-            entry.pk = cursor.lastrowid
+    head = store.access_log_lock_and_head()
+    entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    entry.entry_hash = entry_hash(entry)
+    entry.pk = store.access_log_insert(entry)
 
 
 class Deferral:
@@ -267,18 +201,12 @@ class Deferral:
         self._in_pipeline = False
         self.entries: list[AccessLogEntry] = []
 
-    def enter_pipeline(self) -> bool:
+    def send_with_the_commit(self) -> bool:
         """Put the connection in pipeline mode until the block ends, when this is the
         outermost transaction (no savepoint within it) on PostgreSQL with psycopg 3; True if
         it now is."""
         if not self._in_pipeline:
-            # In the outermost transaction, or in blocks within it that made no savepoint: an
-            # error here can only roll the whole transaction back, which a pipeline allows.
-            outermost = connection.in_atomic_block and not any(connection.savepoint_ids)
-            pipeline = getattr(connection.connection, "pipeline", None)
-            if outermost and pipeline is not None and connection.vendor == "postgresql":
-                self._stack.enter_context(pipeline())
-                self._in_pipeline = True
+            self._in_pipeline = store.pipeline_enter(self._stack)
         return self._in_pipeline
 
 
@@ -299,7 +227,7 @@ def appends_sent_with_the_commit() -> Iterator[Deferral]:
     time: it is the server's own work and the COMMIT's WAL flush (docs/benchmarks.md, issue 3).
     Within the block an appended entry has no `pk`, `seq` or hashes yet; statements that need
     them must take them from the database (`currval` of the entry's id sequence, as
-    `exchange.queries` does for the receipt). A checkpoint due at one of the entries is
+    `exchange.store.receipt_insert` does for the receipt). A checkpoint due at one of the entries is
     written after the COMMIT, in a transaction of its own. Elsewhere (SQLite, a nested
     transaction, values the fast canonical form declines) appends run as usual."""
     with contextlib.ExitStack() as stack:
@@ -315,26 +243,15 @@ def appends_sent_with_the_commit() -> Iterator[Deferral]:
     # The pipeline has ended: every result has been read.
     interval = checkpoint_interval() if deferral.entries else 0
     for entry in deferral.entries:
-        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = entry._append_cursor.fetchone()
-        entry._append_cursor.close()
-        del entry._append_cursor
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = entry._sent_append.result()
+        del entry._sent_append
         if entry.seq % interval == 0:
             with transaction.atomic():
                 _checkpoint_write(entry)
 
 
-# The entry just appended in this session, for statements sent before its id is read back.
-# A scalar subquery, so that it is evaluated once and the primary key's index is used.
-CURRENT_ENTRY_ID_SQL = f"(SELECT currval(pg_get_serial_sequence('\"{_TABLE}\"', 'id')))"
-
-
 def _append_deferred(entry: AccessLogEntry, parts: tuple[str, str, str], deferral: Deferral) -> None:
-    values = [GENESIS_HASH, *parts, *_db_values(entry, _GIVEN_FIELDS)]
-    cursor = connection.cursor()
-    with connection.wrap_database_errors:
-        cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-        cursor.execute(APPEND_SQL, values)
-    entry._append_cursor = cursor  # its last result is the INSERT's, read after the COMMIT
+    entry._sent_append = store.access_log_append_sent(entry, parts, genesis=GENESIS_HASH)
     deferral.entries.append(entry)
 
 
@@ -347,7 +264,7 @@ def access_log_append(**values) -> AccessLogEntry:
     COMMITTED a statement sees what was committed when it started, so the statement that
     waits for the lock could miss the entry its predecessor just committed. On PostgreSQL
     that later statement is the INSERT itself, which reads the head, hashes and inserts, and
-    both go to the server in one round trip (`_append_in_database`).
+    both go to the server in one round trip (`store.access_log_append_hashed`).
 
     The entry's time is taken when the append is asked for, before the lock: entries of
     queries made at the same moment may be a few milliseconds out of time order along the
@@ -361,10 +278,12 @@ def access_log_append(**values) -> AccessLogEntry:
     except TypeError:  # unusual values: the reference form, in Python
         parts = None
     deferral = _deferral.get()
-    if parts and deferral is not None and deferral.enter_pipeline():
+    if parts and deferral is not None and deferral.send_with_the_commit():
         _append_deferred(entry, parts, deferral)  # pk and seq are read after the COMMIT
-    elif parts and connection.vendor == "postgresql":
-        _append_in_database(entry, parts)
+    elif parts and store.access_log_hashed_in_database():
+        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = store.access_log_append_hashed(
+            entry, parts, genesis=GENESIS_HASH
+        )
     else:
         _append_in_python(entry)
     entry._state.adding = False  # as after save(): the entry is in the database

@@ -7,51 +7,31 @@ query goes through `exchange.queries.shared_item_query`, which calls
 the answer to each (client, X-Road-Id) so a retry gets the same answer and no second log entry.
 """
 
-import datetime as dt
 import hashlib
 import json
 import re
 from typing import Annotated, Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
-from oauth2_provider.models import AccessToken
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from egov.accounts.models import AgencySystem
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
-from egov.exchange.models import QueryReceipt, SharedItem
+from egov.exchange import store
+from egov.exchange.models import SharedItem
 from egov.exchange.queries import StoredAnswer, shared_item_query, stored_answer_of
-from egov.registry.models import Agency
 
 SCOPE = "exchange"
 MAX_TOKEN_LENGTH = 255
 XROAD_ID_LENGTH = 100
-
-
-AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
-# The token, its system and the system's agency, and the receipt of the message the request
-# names (X-Road-Id) if that system sent it before, in one select. It runs on every request, so
-# it is plain SQL rather than ORM queries compiled each time (see docs/benchmarks.md); the
-# names come from the models.
-TOKEN_SQL = (
-    'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the values are parameters)
-    + 'r."status_code", r."body", '
-    + ", ".join(f'a."{f.column}"' for f in Agency._meta.concrete_fields)
-    + f' FROM "{AccessToken._meta.db_table}" t'
-    + f' JOIN "{AgencySystem._meta.db_table}" s ON s."application_id" = t."application_id"'
-    + f' JOIN "{Agency._meta.db_table}" a ON a."id" = s."agency_id"'
-    + f' LEFT JOIN "{QueryReceipt._meta.db_table}" r ON r."client_id" = s."client_id" AND r."message_id" = %s'
-    + ' WHERE t."token_checksum" = %s'
-)
 
 
 def _message_id(request: HttpRequest) -> str | None:
@@ -63,18 +43,12 @@ def _message_id(request: HttpRequest) -> str | None:
 def _system_and_answer(checksum: str, message_id: str | None) -> tuple[AgencySystem, StoredAnswer] | None:
     """The active system holding the unexpired "exchange" token with this checksum, and the
     answer it was given to `message_id` if it sent that message before; None if no such token."""
-    with connection.cursor() as cursor:
-        cursor.execute(TOKEN_SQL, [message_id, checksum])
-        row = cursor.fetchone()
-    if row is None:
+    found = store.token_system_get(checksum=checksum, message_id=message_id)
+    if found is None:
         return None
-    expires, scope, system_id, name, client_id, is_active, status, body, *agency_values = row
-    if timezone.is_naive(expires):  # SQLite hands back naive UTC
-        expires = timezone.make_aware(expires, dt.UTC)
-    if not is_active or expires <= timezone.now() or SCOPE not in scope.split():
+    expires, scope, system, status, body = found
+    if not system.is_active or expires <= timezone.now() or SCOPE not in scope.split():
         return None
-    agency = Agency.from_db(None, AGENCY_FIELDS, agency_values)
-    system = AgencySystem(id=system_id, agency=agency, name=name, client_id=client_id, is_active=True)
     return system, stored_answer_of(status, body)
 
 
@@ -294,9 +268,5 @@ if env_bool("EGOV_BENCHMARK_ENDPOINTS", False):
     def benchmark_bare(request, payload: BareIn):
         """Look the resident up by ID number and insert one row: the benchmark's baseline."""
         resident = resident_get_by_rrn(rrn=payload.subject)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO benchmark_bare_hit (resident_id, at) VALUES (%s, %s)",
-                [resident.pk if resident else None, timezone.now()],
-            )
+        store.benchmark_bare_hit_insert(resident_id=resident.pk if resident else None, at=timezone.now())
         return {"resident": resident.pk if resident else None}

@@ -3,40 +3,21 @@
 `shared_item_query` is what the API calls: it runs `shared_item_fetch` and keeps the answer
 in a QueryReceipt in the same transaction as the query's log entry, so a retry with the same
 X-Road-Id gets the stored answer and leaves no second log entry. The receipt's look-up and
-insert are plain SQL: every API query runs them, and Model.save costs this hot path about as
-much as a whole query (docs/benchmarks.md). The API looks the receipt up in the same
+insert are plain SQL in `exchange.store`: every API query runs them, and Model.save costs
+this hot path about as much as a whole query (docs/benchmarks.md). The API looks the receipt up in the same
 statement as its token (`stored=`); other callers leave that to `shared_item_query`.
 """
 
 import json
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 
 from egov.accounts.models import AgencySystem
-from egov.exchange.accesslog import CURRENT_ENTRY_ID_SQL, appends_sent_with_the_commit
-from egov.exchange.models import AccessLogEntry, QueryReceipt
+from egov.exchange import store
+from egov.exchange.accesslog import appends_sent_with_the_commit
+from egov.exchange.models import AccessLogEntry
 from egov.exchange.services import REFUSAL_STATUS, ExchangeRefused, shared_item_fetch
-
-RECEIPT_SQL = (
-    f'SELECT "status_code", "body" FROM "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    'WHERE "client_id" = %s AND "message_id" = %s'
-)
-RECEIPT_INSERT_SQL = (
-    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
-    "VALUES (%s, %s, %s, %s, %s, %s)"
-)
-
-# The receipt of an entry appended in this transaction whose id and seq are not read yet.
-RECEIPT_INSERT_PENDING_SQL = (
-    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
-    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"seq\") "
-    "ELSE '{}'::jsonb END, e.\"id\", %s "
-    f'FROM "{AccessLogEntry._meta.db_table}" AS e WHERE e."id" = {CURRENT_ENTRY_ID_SQL}'
-)
 
 # (HTTP status, body) of an answer given before, or None when the message is new.
 StoredAnswer = tuple[int, dict] | None
@@ -53,10 +34,8 @@ def stored_answer_of(status: int | None, body) -> StoredAnswer:
 
 
 def _stored_answer(client_id: str, message_id: str) -> StoredAnswer:
-    with connection.cursor() as cursor:
-        cursor.execute(RECEIPT_SQL, [client_id, message_id])
-        row = cursor.fetchone()
-    return stored_answer_of(*row) if row else None
+    found = store.receipt_answer_get(client_id=client_id, message_id=message_id)
+    return stored_answer_of(*found) if found else None
 
 
 def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry: AccessLogEntry) -> None:
@@ -64,13 +43,14 @@ def _receipt_store(client_id: str, message_id: str, status: int, body: dict, ent
     statement takes the entry's id from the session's sequence and, for an answer, its seq
     as the body's `log_id`. The unique constraint on (client_id, message_id) raises
     IntegrityError for a second copy of a message (at the COMMIT when sent with it)."""
-    values = [client_id, message_id, status, connection.ops.adapt_json_value(body, None)]
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        if entry.pk is None:
-            cursor.execute(RECEIPT_INSERT_PENDING_SQL, [*values, "log_id" in body, now])
-        else:
-            cursor.execute(RECEIPT_INSERT_SQL, [*values, entry.pk, now])
+    store.receipt_insert(
+        client_id=client_id,
+        message_id=message_id,
+        status=status,
+        body=body,
+        entry_id=entry.pk,
+        log_id_from_entry="log_id" in body,
+    )
 
 
 def _fetch(*, system: AgencySystem, message_id: str, **query) -> tuple[int, dict, AccessLogEntry]:
@@ -113,7 +93,7 @@ def shared_item_query(
         # server in one round trip (`appends_sent_with_the_commit`).
         with appends_sent_with_the_commit() as deferral, transaction.atomic():
             status, body, entry = _fetch(system=system, message_id=message_id, **query)
-            deferral.enter_pipeline()  # the receipt goes with the COMMIT in any case
+            deferral.send_with_the_commit()  # the receipt goes with the COMMIT in any case
             _receipt_store(system.client_id, message_id, status, body, entry)
     except IntegrityError:
         # The same message arrived twice at once and the other copy committed first: its

@@ -1,11 +1,10 @@
 """Every change in the exchange layer, and the mediated fetch every consumer goes through."""
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
+from egov.exchange import store
 from egov.exchange.accesslog import access_log_append
 from egov.exchange.catalogue import REGISTRY
 from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
@@ -223,15 +223,6 @@ def _consumer_of(actor) -> tuple[Agency | None, str, str]:
     return None, "", ""
 
 
-# The item and, when the basis names a grant, that grant of this consumer on this item, in
-# one statement: every mediated query runs it (plain SQL built from the models' names, as
-# the API's token check is; docs/benchmarks.md, issue 3).
-ITEM_GRANT_SQL = (
-    'SELECT i."id", i."fields", g."status", g."valid_from", g."valid_until", g."fields" '  # noqa: S608 (model names)
-    f'FROM "{SharedItem._meta.db_table}" i LEFT JOIN "{Grant._meta.db_table}" g '
-    'ON g."id" = %s AND g."consumer_id" = %s AND g."item_id" = i."id" '
-    'WHERE i."code" = %s AND i."is_active"'
-)
 _BIGINT_MAX = 2**63 - 1
 
 
@@ -260,20 +251,10 @@ class _ItemRow:
     grant: tuple[str, dt.date, dt.date, list[str]] | None  # status, valid from, until, fields
 
 
-def _json_list(value) -> list:
-    return json.loads(value) if isinstance(value, str | bytes) else list(value)
-
-
 def _item_and_grant(*, code: str, consumer: Agency, basis: _Basis) -> _ItemRow | None:
     grant_id = basis.ident if basis.kind == "grant" else None
-    with connection.cursor() as cursor:
-        cursor.execute(ITEM_GRANT_SQL, [grant_id, consumer.pk, code])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    item_id, item_fields, status, valid_from, valid_until, grant_fields = row
-    grant = (status, valid_from, valid_until, _json_list(grant_fields)) if status is not None else None
-    return _ItemRow(item_id, _json_list(item_fields), grant)
+    found = store.item_and_grant_get(code=code, consumer_id=consumer.pk, grant_id=grant_id)
+    return _ItemRow(*found) if found else None
 
 
 def _allowed_fields(*, consumer: Agency, item: _ItemRow, resident: Resident, basis: _Basis, today: dt.date):

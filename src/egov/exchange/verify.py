@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Max, TextField
-from django.db.models.functions import Cast
+from django.db import DatabaseError
+from django.db.models import Max
 
 from egov.core.keys import signature_valid
+from egov.exchange import store
 from egov.exchange.accesslog import (
     CANONICAL_COLUMNS,
     GENESIS_HASH,
@@ -220,45 +220,14 @@ def _checkpoint_rows(queryset) -> Iterable[_Checkpoint]:
         yield _Checkpoint(*values)
 
 
-# PostgreSQL formats the time as the canonical form has it (Python's
-# isoformat(timespec="microseconds") of the UTC time), which saves building a datetime per
-# entry; NULL outside Python's years 1-9999, where to_char would drop the era.
-_PG_UTC_ISO = (
-    "CASE WHEN {at} >= '0001-01-01T00:00:00Z' AND {at} < '10000-01-01T00:00:00Z' "
-    "THEN to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') END"
-)
-
-
 def _chain_rows(head: int, chunk_size: int) -> Iterator[tuple]:
     """Every entry up to `head` in seq order, as tuples of the `CANONICAL_COLUMNS` and the
-    stored hash, with the time as its canonical ISO text and `fields` as JSON text.
-
-    On PostgreSQL straight from a binary server-side cursor: Django's text-mode loaders (a
-    Python class per timestamp, `json.loads` and a converter per `fields`) would double the
-    time of a million-entry run. Call inside a transaction there, so that the cursor streams
-    instead of being held."""
-    if connection.vendor != "postgresql":
-        queryset = (
-            AccessLogEntry.objects.filter(seq__lte=head)
-            .order_by("seq")
-            .annotate(fields_json=Cast("fields", TextField()))
-            .values_list(*(c if c != "fields" else "fields_json" for c in CANONICAL_COLUMNS), "entry_hash")
-        )
-        for row in queryset.iterator(chunk_size=chunk_size):
-            yield (row[0], _utc_iso(row[1]), *row[2:])
-        return
-    quote = connection.ops.quote_name
-    columns = [quote(AccessLogEntry._meta.get_field(c).column) for c in (*CANONICAL_COLUMNS, "entry_hash")]
-    columns[1] = _PG_UTC_ISO.format(at=columns[1])
-    columns[9] += "::text"
-    seq = columns[0]
-    table = quote(AccessLogEntry._meta.db_table)
-    query = f"SELECT {', '.join(columns)} FROM {table} WHERE {seq} <= %s ORDER BY {seq}"  # noqa: S608 (quoted names only)
-    connection.ensure_connection()
-    with connection.connection.cursor(name="egov_access_log_verify", binary=True) as cursor:
-        cursor.execute(query, [head])
-        while rows := cursor.fetchmany(chunk_size):
-            yield from rows
+    stored hash, with the time as its canonical ISO text and `fields` as JSON text; within
+    `store.access_log_chain_read`. On PostgreSQL the database formats the time, which saves
+    building a datetime per entry."""
+    return store.access_log_chain_rows(
+        head=head, columns=CANONICAL_COLUMNS, chunk_size=chunk_size, utc_iso=_utc_iso
+    )
 
 
 def access_log_verify(
@@ -301,10 +270,9 @@ def access_log_verify(
     expected, prev, last_good = 1, GENESIS_HASH, 0
 
     sha256, loads, encode = hashlib.sha256, json.loads, _encode_iso
-    # SQLite's atomic blocks take the write lock here, so it reads without one; reading only
-    # up to the head keeps the result consistent all the same.
+    # Reading only up to the head keeps the result consistent where no transaction is held.
     with (
-        transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext(),
+        store.access_log_chain_read(),
         contextlib.closing(_chain_rows(head, chunk_size)) as rows,
     ):
         for (seq, at, consumer, client, user, case, message, item, subject, fields_json, purpose, basis,

@@ -9,10 +9,9 @@ member's, another tender's, mistyped) and a repeated one are refused and logged.
 in are erased when the opening completes; the key itself is never written anywhere.
 """
 
-import json
 import logging
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from egov.accounts.models import User
 from egov.core import keys
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
-from egov.procurement import crypto, reserve
+from egov.procurement import crypto, reserve, store
 from egov.procurement.models import Bid, CommitteeMember, ReserveDraw, Tender
 from egov.procurement.selectors import lookup_text
 from egov.procurement.services.bids import receipt_verify
@@ -137,7 +136,7 @@ def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
         for bid in valid:
             if bid.price < draw.floor_amount:
                 bid.excluded_reason = f"below the floor amount of {draw.floor_amount:,} won"
-    _results_write(bids)
+    store.bid_results_write(bids)
     del private_key
     tender.committee.update(submitted_share=None)
     tender.state = Tender.State.OPENED
@@ -154,38 +153,6 @@ def _open(*, tender: Tender, shares: list[str], actor: User) -> None:
             **({"estimated_price": draw.estimated_price, "floor_amount": draw.floor_amount} if draw else {}),
         },
     )
-
-
-# The opening's results, one statement for all the bids: `bulk_update`'s CASE per row and
-# field cost seconds of query building for 10,000 bids (docs/benchmarks.md, issue 7).
-RESULTS_SQL = (
-    f'UPDATE "{Bid._meta.db_table}" AS b SET "price" = v.price, "content" = v.content, '  # noqa: S608 (model names)
-    '"picks" = v.picks::jsonb, "rank" = v.rank, "invalid_reason" = v.invalid_reason, '
-    '"excluded_reason" = v.excluded_reason '
-    "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::integer[], %s::text[], %s::text[]) "
-    "AS v(id, price, content, picks, rank, invalid_reason, excluded_reason) "
-    'WHERE b."id" = v.id'
-)
-
-
-def _results_write(bids: list[Bid]) -> None:
-    fields = ["price", "content", "picks", "rank", "invalid_reason", "excluded_reason"]
-    if connection.vendor != "postgresql":
-        Bid.objects.bulk_update(bids, fields, batch_size=500)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            RESULTS_SQL,
-            [
-                [b.pk for b in bids],
-                [b.price for b in bids],
-                [b.content for b in bids],
-                [json.dumps(b.picks or []) for b in bids],
-                [b.rank for b in bids],
-                [b.invalid_reason for b in bids],
-                [b.excluded_reason for b in bids],
-            ],
-        )
 
 
 def _reserve_draw(*, tender: Tender, bids: list[Bid], valid: list[Bid]) -> ReserveDraw:

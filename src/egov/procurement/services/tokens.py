@@ -12,29 +12,19 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import BusinessRepresentation, User
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, NotFound, ValidationFailed
+from egov.procurement import store
 from egov.procurement.models import BidToken, Supplier
 from egov.procurement.services.suppliers import require_business_user
 
 PREFIX = "egovbid_"
 MAX_LENGTH = 100  # a bearer value longer than this is not one of ours
-
-_U, _T = User._meta.db_table, BidToken._meta.db_table
-_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
-# The live token's user, if active and a business representative: one statement per request.
-TOKEN_USER_SQL = (
-    "SELECT "  # noqa: S608 (names from the models; the values are parameters)
-    + ", ".join(f'u."{f.column}"' for f in User._meta.concrete_fields)
-    + f' FROM "{_T}" t JOIN "{_U}" u ON u."id" = t."user_id"'
-    + ' WHERE t."checksum" = %s AND t."revoked_at" IS NULL AND t."expires_at" > %s'
-    + ' AND u."is_active" AND u."kind" = %s'
-)
 
 
 def token_checksum(token: str) -> str:
@@ -46,10 +36,7 @@ def token_user(token: str) -> User | None:
     is no longer an active business representative)."""
     if not isinstance(token, str) or not token.startswith(PREFIX) or len(token) > MAX_LENGTH:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(TOKEN_USER_SQL, [token_checksum(token), timezone.now(), User.Kind.BUSINESS])
-        row = cursor.fetchone()
-    return User.from_db("default", _USER_FIELDS, row) if row else None
+    return store.token_user_get(checksum=token_checksum(token), now=timezone.now(), kind=User.Kind.BUSINESS)
 
 
 def _require_supplier_representative(actor: User) -> None:
