@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from egov.cases.models import CaseEvent
 from egov.core.models import AuditEvent
 from egov.disclosure import services
 from egov.disclosure.deem import disclosure_deem_refusals
-from egov.disclosure.models import DisclosureRequest, RequestEvent
+from egov.disclosure.models import DisclosureRequest
 from tests.disclosure.test_services import request_one
 
 LATER = dt.timedelta(days=40)
@@ -37,7 +38,7 @@ def test_the_sweep_is_idempotent(requester, jongno):
     later = timezone.now() + LATER
     assert disclosure_deem_refusals(now=later) == 1
     assert disclosure_deem_refusals(now=later) == 0
-    assert RequestEvent.objects.filter(action="deem_refusal").count() == 1
+    assert CaseEvent.objects.filter(action="deem_refusal").count() == 1
 
 
 def test_a_request_not_yet_due_or_already_decided_is_left_alone(requester, jongno, bob):
@@ -101,4 +102,4 @@ def test_two_workers_at_once_deem_each_request_once(postgres_only, requester, jo
     assert not errors
     assert sum(counts) == 10
     assert DisclosureRequest.objects.filter(state="deemed_refused").count() == 10
-    assert RequestEvent.objects.filter(action="deem_refusal").count() == 10
+    assert CaseEvent.objects.filter(action="deem_refusal").count() == 10

@@ -4,8 +4,9 @@ the requester; proactive publications."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from egov.cases.models import CaseAttachment
 from egov.disclosure import publications, selectors, services
-from egov.disclosure.models import DisclosureRequest, Publication, ReleasedFile
+from egov.disclosure.models import DisclosureRequest, Publication
 from tests.conftest import login_official
 from tests.disclosure.conftest import EXE, PDF, PNG
 from tests.disclosure.test_services import refuse, request_one, upload
@@ -89,12 +90,12 @@ def test_an_official_decides_partially_and_releases_a_file_the_requester_downloa
     disguised = SimpleUploadedFile("회의록.pdf", EXE)
     response = client.post(f"/office/disclosure/{request.number}/release", {"files": [disguised]})
     assert response.status_code == 400 and 'id="id_files_error"' in response.content.decode()
-    assert ReleasedFile.objects.count() == 0
+    assert CaseAttachment.objects.count() == 0
     response = client.post(
         f"/office/disclosure/{request.number}/release", {"files": [SimpleUploadedFile("회의록.pdf", PDF)]}
     )
     assert response.status_code == 302
-    released = ReleasedFile.objects.get()
+    released = CaseAttachment.objects.get()
     client.logout()
     client.force_login(requester)
     page = client.get(f"/my/disclosure/{request.number}/").content.decode()
@@ -167,3 +168,16 @@ def test_the_pages_render_in_korean(requester, jongno, bob, client):
         page = client.get(path, **headers)
         assert page.status_code == 200
     assert "제9조제1항제4호" in client.get(f"/office/disclosure/{request.number}/").content.decode()
+
+
+def test_the_history_names_each_step_in_korean(requester, jongno, bob, client):
+    request = refuse(bob, request_one(requester, jongno))
+    services.objection_file(actor=requester, request=request, reason="수사 종결")
+    client.cookies["django_language"] = "ko"
+    client.force_login(requester)
+    page = client.get(f"/my/disclosure/{request.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    history = page[page.index('data-testid="history"') :]
+    for state, step in (("접수", "청구"), ("결정 완료", "공개 여부 결정"), ("이의신청 접수", "이의신청")):
+        assert f"{state}</strong> ({step})" in history
+    for code in ("(file)", "(decide)", "(object)"):
+        assert code not in history

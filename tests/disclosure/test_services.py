@@ -11,10 +11,13 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from egov.cases.models import CaseAttachment
+from egov.cases.services import case_file_path
+from egov.core import files as core_files
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.core.models import AuditEvent, CaseClock
-from egov.disclosure import files, services
-from egov.disclosure.models import DisclosureRequest, Objection, ReleasedFile, RequestEvent, WithheldPart
+from egov.disclosure import services
+from egov.disclosure.models import DisclosureRequest, Objection, WithheldPart
 from tests import factories
 from tests.disclosure.conftest import EXE, PDF, PNG
 
@@ -49,7 +52,7 @@ def test_a_request_goes_to_the_agency_with_a_ten_business_day_clock(requester, j
     assert request.state == "received" and request.agency == jongno and request.number.startswith("DR-")
     assert request.clock.case_type == "disclosure.request" and request.clock.agency == jongno
     assert request.clock.unit == "business_days" and request.clock.length == 10
-    assert RequestEvent.objects.get(request=request).action == "file"
+    assert request.events.get().action == "file"
     assert AuditEvent.objects.filter(action="disclosure.file", object_id=str(request.pk)).exists()
 
 
@@ -330,8 +333,8 @@ def test_released_files_are_stored_outside_the_web_root(requester, jongno, bob):
     request = services.request_decide(actor=bob, request=request_one(requester, jongno), outcome="full")
     [released] = services.release_upload(actor=bob, request=request, uploads=[upload("회의록.pdf", PDF)])
     assert released.content_type == "application/pdf" and released.uploaded_by == bob
-    stored = files.file_path(released.storage_name)
-    assert stored.read_bytes() == PDF and stored.parent == files.storage_dir()
+    stored = case_file_path(released)
+    assert stored.read_bytes() == PDF and stored.parent == core_files.storage_dir("disclosure")
 
 
 @pytest.mark.parametrize(
@@ -344,8 +347,9 @@ def test_a_disguised_file_is_refused_and_nothing_is_kept(requester, jongno, bob,
             actor=bob, request=request, uploads=[upload("ok.pdf", PDF), upload(name, content)]
         )
     assert refused.value.field == "files"
-    assert ReleasedFile.objects.count() == 0
-    assert not files.storage_dir().exists() or not any(files.storage_dir().iterdir())
+    assert CaseAttachment.objects.count() == 0
+    folder = core_files.storage_dir("disclosure")
+    assert not folder.exists() or not any(folder.iterdir())
 
 
 def test_no_release_before_a_decision_or_after_a_refusal_or_by_another_agency(requester, jongno, bob, carol):
@@ -358,7 +362,7 @@ def test_no_release_before_a_decision_or_after_a_refusal_or_by_another_agency(re
     full = services.request_decide(actor=bob, request=request_one(requester, jongno), outcome="full")
     with pytest.raises(NotFound):
         services.release_upload(actor=carol, request=full, uploads=[upload("a.pdf", PDF)])
-    assert ReleasedFile.objects.count() == 0
+    assert CaseAttachment.objects.count() == 0
 
 
 def test_an_official_above_the_agency_may_act(requester, jongno, seoul):

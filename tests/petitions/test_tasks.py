@@ -162,7 +162,6 @@ def test_the_worker_knows_the_kernel_sweeps_that_run_the_petitions():
     assert "egov.cases.tasks.remind_due" in paths
     assert PETITION.reminders and PETITION.escalations
     assert "egov.disclosure.tasks.deem_refusals" in paths  # disclosure declares its own SWEEPS
-    assert "egov.disclosure.tasks.remind_due" in paths
 
 
 def test_a_sweep_already_waiting_is_not_enqueued_again(db):

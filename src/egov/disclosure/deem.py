@@ -5,7 +5,9 @@
 `egov disclosure_deem`. It is idempotent and safe to run from two processes at once: each
 request is handled in its own transaction under a row lock taken with SKIP LOCKED (PostgreSQL;
 another worker moves on instead of waiting), and the state is checked again under the lock, so
-a request decided or deemed meanwhile is left alone.
+a request decided or deemed meanwhile is left alone. The step is the procedure's SYSTEM
+transition `deem_refusal`, recorded through the case kernel (`case_transition`: history, audit
+event with its legal basis, e-mail to the requester after commit).
 """
 
 import datetime as dt
@@ -14,11 +16,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from egov.cases.services import case_transition
 from egov.core import deadlines
-from egov.core.audit import audit_record
 from egov.core.models import CaseClock
 from egov.disclosure.models import DisclosureRequest
-from egov.disclosure.services import event_record, mail_after_commit
+from egov.disclosure.procedure import OPEN_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ BATCH = 1000
 
 def _overdue(now: dt.datetime):
     return DisclosureRequest.objects.filter(
-        state__in=DisclosureRequest.OPEN_STATES, clock__state=CaseClock.State.RUNNING, clock__due_at__lt=now
+        state__in=OPEN_STATES, clock__state=CaseClock.State.RUNNING, clock__due_at__lt=now
     )
 
 
@@ -50,22 +52,20 @@ def disclosure_deem_refusals(now: dt.datetime | None = None) -> int:
                 continue
             clock = deadlines.clock_close(case_ref=request.case_ref, reason="deemed refusal")
             request.clock = clock
-            request.state = DisclosureRequest.State.DEEMED_REFUSED
             request.outcome = DisclosureRequest.Outcome.DEEMED_REFUSED
             request.decided_at = clock.due_at
-            request.save(update_fields=["state", "outcome", "decided_at"])
-            event_record(request, actor=None, action="deem_refusal", due_at=clock.due_at.isoformat())
-            audit_record(
+            case_transition(
                 actor=None,
-                action="disclosure.deem_refusal",
-                obj=request,
+                case=request,
+                action="deem_refusal",
+                fields=["outcome", "decided_at"],
+                data={"due_at": clock.due_at.isoformat()},
                 after={"due_at": clock.due_at},
-                legal_basis="공공기관의 정보공개에 관한 법률 제18조제1항",
-            )
-            mail_after_commit(
-                request,
-                "처리기한까지 결정이 없어 비공개 결정으로 봅니다. 30일 안에 이의신청할 수 있습니다.\n"
-                "No decision by the due date: the request is deemed refused. You may object within 30 days.",
+                notify_note=(
+                    "처리기한까지 결정이 없어 비공개 결정으로 봅니다. 30일 안에 이의신청할 수 있습니다.\n"
+                    "No decision by the due date: the request is deemed refused. "
+                    "You may object within 30 days."
+                ),
             )
             done += 1
     if done:

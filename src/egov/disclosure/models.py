@@ -1,9 +1,12 @@
 """Information disclosure (정보공개, open.go.kr): requests, their decisions and withheld parts,
-objections, reminders to officials, the files released to the requester, and documents agencies
-publish proactively.
+objections, and documents agencies publish proactively.
 
-A request and an objection are each counted by a `core.CaseClock` (one-to-one `clock`): the due
-date lives there only, so a holiday an operator adds moves it without touching these tables.
+A request is a case of the kernel (`egov.cases`, declared in `procedure.py`): its history, the
+files released to the requester (purpose "released") and the reminders to officials are the
+kernel's `CaseEvent`, `CaseAttachment` and `CaseReminder` rows (`request.events`,
+`request.files`, `request.case_reminders`). A request and an objection are each counted by a
+`core.CaseClock` (one-to-one `clock`): the due date lives there only, so a holiday an operator
+adds moves it without touching these tables.
 """
 
 from django.conf import settings
@@ -11,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from egov.cases.models import CaseModel
+from egov.disclosure.procedure import OPEN_STATES
 from egov.registry.models import Agency
 
 
@@ -43,7 +48,7 @@ class ExemptCategory(models.TextChoices):
     SPECULATION = "8", pgettext_lazy("exempt category", "8. Speculation or undue advantage (제9조제1항제8호)")
 
 
-class DisclosureRequest(models.Model):
+class DisclosureRequest(CaseModel):
     class ReleaseForm(models.TextChoices):
         VIEW = "view", pgettext_lazy("release form", "Viewing (열람)")
         COPY = "copy", pgettext_lazy("release form", "Copy or print-out (사본·출력물)")
@@ -63,7 +68,7 @@ class DisclosureRequest(models.Model):
         REFUSED = "refused", pgettext_lazy("disclosure outcome", "Not disclosed")
         DEEMED_REFUSED = "deemed_refused", pgettext_lazy("disclosure outcome", "Deemed refused (no decision)")
 
-    OPEN_STATES = ("received", "extended")
+    OPEN_STATES = OPEN_STATES
 
     number = models.CharField(max_length=20, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="disclosure_requests")
@@ -186,50 +191,15 @@ class Objection(models.Model):
         return self.state != self.State.DECIDED
 
 
-class RequestEvent(models.Model):
-    """The request's history, as the requester and the officials see it."""
+class Publication(models.Model):
+    """사전정보공표 (정보공개법 제7조): a document an agency publishes without being asked. Not a
+    case: its file is checked by content and stored like a case's (`egov.core.files`, under
+    DATA_DIR/disclosure/ by a random name), never under a static or media root."""
 
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    state = models.CharField(max_length=20, choices=DisclosureRequest.State.choices)
-    action = models.CharField(max_length=24)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.action}"
-
-
-class Reminder(models.Model):
-    """The agency's officials reminded that a request (or its pending objection) is due soon, once
-    per due date: the unique constraint makes the reminder sweep safe to run twice, or from two
-    workers at once. A new due date (the extension, the objection's clock) gets its own reminder."""
-
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="reminders")
-    due_at = models.DateTimeField()
-    recipients = models.PositiveSmallIntegerField(default=0)
-    reminded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-reminded_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["request", "due_at"], name="disclosure_reminder_once_per_due")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.due_at:%Y-%m-%d}"
-
-
-class StoredFile(models.Model):
-    """A file checked by its content (`egov.core.files`) and stored under DATA_DIR/disclosure/
-    by a random name, never under a static or media root."""
-
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="publications")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_withdrawn = models.BooleanField(default=False)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
@@ -241,28 +211,6 @@ class StoredFile(models.Model):
     )
 
     class Meta:
-        abstract = True
-        ordering = ["id"]
-
-
-class ReleasedFile(StoredFile):
-    """Information released to the requester: delivered in the portal only, never by e-mail."""
-
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="released_files")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
-class Publication(StoredFile):
-    """사전정보공표 (정보공개법 제7조): a document an agency publishes without being asked."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="publications")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    is_withdrawn = models.BooleanField(default=False)
-
-    class Meta(StoredFile.Meta):
         ordering = ["-uploaded_at", "-id"]
         indexes = [models.Index(fields=["agency", "is_withdrawn"], name="publication_agency_idx")]
 

@@ -1,23 +1,25 @@
 """사전정보공표 (정보공개법 제7조): documents an agency publishes without being asked.
 
 An official with the registrar or agency-administrator role publishes for their own agency; the
-file is checked by its content like every upload (`egov.core.files`). Withdrawing hides it
-from the public list; the row and the file stay for the record.
+file is checked by its content and stored like a request's released files (`egov.core.files`,
+in the procedure's folder, DATA_DIR/disclosure/). Withdrawing hides it from the public list; the
+row and the file stay for the record.
 """
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids, has_role
+from egov.core import files as core_files
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from egov.disclosure import files
 from egov.disclosure.models import Publication
+from egov.disclosure.procedure import ACT_ROLES, DISCLOSURE
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
-ACT_ROLES = ("registrar", "agency_admin")
+FOLDER = DISCLOSURE.attachment_folder  # the released files' folder, DATA_DIR/disclosure/
 
 
 def _require_publisher(actor) -> None:
@@ -37,8 +39,10 @@ def publication_publish(*, actor, title: str, description: str = "", upload) -> 
             _("The description is longer than %(max)d characters.") % {"max": DESCRIPTION_MAX},
             field="description",
         )
-    item = files.file_check(upload, field="file")
-    storage_name = files.file_write(item.content)
+    if upload is None:
+        raise ValidationFailed(_("Attach the file."), field="file")
+    item = core_files.file_check(upload, field="file")
+    storage_name = core_files.file_write(item.content, folder=FOLDER)
     try:
         with transaction.atomic():
             publication = Publication.objects.create(
@@ -51,7 +55,7 @@ def publication_publish(*, actor, title: str, description: str = "", upload) -> 
                 after={"agency": actor.agency_id, "sha256": item.sha256},
             )  # fmt: skip
     except BaseException:
-        files.file_delete(storage_name)
+        core_files.file_delete(storage_name, folder=FOLDER)
         raise
     return publication
 

@@ -7,13 +7,16 @@ from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.permissions import agency_scope_ids
+from egov.cases.models import CaseAttachment
+from egov.cases.selectors import official_scope, queue_conditions
 from egov.core import deadlines
+from egov.core import files as core_files
 from egov.core.deadlines.aggregates import business_days_sql
-from egov.core.errors import NotFound, PermissionDenied
+from egov.core.errors import NotFound
 from egov.core.models import CaseClock
 from egov.core.statistics import statistics_year_bounds
-from egov.disclosure.models import DisclosureRequest, Publication, ReleasedFile
+from egov.disclosure.models import DisclosureRequest, Publication
+from egov.disclosure.procedure import DISCLOSURE, OPEN_STATES, RELEASED
 from egov.registry.models import Agency
 
 PUBLIC_FIELDS = (
@@ -55,18 +58,11 @@ def request_get_for_requester(*, actor, number: str) -> DisclosureRequest:
 # --- officials --------------------------------------------------------------------------------
 
 
-def _scope(actor) -> set[int]:
-    scope = agency_scope_ids(actor)
-    if not scope:
-        raise PermissionDenied(_("Only officials have a work queue."))
-    return scope
-
-
 def request_get_for_official(*, actor, number: str) -> DisclosureRequest:
     """A request to the official's agency (or one below it); NotFound for any other."""
     request = (
         DisclosureRequest.objects.select_related("agency", "clock", "requester")
-        .filter(number=_number(number), agency_id__in=_scope(actor))
+        .filter(number=_number(number), agency_id__in=official_scope(actor))
         .first()
     )
     if request is None:
@@ -78,9 +74,7 @@ def request_queue_for(*, actor) -> QuerySet:
     """Requests to decide and objections pending in the official's agencies, most urgent first
     (the open clocks of both, through the clock's partial index)."""
     clocks = (
-        CaseClock.objects.open()
-        .for_agencies(_scope(actor))
-        .filter(case_type__startswith="disclosure.")
+        CaseClock.objects.filter(queue_conditions(actor, "team", prefix="", case_type="disclosure."))
         .order_by()
         .values("pk")
     )
@@ -98,16 +92,27 @@ def queue_due_at(request: DisclosureRequest):
     return request.clock.due_at
 
 
-def released_file_get_for(*, actor, number: str, file_id: int) -> ReleasedFile:
+def released_files(request: DisclosureRequest) -> QuerySet:
+    """The files released to the requester (the caller has checked access)."""
+    return request.files.filter(purpose=RELEASED)
+
+
+def released_file_get_for(*, actor, number: str, file_id: int) -> CaseAttachment:
     """A released file for its requester or an official of the request's agency; NotFound else."""
     if getattr(actor, "is_official", False):
         request = request_get_for_official(actor=actor, number=number)
     else:
         request = request_get_for_requester(actor=actor, number=number)
-    found = request.released_files.filter(pk=file_id).first()
+    found = released_files(request).filter(pk=file_id).first()
     if found is None:
         raise NotFound(_("No such file."), field="file")
     return found
+
+
+def publication_file_path(publication: Publication):
+    """Where a publication's bytes are, beside the released files (the caller has checked it is
+    public or the official's)."""
+    return core_files.file_path(publication.storage_name, folder=DISCLOSURE.attachment_folder)
 
 
 def due_explanation(request: DisclosureRequest, language: str) -> list[str]:
@@ -153,7 +158,7 @@ def publication_get(*, publication_id: int) -> Publication:
 
 
 def publication_list_for_official(*, actor) -> QuerySet:
-    return Publication.objects.filter(agency_id__in=_scope(actor)).select_related("agency")
+    return Publication.objects.filter(agency_id__in=official_scope(actor)).select_related("agency")
 
 
 def publication_get_for_official(*, actor, publication_id: int) -> Publication:
@@ -186,7 +191,7 @@ def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
         .values("agency_id")
         .annotate(
             total=Count("id"),
-            open=Count("id", filter=Q(state__in=DisclosureRequest.OPEN_STATES)),
+            open=Count("id", filter=Q(state__in=OPEN_STATES)),
             full=Count("id", filter=Q(outcome=Outcome.FULL)),
             partial=Count("id", filter=Q(outcome=Outcome.PARTIAL)),
             refused=Count("id", filter=Q(outcome=Outcome.REFUSED)),

@@ -1,45 +1,44 @@
 """Information disclosure (정보공개법): request, extension, decision, deemed refusal, objection and
 its decision, released files.
 
-Every state change is one transaction: the request's state, a history row (`RequestEvent`), the
-deadline clock (`core.deadlines`: started on receipt, extended once, closed on the decision or
-the deemed refusal; the objection has its own), an audit event, and an e-mail to the requester
-after commit. Released files are never mailed: the requester downloads them in the portal.
+A request is a case of the kernel (`egov.cases`, declared in `procedure.py`): every state change
+is one transaction, taken with `case_lock_for` (who may act, as declared) and recorded with
+`case_transition` (the state, a history row, an audit event with the step's legal basis, an
+e-mail to the requester after commit). What is particular to disclosure stays here: the grounds
+and exempt categories of a decision, the withheld parts, the deadline clocks (`core.deadlines`:
+started on receipt, extended once, closed on the decision or the deemed refusal; the objection
+has its own), the 30 days for an objection. Released files are kept by the kernel
+(`case_files_store`, purpose "released") and never mailed: the requester downloads them in the
+portal.
 
 Who may act: the requester on their own request (object); officials of the agency the request
 was made to, or of an agency above it, holding the registrar or agency-administrator role
-(extend, decide, upload, decide the objection). To anyone else the request does not exist
-(NotFound), so its number reveals nothing.
+(extend, decide, release, extend and decide the objection). To anyone else the request does not
+exist (NotFound), so its number reveals nothing.
 """
 
 import datetime as dt
-import logging
-import secrets
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.permissions import agency_scope_ids, has_role
-from egov.core import deadlines
-from egov.core.audit import audit_record, refusal_log
-from egov.core.checks import require_text
-from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from egov.disclosure import files
-from egov.disclosure.models import (
-    DisclosureRequest,
-    ExemptCategory,
-    Objection,
-    ReleasedFile,
-    RequestEvent,
-    WithheldPart,
+from egov.cases.models import CaseAttachment
+from egov.cases.services import (
+    case_files_atomic,
+    case_files_store,
+    case_lock_for,
+    case_number_allocate,
+    case_transition,
 )
+from egov.core import deadlines
+from egov.core import files as core_files
+from egov.core.checks import require_text
+from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from egov.disclosure.models import DisclosureRequest, ExemptCategory, Objection, WithheldPart
 from egov.disclosure.periods import OBJECTION, REQUEST
+from egov.disclosure.procedure import DECIDED_STATES, DISCLOSURE, RELEASED
 from egov.registry.models import Agency
-
-logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 CONTENT_MAX = 4000
@@ -47,7 +46,6 @@ GROUNDS_MAX = 8000
 REASON_MAX = 1000
 PART_MAX = 500
 OBJECTION_DAYS = 30  # 정보공개법 제18조제1항: 30 days from the decision or the deemed refusal
-ACT_ROLES = ("registrar", "agency_admin")
 OBJECTABLE = (
     DisclosureRequest.Outcome.PARTIAL,
     DisclosureRequest.Outcome.REFUSED,
@@ -61,63 +59,6 @@ Request = DisclosureRequest
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _refused(actor, what: str, **ids) -> None:
-    refusal_log(logger, "disclosure", actor, what, **ids)
-
-
-def _number() -> str:
-    while True:
-        number = f"DR-{timezone.localdate():%y%m}-{secrets.randbelow(10**7):07d}"
-        if not Request.objects.filter(number=number).exists():
-            return number
-
-
-def event_record(request: Request, *, actor, action: str, note: str = "", **data) -> None:
-    RequestEvent.objects.create(
-        request=request,
-        actor=actor if getattr(actor, "pk", None) else None,
-        state=request.state,
-        action=action,
-        note=note,
-        data=data,
-    )
-
-
-def mail_after_commit(
-    request: Request, note: str = "", *, to: list[str] | None = None, office: bool = False
-) -> None:
-    """Tell the requester (or the officials `to`, with `office`) of the request's new state once
-    the change is committed."""
-    recipients = [address for address in (to if to is not None else [request.requester.email]) if address]
-    if not recipients:
-        return
-    state = request.state
-
-    def send():
-        with translation.override("ko"):
-            state_ko = str(Request.State(state).label)
-        with translation.override("en"):
-            state_en = str(Request.State(state).label)
-        subject = f"[egov] 정보공개 {request.number}: {state_ko} / {state_en}"
-        body = "\n".join(
-            line
-            for line in (
-                request.title,
-                f"청구번호 / Request: {request.number}",
-                f"상태 / Status: {state_ko} / {state_en}",
-                note,
-                f"{settings.EGOV_PUBLIC_URL}/{'office' if office else 'my'}/disclosure/{request.number}/",
-            )
-            if line
-        )
-        try:
-            send_mail(subject, body, None, recipients)
-        except Exception:  # noqa: BLE001 - a mail server outage must not undo the change
-            logger.exception("disclosure mail not sent", extra={"disclosure_request": request.pk})
-
-    transaction.on_commit(send)
-
-
 def _agency(agency) -> Agency:
     if isinstance(agency, Agency):
         agency = agency.code
@@ -126,35 +67,6 @@ def _agency(agency) -> Agency:
     if found is None:
         raise ValidationFailed(_("Choose the agency that holds the information."), field="agency")
     return found
-
-
-def for_official(actor, request: Request) -> Request:
-    """The request locked for an official who may act on it; NotFound outside their agencies."""
-    if not getattr(actor, "is_official", False):
-        raise PermissionDenied(_("Only officials decide disclosure requests."))
-    locked = Request.objects.select_for_update().get(pk=request.pk)
-    if locked.agency_id not in agency_scope_ids(actor):
-        _refused(actor, "request of another agency", disclosure_request=request.pk)
-        raise NotFound(_("No such request."), field="request")
-    if not any(has_role(actor, role) for role in ACT_ROLES):
-        raise PermissionDenied(_("Deciding requests needs the registrar or agency administrator role."))
-    return locked
-
-
-def _for_requester(actor, request: Request) -> Request:
-    if request.requester_id != getattr(actor, "pk", None):
-        _refused(actor, "request of someone else", disclosure_request=request.pk)
-        raise NotFound(_("No such request."), field="request")
-    return Request.objects.select_for_update().get(pk=request.pk)
-
-
-def _require_open(request: Request) -> None:
-    if not request.is_open:
-        raise Conflict(
-            _("The request is %(state)s; this cannot be done now.") % {"state": request.get_state_display()},
-            field="request",
-            code="closed",
-        )
 
 
 def _categories(values, field: str) -> list[str]:
@@ -204,8 +116,8 @@ def request_file(*, actor, agency, title: str, content: str, release_form: str) 
         raise ValidationFailed(_("Choose how the information should be released."), field="release_form")
     agency = _agency(agency)
     with transaction.atomic():
-        number = _number()
         now = timezone.now()
+        number = case_number_allocate(procedure=DISCLOSURE, at=now)
         clock = deadlines.clock_start(
             case_type=REQUEST, case_ref=f"disclosure.request:{number}", agency=agency, received_at=now,
             actor=actor,
@@ -214,12 +126,11 @@ def request_file(*, actor, agency, title: str, content: str, release_form: str) 
             number=number, agency=agency, requester=actor, title=title, content=content,
             release_form=release_form, submitted_at=now, clock=clock,
         )  # fmt: skip
-        event_record(request, actor=actor, action="file", agency=agency.code)
-        audit_record(
-            actor=actor, action="disclosure.file", obj=request,
+        case_transition(
+            actor=actor, case=request, action="file", data={"agency": agency.code},
             after={"agency": agency.code, "release_form": release_form},
+            notify_note=f"처리기한 / Due: {timezone.localtime(clock.due_at):%Y-%m-%d}",
         )  # fmt: skip
-        mail_after_commit(request, f"처리기한 / Due: {timezone.localtime(clock.due_at):%Y-%m-%d}")
     return request
 
 
@@ -235,10 +146,8 @@ def objection_file(*, actor, request: Request, reason: str) -> Objection:
     """The requester objects (이의신청, 제18조) to a partial disclosure, a non-disclosure or a deemed
     refusal, within 30 days; the agency decides within 7 business days on a new clock."""
     reason = require_text(reason, "reason", label=_("The reason"), max_length=CONTENT_MAX)
-    request = _for_requester(actor, request)
-    if request.state not in (Request.State.DECIDED, Request.State.DEEMED_REFUSED) or (
-        request.outcome not in OBJECTABLE
-    ):
+    request = case_lock_for(actor=actor, case=request, action="object", check_state=False)
+    if request.state not in DECIDED_STATES or request.outcome not in OBJECTABLE:
         raise Conflict(
             _("An objection can be made to a partial disclosure, a non-disclosure or a deemed refusal."),
             field="request",
@@ -256,11 +165,10 @@ def objection_file(*, actor, request: Request, reason: str) -> Objection:
         actor=actor,
     )  # fmt: skip
     objection = Objection.objects.create(request=request, reason=reason, filed_at=now, clock=clock)
-    request.state = Request.State.OBJECTED
-    request.save(update_fields=["state"])
-    event_record(request, actor=actor, action="object", note=reason)
-    audit_record(actor=actor, action="disclosure.object", obj=request, reason=reason)
-    mail_after_commit(request, f"처리기한 / Due: {timezone.localtime(clock.due_at):%Y-%m-%d}")
+    case_transition(
+        actor=actor, case=request, action="object", note=reason, reason=reason,
+        notify_note=f"처리기한 / Due: {timezone.localtime(clock.due_at):%Y-%m-%d}",
+    )  # fmt: skip
     return objection
 
 
@@ -270,18 +178,17 @@ def objection_file(*, actor, request: Request, reason: str) -> Objection:
 @transaction.atomic
 def request_extend(*, actor, request: Request, reason: str) -> Request:
     """Extend the decision period once by 10 business days (제11조제2항): the requester is told the
-    reason and the new due date by e-mail."""
+    reason and the new due date by e-mail. A second extension is refused (`extension_limit`)."""
     reason = require_text(reason, "reason", label=_("The reason"), max_length=REASON_MAX)
-    request = for_official(actor, request)
-    _require_open(request)
+    request = case_lock_for(actor=actor, case=request, action="extend")
     clock = deadlines.clock_extend(case_ref=request.case_ref, reason=reason, actor=actor)
     request.clock = clock
-    request.state = Request.State.EXTENDED
-    request.save(update_fields=["state"])
     due = timezone.localtime(clock.due_at)
-    event_record(request, actor=actor, action="extend", note=reason, due_at=clock.due_at.isoformat())
-    audit_record(actor=actor, action="disclosure.extend", obj=request, reason=reason, after={"due_at": due})
-    mail_after_commit(request, f"처리기한 / New due date: {due:%Y-%m-%d}\n사유 / Reason: {reason}")
+    case_transition(
+        actor=actor, case=request, action="extend", note=reason, reason=reason, after={"due_at": due},
+        data={"due_at": clock.due_at.isoformat()},
+        notify_note=f"처리기한 / New due date: {due:%Y-%m-%d}\n사유 / Reason: {reason}",
+    )  # fmt: skip
     return request
 
 
@@ -324,33 +231,24 @@ def request_decide(
             raise ValidationFailed(
                 _("A non-disclosure cites the exempt category of Article 9(1)."), field="exempt_categories"
             )
-    request = for_official(actor, request)
-    _require_open(request)
+    request = case_lock_for(actor=actor, case=request, action="decide")
     clock = deadlines.clock_close(case_ref=request.case_ref, actor=actor, reason=f"decided: {outcome}")
     request.clock = clock
-    request.state = Request.State.DECIDED
     request.outcome = outcome
     request.grounds = grounds
     request.exempt_categories = categories
     request.decided_at = clock.closed_at
     request.decided_by = actor
-    request.save(
-        update_fields=["state", "outcome", "grounds", "exempt_categories", "decided_at", "decided_by"]
-    )
     WithheldPart.objects.bulk_create(
         WithheldPart(request=request, category=category, description=description)
         for category, description in parts
     )
-    event_record(
-        request, actor=actor, action="decide", note=grounds, outcome=outcome, categories=categories,
-        late=bool(clock.closed_late),
-    )  # fmt: skip
-    audit_record(
-        actor=actor, action="disclosure.decide", obj=request,
+    case_transition(
+        actor=actor, case=request, action="decide",
+        fields=["outcome", "grounds", "exempt_categories", "decided_at", "decided_by"], note=grounds,
+        data={"outcome": outcome, "categories": categories, "late": bool(clock.closed_late)},
         after={"outcome": outcome, "exempt_categories": categories, "withheld_parts": len(parts)},
-        legal_basis="공공기관의 정보공개에 관한 법률 제9조제1항·제13조",
     )  # fmt: skip
-    mail_after_commit(request, grounds)
     return request
 
 
@@ -361,45 +259,31 @@ def _may_release(request: Request) -> bool:
     return objection is not None and objection.outcome in RELEASING_OBJECTIONS
 
 
-def release_upload(*, actor, request: Request, uploads) -> list[ReleasedFile]:
+def release_upload(*, actor, request: Request, uploads) -> list[CaseAttachment]:
     """The official uploads the information released (after a full or partial disclosure, or an
     objection accepted): checked by content, delivered to the requester in the portal only."""
-    checked = files.files_check(uploads, field="files")
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            request = for_official(actor, request)
-            if not _may_release(request):
-                raise Conflict(
-                    _("Files are released after a full or partial disclosure or an accepted objection."),
-                    field="files",
-                    code="state",
-                )
-            created = []
-            for item in checked:
-                storage_name = files.file_write(item.content)
-                written.append(storage_name)
-                created.append(
-                    ReleasedFile.objects.create(
-                        request=request, original_name=item.name, content_type=item.content_type,
-                        size=len(item.content), sha256=item.sha256, storage_name=storage_name,
-                        uploaded_by=actor,
-                    )
-                )  # fmt: skip
-            event_record(request, actor=actor, action="release", files=len(created))
-            audit_record(actor=actor, action="disclosure.release", obj=request, after={"files": len(created)})
-            mail_after_commit(
-                request, "공개 파일을 내려받으실 수 있습니다 / Released files are ready in the portal."
+    checked = core_files.files_check(uploads, field="files")
+    if not checked:
+        raise ValidationFailed(_("Attach at least one file."), field="files")
+    with case_files_atomic():
+        request = case_lock_for(actor=actor, case=request, action="release", check_state=False)
+        if not _may_release(request):
+            raise Conflict(
+                _("Files are released after a full or partial disclosure or an accepted objection."),
+                field="files",
+                code="state",
             )
-    except BaseException:
-        for storage_name in written:
-            files.file_delete(storage_name)
-        raise
+        created = case_files_store(actor=actor, case=request, files=checked, purpose=RELEASED)
+        case_transition(
+            actor=actor, case=request, action="release", data={"files": len(created)},
+            after={"files": len(created)},
+            notify_note="공개 파일을 내려받으실 수 있습니다 / Released files are ready in the portal.",
+        )  # fmt: skip
     return created
 
 
-def _objection_for_official(actor, request: Request) -> tuple[Request, Objection]:
-    request = for_official(actor, request)
+def _objection_for_official(actor, request: Request, action: str) -> tuple[Request, Objection]:
+    request = case_lock_for(actor=actor, case=request, action=action, check_state=False)
     objection = Objection.objects.select_for_update().filter(request=request).first()
     if objection is None or request.state != Request.State.OBJECTED or not objection.is_open:
         raise Conflict(_("There is no pending objection."), field="request", code="state")
@@ -410,19 +294,17 @@ def _objection_for_official(actor, request: Request) -> tuple[Request, Objection
 def objection_extend(*, actor, request: Request, reason: str) -> Objection:
     """Extend the objection's period once by 7 business days (제18조제3항), with notice."""
     reason = require_text(reason, "reason", label=_("The reason"), max_length=REASON_MAX)
-    request, objection = _objection_for_official(actor, request)
+    request, objection = _objection_for_official(actor, request, "objection_extend")
     clock = deadlines.clock_extend(case_ref=request.objection_case_ref, reason=reason, actor=actor)
     objection.clock = clock
     objection.state = Objection.State.EXTENDED
     objection.save(update_fields=["state"])
     due = timezone.localtime(clock.due_at)
-    event_record(
-        request, actor=actor, action="objection_extend", note=reason, due_at=clock.due_at.isoformat()
-    )
-    audit_record(
-        actor=actor, action="disclosure.objection_extend", obj=request, reason=reason, after={"due_at": due}
-    )
-    mail_after_commit(request, f"이의신청 처리기한 / New due date: {due:%Y-%m-%d}\n사유 / Reason: {reason}")
+    case_transition(
+        actor=actor, case=request, action="objection_extend", note=reason, reason=reason,
+        after={"due_at": due}, data={"due_at": clock.due_at.isoformat()},
+        notify_note=f"이의신청 처리기한 / New due date: {due:%Y-%m-%d}\n사유 / Reason: {reason}",
+    )  # fmt: skip
     return objection
 
 
@@ -433,7 +315,7 @@ def objection_decide(*, actor, request: Request, outcome: str, grounds: str) -> 
     if outcome not in Objection.Outcome.values:
         raise ValidationFailed(_("Choose accepted, partly accepted or dismissed."), field="outcome")
     grounds = require_text(grounds, "grounds", label=_("The grounds"), max_length=GROUNDS_MAX)
-    request, objection = _objection_for_official(actor, request)
+    request, objection = _objection_for_official(actor, request, "objection_decide")
     clock = deadlines.clock_close(
         case_ref=request.objection_case_ref, actor=actor, reason=f"decided: {outcome}"
     )
@@ -444,12 +326,8 @@ def objection_decide(*, actor, request: Request, outcome: str, grounds: str) -> 
     objection.decided_at = clock.closed_at
     objection.decided_by = actor
     objection.save(update_fields=["state", "outcome", "grounds", "decided_at", "decided_by"])
-    request.state = Request.State.OBJECTION_DECIDED
-    request.save(update_fields=["state"])
-    event_record(request, actor=actor, action="objection_decide", note=grounds, outcome=outcome)
-    audit_record(
-        actor=actor, action="disclosure.objection_decide", obj=request, after={"outcome": outcome},
-        legal_basis="공공기관의 정보공개에 관한 법률 제18조",
+    case_transition(
+        actor=actor, case=request, action="objection_decide", note=grounds, data={"outcome": outcome},
+        after={"outcome": outcome},
     )  # fmt: skip
-    mail_after_commit(request, grounds)
     return objection

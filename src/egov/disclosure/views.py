@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.cases.selectors import case_history
+from egov.cases.services import case_file_path
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import (
     citizen_or_business_required,
@@ -20,7 +22,7 @@ from egov.core.web import (
     statistics_for,
     statistics_year,
 )
-from egov.disclosure import files, publications, selectors, services
+from egov.disclosure import publications, selectors, services
 from egov.disclosure.forms import (
     DecideForm,
     ObjectionDecideForm,
@@ -32,9 +34,9 @@ from egov.disclosure.forms import (
 from egov.disclosure.models import ExemptCategory
 
 
-def _file_response(stored, *, as_attachment: bool = True):
+def _file_response(stored, path_of, *, as_attachment: bool = True):
     try:
-        handle = open(files.file_path(stored.storage_name), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = open(path_of(stored), "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(
@@ -109,7 +111,7 @@ def publication_download(request, publication_id: int):
         publication = selectors.publication_get(publication_id=publication_id)
     except NotFound:
         raise Http404 from None
-    return _file_response(publication)
+    return _file_response(publication, selectors.publication_file_path)
 
 
 # --- requesters -------------------------------------------------------------------------------
@@ -149,9 +151,9 @@ def _my_page(request, disclosure, *, objection=None, status=200):
         "disclosure/my_request.html",
         {
             "req": disclosure,
-            "events": disclosure.events.all(),
+            "events": case_history(case=disclosure),
             "parts": disclosure.withheld_parts.all(),
-            "released": disclosure.released_files.all(),
+            "released": selectors.released_files(disclosure),
             "objection": getattr(disclosure, "objection", None),
             "objection_form": objection or ReasonForm(),
             "may_object": (
@@ -193,7 +195,7 @@ def my_objection(request, number: str):
 @citizen_or_business_required
 def my_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
-    return _private(_file_response(stored))
+    return _private(_file_response(stored, case_file_path))
 
 
 # --- officials --------------------------------------------------------------------------------
@@ -219,9 +221,9 @@ def _office_page(request, disclosure, forms=None, status=200):
         "disclosure/office_request.html",
         {
             "req": disclosure,
-            "events": disclosure.events.select_related("actor"),
+            "events": case_history(case=disclosure),
             "parts": disclosure.withheld_parts.all(),
-            "released": disclosure.released_files.all(),
+            "released": selectors.released_files(disclosure),
             "objection": getattr(disclosure, "objection", None),
             "explanation": selectors.due_explanation(disclosure, page_language()),
             "overdue": selectors.is_overdue(disclosure),
@@ -293,7 +295,7 @@ def office_act(request, number: str, action: str):
 @official_required
 def office_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
-    return _private(_file_response(stored))
+    return _private(_file_response(stored, case_file_path))
 
 
 @official_required
