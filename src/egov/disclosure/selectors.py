@@ -92,6 +92,12 @@ def queue_due_at(request: DisclosureRequest):
     return request.clock.due_at
 
 
+def withheld_parts(request: DisclosureRequest) -> QuerySet:
+    """The parts withheld in a partial decision, with their exempt categories (the caller has
+    checked access)."""
+    return request.withheld_parts.all()
+
+
 def released_files(request: DisclosureRequest) -> QuerySet:
     """The files released to the requester (the caller has checked access)."""
     return request.files.filter(purpose=RELEASED)

@@ -152,7 +152,7 @@ def _my_page(request, disclosure, *, objection=None, status=200):
         {
             "req": disclosure,
             "events": case_history(case=disclosure),
-            "parts": disclosure.withheld_parts.all(),
+            "parts": selectors.withheld_parts(disclosure),
             "released": selectors.released_files(disclosure),
             "objection": getattr(disclosure, "objection", None),
             "objection_form": objection or ReasonForm(),
@@ -222,7 +222,7 @@ def _office_page(request, disclosure, forms=None, status=200):
         {
             "req": disclosure,
             "events": case_history(case=disclosure),
-            "parts": disclosure.withheld_parts.all(),
+            "parts": selectors.withheld_parts(disclosure),
             "released": selectors.released_files(disclosure),
             "objection": getattr(disclosure, "objection", None),
             "explanation": selectors.due_explanation(disclosure, page_language()),

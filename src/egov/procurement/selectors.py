@@ -159,9 +159,14 @@ def contract_list_for(*, actor: User) -> QuerySet[Contract]:
 
 
 def milestone_list(*, contract: Contract) -> list[Milestone]:
-    """A contract's milestones with their payments and who decided them (the caller got the
-    contract from `contract_get_for`)."""
-    return list(contract.milestones.prefetch_related("payments").select_related("decided_by"))
+    """A contract's milestones with their payments and who decided them, each with `paid` (the
+    sum of its payments) and `left` (what remains); the caller got the contract from
+    `contract_get_for`."""
+    milestones = list(contract.milestones.prefetch_related("payments").select_related("decided_by"))
+    for milestone in milestones:
+        milestone.paid = sum(payment.amount for payment in milestone.payments.all())
+        milestone.left = milestone.amount - milestone.paid
+    return milestones
 
 
 def milestone_get_for(*, actor: User, milestone_id: int) -> Milestone:

@@ -321,9 +321,6 @@ def office_answer(request, pk: int):
 
 def _contract_context(contract: Contract) -> dict:
     milestones = selectors.milestone_list(contract=contract)
-    for m in milestones:
-        m.paid = sum(p.amount for p in m.payments.all())
-        m.left = m.amount - m.paid
     return {
         "base": "portal/base.html",
         "contract": contract,

@@ -246,3 +246,24 @@ def business_get_by_brn(*, brn: str) -> Business | None:
     except IdentifierError as exc:
         raise ValidationFailed(str(exc), field="brn") from None
     return Business.objects.filter(brn=digits).first()
+
+
+def resident_vehicles(*, resident: Resident) -> QuerySet:
+    """The vehicles a resident owns (the caller got the resident from `resident_get_for`)."""
+    return resident.vehicles.all()
+
+
+def resident_businesses(*, resident: Resident) -> QuerySet:
+    """The businesses a resident represents (the caller got the resident from `resident_get_for`)."""
+    return resident.businesses.all()
+
+
+def business_events(*, business: Business) -> QuerySet:
+    """A business's history, newest first, with who recorded each step (the caller got the
+    business from `business_get_for`)."""
+    return business.events.select_related("recorded_by").order_by("-occurred_on", "-id")
+
+
+def business_vehicles(*, business: Business) -> QuerySet:
+    """The vehicles a business owns (the caller got the business from `business_get_for`)."""
+    return business.vehicles.all()

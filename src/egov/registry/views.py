@@ -79,8 +79,8 @@ def resident_detail(request, resident_id: int):
         "family": selectors.resident_family(resident=resident),
         "events": selectors.resident_events(resident=resident),
         "members": selectors.household_members(household=resident.household) if resident.household else [],
-        "vehicles": resident.vehicles.all(),
-        "businesses": resident.businesses.all(),
+        "vehicles": selectors.resident_vehicles(resident=resident),
+        "businesses": selectors.resident_businesses(resident=resident),
         "can_correct": has_role(request.user, "registrar"),
         "can_reveal": has_role(request.user, "id_revealer"),
         "reveal_form": forms.RevealForm(),
@@ -315,8 +315,8 @@ def business_detail(request, business_id: int):
         "registry/business_detail.html",
         {
             "business": business,
-            "events": business.events.select_related("recorded_by").order_by("-occurred_on", "-id"),
-            "vehicles": business.vehicles.all(),
+            "events": selectors.business_events(business=business),
+            "vehicles": selectors.business_vehicles(business=business),
             "can_correct": has_role(request.user, "registrar"),
         },
     )
