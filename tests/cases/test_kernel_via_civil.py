@@ -108,3 +108,11 @@ def test_the_queue_lists_open_applications_most_urgent_first_and_overdue_ones_wh
         waiting.pk
     ]
     assert list(selectors.application_queue_for(actor=dave)) == []
+
+
+@pytest.mark.django_db
+def test_lock_free_numbers_never_take_a_serial_the_sequence_will_reach():
+    """An instant certificate's random serial starts with 1–9; the year's sequence counts below
+    10^(digits-1), so no certificate ever makes the sequence step over a number."""
+    numbers = {case_number_allocate(procedure=APPLICATION, sequenced=False) for _ in range(200)}
+    assert all(number.split("-")[1][0] != "0" for number in numbers)

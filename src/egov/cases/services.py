@@ -53,7 +53,9 @@ def case_number_allocate(
     `sequenced=False` gives a random serial of the same shape instead, taken without any lock:
     for a case created on a hot path where a lock held to the commit would queue every filing
     of the country behind one row (an instant certificate, whose own document number is the
-    register that counts), and where a gap harms nobody.
+    register that counts), and where a gap harms nobody. Its serials always start with a digit
+    other than 0, the sequenced ones (below 10^(digits-1) a year) with a 0, so the two never
+    meet and the sequence stays without gaps.
     """
     if not sequenced:
         return _number_unsequenced(procedure, at)
@@ -71,6 +73,8 @@ def case_number_allocate(
     model = procedure.model_class
     while True:
         counter.last += 1
+        if counter.last >= 10 ** (procedure.number.digits - 1):
+            raise RuntimeError(f"{procedure.code}: the year's sequenced numbers are used up")
         number = procedure.number.format(day, counter.last)
         if not model.objects.filter(number=number).exists():
             break
@@ -82,7 +86,8 @@ def _number_unsequenced(procedure: Procedure, at: dt.datetime | None) -> str:
     day = timezone.localdate(at) if at is not None else timezone.localdate()
     model = procedure.model_class
     while True:
-        number = procedure.number.format(day, secrets.randbelow(10**procedure.number.digits))
+        low = 10 ** (procedure.number.digits - 1)
+        number = procedure.number.format(day, low + secrets.randbelow(9 * low))
         if not model.objects.filter(number=number).exists():
             return number
 
