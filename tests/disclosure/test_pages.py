@@ -177,7 +177,7 @@ def test_the_history_names_each_step_in_korean(requester, jongno, bob, client):
     client.force_login(requester)
     page = client.get(f"/my/disclosure/{request.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     history = page[page.index('data-testid="history"') :]
-    for state, step in (("접수", "청구"), ("결정 완료", "공개 여부 결정"), ("이의신청 접수", "이의신청")):
-        assert f"{state}</strong> ({step})" in history
+    for step, state in (("청구", "접수"), ("공개 여부 결정", "결정 완료"), ("이의신청", "이의신청 접수")):
+        assert f"<strong>{step}</strong> · {state}" in history
     for code in ("(file)", "(decide)", "(object)"):
         assert code not in history

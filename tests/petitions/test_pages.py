@@ -187,9 +187,9 @@ def test_the_history_tells_people_each_step_in_korean(petitioner, categories, bo
     client.force_login(petitioner)
     page = client.get(f"/my/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     history = page.split('data-testid="history"')[1].split("</ol>")[0]
-    for step in ("(접수)", "(배정)", "(상급자 보고)", "(답변)", "(만족도 평가)", "(종결)"):
-        assert step in history, step
+    for step in ("접수", "배정", "상급자 보고", "답변", "만족도 평가", "종결"):
+        assert f"<strong>{step}</strong>" in history, step
     assert "(file)" not in history and "(assign)" not in history
     login_official(client, bob)
     office = client.get(f"/office/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    assert "<strong>담당자 지정</strong> (배정)" in office and "상급자 보고" in office
+    assert "<strong>배정</strong> · 담당자 지정" in office and "상급자 보고" in office
