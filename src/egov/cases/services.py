@@ -176,9 +176,13 @@ def case_lock_for(*, actor, case: models.Model, action: str, check_state: bool =
 # --- history ----------------------------------------------------------------------------------
 
 
-def case_event_record(*, actor, case: models.Model, action: str, note: str = "", **data) -> CaseEvent:
-    """Append a step to the case's history as it stands now (its current state)."""
+def case_event_record(
+    *, actor, case: models.Model, action: str, note: str = "", at: dt.datetime | None = None, **data
+) -> CaseEvent:
+    """Append a step to the case's history as it stands now (its current state), at `at`
+    (default now: a filing received earlier, as the seed and imports make, passes its receipt)."""
     return CaseEvent.objects.create(
+        at=at or timezone.now(),
         case_type=ContentType.objects.get_for_model(type(case)),
         case_id=case.pk,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -203,6 +207,7 @@ def case_transition(
     notify: bool = True,
     notify_note: str | None = None,
     data: dict | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseEvent:
     """Take the declared `action` on the locked `case`: its state moves to the transition's
     target and is saved with `fields`, a history event and an audit event (the transition's
@@ -216,7 +221,7 @@ def case_transition(
     update = list(dict.fromkeys([*(["state"] if transition.target is not None else []), *fields]))
     if update:
         case.save(update_fields=update)
-    event = case_event_record(actor=actor, case=case, action=action, note=note, **(data or {}))
+    event = case_event_record(actor=actor, case=case, action=action, note=note, at=at, **(data or {}))
     audit_record(
         actor=actor,
         action=f"{procedure.audit_prefix}.{action}",

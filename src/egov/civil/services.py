@@ -184,7 +184,7 @@ def _filed(
     to): its history event, its audit event under the step's legal basis and, with `notify`,
     the applicant's e-mail after commit. Not `case_transition`: the row was just written as
     it is, and an instant certificate must not pay for saving it twice."""
-    case_event_record(actor=actor, case=application, action=action, note=note)
+    case_event_record(actor=actor, case=application, action=action, note=note, at=application.submitted_at)
     audit_record(
         actor=actor,
         action=f"{APPLICATION.audit_prefix}.{action}",

@@ -138,7 +138,7 @@ def petition_file(
             )  # fmt: skip
             case_files_store(actor=actor, case=petition, files=checked, purpose=ATTACHMENT)
             case_transition(
-                actor=actor, case=petition, action="file", data={"agency": category.agency.code},
+                actor=actor, case=petition, action="file", data={"agency": category.agency.code}, at=now,
                 after={"kind": kind, "category": category.code, "agency": category.agency.code,
                        "attachments": len(checked)},
             )  # fmt: skip
