@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "egov.disclosure",
     "egov.participation",
     "egov.procurement",
+    "egov.edocs",
     "egov.portal",
 ]
 

@@ -84,19 +84,26 @@ class CaseAttachment(models.Model):
 class CaseNumberCounter(models.Model):
     """The last serial given to a procedure's cases in a year. Taken under a row lock in the
     transaction that creates the case, so a rolled-back case gives its number back: the serials
-    have no gaps."""
+    have no gaps.
+
+    `scope` "" is the procedure's own case numbers; a procedure that keeps further registers
+    (an e-document's registration number per department) counts each under its own scope."""
 
     procedure = models.CharField(max_length=64)
+    scope = models.CharField(max_length=64, default="", blank=True)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "year"], name="casenumber_once_per_year"),
+            models.UniqueConstraint(
+                fields=["procedure", "scope", "year"], name="casenumber_once_per_scope_year"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.procedure} {self.year}: {self.last}"
+        scope = f" [{self.scope}]" if self.scope else ""
+        return f"{self.procedure}{scope} {self.year}: {self.last}"
 
 
 class CaseReminder(models.Model):

@@ -59,17 +59,8 @@ def case_number_allocate(
     """
     if not sequenced:
         return _number_unsequenced(procedure, at)
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("case_number_allocate runs inside the transaction that creates the case")
     day = timezone.localdate(at) if at is not None else timezone.localdate()
-    counter = (
-        CaseNumberCounter.objects.select_for_update().filter(procedure=procedure.code, year=day.year).first()
-    )
-    if counter is None:
-        CaseNumberCounter.objects.bulk_create(
-            [CaseNumberCounter(procedure=procedure.code, year=day.year)], ignore_conflicts=True
-        )
-        counter = CaseNumberCounter.objects.select_for_update().get(procedure=procedure.code, year=day.year)
+    counter = _counter_locked(procedure=procedure, scope="", year=day.year, caller="case_number_allocate")
     model = procedure.model_class
     while True:
         counter.last += 1
@@ -80,6 +71,33 @@ def case_number_allocate(
             break
     counter.save(update_fields=["last"])
     return number
+
+
+def _counter_locked(*, procedure: Procedure, scope: str, year: int, caller: str) -> CaseNumberCounter:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"{caller} runs inside the transaction that creates the case")
+    rows = CaseNumberCounter.objects.select_for_update()
+    counter = rows.filter(procedure=procedure.code, scope=scope, year=year).first()
+    if counter is None:
+        CaseNumberCounter.objects.bulk_create(
+            [CaseNumberCounter(procedure=procedure.code, scope=scope, year=year)], ignore_conflicts=True
+        )
+        counter = rows.get(procedure=procedure.code, scope=scope, year=year)
+    return counter
+
+
+def case_serial_allocate(*, procedure: Procedure, scope: str, at: dt.datetime | None = None) -> int:
+    """The next serial of a further register `procedure` keeps under `scope` (a department's
+    registration numbers, say) for the year of `at` (Seoul; default now), from 1 without gaps:
+    like `case_number_allocate`, the counter row stays locked until the caller's transaction
+    ends, so a rollback gives the serial back, and only callers of the same scope wait."""
+    if not scope or len(scope) > 64:
+        raise ValueError("a register's scope is a non-empty name of up to 64 characters")
+    day = timezone.localdate(at) if at is not None else timezone.localdate()
+    counter = _counter_locked(procedure=procedure, scope=scope, year=day.year, caller="case_serial_allocate")
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
 
 
 def _number_unsequenced(procedure: Procedure, at: dt.datetime | None) -> str:

@@ -8,6 +8,8 @@ Everything lives under EGOV_DATA_DIR/keys/pki (directory 0700, files 0600):
     agencies/<code>/<kid>.crt.pem        its certificate (3 years), issued by the root
     agencies/<code>/current              the kid new documents are signed with
     roots/*.crt.pem                      retired roots, still trusted for older documents
+    officials/<code>/<user id>/<kid>.*   an official's own approval key and certificate (2 years),
+                                         issued by the root with the agency's code as OU
 
 A kid is the first 16 hex digits of the SHA-256 of the certificate (DER). Certificates are
 never overwritten: rotation (`egov keys rotate --agency CODE`) adds a new kid and points
@@ -39,6 +41,7 @@ from egov.core.keys import KeyFileError, ensure_private_dir, keys_dir, write_new
 ROOT_YEARS = 20
 TSA_YEARS = 10
 AGENCY_YEARS = 3
+OFFICIAL_YEARS = 2
 KID_RE = r"^[0-9a-f]{16}$"
 
 
@@ -360,3 +363,60 @@ def jwk_of(code: str, kid: str, cert: x509.Certificate) -> dict:
 def jwks() -> dict:
     """Every agency key ever issued (current and rotated), as a JWK Set."""
     return {"keys": [jwk_of(code, kid, cert) for code, kid, cert in _all_certificates()]}
+
+
+# --- officials' own keys (e-document approvals) -------------------------------------------
+
+
+def official_dir(agency_code: str, user_id: int) -> Path:
+    if not isinstance(user_id, int) or user_id < 1:
+        raise ValueError(f"not a user id: {user_id!r}")
+    return agency_dir(agency_code).parent.parent / "officials" / agency_code / str(user_id)
+
+
+def official_key_create(official, *, rotate: bool = False) -> str | None:
+    """Create an official's own signing key and certificate (for approvals of e-documents)
+    unless they have one (or, with `rotate`, always) and make it current. The certificate names
+    the official by user id under their agency's code, never by their personal data. The key
+    stays on the server, readable by the platform only: the official's login is what unlocks
+    its use (docs/edocs.md)."""
+    agency = official.agency
+    directory = official_dir(agency.code, official.pk)
+    current = directory / "current"
+    if current.exists() and not rotate:
+        return None
+    root_ensure()
+    with _lock():
+        if current.exists() and not rotate:
+            return None
+        root_key, root = _read_key(pki_dir() / "root-ca.key.pem"), root_certificate()
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _build(
+            subject=_name(f"official {official.pk}", unit=agency.code), key=key, issuer=root,
+            issuer_key=root_key, years=OFFICIAL_YEARS, ca=False,
+        )  # fmt: skip
+        kid = kid_of(cert)
+        ensure_private_dir(directory)
+        write_new_file(directory / f"{kid}.key.pem", _key_pem(key))
+        write_new_file(directory / f"{kid}.crt.pem", _cert_pem(cert))
+        write_new_file(current, kid.encode(), replace=True)
+    return kid
+
+
+def official_signing_key(official) -> SigningKey:
+    """The key `official` signs approvals with now, created on first use; `agency_code` is
+    their agency's."""
+    directory = official_dir(official.agency.code, official.pk)
+    current = directory / "current"
+    if not current.exists():
+        official_key_create(official)
+    kid = current.read_text().strip()
+    return _signing_key_at(str(directory), official.agency.code, kid)
+
+
+def official_certificate(agency_code: str, user_id: int, kid: str) -> x509.Certificate | None:
+    """An official's certificate by kid (current or rotated), or None when there is none."""
+    if not isinstance(kid, str) or len(kid) != 16 or any(ch not in "0123456789abcdef" for ch in kid):
+        return None
+    path = official_dir(agency_code, user_id) / f"{kid}.crt.pem"
+    return _cached_cert(str(path)) if path.exists() else None

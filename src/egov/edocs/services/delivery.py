@@ -1,0 +1,278 @@
+"""Dispatch (발송) and receipt (접수, 배부).
+
+An approved document is dispatched to each recipient as a `Message`: the canonical body signed
+with the sending agency's key, under a message ID derived from the document, its version and
+the recipient, so a re-delivery (a retry after a crash) finds the message already there — the
+unique constraint decides, not a check — and adds nothing. The receiving side checks the
+signature, opens a `ReceivedDocument` case in the recipient's registry office (문서과) or the
+named department and answers with an acknowledgement signed with its own agency key. A
+recipient unknown to On-nara (an agency without an open registry office) or closed (a closed
+department) bounces with the reason, recorded on the message and in the sender's history.
+"""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import User
+from egov.cases.services import (
+    case_lock_for,
+    case_notify,
+    case_number_allocate,
+    case_refused,
+    case_serial_allocate,
+    case_transition,
+)
+from egov.core.errors import Conflict, NotFound, ValidationFailed
+from egov.edocs.models import Department, Message, OfficialDocument, OfficialPost, ReceivedDocument, Recipient
+from egov.edocs.procedure import DOCUMENT, RECEIPT
+from egov.edocs.services.common import post_of
+from egov.edocs.services.issuing import document_pdf_issue
+from egov.edocs.signatures import agency_sign, agency_signature_valid, sha256_hex
+
+MESSAGE_NAMESPACE = uuid.UUID("6f1d2b0e-8f3a-4c1e-9a57-0e7d3c2b1a90")
+
+
+def message_id_for(document: OfficialDocument, recipient: Recipient) -> str:
+    """The same document, version and recipient always make the same message ID."""
+    name = f"{document.agency.code}/{document.number}/v{document.version}/{recipient.agency.code}/" + (
+        recipient.department.code if recipient.department_id else "*"
+    )
+    return str(uuid.uuid5(MESSAGE_NAMESPACE, name))
+
+
+def _destination(recipient: Recipient) -> tuple[Department | None, str]:
+    if recipient.department_id:
+        department = recipient.department
+        if department.closed_at is not None:
+            return None, _("The receiving department is closed.")
+        return department, ""
+    office = Department.objects.filter(
+        agency_id=recipient.agency_id, is_registry_office=True, closed_at__isnull=True
+    ).first()
+    if office is None:
+        return None, _("The receiving agency has no open registry office in On-nara.")
+    return office, ""
+
+
+def _body(document: OfficialDocument, message_id: str, recipient: Recipient, at) -> dict:
+    return {
+        "message_id": message_id,
+        "sender": document.agency.code,
+        "recipient": recipient.agency.code,
+        "recipient_department": recipient.department.code if recipient.department_id else "",
+        "sent_at": at.isoformat(),
+        "document": {
+            "registration_number": document.registration_number,
+            "version": document.version,
+            "title": document.title,
+            "content_sha256": document.content_sha256,
+            "enforced_on": document.enforced_on.isoformat() if document.enforced_on else "",
+            "issuance_number": document.issued_document.number if document.issued_document_id else "",
+        },
+    }
+
+
+def message_deliver(*, document: OfficialDocument, recipient: Recipient, at=None) -> Message:
+    """Deliver the document to one recipient (the platform's step, no person's): the signed
+    message, and at the recipient either a delivered `ReceivedDocument` and a signed
+    acknowledgement, or a bounce with its reason. Idempotent by message ID."""
+    at = at or timezone.now()
+    message_id = message_id_for(document, recipient)
+    existing = Message.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        return existing
+    department, reason = _destination(recipient)
+    text, signature, kid = agency_sign(document.agency, _body(document, message_id, recipient, at))
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                message_id=message_id,
+                document=document,
+                sender=document.agency,
+                recipient_agency=recipient.agency,
+                recipient_department=recipient.department,
+                body=text,
+                body_sha256=sha256_hex(text),
+                signature=signature,
+                kid=kid,
+                state=Message.State.BOUNCED if department is None else Message.State.DELIVERED,
+                bounce_reason=reason,
+                sent_at=at,
+            )
+            if department is not None:
+                _receive(message, department, at)
+    except IntegrityError:
+        found = Message.objects.filter(message_id=message_id).first()
+        if found is None:
+            raise
+        return found  # delivered by a concurrent retry
+    return message
+
+
+def _receive(message: Message, department: Department, at) -> ReceivedDocument:
+    if not agency_signature_valid(
+        agency_code=message.sender.code, kid=message.kid, text=message.body, signature=message.signature
+    ):
+        raise Conflict(_("The message's signature does not verify."), field="message", code="bad_signature")
+    receipt = ReceivedDocument.objects.create(
+        number=case_number_allocate(procedure=RECEIPT, at=at, sequenced=False),
+        message=message,
+        source=message.document,
+        agency=department.agency,
+        department=department,
+        sender=message.document.drafter,
+        delivered_at=at,
+    )
+    case_transition(
+        actor=None,
+        case=receipt,
+        action="deliver",
+        at=at,
+        notify=False,
+        data={"message_id": message.message_id, "from": message.sender.code},
+        after={"message_id": message.message_id, "department": department.code},
+    )
+    ack, ack_signature, ack_kid = agency_sign(
+        department.agency,
+        {
+            "message_id": message.message_id,
+            "body_sha256": message.body_sha256,
+            "receipt": receipt.number,
+            "received_at": at.isoformat(),
+            "recipient": department.agency.code,
+        },
+    )
+    message.ack, message.ack_signature, message.ack_kid = ack, ack_signature, ack_kid
+    message.save(update_fields=["ack", "ack_signature", "ack_kid"])
+    return receipt
+
+
+def document_dispatch(*, actor, document: OfficialDocument) -> list[Message]:
+    """Dispatch (발송) an approved document to all its recipients: an official of the producing
+    department (the drafter, usually). It is enforced today: its signed PDF is issued through
+    `documents`, then one message per recipient is delivered or bounces. Returns the messages."""
+    post = post_of(actor)
+    with transaction.atomic():
+        document = case_lock_for(actor=actor, case=document, action="dispatch")
+        if post.department_id != document.department_id:
+            case_refused(actor, DOCUMENT, "dispatch from another department", case_id=document.pk)
+            raise NotFound(_("No such official document."), field="number")
+        if document.internal:
+            raise Conflict(
+                _("A document for internal approval is not dispatched."), field="document", code="internal"
+            )
+        now = timezone.now()
+        document.enforced_on = timezone.localdate(now)
+        document.dispatched_at = now
+        document.save(update_fields=["enforced_on", "dispatched_at"])
+        document_pdf_issue(actor=actor, document=document)
+        recipients = list(document.recipients.select_related("agency", "department"))
+        messages = [message_deliver(document=document, recipient=r, at=now) for r in recipients]
+        bounced = [m for m in messages if m.state == Message.State.BOUNCED]
+        case_transition(
+            actor=actor,
+            case=document,
+            action="dispatch",
+            notify=False,
+            data={
+                "messages": len(messages),
+                "bounced": [[m.recipient_agency.code, m.bounce_reason] for m in bounced],
+            },
+            after={"messages": len(messages), "bounced": len(bounced)},
+        )
+    return messages
+
+
+# --- the receiving side ------------------------------------------------------------------------
+
+
+def _receiving(actor, receipt: ReceivedDocument, action: str) -> ReceivedDocument:
+    """The receipt locked for `action` by an official of the department holding it (or an
+    agency administrator of the receiving agency); NotFound for anyone else."""
+    post = post_of(actor)
+    receipt = case_lock_for(actor=actor, case=receipt, action=action)
+    from egov.accounts.permissions import has_role
+
+    if post.department_id != receipt.department_id and not (
+        has_role(actor, "agency_admin") and actor.agency_id == receipt.agency_id
+    ):
+        case_refused(actor, RECEIPT, f"{action} from another department", case_id=receipt.pk)
+        raise NotFound(_("No such received document."), field="number")
+    return receipt
+
+
+def receipt_scope(department_id: int) -> str:
+    return f"receipt:{department_id}"
+
+
+def receipt_register(*, actor, receipt: ReceivedDocument) -> ReceivedDocument:
+    """Register (접수) a delivered document with the receiving department's next receipt number,
+    without gaps; the sender is told it was received."""
+    with transaction.atomic():
+        receipt = _receiving(actor, receipt, "register")
+        now = timezone.now()
+        serial = case_serial_allocate(procedure=RECEIPT, scope=receipt_scope(receipt.department_id), at=now)
+        receipt.receipt_year, receipt.receipt_serial = timezone.localdate(now).year, serial
+        receipt.receipt_number = f"{receipt.department.name_ko}-{serial}"
+        receipt.registered_at = now
+        case_transition(
+            actor=actor,
+            case=receipt,
+            action="register",
+            fields=["receipt_year", "receipt_serial", "receipt_number", "registered_at"],
+            data={"receipt_number": receipt.receipt_number},
+            after={"receipt_number": receipt.receipt_number},
+            notify_note=_("Received and registered by %(agency)s.") % {"agency": receipt.agency.name_ko},
+        )
+    return receipt
+
+
+def receipt_assign(*, actor, receipt: ReceivedDocument, assignee: User, note: str = "") -> ReceivedDocument:
+    """Assign (배부) a registered document to an official of the receiving agency: it moves to
+    their department, and they may answer it with a new document."""
+    note = (note or "").strip()[:1000]
+    with transaction.atomic():
+        receipt = _receiving(actor, receipt, "assign")
+        target = (
+            OfficialPost.objects.select_related("department", "official")
+            .filter(official_id=getattr(assignee, "pk", None))
+            .first()
+            if isinstance(assignee, User)
+            else None
+        )
+        if (
+            target is None
+            or not target.official.is_active
+            or target.department.agency_id != receipt.agency_id
+            or target.department.closed_at is not None
+        ):
+            raise ValidationFailed(_("Choose an official of the receiving agency."), field="assignee")
+        before = receipt.department.code
+        receipt.department, receipt.assignee = target.department, target.official
+        case_transition(
+            actor=actor,
+            case=receipt,
+            action="assign",
+            fields=["department", "assignee"],
+            note=note,
+            data={"department": target.department.code, "assignee": target.official_id},
+            before={"department": before},
+            after={"department": target.department.code},
+            notify=False,
+        )
+        case_notify(receipt, _("Assigned to you."), to=[target.official.email], office=True)
+    return receipt
+
+
+def receipt_send_back(*, actor, receipt: ReceivedDocument, reason: str) -> ReceivedDocument:
+    """Send a delivered document back (반송: not ours, illegible), with the reason the sender is told."""
+    from egov.core.checks import require_text
+
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=1000)
+    with transaction.atomic():
+        receipt = _receiving(actor, receipt, "send_back")
+        case_transition(actor=actor, case=receipt, action="send_back", note=reason, reason=reason)
+    return receipt
