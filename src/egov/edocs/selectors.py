@@ -1,0 +1,71 @@
+"""Reads for On-nara's pages, each checking who asks: an official sees the documents of their
+department, those routed to them (on their approval line, or whose approver they substitute)
+and, as agency administrator, those of their agency; NotFound for anything else."""
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.permissions import has_role
+from egov.core.errors import NotFound, PermissionDenied
+from egov.edocs.models import OfficialDocument, OfficialPost, ReceivedDocument, Substitute
+
+
+def _post(actor) -> OfficialPost:
+    post = OfficialPost.objects.select_related("department").filter(official=actor).first()
+    if not getattr(actor, "is_official", False) or post is None:
+        raise PermissionDenied(_("Only officials with a post see official documents."))
+    return post
+
+
+def _visible(actor, post: OfficialPost) -> Q:
+    seen = Q(department_id=post.department_id) | Q(steps__official=actor)
+    if has_role(actor, "agency_admin"):
+        seen |= Q(agency_id=actor.agency_id)
+    return seen
+
+
+def document_list_for(*, actor, box: str = "department") -> QuerySet:
+    """`department`: the department's documents; `inbox` (결재할 문서): those whose turn on the
+    line is the official's or their substituted approver's; `sent`: the department's dispatched."""
+    post = _post(actor)
+    rows = OfficialDocument.objects.select_related("department", "drafter")
+    if box == "inbox":
+        today = timezone.localdate()
+        absent = Substitute.objects.filter(substitute=actor, starts_on__lte=today, ends_on__gte=today)
+        mine = Q(steps__official=actor) | Q(
+            steps__official_id__in=absent.values("official_id"), steps__role="approve"
+        )
+        return rows.filter(mine, state="in_approval", steps__order=F("current_order")).distinct()
+    if box == "sent":
+        return rows.filter(department_id=post.department_id, state="dispatched")
+    return rows.filter(_visible(actor, post)).distinct()
+
+
+def document_get_for(*, actor, number: str) -> OfficialDocument:
+    post = _post(actor)
+    found = (
+        OfficialDocument.objects.select_related("department", "agency", "drafter")
+        .filter(_visible(actor, post), number=str(number or "")[:20])
+        .distinct()
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such official document."), field="number")
+    return found
+
+
+def receipt_list_for(*, actor) -> QuerySet:
+    """The received box: what was delivered to or assigned in the official's department, or
+    assigned to them."""
+    post = _post(actor)
+    return ReceivedDocument.objects.select_related("source", "department").filter(
+        Q(department_id=post.department_id) | Q(assignee=actor)
+    )
+
+
+def receipt_get_for(*, actor, number: str) -> ReceivedDocument:
+    found = receipt_list_for(actor=actor).filter(number=str(number or "")[:20]).first()
+    if found is None:
+        raise NotFound(_("No such received document."), field="number")
+    return found
