@@ -21,7 +21,7 @@ class CertificateForm(_Keyed):
         label=_("Edition"), choices=[("ko", _("Korean")), ("en", _("English"))], initial="ko"
     )
 
-    def __init__(self, *args, handler, resident, **kwargs):
+    def __init__(self, *args, handler, resident, needs_consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.handler = handler
         if "address_history" in handler.options:
@@ -53,8 +53,15 @@ class CertificateForm(_Keyed):
             self.fields["brn"] = forms.ChoiceField(
                 label=_("Business"), choices=choices or [("", "—")], required=False
             )
+        # Required by the service (`certificate_issue` refuses without it), so the error it gives
+        # names the box; the form itself lets the service word the refusal.
         self.fields["consent"] = forms.BooleanField(
-            label=_("I consent to the fetching shown above where no law allows it without consent"),
+            label=_("I consent to the fetching shown above where no law allows it without consent")
+            if needs_consent
+            else _(
+                "I agree that the data shown above is fetched from the agencies that hold it "
+                "for this certificate"
+            ),
             required=False,
         )
 
