@@ -195,6 +195,11 @@ class CounterForm(_Keyed):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        english = (get_language() or "ko").startswith("en")
+        self.fields["service"].label_from_instance = lambda s: s.name_en if english else s.name_ko
+
     def clean_data(self):
         try:
             value = json.loads(self.cleaned_data["data"])
@@ -281,7 +286,7 @@ class ServiceForm(forms.Form):
 
         english = (get_language() or "ko").startswith("en")
         self.fields["items"].choices = [
-            (item.code, f"{item.name_en if english else item.name_ko} ({item.code})")
+            (item.code, item.name_en if english else item.name_ko)
             for item in SharedItem.objects.filter(is_active=True).order_by("code")
         ]
 
