@@ -85,6 +85,6 @@ def test_radios_checkboxes_and_selects_are_krds_controls(alice, client):
         r'<div class="krds-form-check"><input type="radio"[^>]*id="([^"]+)"[^>]*><label for="([^"]+)"', page
     )
     assert radios and all(a == b for a, b in radios)  # each input followed by its own label
-    assert '<legend class="form-tit">' in page
+    assert "<legend>구분</legend>" in page and '<div class="form-tit" aria-hidden="true">구분 *</div>' in page
     assert re.search(r'<select name="category" class="krds-form-select"', page)
     assert "신청하기" in page.split('data-testid="file"')[1][:80]  # the submit is no longer "파일"
