@@ -159,3 +159,11 @@ def test_the_bid_amount_takes_grouped_digits_and_the_receipt_can_be_printed(
     visible = receipt.split("<details")[0]
     assert '{"bid"' not in visible and "&quot;bid&quot;" not in visible  # raw JSON only in the details
     assert "45500000" not in receipt  # the server never had the amount
+
+
+def test_an_amendment_names_what_changed_in_words(client, tender, bob):
+    from egov.procurement import services
+
+    services.tender_amend(actor=bob, number=tender.number, reason="예산 조정", base_price=70_000_000)
+    page = client.get(f"/procurement/tenders/{tender.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "예산 조정 (기초금액)" in page and "base_price" not in page

@@ -123,6 +123,23 @@ class TenderAmendment(models.Model):
     def __str__(self) -> str:
         return f"{self.tender.number} amendment {self.pk}"
 
+    LABELS = {
+        "title": _("Title"),
+        "description": _("Description"),
+        "items": _("Items"),
+        "budget": _("Budget"),
+        "base_price": _("Base price"),
+        "categories": _("Eligible product categories"),
+        "documents": _("Documents"),
+        "deadline": _("Submission deadline"),
+        "opening_at": _("Opening"),
+    }
+
+    @property
+    def changed_labels(self) -> list[str]:
+        """What changed, as a bidder reads it ("기초금액"), never the field's code."""
+        return [str(self.LABELS.get(name, _("Other"))) for name in self.changes]
+
 
 class Clarification(models.Model):
     """A public question about a notice and the agency's public answer (asker not shown)."""
