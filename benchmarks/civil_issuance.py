@@ -122,6 +122,7 @@ def _citizen(
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
                 "idempotency_key": KEY.search(page.text).group(1),
                 "language": "ko",
+                "consent": "on",
             }
             done = session.post(
                 f"{base}/services/{SERVICE}/apply", data=data, headers={"Referer": page.url}, timeout=60

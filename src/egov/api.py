@@ -7,6 +7,7 @@ anywhere in a handler becomes one, so no refusal turns into a 500.
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from egov.core.api_docs import LocalSwagger
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 
 api = NinjaAPI(
@@ -14,6 +15,7 @@ api = NinjaAPI(
     version="1",
     description="APIs of the egov digital-government platform.",
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 
 _STATUS = {NotFound: 404, PermissionDenied: 403}

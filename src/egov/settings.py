@@ -68,7 +68,12 @@ INSTALLED_APPS = [
     "egov.procurement",
     "egov.edocs",
     "egov.portal",
+    "django.forms",  # the default widget templates, under portal's KRDS ones
 ]
+
+# Widgets render with the templates engine, so portal's KRDS widget templates
+# (portal/templates/django/forms/widgets/) replace Django's for every form.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
     "egov.core.middleware.RequestLogMiddleware",
@@ -234,7 +239,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [("krds", PROJECT_DIR / "node_modules" / "krds-uiux" / "resources")]
+STATICFILES_DIRS = [
+    ("krds", PROJECT_DIR / "node_modules" / "krds-uiux" / "resources"),
+    # Swagger UI for /api/v1/docs, from npm like KRDS: our CSP allows scripts from our origin only.
+    ("swagger-ui", PROJECT_DIR / "node_modules" / "swagger-ui-dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

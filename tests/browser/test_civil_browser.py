@@ -43,6 +43,8 @@ def test_citizen_issues_a_family_certificate_downloads_and_verifies_it(page, liv
     page.goto(f"{base}/services/family-relations/")
     page.shot("service-page")
     assert page.locator("[data-testid=fetch-plan]").is_visible()  # what is fetched, from whom
+    page.locator("label[for=id_consent]").click()  # the KRDS checkbox: its label is what one clicks
+    assert page.locator("#id_consent").is_checked()
     page.locator("[data-testid=apply]").click()
     page.locator("[data-testid=download-pdf]").wait_for()
     page.shot("issued")

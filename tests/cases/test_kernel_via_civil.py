@@ -14,6 +14,7 @@ from egov.civil import selectors, services
 from egov.civil.procedure import APPLICATION
 from egov.core.errors import ValidationFailed
 from egov.core.models import CaseClock
+from tests import factories
 from tests.civil import conftest as civil
 
 # civil's fixtures: its catalogue, its citizen with an e-mail address, its data folder
@@ -23,6 +24,11 @@ nation, catalogue, citizen, civil_data_dir = (
     civil.citizen,
     civil.civil_data_dir,
 )
+
+
+def _neighbour(agency, n: int):
+    """Another citizen: one person has one moving-in report open at a time."""
+    return factories.citizen(f"neighbour{n}", factories.resident(agency, f"이웃{n}", f"Neighbour {n}"))
 
 
 def _moving_in(citizen, catalogue, gangnam):
@@ -64,13 +70,16 @@ def test_a_number_of_the_old_random_kind_is_stepped_over(catalogue, citizen, gan
     first = _moving_in(citizen, catalogue, gangnam)
     taken = f"{timezone.localdate():%Y%m%d}-00000002"
     first.__class__.objects.filter(pk=first.pk).update(number=taken)
-    assert _moving_in(citizen, catalogue, gangnam).number == f"{timezone.localdate():%Y%m%d}-00000003"
+    assert (
+        _moving_in(_neighbour(gangnam, 1), catalogue, gangnam).number
+        == f"{timezone.localdate():%Y%m%d}-00000003"
+    )
 
 
 def test_an_undeclared_step_is_refused(catalogue, citizen, gangnam, carol):
     application = _moving_in(citizen, catalogue, gangnam)
     with pytest.raises(LookupError), transaction.atomic():
-        case_lock_for(actor=carol, case=application, action="withdraw")
+        case_lock_for(actor=carol, case=application, action="appeal")
 
 
 def test_who_may_take_which_step_follows_the_declaration(catalogue, citizen, gangnam, carol, dave, bob):
@@ -91,9 +100,9 @@ def test_the_queue_lists_open_applications_most_urgent_first_and_overdue_ones_wh
     catalogue, citizen, gangnam, carol, dave
 ):
     first = _moving_in(citizen, catalogue, gangnam)
-    second = _moving_in(citizen, catalogue, gangnam)
-    waiting = _moving_in(citizen, catalogue, gangnam)
-    decided = _moving_in(citizen, catalogue, gangnam)
+    second = _moving_in(_neighbour(gangnam, 1), catalogue, gangnam)
+    waiting = _moving_in(_neighbour(gangnam, 2), catalogue, gangnam)
+    decided = _moving_in(_neighbour(gangnam, 3), catalogue, gangnam)
     past = timezone.now() - dt.timedelta(days=1)
     CaseClock.objects.filter(pk=second.clock_id).update(due_at=past)
     services.application_request_supplement(actor=carol, application=waiting, note="상세주소")

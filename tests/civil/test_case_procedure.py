@@ -36,7 +36,8 @@ def test_applications_decided_by_officials_are_numbered_in_sequence_in_todays_sh
     catalogue, citizen, gangnam, carol
 ):
     first = _moving_in(citizen, catalogue, gangnam)
-    second = _moving_in(citizen, catalogue, gangnam)
+    brian = factories.citizen("brian", factories.resident(gangnam, "최준호", "Choi Junho"))
+    second = _moving_in(brian, catalogue, gangnam)
     other = factories.resident(gangnam, "박민수", "Park Minsu")
     counter = services.counter_application_record(
         actor=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
@@ -54,7 +55,7 @@ def test_applications_decided_by_officials_are_numbered_in_sequence_in_todays_sh
 
 def test_an_instant_certificate_takes_a_random_number_without_the_counter(catalogue, citizen):
     issued = services.certificate_issue(
-        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
+        consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
     )
     assert SHAPE.match(issued.number) and issued.number.startswith(f"{timezone.localdate():%Y%m%d}-")
     assert not CaseNumberCounter.objects.exists()  # no row lock was taken on the hot path
@@ -142,7 +143,7 @@ def test_a_certificate_and_a_counter_application_send_no_mail(
     other = factories.resident(gangnam, "박민수", "Park Minsu")
     with django_capture_on_commit_callbacks(execute=True):
         services.certificate_issue(
-            actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
+            consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
         )
         counter = services.counter_application_record(
             actor=carol, service=catalogue["moving-in"], resident=other, idempotency_key=key(),
@@ -190,13 +191,13 @@ def test_only_the_applicant_supplements_and_only_a_registrar_rejects(
         services.application_supplement(actor=mallory, application=application, data={})
     with pytest.raises(NotFound):  # an official does not supplement for the applicant
         services.application_supplement(actor=carol, application=application, data={})
-    application = _moving_in(citizen, catalogue, gangnam)
+    application = _moving_in(mallory, catalogue, gangnam)
     viewer = factories.official("gina", gangnam, roles=("viewer",))
     with pytest.raises(PermissionDenied):
         services.application_reject(actor=viewer, application=application, reason="x")
     with pytest.raises(PermissionDenied):  # the approval step needs a registrar
         services.application_approve(actor=viewer, application=application)
     with pytest.raises(PermissionDenied):
-        services.application_review(actor=citizen, application=application)
+        services.application_review(actor=mallory, application=application)
     application.refresh_from_db()
     assert application.state == "submitted" and application.events.count() == 1

@@ -25,13 +25,16 @@ def test_citizen_issues_a_certificate_from_the_service_page(catalogue, citizen, 
     assert "idempotency_key" in page.content.decode()
     k = uuid.uuid4().hex
     response = client.post(
-        "/services/resident-abstract/apply", {"idempotency_key": k, "language": "ko", "address_history": "on"}
+        "/services/resident-abstract/apply",
+        {"idempotency_key": k, "language": "ko", "address_history": "on", "consent": "on"},
     )
     assert response.status_code == 302
     application = Application.objects.get(idempotency_key=k)
     detail = client.get(response["Location"])
     assert application.document.number_display in detail.content.decode()
-    again = client.post("/services/resident-abstract/apply", {"idempotency_key": k, "language": "ko"})
+    again = client.post(
+        "/services/resident-abstract/apply", {"idempotency_key": k, "language": "ko", "consent": "on"}
+    )
     assert again.status_code == 302 and Application.objects.count() == 1  # double submit: one
 
 
@@ -87,7 +90,7 @@ def test_another_citizen_cannot_see_an_application(catalogue, citizen, client, j
     from tests import factories
 
     issued = services.certificate_issue(
-        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=uuid.uuid4().hex
+        consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=uuid.uuid4().hex
     )
     mallory = factories.citizen("mallory", factories.resident(jongno, "김민준", "Kim Minjun"))
     client.force_login(mallory)

@@ -27,6 +27,7 @@ def key():
 def test_instant_abstract_is_fetched_through_exchange_signed_and_verifiable(catalogue, citizen):
     before = AccessLogEntry.objects.count()
     application = services.certificate_issue(
+        consent=True,
         actor=citizen,
         service=catalogue["resident-abstract"],
         options={"address_history": True},
@@ -45,6 +46,7 @@ def test_instant_abstract_is_fetched_through_exchange_signed_and_verifiable(cata
 
 def test_english_edition_and_full_number_option(catalogue, citizen):
     application = services.certificate_issue(
+        consent=True,
         actor=citizen, service=catalogue["resident-abstract"], options={"reveal_numbers": True},
         language="en", idempotency_key=key(),
     )  # fmt: skip
@@ -55,13 +57,14 @@ def test_english_edition_and_full_number_option(catalogue, citizen):
 
 def test_household_copy_masks_members_unless_asked(catalogue, citizen):
     masked = services.certificate_issue(
-        actor=citizen, service=catalogue["resident-copy"], idempotency_key=key()
+        consent=True, actor=citizen, service=catalogue["resident-copy"], idempotency_key=key()
     )
     text = PdfReader(io.BytesIO(document_pdf(masked.document))).pages[0].extract_text()
     assert citizen.resident.rrn_masked in text and citizen.resident.rrn_reveal() not in text
     entry = AccessLogEntry.objects.order_by("-seq").first()
     assert "member_numbers" not in entry.fields  # not even fetched
     full = services.certificate_issue(
+        consent=True,
         actor=citizen,
         service=catalogue["resident-copy"],
         options={"reveal_numbers": True},
@@ -78,22 +81,22 @@ def test_family_vehicle_and_business_certificates(catalogue, citizen, jongno):
 
     FamilyRelation.objects.create(person=resident, relative=parent, kind="parent", since=dt.date(1990, 1, 1))
     family = services.certificate_issue(
-        actor=citizen, service=catalogue["family-relations"], idempotency_key=key()
+        consent=True, actor=citizen, service=catalogue["family-relations"], idempotency_key=key()
     )
     assert "이정호" in PdfReader(io.BytesIO(document_pdf(family.document))).pages[0].extract_text()
     with pytest.raises(ValidationFailed) as refused:
         services.certificate_issue(
-            actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
+            consent=True, actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
         )
     assert refused.value.field == "service"
     vehicle = factories.vehicle(jongno, resident)
     issued = services.certificate_issue(
-        actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
+        consent=True, actor=citizen, service=catalogue["vehicle-registration"], idempotency_key=key()
     )
     assert vehicle.plate in PdfReader(io.BytesIO(document_pdf(issued.document))).pages[0].extract_text()
     business = factories.business(jongno, resident)
     issued = services.certificate_issue(
-        actor=citizen, service=catalogue["business-registration"], idempotency_key=key()
+        consent=True, actor=citizen, service=catalogue["business-registration"], idempotency_key=key()
     )
     assert business.name in PdfReader(io.BytesIO(document_pdf(issued.document))).pages[0].extract_text()
 
@@ -101,17 +104,19 @@ def test_family_vehicle_and_business_certificates(catalogue, citizen, jongno):
 def test_same_idempotency_key_gives_one_issuance(catalogue, citizen):
     k = key()
     first = services.certificate_issue(
-        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
+        consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
     )
     again = services.certificate_issue(
-        actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
+        consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=k
     )
     assert first.pk == again.pk and Application.objects.count() == 1
 
 
 def test_only_citizens_apply_for_themselves(catalogue, bob):
     with pytest.raises(PermissionDenied):
-        services.certificate_issue(actor=bob, service=catalogue["resident-abstract"], idempotency_key=key())
+        services.certificate_issue(
+            consent=True, actor=bob, service=catalogue["resident-abstract"], idempotency_key=key()
+        )
 
 
 def _moving_in(citizen, catalogue, gangnam, k=None):
@@ -240,7 +245,8 @@ def test_consent_is_asked_where_no_grant_covers(catalogue, citizen):
 
 def test_queue_shows_overdue_first_and_only_the_agency(catalogue, citizen, gangnam, carol, dave):
     first = _moving_in(citizen, catalogue, gangnam)
-    second = _moving_in(citizen, catalogue, gangnam)
+    brian = factories.citizen("brian", factories.resident(gangnam, "최준호", "Choi Junho"))
+    second = _moving_in(brian, catalogue, gangnam)
     from egov.core.models import CaseClock
 
     CaseClock.objects.filter(pk=second.clock_id).update(due_at=timezone.now() - dt.timedelta(days=1))
@@ -259,7 +265,9 @@ def test_counter_application_and_counters(catalogue, citizen, gangnam, carol):
     )  # fmt: skip
     assert counter.channel == "counter" and counter.applicant is None
     services.application_approve(actor=carol, application=online)
-    services.certificate_issue(actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key())
+    services.certificate_issue(
+        consent=True, actor=citizen, service=catalogue["resident-abstract"], idempotency_key=key()
+    )
     rows, _month = counters()
     by_code = {r["service"].code: r for r in rows}
     moving = by_code["moving-in"]

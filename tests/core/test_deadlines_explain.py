@@ -42,7 +42,7 @@ def test_the_explanation_names_the_seollal_holidays_it_skipped(jongno):
 def test_a_case_received_on_a_holiday_says_counting_starts_the_next_day(jongno):
     clock = clock_start(case_type=GRIEVANCE, case_ref="p:2", agency=jongno, received_at=kst(2026, 3, 2, 10))
     ko = text(clock)
-    assert "2026-03-02(월)은(는) 삼일절 대체 휴일이어서 셈하지 않고, 2026-03-03(화)부터 셉니다." in ko
+    assert "2026-03-02(월)은 삼일절 대체 휴일이어서 셈하지 않고, 2026-03-03(화)부터 셉니다." in ko
     assert "셈하지 않은 공휴일: 2026-03-02(월) 삼일절 대체 휴일." in ko
     assert "셈하지 않은 주말: 2일." in ko
     assert "처리기한: 2026-03-11(수)까지." in ko
@@ -96,7 +96,7 @@ def test_a_transfer_and_a_calendar_change_are_explained(bob, jongno, gangnam):
         legal_basis="",
     )
     ko = text(clock)
-    assert "서울특별시 종로구에서 서울특별시 강남구(으)로 이송되었습니다" in ko
+    assert "서울특별시 종로구에서 서울특별시 강남구로 이송되었습니다" in ko
     assert "이송받은 기관이 접수한 때부터 처리기간을 다시 셉니다." in ko
     assert "달력 변경(공휴일 추가: 2026-10-02 임시공휴일)으로 처리기한이" in ko
     assert "2026-10-02(금) 임시공휴일" in ko
@@ -107,10 +107,10 @@ def test_civil_act_periods_say_when_the_last_day_moved(jongno):
     thirty = clock_start(
         case_type=THIRTY_DAYS, case_ref="c:1", agency=jongno, received_at=kst(2026, 4, 6, 10)
     )
-    assert "2026-05-05(화)이(가) 어린이날이어서 다음 근무일 2026-05-06(수)에 끝납니다" in text(thirty)
+    assert "2026-05-05(화)가 어린이날이어서 다음 근무일 2026-05-06(수)에 끝납니다" in text(thirty)
     month = clock_start(case_type=ONE_MONTH, case_ref="c:2", agency=jongno, received_at=kst(2026, 1, 31, 10))
     assert "처리기간: 1개월." in text(month)
-    assert "2026-02-28(토)이(가) 토요일이어서 다음 근무일 2026-03-03(화)에 끝납니다" in text(month)
+    assert "2026-02-28(토)가 토요일이어서 다음 근무일 2026-03-03(화)에 끝납니다" in text(month)
 
 
 def test_only_korean_and_english_are_offered(jongno):

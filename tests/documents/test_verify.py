@@ -242,3 +242,29 @@ def test_verify_page_bad_number_is_a_field_error_not_a_500(db, client):
     page = client.post("/verify", {"kind": "number", "number": "12345"})
     assert page.status_code == 200
     assert "16 digits" in page.content.decode()
+
+
+def test_a_content_change_is_a_broken_signature_by_a_platform_certificate(abstract):
+    data = bytearray(document_pdf(abstract))
+    data[10] ^= 0x01  # inside the signed byte range, in the binary comment after the header
+    result = verification.verify_pdf(bytes(data))
+    assert result.status == "tampered" and result.document == abstract
+    assert result.checks["signature"] is False and result.checks["hash"] is False
+    assert result.checks["chain"] is True  # who signed is not in doubt, what was signed is
+
+
+def test_the_verify_panel_of_a_tampered_pdf_never_says_valid(abstract, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = bytearray(document_pdf(abstract))
+    data[10] ^= 0x01
+    page = client.post(
+        "/verify",
+        {"kind": "file", "file": SimpleUploadedFile("x.pdf", bytes(data), content_type="application/pdf")},
+        HTTP_ACCEPT_LANGUAGE="ko",
+    ).content.decode()
+    panel = page.split('class="egov-verify-result')[1].split("</section>")[0]
+    assert "위변조" in panel
+    status = panel.split('data-testid="panel-status">')[1].split("</td>")[0]
+    assert "유효" not in status and "발급된 문서가 아닙니다" in status
+    assert abstract.doc_type not in panel  # no internal type code

@@ -110,3 +110,24 @@ def test_the_client_command_seals_picks(opening, capsys):
     ] == [2, 9]
     with pytest.raises(SystemExit):
         client.main([*args, "--picks", "two,nine"])
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run seal.js")
+def test_the_bid_form_reads_grouped_amounts_and_says_them_in_korean_words():
+    script = (
+        f"const m = require({json.dumps(str(SEAL_JS))});"
+        "process.stdout.write(JSON.stringify(["
+        "m.parseAmount('45,500,000'), m.parseAmount('45500000원'), m.parseAmount('4.5e7'),"
+        "m.koreanWords(45500000), m.koreanWords(123456789), m.koreanWords(10000)]));"
+    )
+    out = subprocess.run(  # noqa: S603
+        [shutil.which("node"), "-e", script], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert json.loads(out) == [
+        45500000,
+        45500000,
+        None,  # NaN in JSON
+        "사천오백오십만",
+        "일억이천삼백사십오만육천칠백팔십구",
+        "일만",
+    ]

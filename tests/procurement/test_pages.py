@@ -128,3 +128,42 @@ def test_a_member_sees_their_share_once_then_opens_with_another(client, fresh_te
     assert "The tender is opened" in answer.content.decode()
     fresh_tender.refresh_from_db()
     assert fresh_tender.state == "opened"
+
+
+def test_tender_states_read_as_the_procedure_words_them_in_korean(client, tender):
+    page = client.get(f"/procurement/tenders/{tender.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    status = page.split("<dt>상태</dt><dd>")[1].split("</dd>")[0]
+    assert status == "게시"  # not 게시일
+    close(tender)
+    page = client.get(f"/procurement/tenders/{tender.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert page.split("<dt>상태</dt><dd>")[1].split("</dd>")[0] == "마감(개찰 대기)"  # past its deadline
+    listing = client.get("/procurement/", {"all": "1"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "마감(개찰 대기)" in listing and "개업" not in listing
+
+
+def test_the_bid_amount_takes_grouped_digits_and_the_receipt_can_be_printed(
+    client, tender, hana, hanbit, hanbit_supplier
+):
+    client.force_login(hana)
+    page = client.get(f"/procurement/tenders/{tender.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    price = page.split('id="bid-price"')[1].split(">")[0]
+    assert 'type="text"' in price and 'inputmode="numeric"' in price and "45,500,000" in price
+    assert 'data-seal="words"' in page  # the amount in Korean words, before sealing
+    receipt = client.post(
+        f"/procurement/tenders/{tender.number}/bid",
+        {"brn": hanbit.brn, "sealed": seal(tender, hanbit.brn, 45_500_000)},
+        HTTP_ACCEPT_LANGUAGE="ko",
+    ).content.decode()
+    assert 'data-testid="receipt-amount"' in receipt and "data-print" in receipt
+    assert "봉인한 입찰금액" in receipt and "한빛상사" in receipt
+    visible = receipt.split("<details")[0]
+    assert '{"bid"' not in visible and "&quot;bid&quot;" not in visible  # raw JSON only in the details
+    assert "45500000" not in receipt  # the server never had the amount
+
+
+def test_an_amendment_names_what_changed_in_words(client, tender, bob):
+    from egov.procurement import services
+
+    services.tender_amend(actor=bob, number=tender.number, reason="예산 조정", base_price=70_000_000)
+    page = client.get(f"/procurement/tenders/{tender.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "예산 조정 (기초금액)" in page and "base_price" not in page

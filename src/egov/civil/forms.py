@@ -21,7 +21,7 @@ class CertificateForm(_Keyed):
         label=_("Edition"), choices=[("ko", _("Korean")), ("en", _("English"))], initial="ko"
     )
 
-    def __init__(self, *args, handler, resident, **kwargs):
+    def __init__(self, *args, handler, resident, needs_consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.handler = handler
         if "address_history" in handler.options:
@@ -53,8 +53,15 @@ class CertificateForm(_Keyed):
             self.fields["brn"] = forms.ChoiceField(
                 label=_("Business"), choices=choices or [("", "—")], required=False
             )
+        # Required by the service (`certificate_issue` refuses without it), so the error it gives
+        # names the box; the form itself lets the service word the refusal.
         self.fields["consent"] = forms.BooleanField(
-            label=_("I consent to the fetching shown above where no law allows it without consent"),
+            label=_("I consent to the fetching shown above where no law allows it without consent")
+            if needs_consent
+            else _(
+                "I agree that the data shown above is fetched from the agencies that hold it "
+                "for this certificate"
+            ),
             required=False,
         )
 
@@ -188,6 +195,11 @@ class CounterForm(_Keyed):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        english = (get_language() or "ko").startswith("en")
+        self.fields["service"].label_from_instance = lambda s: s.name_en if english else s.name_ko
+
     def clean_data(self):
         try:
             value = json.loads(self.cleaned_data["data"])
@@ -274,7 +286,7 @@ class ServiceForm(forms.Form):
 
         english = (get_language() or "ko").startswith("en")
         self.fields["items"].choices = [
-            (item.code, f"{item.name_en if english else item.name_ko} ({item.code})")
+            (item.code, item.name_en if english else item.name_ko)
             for item in SharedItem.objects.filter(is_active=True).order_by("code")
         ]
 

@@ -215,8 +215,20 @@ def _moving_in_validate(service, data: dict) -> dict:
     today = timezone.localdate()
     if moved_on > today or moved_on < today - dt.timedelta(days=365):
         raise ValidationFailed(_("The date of the move must be within the last year."), field="moved_on")
+    address["road_address"] = full_road_address(address["road_address"], agency.name_ko)
     whole = bool(data.get("whole_household"))
     return {**address, "agency": agency.code, "moved_on": moved_on.isoformat(), "whole_household": whole}
+
+
+def full_road_address(road_address: str, agency_name: str) -> str:
+    """The road-name address with its 시도 and 시군구: a citizen who chose 서울특별시 강남구 and
+    typed "테헤란로 152" (or "강남구 테헤란로 152") moved to "서울특별시 강남구 테헤란로 152"."""
+    road_address = " ".join(road_address.split())
+    region = agency_name.split()
+    for start in range(len(region)):
+        if road_address.startswith(" ".join(region[start:]) + " "):
+            return " ".join([*region[:start], road_address])
+    return " ".join([*region, road_address])
 
 
 def _moving_in_agency(service, data: dict):
@@ -231,6 +243,8 @@ def _moving_in_approve(application, actor) -> None:
 
     data = application.data
     agency = Agency.objects.get(code=data["agency"])
+    # Applications filed before the address was completed at filing are completed here.
+    data["road_address"] = full_road_address(data["road_address"], agency.name_ko)
     reason = _("Moving-in report %(number)s") % {"number": application.number}
     moved_on = dt.date.fromisoformat(data["moved_on"])
     resident = application.subject

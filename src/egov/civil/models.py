@@ -77,13 +77,14 @@ class Application(CaseModel):
         APPROVED = "approved", pgettext_lazy("application state", "Approved")
         REJECTED = "rejected", pgettext_lazy("application state", "Rejected")
         ISSUED = "issued", pgettext_lazy("application state", "Issued")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application state", "Withdrawn")
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("Online")
         COUNTER = "counter", _("At the counter")
 
     OPEN_STATES = ("submitted", "in_review", "supplement_requested")
-    FINAL_STATES = ("approved", "rejected", "issued")
+    FINAL_STATES = ("approved", "rejected", "issued", "withdrawn")
 
     number = models.CharField(max_length=20, unique=True)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="applications")

@@ -15,6 +15,7 @@ from egov.cases.services import notifications_suppressed
 from egov.civil import services
 from egov.civil.config import configurable_service_create
 from egov.civil.models import Application, Service, Subscription
+from egov.core.korean import with_particle
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.models import Grant, SharedItem
 from egov.registry.models import Agency, Resident
@@ -75,7 +76,7 @@ def catalogue_seed() -> list[Service]:
             code=code,
             defaults=dict(
                 name_ko=name_ko, name_en=name_en, agency=agencies[agency], legal_basis=basis,
-                summary_ko=f"{name_ko.removesuffix(' 발급')}을(를) 바로 발급합니다. 서류를 내지 않아도 됩니다.",
+                summary_ko=f"{with_particle(name_ko.removesuffix(' 발급'), '을')} 바로 발급합니다. 서류를 내지 않아도 됩니다.",
                 summary_en=f"{name_en}, issued at once. No papers to bring.",
                 eligibility_ko="본인", eligibility_en="The person themselves",
                 kind=Service.Kind.INSTANT, handler=handler, items=needs, papers_replaced=papers,
@@ -227,7 +228,11 @@ def history_seed() -> dict[str, int]:
         for code, options in (("resident-abstract", {"address_history": True}), ("family-relations", {})):
             if code in by_code:
                 services.certificate_issue(
-                    actor=citizen, service=by_code[code], options=options, idempotency_key=_key()
+                    consent=True,
+                    actor=citizen,
+                    service=by_code[code],
+                    options=options,
+                    idempotency_key=_key(),
                 )
                 counts["certificates"] += 1
         home = citizen.resident.agency

@@ -15,6 +15,7 @@ import math
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from egov.accounts.permissions import agency_scope_ids
 from egov.cases.selectors import case_history, case_queue_for
@@ -22,6 +23,7 @@ from egov.civil.models import Application, Notice, Service
 from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
 from egov.core.errors import NotFound, ValidationFailed
+from egov.registry.models import Agency
 
 
 def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime, str]:
@@ -188,3 +190,62 @@ def application_is_overdue(*, application: Application, now: dt.datetime | None 
 def notice_list_for(*, actor, limit: int = 200) -> QuerySet[Notice]:
     """The notices of decisions sent to the official's agency (its subscriptions), newest first."""
     return Notice.objects.filter(agency_id=actor.agency_id).select_related("application__service")[:limit]
+
+
+_MOVING_IN_LABELS = {
+    "agency": _lazy("City, county or district moved to"),
+    "road_address": _lazy("New road-name address"),
+    "address_detail": _lazy("Detail (building, unit)"),
+    "postal_code": _lazy("Postal code"),
+    "moved_on": _lazy("Date of the move"),
+    "whole_household": _lazy("The whole household moves"),
+}
+_OPTION_LABELS = {
+    "address_history": _lazy("Include the address history"),
+    "reveal_numbers": _lazy("Resident registration numbers in full"),
+    "plate": _lazy("Vehicle"),
+    "brn": _lazy("Business"),
+    "language": _lazy("Edition"),
+}
+
+
+def _shown(value, language: str) -> str:
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    if value == "ko":
+        return "한국어" if language == "ko" else "Korean"
+    if value == "en":
+        return "영문" if language == "ko" else "English"
+    return "" if value is None else str(value)
+
+
+def application_fields(*, application: Application, language: str) -> list[tuple[str, str]]:
+    """What the applicant submitted, as (label, value) in the page's language: the form's own
+    labels, agencies by name and yes/no for ticks, never a field's code."""
+    service, data = application.service, dict(application.data or {})
+    rows: list[tuple[str, str]] = []
+    if service.kind == Service.Kind.INSTANT:
+        options = dict(data.get("options") or {})
+        if data.get("language"):
+            options["language"] = data["language"]
+        for name, value in options.items():
+            rows.append((str(_OPTION_LABELS.get(name, _("Option"))), _shown(value, language)))
+        return rows
+    if service.handler == "moving_in":
+        agency = Agency.objects.filter(code=str(data.get("agency", ""))).first()
+        for name, label in _MOVING_IN_LABELS.items():
+            if name not in data:
+                continue
+            value = data[name]
+            if name == "agency":
+                value = agency.name(language) if agency else value
+            rows.append((str(label), _shown(value, language)))
+        return rows
+    labels = {
+        spec["name"]: spec.get(f"label_{language}") or spec.get("label_ko") for spec in service.form_schema
+    }
+    for name, value in data.items():
+        rows.append((labels.get(name) or str(_("Other")), _shown(value, language)))
+    return rows

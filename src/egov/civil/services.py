@@ -35,7 +35,7 @@ from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
-from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.documents.services import document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, shared_item_fetch
@@ -246,6 +246,12 @@ def certificate_issue(
         raise ValidationFailed(
             _("Unknown option: %(name)s.") % {"name": sorted(unknown)[0]}, field=sorted(unknown)[0]
         )
+    if not consent:
+        # The citizen asks for the fetching the page showed; without the box ticked nothing is
+        # fetched, whether a grant or a consent would then cover it.
+        raise ValidationFailed(
+            _("Tick the consent box: the certificate is made from the data shown above."), field="consent"
+        )
     if language not in ("ko", "en"):
         raise ValidationFailed(_("Choose Korean or English."), field="language")
     number = case_number_allocate(procedure=APPLICATION, sequenced=False)
@@ -304,7 +310,8 @@ def application_submit(
     *, actor, service: Service, data: dict, idempotency_key: str, consent: bool = False
 ) -> Application:
     """A citizen (`actor`) applies for a processed service ("submit"), numbered without gaps; the same
-    idempotency key twice gives one application."""
+    idempotency key twice gives one application. A second moving-in report while one is open is
+    refused (Conflict, field "service")."""
     h = handler_get(service.handler)
     if h.kind != "processed" or service.kind != Service.Kind.PROCESSED:
         raise ValidationFailed(_("This service is issued at once, not applied for."), field="service")
@@ -359,6 +366,8 @@ def _create(
     *, service, applicant, resident, data, key, channel, actor, consent, recorded_by=None
 ) -> Application:
     h = handler_get(service.handler)
+    if service.handler == "moving_in":
+        _moving_in_none_open(resident)
     number = case_number_allocate(procedure=APPLICATION)
     agency = h.handling_agency(service, data)
     trail = []
@@ -381,6 +390,48 @@ def _create(
         application, actor=actor, action="submit" if recorded_by is None else "record",
         after={"service": service.code, "channel": channel}, notify=True,
     )  # fmt: skip
+    return application
+
+
+def _moving_in_none_open(resident: Resident) -> None:
+    """One moving-in report open at a time per person: a second one would move them twice, and
+    the first would stay open after the second is approved. The resident's row is locked until
+    the filing commits, so two reports sent at once are filed one after the other."""
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    open_one = (
+        Application.objects.filter(
+            subject=resident, service__handler="moving_in", state__in=Application.OPEN_STATES
+        )
+        .only("number")
+        .first()
+    )
+    if open_one is not None:
+        raise Conflict(
+            _(
+                "A moving-in report (%(number)s) is still being processed; "
+                "withdraw it or wait for its decision before sending another."
+            )
+            % {"number": open_one.number},
+            field="service",
+            code="already_open",
+        )
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    """The applicant (`actor`) withdraws (취하) an application that is still open: it closes as
+    withdrawn, its clock stops and nothing of it is decided. Conflict once it is decided."""
+    application = case_lock_for(actor=actor, case=application, action="withdraw")
+    reason = (reason or "").strip()[:2000]
+    application.decided_at = timezone.now()
+    clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)
+    _clock_sync(application, clock)
+    case_transition(
+        actor=actor, case=application, action="withdraw", fields=["decided_at"], note=reason, reason=reason,
+    )  # fmt: skip
+    transaction.on_commit(
+        lambda: application_decided.send(sender=Application, application=application, state="withdrawn")
+    )
     return application
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
+from egov.cases.services import case_may_take
 from egov.civil import selectors, services
 from egov.civil.config import configurable_service_create
 from egov.civil.forms import (
@@ -58,7 +59,10 @@ def service_page(request, code: str):
         h = handler_get(service.handler)
         if h.kind == "instant":
             form = CertificateForm(
-                handler=h, resident=resident, initial={"idempotency_key": uuid.uuid4().hex}
+                handler=h,
+                resident=resident,
+                needs_consent=any(f.needs_consent for f in plan),
+                initial={"idempotency_key": uuid.uuid4().hex},
             )
         else:
             form = ApplicationForm(service=service, initial={"idempotency_key": uuid.uuid4().hex})
@@ -164,8 +168,25 @@ def my_application(request, number: str):
             "explanation": selectors.due_explanation(application=application, language=page_language()),
             "form": form,
             "lang": page_language(),
+            "fields": selectors.application_fields(application=application, language=page_language()),
+            "may_withdraw": case_may_take(request.user, application, "withdraw"),
         },
     )
+
+
+@citizen_required
+@require_POST
+def my_application_withdraw(request, number: str):
+    application = selectors.application_get_for(actor=request.user, number=number)
+    try:
+        services.application_withdraw(
+            actor=request.user, application=application, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect("civil:my_application", number=application.number)
 
 
 # --- officials ------------------------------------------------------------------------------
@@ -205,6 +226,7 @@ def office_application(request, number: str):
             "decision": DecisionForm(),
             "supplement": SupplementRequestForm(),
             "lang": page_language(),
+            "fields": selectors.application_fields(application=application, language=page_language()),
             "overdue": selectors.application_is_overdue(application=application),
         },
     )
@@ -242,6 +264,7 @@ def office_act(request, number: str, action: str):
             "decision": form if action != "supplement" else DecisionForm(),
             "supplement": form if action == "supplement" else SupplementRequestForm(),
             "lang": page_language(),
+            "fields": selectors.application_fields(application=application, language=page_language()),
             "overdue": selectors.application_is_overdue(application=application),
         },
         status=400,

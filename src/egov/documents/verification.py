@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import jwt
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -157,6 +158,14 @@ def verify_seal(*, number: str, digest: str, kid: str, seal: str) -> Verificatio
 # --- by file ---------------------------------------------------------------------------------
 
 
+def _signed_by_platform(signer_cert) -> bool:
+    try:
+        cert = x509.load_der_x509_certificate(signer_cert.dump())
+    except Exception:  # noqa: BLE001 - no readable certificate: not ours
+        return False
+    return pki.issued_by_platform(cert)
+
+
 def _pdf_signature_checks(data: bytes) -> dict:
     """pyHanko's validation of the embedded signature against the platform roots."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -174,12 +183,15 @@ def _pdf_signature_checks(data: bytes) -> dict:
             asn1_x509.Certificate.load(root.public_bytes(serialization.Encoding.DER))
             for root in pki.trust_roots()
         ]
+        # Who signed is a question of its own: a file whose content was changed after signing
+        # is still signed by a platform certificate; only its signature no longer covers it.
+        checks["chain"] = _signed_by_platform(signatures[-1].signer_cert)
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         status = validate_pdf_signature(signatures[-1], context)
     except Exception:  # noqa: BLE001 - any damage to the file is an answer, not an error
         return checks
     checks["signature"] = bool(status.intact and status.valid)
-    checks["chain"] = bool(status.trusted)
+    checks["chain"] = checks["chain"] and (bool(status.trusted) or not checks["signature"])
     checks["whole_file"] = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     checks["timestamp"] = bool(status.timestamp_validity and status.timestamp_validity.trusted)
     return checks

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from egov.exchange.models import SharedItem
@@ -17,6 +18,10 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = Agency.objects.order_by("kind", "name_ko")
         self.fields["items"].queryset = SharedItem.objects.filter(is_active=True)
+        # People choose by name, never by the item's or the agency's code.
+        english = (get_language() or "ko").startswith("en")
+        self.fields["recipient"].label_from_instance = lambda a: a.name_en if english else a.name_ko
+        self.fields["items"].label_from_instance = lambda i: i.name_en if english else i.name_ko
 
 
 class GrantRequestForm(forms.Form):

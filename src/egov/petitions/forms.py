@@ -80,6 +80,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, petition: Petition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_agency"].queryset = transfer_targets(petition=petition)
+        self.fields["to_agency"].label_from_instance = lambda agency: agency.name_ko
 
 
 class ExtendForm(forms.Form):

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from egov.portal import views
 
@@ -6,4 +8,11 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("my/", views.mypage, name="mypage"),
+    path("policies/<slug:name>/", views.policy, name="policy"),
+    # Browsers and bookmarks ask for /favicon.ico whatever the page links: KRDS's own icon.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("krds/img/component/favicon/favicon-32x32.png"), permanent=True),
+        name="favicon",
+    ),
 ]

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from egov.registry import selectors
@@ -6,6 +7,16 @@ from egov.registry import selectors
 
 def home(request):
     return render(request, "portal/home.html")
+
+
+POLICIES = ("privacy", "terms", "copyright", "accessibility")
+
+
+def policy(request, name: str):
+    """The footer's pages: privacy policy, terms of use, copyright policy, web accessibility."""
+    if name not in POLICIES:
+        raise Http404
+    return render(request, "portal/policy.html", {"name": name})
 
 
 @login_required

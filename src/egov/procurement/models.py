@@ -8,7 +8,9 @@ three committee shares (see `crypto`). A `Bid` holds only the sealed string unti
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from egov.registry.models import Agency, Business
 
@@ -32,9 +34,9 @@ class Tender(models.Model):
         MULTIPLE_RESERVE_PRICE = "multiple_reserve_price", _("Multiple reserve price (복수예비가격)")
 
     class State(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        OPENED = "opened", _("Opened")
-        CANCELLED = "cancelled", _("Cancelled")
+        PUBLISHED = "published", pgettext_lazy("tender state", "Published")
+        OPENED = "opened", pgettext_lazy("tender state", "Opened")
+        CANCELLED = "cancelled", pgettext_lazy("tender state", "Cancelled")
 
     number = models.CharField(max_length=20, unique=True)  # e.g. 20261123-00001
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tenders")
@@ -99,6 +101,14 @@ class Tender(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    @property
+    def state_shown(self) -> str:
+        """The state as a person reads it: a published notice past its deadline takes no more
+        bids and waits for its opening, so it no longer reads "게시"."""
+        if self.state == self.State.PUBLISHED and self.deadline <= timezone.now():
+            return str(pgettext_lazy("tender state", "Closed, awaiting opening"))
+        return self.get_state_display()
+
 
 class TenderAmendment(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="amendments")
@@ -112,6 +122,23 @@ class TenderAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tender.number} amendment {self.pk}"
+
+    LABELS = {
+        "title": _("Title"),
+        "description": _("Description"),
+        "items": _("Items"),
+        "budget": _("Budget"),
+        "base_price": _("Base price"),
+        "categories": _("Eligible product categories"),
+        "documents": _("Documents"),
+        "deadline": _("Submission deadline"),
+        "opening_at": _("Opening"),
+    }
+
+    @property
+    def changed_labels(self) -> list[str]:
+        """What changed, as a bidder reads it ("기초금액"), never the field's code."""
+        return [str(self.LABELS.get(name, _("Other"))) for name in self.changes]
 
 
 class Clarification(models.Model):
@@ -256,8 +283,8 @@ class Contract(models.Model):
     (`documents`, type `procurement.contract`, the supplier's business as its subject)."""
 
     class State(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        COMPLETED = "completed", _("Completed")
+        ACTIVE = "active", pgettext_lazy("contract state", "Active")
+        COMPLETED = "completed", pgettext_lazy("contract state", "Completed")
 
     number = models.CharField(max_length=24, unique=True)  # the tender number + "-C"
     tender = models.OneToOneField(Tender, on_delete=models.PROTECT, related_name="contract")

@@ -230,7 +230,7 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
         award_method="lowest_price",
         categories=["43"],
         description="민원실 업무용 노트북 30대와 3년 무상 보증.",
-        documents=[{"title": "규격서 (specification)", "url": "/static/procurement/ocds/bids/README.md"}],
+        documents=[{"title": "규격서 (specification)", "url": "/static/procurement/specs/laptop-14.html"}],
     )
     open_stage.publish_at(now - 2 * day)
     Tender.objects.filter(pk=open_stage.tender.pk).update(

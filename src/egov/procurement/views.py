@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
+from egov.core.korean import particles_resolve
 from egov.core.web import business_required, form_attempt, official_required
 from egov.procurement import api, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
@@ -140,7 +141,8 @@ def supplier_register(request):
         )
         if supplier:
             messages.success(
-                request, _("%(name)s is a registered supplier.") % {"name": supplier.business.name}
+                request,
+                particles_resolve(_("%(name)s is a registered supplier.") % {"name": supplier.business.name}),
             )
             return redirect("procurement:tenders")
     registered = selectors.supplier_list_for(actor=request.user)
@@ -197,7 +199,9 @@ def office_tender_publish(request):
         data["committee"] = list(data["committee"])
         tender = form_attempt(form, lambda: services.tender_publish(actor=request.user, **data))
         if tender:
-            messages.success(request, _("Tender %(number)s is published.") % {"number": tender.number})
+            messages.success(
+                request, particles_resolve(_("Tender %(number)s is published.") % {"number": tender.number})
+            )
             return redirect("procurement:office_tender", tender.number)
     return render(request, "procurement/office_publish.html", {"form": form})
 
@@ -245,7 +249,9 @@ def office_tender_cancel(request, number: str):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Tender %(number)s is cancelled.") % {"number": tender.number})
+        messages.success(
+            request, particles_resolve(_("Tender %(number)s is cancelled.") % {"number": tender.number})
+        )
     return redirect("procurement:office_tender", number)
 
 
@@ -377,7 +383,10 @@ def office_contract_issue(request, number: str):
         )
         if contract:
             messages.success(
-                request, _("Contract %(number)s is issued and signed.") % {"number": contract.number}
+                request,
+                particles_resolve(
+                    _("Contract %(number)s is issued and signed.") % {"number": contract.number}
+                ),
             )
             return redirect("procurement:office_contract", contract.number)
     tender = selectors.tender_get_for(actor=request.user, number=number)

@@ -5,6 +5,8 @@ Each item's `serve(resident, fields)` reads only the fields asked for (see
 
 from collections.abc import Callable, Collection
 
+from django.db.models import Max
+
 from egov.core.shared_items import shared_item
 from egov.registry.models import Business, FamilyRelation, LifeEvent, Resident
 
@@ -126,6 +128,20 @@ def _household_members(household) -> list[Resident]:
     )
 
 
+def _joined_on(members: list[Resident]) -> dict[int, str]:
+    """Each member's 전입일: the day they came to the current address (their last move, or their
+    registration or birth when they never moved), in one query for the household."""
+    rows = (
+        LifeEvent.objects.filter(
+            resident__in=members,
+            kind__in=(LifeEvent.Kind.MOVE, LifeEvent.Kind.REGISTRATION, LifeEvent.Kind.BIRTH),
+        )
+        .values("resident_id")
+        .annotate(last=Max("occurred_on"))
+    )
+    return {row["resident_id"]: row["last"].isoformat() for row in rows}
+
+
 @shared_item(
     code="resident.household",
     provider_code=MOIS,
@@ -144,6 +160,7 @@ def resident_household(resident: Resident, fields: Collection[str]) -> dict:
     if "address" in fields:
         served["address"] = resident.full_address
     if "members" in fields:
+        joined = _joined_on(members)
         served["members"] = [
             {
                 "ref": str(m.pk),
@@ -151,6 +168,7 @@ def resident_household(resident: Resident, fields: Collection[str]) -> dict:
                 "relation": m.get_relation_to_head_display() if m.relation_to_head else "",
                 "birth_date": m.birth_date.isoformat(),
                 "rrn": m.rrn_masked,
+                "joined_on": joined.get(m.pk, ""),
             }
             for m in members
         ]

@@ -20,6 +20,7 @@ from egov.core.deadlines.holiday_calendar import (
 )
 from egov.core.deadlines.periods import RESTART, period_get
 from egov.core.errors import ValidationFailed
+from egov.core.korean import particles_resolve
 from egov.core.models import CaseClock, ClockEvent
 
 LANGUAGES = ("ko", "en")
@@ -203,6 +204,8 @@ def due_explanation(clock: CaseClock, language: str = "ko") -> list[str]:
     if clock.state == CaseClock.State.CLOSED:
         key = "closed_late" if clock.closed_late else "closed_on_time"
         lines.append(text[key].format(when=format_moment(clock.closed_at, language)))
+    if language == "ko":
+        lines = [particles_resolve(line) for line in lines]
     return lines
 
 

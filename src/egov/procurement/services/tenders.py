@@ -24,6 +24,7 @@ from egov.accounts.permissions import agency_scope_ids, require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.korean import particles_resolve
 from egov.procurement import crypto, reserve, scoring
 from egov.procurement.models import Clarification, CommitteeMember, Tender, TenderAmendment
 from egov.procurement.selectors import lookup_text, tender_get_for
@@ -37,7 +38,8 @@ PROCUREMENT_ROLE = "registrar"
 def _amount(value, field: str, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value >= 10**15:
         raise ValidationFailed(
-            _("%(label)s must be a positive whole number of won.") % {"label": label}, field=field
+            particles_resolve(_("%(label)s must be a positive whole number of won.") % {"label": label}),
+            field=field,
         )
     return value
 
@@ -354,8 +356,13 @@ def tender_cancel(*, actor: User, number: str, reason: str) -> Tender:
     require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
     if tender.state != Tender.State.PUBLISHED:
         raise Conflict(
-            _("Tender %(number)s is %(state)s: only a published notice can be cancelled, before its opening.")
-            % {"number": tender.number, "state": tender.get_state_display()},
+            particles_resolve(
+                _(
+                    "Tender %(number)s is %(state)s: only a published notice can be cancelled, "
+                    "before its opening."
+                )
+                % {"number": tender.number, "state": tender.get_state_display()}
+            ),
             field="state",
         )
     reason = require_text(reason, "reason", label=_("Reason"))

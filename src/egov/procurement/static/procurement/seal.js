@@ -51,13 +51,75 @@
     return ["v1", b64u(epk), b64u(iv), b64u(ct)].join(".");
   }
 
+  /* "45,500,000", "45500000원", "45 500 000" -> 45500000; anything else -> NaN. */
+  function parseAmount(text) {
+    var digits = String(text || "").replace(/[,\s원₩]/g, "");
+    return /^[0-9]{1,16}$/.test(digits) ? parseInt(digits, 10) : NaN;
+  }
+
+  function formatAmount(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  /* 45500000 -> "사천오백오십만"; read as the amount is written on a Korean cheque or contract. */
+  function koreanWords(n) {
+    if (!Number.isSafeInteger(n) || n <= 0) return "";
+    var digits = ["", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"];
+    var small = ["", "십", "백", "천"];
+    var big = ["", "만", "억", "조", "경"];
+    var words = "";
+    for (var group = 0; n > 0; group++) {
+      var part = n % 10000;
+      n = Math.floor(n / 10000);
+      if (!part) continue;
+      var text = "";
+      for (var place = 3; place >= 0; place--) {
+        var d = Math.floor(part / Math.pow(10, place)) % 10;
+        if (!d) continue;
+        text += (d === 1 && place > 0 ? "" : digits[d]) + small[place];
+      }
+      if (part === 1 && group) text = "일";
+      words = text + big[group] + words;
+    }
+    return words;
+  }
+
+  function amountKey(tender, brn) { return "egov-bid-amount:" + tender + ":" + brn; }
+
   root.egovSealBid = sealBid;
-  if (typeof module !== "undefined") module.exports = { sealBid: sealBid };
+  root.egovAmount = { parse: parseAmount, format: formatAmount, words: koreanWords };
+  if (typeof module !== "undefined") module.exports = { sealBid: sealBid, parseAmount: parseAmount, koreanWords: koreanWords };
 
   if (typeof document === "undefined") return;
   document.addEventListener("DOMContentLoaded", function () {
+    var printButton = document.querySelector("[data-print]");
+    if (printButton) printButton.addEventListener("click", function () { root.print(); });
+    var receipt = document.querySelector("[data-testid=bid-receipt]");
+    if (receipt) {
+      /* The amount was kept on this device when the bid was sealed; the server never had it. */
+      var kept = null;
+      try { kept = JSON.parse(root.sessionStorage.getItem(amountKey(receipt.dataset.tender, receipt.dataset.brn)) || "null"); } catch (e) { kept = null; }
+      if (kept && kept.amount) {
+        receipt.querySelector("[data-receipt=amount]").textContent =
+          formatAmount(kept.amount) + "원 (금 " + koreanWords(kept.amount) + "원정)";
+      }
+    }
     var form = document.getElementById("bid-form");
     if (!form) return;
+    var priceInput = form.querySelector("[data-seal=price]");
+    var wordsLine = form.querySelector("[data-seal=words]");
+    var wordsHint = wordsLine ? wordsLine.textContent : "";
+    function showWords() {
+      var n = parseAmount(priceInput.value);
+      if (!wordsLine) return;
+      wordsLine.textContent = n > 0 ? formatAmount(n) + "원 = 금 " + koreanWords(n) + "원정" : wordsHint;
+    }
+    priceInput.addEventListener("input", showWords);
+    priceInput.addEventListener("blur", function () {
+      var n = parseAmount(priceInput.value);
+      if (n > 0) priceInput.value = formatAmount(n);
+      showWords();
+    });
     form.addEventListener("submit", async function (event) {
       if (form.dataset.sealed === "1") return;
       event.preventDefault();
@@ -72,7 +134,10 @@
       }
       try {
         form.querySelector("[name=sealed]").value = await sealBid(
-          form.dataset.openingKey, form.dataset.tender, brn, parseInt(price.value, 10), content.value, picks);
+          form.dataset.openingKey, form.dataset.tender, brn, parseAmount(price.value), content.value, picks);
+        try {
+          root.sessionStorage.setItem(amountKey(form.dataset.tender, brn), JSON.stringify({ amount: parseAmount(price.value) }));
+        } catch (e) { /* private mode: the receipt then says the amount is not kept */ }
       } catch (err) {
         form.querySelector(".seal-error").textContent = err.message;
         return;

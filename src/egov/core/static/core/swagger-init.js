@@ -1,0 +1,8 @@
+/* Start Swagger UI with the settings the page carries as JSON (no inline script: CSP). */
+(function () {
+  "use strict";
+  var settings = JSON.parse(document.getElementById("swagger-settings").textContent);
+  settings.dom_id = "#swagger-ui";
+  settings.presets = [SwaggerUIBundle.presets.apis];
+  window.ui = SwaggerUIBundle(settings);
+})();
