@@ -265,3 +265,71 @@ def test_two_integrators_at_once_give_each_entry_one_position(platform, postgres
     assert seqs == list(range(1, 301))
     assert "300 entries (seq 1–300)" in verify()
     time.sleep(0)
+
+
+def test_the_api_publishes_the_witnessed_checkpoint_and_proofs_that_verify(db, witness, client):
+    append(5)
+    tick()
+    checkpoint = client.get("/api/v1/exchange/log/checkpoint").json()
+    assert checkpoint["tree_size"] == 5
+    verifier = tlog.Verifier.from_vkey(witness["vkey"])
+    assert tlog.cosignature_verify(checkpoint["note"], verifier)
+    root = tlog.unb64(checkpoint["root_hash"])
+    entry = AccessLogEntry.objects.get(seq=3)
+    proof = client.get("/api/v1/exchange/log/proofs/inclusion", {"index": 2, "tree_size": 5}).json()
+    tlog.verify_inclusion(
+        2, 5, bytes.fromhex(entry.entry_hash), [tlog.unb64(h) for h in proof["hashes"]], root
+    )
+    append(2, start=5)
+    tick()
+    new = client.get("/api/v1/exchange/log/checkpoint").json()
+    proof = client.get("/api/v1/exchange/log/proofs/consistency", {"old_size": 5, "new_size": 7}).json()
+    tlog.verify_consistency(
+        5, 7, root, tlog.unb64(new["root_hash"]), [tlog.unb64(h) for h in proof["hashes"]]
+    )
+    bad = client.get("/api/v1/exchange/log/proofs/inclusion", {"index": 9, "tree_size": 7})
+    assert bad.status_code == 400 and bad.json()["field"] == "index"
+    bad = client.get("/api/v1/exchange/log/proofs/consistency", {"old_size": 1, "new_size": 70})
+    assert bad.status_code == 400 and bad.json()["field"] == "new_size"
+
+
+def test_alice_downloads_the_proof_of_a_line_and_checks_it_offline_with_the_script(
+    client, alice, alice_resident, pension_system, grant_basis, witness, tmp_path, bob
+):
+    from egov.exchange import services
+
+    services.shared_item_fetch(
+        actor=pension_system, item="resident.abstract", subject=alice_resident.rrn_reveal(),
+        purpose="연금 수급자격 확인", basis=grant_basis,
+    )  # fmt: skip
+    append(4)
+    entry = AccessLogEntry.objects.get(subject=alice_resident)
+    client.force_login(alice)
+    pending = client.get(f"/my/access-log/{entry.pk}/proof.json").json()
+    assert "inclusion_proof" not in pending and pending["leaf_hash"] == entry.entry_hash
+    tick()
+    page = client.get("/my/access-log/").content.decode()
+    assert f"/my/access-log/{entry.pk}/proof.json" in page and "logproof.js" in page
+    bundle = client.get(f"/my/access-log/{entry.pk}/proof.json").json()
+    assert bundle["tree_size"] == 5 and bundle["index"] == 0
+    path = tmp_path / "proof.json"
+    path.write_text(__import__("json").dumps(bundle))
+    script = [
+        "scripts/verify_log_proof.py",
+        str(path),
+        "--log-key",
+        bundle["log_key"],
+        "--witness-key",
+        witness["vkey"],
+    ]
+    checked = subprocess.run([sys.executable, *script], capture_output=True, text=True)  # noqa: S603
+    assert (
+        checked.returncode == 0
+        and "OK: entry 1 is in egov.localhost/access-log of 5 entries" in checked.stdout
+    )
+    bundle["leaf_hash"] = "00" * 32
+    path.write_text(__import__("json").dumps(bundle))
+    checked = subprocess.run([sys.executable, *script], capture_output=True, text=True)  # noqa: S603
+    assert checked.returncode == 1 and "FAIL" in checked.stdout
+    client.force_login(bob)
+    assert client.get(f"/my/access-log/{entry.pk}/proof.json").status_code in (403, 404)

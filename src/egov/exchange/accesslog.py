@@ -399,3 +399,23 @@ def access_log_tick() -> None:
     """The worker's every-second job: integrate, then ask the witnesses to cosign."""
     access_log_integrate()
     access_log_witness()
+
+
+# --- What the log publishes ----------------------------------------------------------------
+
+
+def checkpoint_published() -> tuple[int, bytes, str] | None:
+    """(tree size, root hash, the signed note with every stored cosignature appended) of the
+    latest checkpoint, or None before the first."""
+    latest = store.checkpoint_latest()
+    if latest is None:
+        return None
+    size, note, checkpoint_id = latest
+    lines = "".join(store.checkpoint_cosignature_lines(checkpoint_id=checkpoint_id))
+    return size, tlog.Checkpoint.parse(tlog.note_split(note)[0]).root, note + lines
+
+
+def entry_position(*, entry_id: int, client_id: str | None = None) -> tuple[int | None, str] | None:
+    """(seq or None while pending, leaf hash hex) of an entry, of this client's entries only
+    when `client_id` is given; None if there is no such entry."""
+    return store.entry_position(entry_id=entry_id, client_id=client_id)

@@ -377,6 +377,21 @@ def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: in
                 yield (row[0], at.astimezone(dt.UTC).isoformat(timespec="microseconds"), *row[2:])
 
 
+def checkpoint_cosignature_lines(*, checkpoint_id: int) -> list[str]:
+    return list(
+        AccessLogCosignature.objects.filter(checkpoint_id=checkpoint_id)
+        .order_by("witness")
+        .values_list("line", flat=True)
+    )
+
+
+def entry_position(*, entry_id: int, client_id: str | None) -> tuple[int | None, str] | None:
+    entries = AccessLogEntry.objects.filter(pk=entry_id)
+    if client_id is not None:
+        entries = entries.filter(client_id=client_id)
+    return entries.values_list("seq", "entry_hash").first()
+
+
 def cosignature_lines(*, size: int, witness: str) -> list[str]:
     """The stored cosignature lines of `witness` on the checkpoint of `size`."""
     return list(
