@@ -333,3 +333,38 @@ def test_alice_downloads_the_proof_of_a_line_and_checks_it_offline_with_the_scri
     assert checked.returncode == 1 and "FAIL" in checked.stdout
     client.force_login(bob)
     assert client.get(f"/my/access-log/{entry.pk}/proof.json").status_code in (403, 404)
+
+
+def test_the_former_hash_chain_becomes_the_trees_first_leaves_and_stays_verifiable(db, platform):
+    """Migration 0003's conversion, on entries written as the hash chain wrote them."""
+    import datetime as dt
+    import importlib
+
+    from django.apps import apps
+
+    convert = importlib.import_module("egov.exchange.migrations.0003_chain_into_tree").convert
+    prev = accesslog.GENESIS_HASH
+    with attacker():  # the chain's rows predate the tree
+        for seq in range(1, 6):
+            entry = AccessLogEntry(
+                seq=seq, at=dt.datetime(2025, 3, seq, tzinfo=dt.UTC), client_id="nps-benefits",
+                item_code="resident.abstract", fields=["name_ko"], purpose=f"연금 {seq}", basis="grant:1",
+                outcome="granted", prev_hash=prev,
+            )  # fmt: skip
+            entry.entry_hash = prev = accesslog.entry_hash(entry)
+            entry.save()
+    convert(apps, None)
+    append(2)  # new entries follow the chain's
+    assert access_log_integrate().tree_size == 7
+    assert "intact: 7 entries (seq 1–7)" in verify()
+    legacy = AccessLogEntry.objects.get(seq=2)
+    assert bytes(AccessLogNode.objects.get(level=0, index=1).digest) == accesslog.entry_leaf_hash(legacy)
+    with attacker():
+        AccessLogEntry.objects.filter(seq=2).update(purpose="감사 회피")
+    assert "broken at seq 2: altered" in broken()
+
+
+def test_the_worker_runs_the_integrator_every_tick():
+    from egov.core.tasks import ticks
+
+    assert accesslog.access_log_tick in ticks()
