@@ -174,6 +174,19 @@ def append_leaves(
     return size, stack, created
 
 
+def extend(size: int, frontier: list[bytes], leaves: Iterable[bytes]) -> tuple[int, list[bytes]]:
+    """`append_leaves` without collecting the new nodes: for verification."""
+    stack = frontier
+    for leaf in leaves:
+        h, index = leaf, size
+        while index & 1:
+            h = _sha256(b"\x01" + stack.pop() + h).digest()
+            index >>= 1
+        stack.append(h)
+        size += 1
+    return size, stack
+
+
 def frontier_root(frontier: Sequence[bytes]) -> bytes:
     """The root of a tree from its compact range."""
     return range_hash(frontier) if frontier else EMPTY_ROOT

@@ -154,54 +154,77 @@ def access_log_verify(
     problem = None
     prev_hash = None
     sha256, loads, encode = hashlib.sha256, json.loads, _encode_iso
+    # Leaves are appended to the compact range in batches that end at every size a checkpoint
+    # names, so that its root is compared there.
+    stops = sorted(t for t in targets if t > size)
+    stop_at = iter([*stops, None])
+    next_stop = next(stop_at)
+    batch: list[bytes] = []
+    expected = size + 1
+
+    def flush() -> LogProblem | None:
+        nonlocal size, frontier, last_good, checked
+        size, frontier = tlog.extend(size, frontier, batch)
+        batch.clear()
+        for root, label in targets.get(size, ()):
+            checked += 1
+            if tlog.frontier_root(frontier) != root:
+                return LogProblem(
+                    last_good + 1, "rewritten",
+                    f"the entries after seq {last_good} up to seq {size} do not make the root of {label}",
+                )  # fmt: skip
+        if size in targets:
+            last_good = size
+        return None
+
     with store.access_log_chain_read():
         for row in _rows(size, chunk_size):
             seq, node = row[0], row[-1]
-            if seq != size + 1:
-                problem = LogProblem(
-                    size + 1, "missing", f"no entry at seq {size + 1}; the next is at seq {seq}"
+            if seq != expected:
+                problem = flush() or LogProblem(
+                    expected, "missing", f"no entry at seq {expected}; the next is at seq {seq}"
                 )
                 break
             values = (seq, row[1], *row[2:9], loads(row[9]), *row[10:15])
             try:
-                canonical = encode(*values)
+                canonical = encode(*values) if row[14] else encode(0, *values[1:])
             except (TypeError, ValueError):
                 canonical = None
-            if canonical is None:  # unusual values: the reference form, from the model's row
-                values = _model_row(seq)
+                values = _model_row(seq)  # unusual values: the reference form, from the model's row
             if row[14]:  # an entry of the former hash chain
                 chained = sha256(canonical or _canonical_row(values)).hexdigest()
                 leaf = tlog.leaf_hash(canonical) if canonical else leaf_of(values)
-                broken_chain = prev_hash is not None and row[14] != prev_hash
-                if chained != row[15] or broken_chain:
-                    problem = LogProblem(seq, "altered", f"entry {seq} no longer matches its chain hash")
+                if chained != row[15] or (prev_hash is not None and row[14] != prev_hash):
+                    problem = flush() or LogProblem(
+                        seq, "altered", f"entry {seq} no longer matches its chain hash"
+                    )
                     break
                 prev_hash = row[15]
             else:
-                leaf = tlog.leaf_hash(encode(0, *values[1:])) if canonical else leaf_of(values)
+                leaf = sha256(b"\x00" + canonical).digest() if canonical else leaf_of(values)
                 if leaf.hex() != row[15]:
-                    problem = LogProblem(seq, "altered", f"entry {seq} no longer matches its leaf hash")
-                    break
-                prev_hash = GENESIS_HASH
-            if node is None or bytes(node) != leaf:
-                problem = LogProblem(seq, "altered", f"entry {seq}'s leaf is not the tree's leaf {seq - 1}")
-                break
-            size, frontier, _ = tlog.append_leaves(size, frontier, [leaf])
-            for root, label in targets.get(size, ()):
-                checked += 1
-                if tlog.frontier_root(frontier) != root:
-                    problem = LogProblem(
-                        last_good + 1,
-                        "rewritten",
-                        f"the entries after seq {last_good} up to seq {size} do not make the root of {label}",
+                    problem = flush() or LogProblem(
+                        seq, "altered", f"entry {seq} no longer matches its leaf hash"
                     )
                     break
-            if problem:
+                prev_hash = GENESIS_HASH
+            if node is None or (node if type(node) is bytes else bytes(node)) != leaf:
+                problem = flush() or LogProblem(
+                    seq, "altered", f"entry {seq}'s leaf is not the tree's leaf {seq - 1}"
+                )
                 break
-            if size in targets:
-                last_good = size
-            if progress and not size % 100_000:
-                progress(size)
+            batch.append(leaf)
+            expected += 1
+            if seq == next_stop or len(batch) >= 50_000:
+                if seq == next_stop:
+                    next_stop = next(stop_at)
+                problem = flush()
+                if problem:
+                    break
+                if progress:
+                    progress(size)
+        if problem is None and batch:
+            problem = flush()
     if problem is None and size < last_target:
         label = targets[last_target][-1][1]
         problem = LogProblem(
