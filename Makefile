@@ -36,7 +36,8 @@ run: assets
 	$(BIN)/egov seed --residents $(DEMO_RESIDENTS) --if-empty
 	$(BIN)/egov keys init
 	$(BIN)/egov demo_logins
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with the worker (access log, sweeps)  (Ctrl-C to stop)"
+	trap 'kill 0' EXIT; $(BIN)/egov worker --verbosity 0 & \
 	$(BIN)/gunicorn egov.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --log-level warning
 
 lint: $(VENV)/.installed

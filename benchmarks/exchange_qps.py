@@ -22,7 +22,8 @@ What it does, all on this machine over loopback:
    mediated, for --rounds rounds of --seconds each after a warm-up of both, with --connections
    keep-alive connections. Every mediated request carries a new X-Road-Id (no retries) and one
    of --subjects residents' ID numbers, so each one is a full query: token check, grant check,
-   look-up and log append (with its checkpoint every EGOV_ACCESS_CHECKPOINT_INTERVAL entries).
+   look-up and log append (a pending entry, no lock), while the worker's tick integrates the
+   entries into the Merkle tree and signs a checkpoint every second in a process of its own.
 5. Prints each round with the CPU time per request of the server's processes and of the
    PostgreSQL backends serving them (from /proc: the machine is shared, so CPU per request
    is steadier than the rate), the median rates and their ratio; checks that every mediated
@@ -64,7 +65,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/egov_qps_bench"
 CONSUMER = ("1352000", "국민연금공단", "National Pension Service")
 FIELDS = ["name_ko", "address"]
 PURPOSE = "연금 수급자격 확인"
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.8  # issue 14 (issue 3 asked for 0.5)
 
 
 def _database_ready(url: str, *, recreate: bool) -> bool:
@@ -131,6 +132,17 @@ def _prepare_data(*, subjects: int) -> dict:
     }
 
 
+INTEGRATOR_LOOP = """
+import time, django
+django.setup()
+from egov.exchange.accesslog import access_log_tick
+while True:
+    began = time.monotonic()
+    access_log_tick()
+    time.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
+"""
+
+
 def _log_counts() -> dict[str, int]:
     from egov.exchange.models import AccessLogEntry, QueryReceipt
 
@@ -138,6 +150,7 @@ def _log_counts() -> dict[str, int]:
         "entries": AccessLogEntry.objects.count(),
         "refused": AccessLogEntry.objects.filter(outcome="refused").count(),
         "receipts": QueryReceipt.objects.count(),
+        "pending": AccessLogEntry.objects.filter(seq=None).count(),
     }
 
 
@@ -279,6 +292,11 @@ def main() -> None:
         env={**env, "EGOV_BENCHMARK_ENDPOINTS": "1", "EGOV_DB_CONN_MAX_AGE": "900"},
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
+    # The worker's tick (integrate, sign a checkpoint) runs beside the server, every second, as in
+    # production: the mediated query's appends are pending entries it gives positions to.
+    integrator = subprocess.Popen(  # noqa: S603 (our own code)
+        [sys.executable, "-c", INTEGRATOR_LOOP], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     try:
         _wait_ready(base, server)
         token = _token(base, setup["client_id"], setup["secret"])
@@ -329,6 +347,8 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        integrator.terminate()
+        integrator.wait(timeout=30)
         log.close()
         shutil.rmtree(work, ignore_errors=True)  # it holds the token and the benchmark's key
 
@@ -353,7 +373,8 @@ def main() -> None:
     print(f"ratio {ratio:.2f} (target >= {TARGET_RATIO}): {'PASS' if ratio >= TARGET_RATIO else 'MISSED'}")
     print(
         f"log: {grew:,} new entries for {answered:,} answered mediated requests (plus any in flight when a "
-        f"round ended); refused {after['refused'] - before['refused']}; non-2xx responses {non_2xx}"
+        f"round ended); refused {after['refused'] - before['refused']}; non-2xx responses {non_2xx}; "
+        f"pending (not yet integrated) at the end {after['pending']}"
     )  # fmt: skip
     if non_2xx or after["refused"] != before["refused"] or grew < answered:
         sys.exit("some requests failed or were refused: the numbers above do not measure what they claim")

@@ -196,7 +196,13 @@ EGOV_TRUSTED_PROXIES = env_list("EGOV_TRUSTED_PROXIES", [])
 EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
 # Access log: a checkpoint signed with the platform key every N entries.
-EGOV_ACCESS_CHECKPOINT_INTERVAL = env_int("EGOV_ACCESS_CHECKPOINT_INTERVAL", 1000)
+# The access log's Merkle tree (docs/transparency-log.md): its name in checkpoints, how often
+# `egov worker` integrates pending entries and asks the witnesses to cosign, the most entries
+# one integration transaction takes, and the witnesses ("URL VKEY" pairs separated by ";").
+EGOV_ACCESS_LOG_ORIGIN = env_str("EGOV_ACCESS_LOG_ORIGIN", "egov.localhost/access-log")
+EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS", 1)
+EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
+EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
 
 # Signed documents. The public address printed in every QR code and verification link.
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -191,7 +191,7 @@ def test_the_benefits_system_fetches_only_the_granted_fields_and_the_query_is_lo
     assert body["message_id"] == "msg-1" and response["X-Road-Id"] == "msg-1"
     assert response["Cache-Control"] == "no-store"
     entry = AccessLogEntry.objects.get()
-    assert body["log_id"] == entry.seq and entry.outcome == "granted" and entry.subject == alice_resident
+    assert body["log_id"] == entry.pk and entry.outcome == "granted" and entry.subject == alice_resident
     assert (entry.client_id, entry.user_ref, entry.case_ref, entry.message_id) == (
         benefits.client_id,
         "nps-clerk-17",
@@ -365,7 +365,8 @@ def test_the_race_is_lost_the_same_way_when_the_receipt_is_sent_with_the_commit(
     assert loser.status_code == 200 and loser.content == winner.content
     assert AccessLogEntry.objects.count() == 1 and QueryReceipt.objects.count() == 1
     again = ask(headers={"X-Road-Id": "after-the-race"})  # the connection is fine afterwards
-    assert again.status_code == 200 and again.json()["log_id"] == 2
+    assert again.status_code == 200
+    assert again.json()["log_id"] == AccessLogEntry.objects.get(message_id="after-the-race").pk
 
 
 def test_called_in_process_the_query_looks_its_receipt_up_itself(benefits, alice_resident, grant_basis):
@@ -506,43 +507,39 @@ def _audit_verify() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_appends_sent_with_the_commit_answer_with_the_seq_and_keep_the_chain_and_its_checkpoints(
+def test_appends_sent_with_the_commit_answer_with_the_entry_id_and_the_integrator_positions_them(
     ask, postgres_only, settings, tmp_path, monkeypatch
 ):
-    from egov.exchange import accesslog
+    from egov.exchange import store
+    from egov.exchange.accesslog import access_log_integrate
 
     settings.DATA_DIR = tmp_path / "data"
-    settings.EGOV_ACCESS_CHECKPOINT_INTERVAL = 2
     deferred = []
-    real = accesslog._append_deferred
-    monkeypatch.setattr(accesslog, "_append_deferred", lambda *a: deferred.append(1) or real(*a))
+    real = store.access_log_append_sent
+    monkeypatch.setattr(store, "access_log_append_sent", lambda *a: deferred.append(1) or real(*a))
     answers = [ask(), ask(basis="grant:999999"), ask(), ask(fields=["address"]), ask(subject="1")]
     assert len(deferred) == 5  # every append took the pipelined path
     assert [a.status_code for a in answers] == [200, 403, 200, 200, 400]
-    entries = list(AccessLogEntry.objects.order_by("seq"))
-    assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
-    assert [answers[i].json()["log_id"] for i in (0, 2, 3)] == [1, 3, 4]
+    entries = list(AccessLogEntry.objects.order_by("id"))
+    assert [answers[i].json()["log_id"] for i in (0, 2, 3)] == [entries[i].pk for i in (0, 2, 3)]
     for answer, entry in zip(answers, entries, strict=True):
         receipt = QueryReceipt.objects.get(message_id=entry.message_id)
         assert receipt.log_entry_id == entry.pk and receipt.body == answer.json()
     assert "log_id" not in QueryReceipt.objects.get(log_entry=entries[1]).body
-    # The checkpoints due at seq 2 and 4 were written after their COMMITs.
-    from egov.exchange.models import AccessCheckpoint
-
-    assert list(AccessCheckpoint.objects.values_list("seq", flat=True).order_by("seq")) == [2, 4]
-    assert "5 entries (seq 1–5), 2 checkpoints verified" in _audit_verify()
-    # A retry is answered from the receipt, with the same seq, and logs nothing.
+    assert access_log_integrate().tree_size == 5
+    assert [e.seq for e in AccessLogEntry.objects.order_by("id")] == [1, 2, 3, 4, 5]
+    assert "5 entries (seq 1–5), 1 checkpoints verified" in _audit_verify()
+    # A retry is answered from the receipt, with the same log_id, and logs nothing.
     retry = ask(headers={"X-Road-Id": entries[0].message_id})
     assert retry.content == answers[0].content and AccessLogEntry.objects.count() == 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_queries_sent_with_their_commits_never_fork_the_chain(
-    ask, postgres_only, settings, tmp_path
-):
+def test_concurrent_queries_take_no_lock_and_all_become_leaves(ask, postgres_only, settings, tmp_path):
+    from egov.exchange.accesslog import access_log_integrate
+
     settings.DATA_DIR = tmp_path / "data"
-    settings.EGOV_ACCESS_CHECKPOINT_INTERVAL = 7
-    ask()  # the platform key exists before the threads start
+    ask()
     barrier = threading.Barrier(6)
     answers = []
 
@@ -562,8 +559,7 @@ def test_concurrent_queries_sent_with_their_commits_never_fork_the_chain(
     for t in threads:
         t.join()
     assert sorted(a.status_code for a in answers) == [200] * 48
-    log_ids = sorted(a.json()["log_id"] for a in answers)
-    assert log_ids == list(range(2, 50))
-    by_message = dict(AccessLogEntry.objects.values_list("message_id", "seq"))
+    by_message = dict(AccessLogEntry.objects.values_list("message_id", "id"))
     assert all(by_message[a["X-Road-Id"]] == a.json()["log_id"] for a in answers)
-    assert "49 entries (seq 1–49), 7 checkpoints verified" in _audit_verify()
+    assert access_log_integrate().tree_size == 49
+    assert "49 entries (seq 1–49), 1 checkpoints verified" in _audit_verify()

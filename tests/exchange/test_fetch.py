@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from egov.exchange import services
-from egov.exchange.models import AccessLogEntry
+from egov.exchange.models import AccessLogCheckpoint, AccessLogEntry
 from egov.exchange.services import ExchangeRefused
 
 
@@ -118,16 +118,21 @@ def test_a_consent_covers_only_its_own_subject(alice, alice_resident, catalogue,
         fetch(system, other.rrn_reveal(), f"consent:{consent.pk}")
 
 
-def test_the_log_is_a_chain(pension_system, alice_resident, grant_basis):
-    from egov.exchange.accesslog import GENESIS_HASH, entry_hash
+def test_queries_are_pending_leaves_until_the_integrator_gives_them_positions(
+    pension_system, alice_resident, grant_basis
+):
+    from egov.exchange import tlog
+    from egov.exchange.accesslog import access_log_integrate, entry_leaf_hash
 
     for _ in range(3):
         fetch(pension_system, alice_resident.rrn_reveal(), grant_basis)
+    assert list(AccessLogEntry.objects.values_list("seq", flat=True)) == [None, None, None]
+    assert access_log_integrate().tree_size == 3
     entries = list(AccessLogEntry.objects.order_by("seq"))
-    assert entries[0].prev_hash == GENESIS_HASH
-    for before, after in zip(entries, entries[1:], strict=False):
-        assert after.prev_hash == before.entry_hash
-    assert all(entry_hash(e) == e.entry_hash for e in entries)
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert all(e.prev_hash == "" and entry_leaf_hash(e).hex() == e.entry_hash for e in entries)
+    root = tlog.root_of([bytes.fromhex(e.entry_hash) for e in entries])
+    assert bytes(AccessLogCheckpoint.objects.get().root_hash) == root
 
 
 @pytest.mark.parametrize(

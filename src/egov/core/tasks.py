@@ -40,6 +40,18 @@ def sweeps() -> list[Task]:
     return found
 
 
+def ticks() -> list:
+    """Every tick the installed egov apps declare (`TICKS` in their `tasks.py`): functions
+    without arguments `egov worker` calls in a thread of its own every
+    EGOV_ACCESS_LOG_INTEGRATE_SECONDS, not through the queue (the access log's integrator)."""
+    found: list = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("egov.") or not _module_exists(f"{config.name}.tasks"):
+            continue
+        found.extend(getattr(importlib.import_module(f"{config.name}.tasks"), "TICKS", ()))
+    return found
+
+
 def _waiting(sweep: Task) -> bool:
     """Whether the sweep is already queued and not started (database backend only)."""
     from django_tasks_db.backend import DatabaseBackend

@@ -1,22 +1,19 @@
-"""The access log as a hash chain with signed checkpoints.
+"""The access log: a Merkle tree log (RFC 9162 §2.1) with signed, witnessed checkpoints.
 
-Each entry stores the SHA-256 of its canonical form, and the canonical form includes the
-previous entry's hash, so altering, removing, inserting or reordering any entry breaks every
-hash after it. Appends are serialised (a transaction-scoped advisory lock on PostgreSQL;
-SQLite serialises writers itself) so concurrent writers in many processes never fork the
-chain.
+Writers append an entry with no position and no lock (`access_log_append`): one INSERT of the
+entry with its leaf hash, SHA-256(0x00 ‖ canonical form), in the caller's transaction. The
+integrator (`access_log_integrate`, run by `egov worker` every second) is the only one that
+takes a lock, a transaction-scoped advisory lock that no writer ever waits for: it gives the
+pending entries their positions (`seq`), stores the new complete subtrees' hashes
+(`AccessLogNode`) and signs a checkpoint (`AccessLogCheckpoint`, C2SP tlog-checkpoint in a
+signed note with the platform key). `access_log_witness` then sends each new checkpoint to the
+witnesses (`egov.exchange.witness`, EGOV_WITNESSES) with a consistency proof and stores their
+cosignatures. `exchange.verify` (`egov audit verify`) checks the database against the latest
+checkpoint a witness cosigned, which the witness keeps outside the database.
 
-A hash chain alone does not stop someone with write access to the database from rewriting
-the chain from some entry on and recomputing every later hash. So every
-EGOV_ACCESS_CHECKPOINT_INTERVAL entries the append also writes a checkpoint, in the same
-transaction (or, for appends sent with the COMMIT, right after it: `appends_sent_with_the_commit`):
-the platform key's Ed25519 signature over the entry's seq and hash. A rewrite
-then has to stop short of the last checkpoint, and `access_log_verify` (`egov audit
-verify`, in `exchange.verify`) checks the chain, every checkpoint, and that none is missing,
-with nothing but the public key. What it cannot see is a careful rewrite, or a forged
-append, of the entries since the last checkpoint by someone who can write to the database
-and recomputes their hashes: the next checkpoint then signs the chain as it finds it. The
-interval bounds that window; publishing checkpoints outside the database would close it.
+Entries written before the tree keep their hash chain (`prev_hash`, `entry_hash` = SHA-256 of
+the canonical form); migration 0002 made each a leaf, SHA-256(0x00 ‖ the same canonical form),
+at its seq. docs/transparency-log.md has the whole design.
 """
 
 import contextlib
@@ -24,7 +21,11 @@ import contextvars
 import datetime as dt
 import hashlib
 import json
+import logging
+import urllib.error
+import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +34,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from egov.core.keys import platform_key
-from egov.exchange import store
-from egov.exchange.models import AccessCheckpoint, AccessLogEntry
+from egov.exchange import store, tlog
+from egov.exchange.models import AccessLogEntry
+
+logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 CHECKPOINT_DOMAIN = "egov.exchange.access-log.checkpoint"
@@ -148,52 +151,24 @@ def entry_hash(entry: AccessLogEntry | Mapping[str, Any] | Sequence) -> str:
     return hashlib.sha256(canonical_form(entry)).hexdigest()
 
 
-def checkpoint_message(*, seq: int, entry_hash: str, key_id: str) -> bytes:
-    """The bytes a checkpoint's signature covers: the chain's name, the entry's seq and hash,
-    and the signing key's id."""
-    payload = {"chain": CHECKPOINT_DOMAIN, "entry_hash": entry_hash, "key_id": key_id, "seq": seq, "v": 1}
-    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+def leaf_of(row: Sequence) -> bytes:
+    """The leaf hash of a tuple of the `CANONICAL_COLUMNS`: for an entry of the tree (empty
+    `prev_hash`) its canonical form with seq 0 (its position is the tree's, not its own);
+    for an entry of the former hash chain, its canonical form as it was chained."""
+    if row[14]:
+        return tlog.leaf_hash(_canonical_row(row))
+    return tlog.leaf_hash(_canonical_row((0, *row[1:])))
 
 
-def checkpoint_interval() -> int:
-    """Entries between two checkpoints (EGOV_ACCESS_CHECKPOINT_INTERVAL)."""
-    interval = settings.EGOV_ACCESS_CHECKPOINT_INTERVAL
-    if type(interval) is not int or interval < 1:
-        raise ImproperlyConfigured(
-            f"EGOV_ACCESS_CHECKPOINT_INTERVAL must be a positive integer, not {interval!r}"
-        )
-    return interval
+def entry_leaf_hash(entry: AccessLogEntry) -> bytes:
+    return leaf_of(tuple(getattr(entry, column) for column in CANONICAL_COLUMNS))
 
 
-def _checkpoint_write(entry: AccessLogEntry) -> AccessCheckpoint:
-    key = platform_key()  # created on first use when `egov keys init` was not run
-    message = checkpoint_message(seq=entry.seq, entry_hash=entry.entry_hash, key_id=key.key_id)
-    return AccessCheckpoint.objects.create(
-        seq=entry.seq,
-        entry_hash=entry.entry_hash,
-        signature=key.sign(message).hex(),
-        key_id=key.key_id,
-        signed_at=entry.at,
-    )
-
-
-# An append's statements are plain SQL built once from the model's names (`exchange.store`),
-# not an ORM query and a Model.save compiled on every call: the chain stays locked from the
-# moment its lock is granted until the transaction ends, and that time bounds how many queries
-# per second the whole platform can log (docs/benchmarks.md, issue 3).
-
-
-def _append_in_python(entry: AccessLogEntry) -> None:
-    """Lock, read the head, hash in Python and insert: SQLite (whose writers are serialised
-    anyway), and values the fast canonical form declines."""
-    head = store.access_log_lock_and_head()
-    entry.seq, entry.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    entry.entry_hash = entry_hash(entry)
-    entry.pk = store.access_log_insert(entry)
+# --- Appending: no lock --------------------------------------------------------------------
 
 
 class Deferral:
-    """The appends of one transaction whose answers are read after its COMMIT
+    """The appends of one transaction whose ids are read after its COMMIT
     (`appends_sent_with_the_commit`)."""
 
     def __init__(self, stack: contextlib.ExitStack) -> None:
@@ -218,18 +193,11 @@ _deferral: contextvars.ContextVar[Deferral | None] = contextvars.ContextVar(
 @contextlib.contextmanager
 def appends_sent_with_the_commit() -> Iterator[Deferral]:
     """A block around one outermost transaction in which, on PostgreSQL, `access_log_append`
-    does not wait for the database: the chain's lock, the append and every later statement of
-    the transaction go to the server together with its COMMIT, in one pipeline, and the
-    entries' seq, id and hashes are read once the COMMIT has returned, when the block ends.
-
-    The chain is locked from the moment the server grants the lock until that COMMIT, and no
-    turnaround to this process (nor its wait for the interpreter lock) now falls within that
-    time: it is the server's own work and the COMMIT's WAL flush (docs/benchmarks.md, issue 3).
-    Within the block an appended entry has no `pk`, `seq` or hashes yet; statements that need
-    them must take them from the database (`currval` of the entry's id sequence, as
-    `exchange.store.receipt_insert` does for the receipt). A checkpoint due at one of the entries is
-    written after the COMMIT, in a transaction of its own. Elsewhere (SQLite, a nested
-    transaction, values the fast canonical form declines) appends run as usual."""
+    does not wait for the database: the INSERT and every later statement of the transaction
+    go to the server together with its COMMIT, in one pipeline, and the entries' ids are read
+    once the COMMIT has returned, when the block ends. Within the block an appended entry has
+    no `pk` yet; statements that need it take it from the database (`currval` of the entry's
+    id sequence, as `exchange.store.receipt_insert` does). Elsewhere appends run as usual."""
     with contextlib.ExitStack() as stack:
         deferral = Deferral(stack)
         token = _deferral.set(deferral)
@@ -240,54 +208,214 @@ def appends_sent_with_the_commit() -> Iterator[Deferral]:
             raise
         finally:
             _deferral.reset(token)
-    # The pipeline has ended: every result has been read.
-    interval = checkpoint_interval() if deferral.entries else 0
-    for entry in deferral.entries:
-        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = entry._sent_append.result()
+    for entry in deferral.entries:  # the pipeline has ended: every result has been read
+        entry.pk = entry._sent_append.result()[0]
         del entry._sent_append
-        if entry.seq % interval == 0:
-            with transaction.atomic():
-                _checkpoint_write(entry)
-
-
-def _append_deferred(entry: AccessLogEntry, parts: tuple[str, str, str], deferral: Deferral) -> None:
-    entry._sent_append = store.access_log_append_sent(entry, parts, genesis=GENESIS_HASH)
-    deferral.entries.append(entry)
 
 
 def access_log_append(**values) -> AccessLogEntry:
-    """Append one entry at the head of the chain, and a signed checkpoint when its seq is a
-    multiple of EGOV_ACCESS_CHECKPOINT_INTERVAL. Call inside the caller's transaction, as
-    late as possible: the chain stays locked until that transaction ends.
-
-    The head is read after the lock is granted, by a statement of its own: under READ
-    COMMITTED a statement sees what was committed when it started, so the statement that
-    waits for the lock could miss the entry its predecessor just committed. On PostgreSQL
-    that later statement is the INSERT itself, which reads the head, hashes and inserts, and
-    both go to the server in one round trip (`store.access_log_append_hashed`).
-
-    The entry's time is taken when the append is asked for, before the lock: entries of
-    queries made at the same moment may be a few milliseconds out of time order along the
-    chain, as entries from several machines' clocks may be anyway. The chain's order is seq."""
+    """Append one entry, pending: it gets its position in the tree (`seq`) when the integrator
+    next runs (within EGOV_ACCESS_LOG_INTEGRATE_SECONDS). Call inside the caller's
+    transaction; no lock is taken, so the caller's later work (rendering, signing) holds
+    nothing of the log's. The entry's leaf hash (`entry_hash`) is known at once."""
     if not connection.in_atomic_block:
         raise RuntimeError("access_log_append must run inside a transaction")
-    interval = checkpoint_interval()
-    entry = AccessLogEntry(at=timezone.now(), **values)
-    try:
-        parts = _canonical_parts(_utc_iso(entry.at), *(getattr(entry, c) for c in CANONICAL_COLUMNS[2:14]))
-    except TypeError:  # unusual values: the reference form, in Python
-        parts = None
+    entry = AccessLogEntry(at=timezone.now(), prev_hash="", **values)
+    entry.entry_hash = entry_leaf_hash(entry).hex()
     deferral = _deferral.get()
-    if parts and deferral is not None and deferral.send_with_the_commit():
-        _append_deferred(entry, parts, deferral)  # pk and seq are read after the COMMIT
-    elif parts and store.access_log_hashed_in_database():
-        entry.pk, entry.seq, entry.prev_hash, entry.entry_hash = store.access_log_append_hashed(
-            entry, parts, genesis=GENESIS_HASH
-        )
+    if deferral is not None and deferral.send_with_the_commit():
+        entry._sent_append = store.access_log_append_sent(entry)  # pk is read after the COMMIT
+        deferral.entries.append(entry)
     else:
-        _append_in_python(entry)
+        entry.pk = store.access_log_insert(entry)
     entry._state.adding = False  # as after save(): the entry is in the database
     entry._state.db = connection.alias
-    if entry.seq is not None and entry.seq % interval == 0:
-        _checkpoint_write(entry)
     return entry
+
+
+# --- The integrator ------------------------------------------------------------------------
+
+
+def log_origin() -> str:
+    """The log's name, the checkpoints' origin line (EGOV_ACCESS_LOG_ORIGIN)."""
+    origin = settings.EGOV_ACCESS_LOG_ORIGIN
+    if not origin or any(c.isspace() or c == "+" for c in origin):
+        raise ImproperlyConfigured(f"EGOV_ACCESS_LOG_ORIGIN must be a name without spaces, not {origin!r}")
+    return origin
+
+
+def log_signer() -> tlog.Signer:
+    """The platform key as the log's note key, named by the origin."""
+    return tlog.Signer(log_origin(), platform_key().private_key)
+
+
+def log_verifier() -> tlog.Verifier:
+    """The log's verifier key (publish it: `egov audit vkey`)."""
+    return log_signer().verifier
+
+
+def integrate_batch() -> int:
+    batch = settings.EGOV_ACCESS_LOG_INTEGRATE_BATCH
+    if type(batch) is not int or batch < 1:
+        raise ImproperlyConfigured(
+            f"EGOV_ACCESS_LOG_INTEGRATE_BATCH must be a positive integer, not {batch!r}"
+        )
+    return batch
+
+
+@dataclass(frozen=True)
+class Integration:
+    """What one run of the integrator did."""
+
+    integrated: int  # entries given a position
+    tree_size: int
+    checkpoint: int | None  # the size of the checkpoint it signed, if any
+
+
+def access_log_integrate(*, batch: int | None = None) -> Integration | None:
+    """Give pending entries their positions, oldest first, up to `batch` (default
+    EGOV_ACCESS_LOG_INTEGRATE_BATCH) per transaction, store the new subtree hashes and sign a
+    checkpoint of the new tree. None when another integrator holds the lock (it does the
+    work). Writers never wait for this lock, and it is held for no round trip to anything but
+    the database."""
+    batch = integrate_batch() if batch is None else batch
+    integrated = 0
+    while True:
+        with transaction.atomic():
+            if not store.integrator_lock():
+                return None
+            size = store.tree_size()
+            pending = store.pending_entries(limit=batch)
+            frontier_ids = tlog.frontier_nodes(size)
+            found = store.nodes_get(set(frontier_ids))
+            frontier = [found[node] for node in frontier_ids]
+            if pending:
+                new_size, frontier, created = tlog.append_leaves(
+                    size, frontier, (bytes.fromhex(leaf) for _, leaf in pending)
+                )
+                store.positions_assign([(entry_id, size + i + 1) for i, (entry_id, _) in enumerate(pending)])
+                store.nodes_insert(created)
+                integrated += new_size - size
+                size = new_size
+            latest = store.checkpoint_latest()
+            signed = None
+            if size and (latest is None or latest[0] < size):
+                checkpoint = tlog.Checkpoint(log_origin(), size, tlog.frontier_root(frontier))
+                note = tlog.note_sign(checkpoint.text(), log_signer())
+                store.checkpoint_insert(size=size, root=checkpoint.root, note=note, at=timezone.now())
+                signed = size
+        if len(pending) < batch:
+            return Integration(integrated, size, signed)
+
+
+# --- Witnesses -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Witness:
+    url: str  # the submission prefix: POST {url}/add-checkpoint
+    verifier: tlog.Verifier
+
+
+def witnesses() -> list[Witness]:
+    """EGOV_WITNESSES: "URL VKEY" pairs separated by ";" or newlines."""
+    found = []
+    for part in settings.EGOV_WITNESSES.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        try:
+            url, vkey = part.split()
+            verifier = tlog.Verifier.from_vkey(vkey)
+        except (ValueError, tlog.ProofError) as exc:
+            raise ImproperlyConfigured(
+                f"EGOV_WITNESSES: each witness is 'URL VKEY', not {part.strip()!r}"
+            ) from exc
+        found.append(Witness(url.rstrip("/"), verifier))
+    return found
+
+
+def _post(url: str, body: bytes, timeout: float) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "text/plain"})  # noqa: S310 (configured URL)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def witness_request(old: int, proof: list[bytes], note: str) -> bytes:
+    """The C2SP tlog-witness add-checkpoint body."""
+    lines = [f"old {old}\n", *(tlog.b64(p) + "\n" for p in proof), "\n"]
+    return ("".join(lines) + note).encode()
+
+
+def consistency_proof(old: int, new: int) -> list[bytes]:
+    return tlog.proof_from_nodes(tlog.consistency_proof_nodes(old, new), store.nodes_get)
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    return tlog.proof_from_nodes(tlog.inclusion_proof_nodes(index, size), store.nodes_get)
+
+
+def access_log_witness(*, timeout: float = 5.0) -> int:
+    """Send the latest checkpoint to every configured witness not yet cosigning it, with a
+    consistency proof from the size the witness last cosigned; store each cosignature.
+    Outside any transaction, holding no lock. Returns the cosignatures stored."""
+    latest = store.checkpoint_latest()
+    if latest is None:
+        return 0
+    size, note, checkpoint_id = latest
+    stored = 0
+    for witness in witnesses():
+        name = witness.verifier.name
+        old = store.cosigned_size(witness=name)
+        if old == size:
+            continue
+        for _attempt in range(2):
+            status, body = _post(
+                f"{witness.url}/add-checkpoint",
+                witness_request(old, consistency_proof(old, size), note),
+                timeout,
+            )
+            if status == 409 and body.strip().isdigit() and int(body) <= size and int(body) != old:
+                old = int(body)  # the witness saw a later checkpoint than we stored: prove from there
+                continue
+            break
+        if status != 200:
+            logger.warning("witness refused the checkpoint", extra={"witness": name, "status": status})
+            continue
+        line = body.decode()
+        try:
+            tlog.cosignature_verify(note + line, witness.verifier)
+        except tlog.ProofError:
+            logger.warning("witness answered with no valid cosignature", extra={"witness": name})
+            continue
+        store.cosignature_insert(checkpoint_id=checkpoint_id, witness=name, line=line, at=timezone.now())
+        stored += 1
+    return stored
+
+
+def access_log_tick() -> None:
+    """The worker's every-second job: integrate, then ask the witnesses to cosign."""
+    access_log_integrate()
+    access_log_witness()
+
+
+# --- What the log publishes ----------------------------------------------------------------
+
+
+def checkpoint_published() -> tuple[int, bytes, str] | None:
+    """(tree size, root hash, the signed note with every stored cosignature appended) of the
+    latest checkpoint, or None before the first."""
+    latest = store.checkpoint_latest()
+    if latest is None:
+        return None
+    size, note, checkpoint_id = latest
+    lines = "".join(store.checkpoint_cosignature_lines(checkpoint_id=checkpoint_id))
+    return size, tlog.Checkpoint.parse(tlog.note_split(note)[0]).root, note + lines
+
+
+def entry_position(*, entry_id: int, client_id: str | None = None) -> tuple[int | None, str] | None:
+    """(seq or None while pending, leaf hash hex) of an entry, of this client's entries only
+    when `client_id` is given; None if there is no such entry."""
+    return store.entry_position(entry_id=entry_id, client_id=client_id)

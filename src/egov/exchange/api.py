@@ -25,7 +25,7 @@ from pydantic import ValidationError as PydanticValidationError
 from egov.accounts.models import AgencySystem
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
-from egov.exchange import store
+from egov.exchange import accesslog, store, tlog
 from egov.exchange.models import SharedItem
 from egov.exchange.queries import StoredAnswer, shared_item_query, stored_answer_of
 
@@ -270,3 +270,98 @@ if env_bool("EGOV_BENCHMARK_ENDPOINTS", False):
         resident = resident_get_by_rrn(rrn=payload.subject)
         store.benchmark_bare_hit_insert(resident_id=resident.pk if resident else None, at=timezone.now())
         return {"resident": resident.pk if resident else None}
+
+
+# --- The access log's checkpoints and proofs (docs/transparency-log.md) ------------------------
+
+
+class CheckpointOut(Schema):
+    tree_size: int = Field(description="Entries in the tree.")
+    root_hash: str = Field(description="The tree's root hash, base64.")
+    note: str = Field(description="The C2SP checkpoint as a signed note, with the witnesses' cosignatures.")
+
+
+class InclusionProofOut(Schema):
+    index: int = Field(description="The leaf's index (the entry's seq - 1).")
+    tree_size: int
+    hashes: list[str] = Field(description="The RFC 9162 inclusion proof, leaf to root, base64.")
+
+
+class ConsistencyProofOut(Schema):
+    old_size: int
+    new_size: int
+    hashes: list[str] = Field(description="The RFC 9162 consistency proof, base64.")
+
+
+class LogEntryOut(Schema):
+    log_id: int = Field(description="The entry's id, as the query's answer gave it.")
+    seq: int | None = Field(description="Its position (1-based) once integrated; null while pending.")
+    leaf_hash: str = Field(description="SHA-256(0x00 ‖ canonical form), hex.")
+
+
+def _sizes_error(message: str, field: str) -> tuple[int, dict]:
+    return 400, {"code": "invalid_size", "message": message, "field": field}
+
+
+@router.get(
+    "/log/checkpoint",
+    auth=None,
+    response={200: CheckpointOut, 404: Error},
+    summary="The log's latest checkpoint",
+)
+def log_checkpoint(request):
+    """The latest checkpoint of the access log, signed by the platform and cosigned by the
+    witnesses. Public: it holds hashes only."""
+    published = accesslog.checkpoint_published()
+    if published is None:
+        return 404, {"code": "no_checkpoint", "message": "The log has no checkpoint yet.", "field": None}
+    size, root, note = published
+    return {"tree_size": size, "root_hash": tlog.b64(root), "note": note}
+
+
+@router.get(
+    "/log/proofs/inclusion",
+    auth=None,
+    response={200: InclusionProofOut, 400: Error},
+    summary="Inclusion proof of a leaf in a tree size",
+)
+def log_inclusion_proof(request, index: int, tree_size: int):
+    published = accesslog.checkpoint_published()
+    latest = published[0] if published else 0
+    if not 0 < tree_size <= latest:
+        return _sizes_error(f"tree_size must be between 1 and {latest}, a checkpointed size.", "tree_size")
+    if not 0 <= index < tree_size:
+        return _sizes_error("index must be at least 0 and below tree_size.", "index")
+    hashes = accesslog.inclusion_proof(index, tree_size)
+    return {"index": index, "tree_size": tree_size, "hashes": [tlog.b64(h) for h in hashes]}
+
+
+@router.get(
+    "/log/proofs/consistency",
+    auth=None,
+    response={200: ConsistencyProofOut, 400: Error},
+    summary="Consistency proof between two tree sizes",
+)
+def log_consistency_proof(request, old_size: int, new_size: int):
+    published = accesslog.checkpoint_published()
+    latest = published[0] if published else 0
+    if not 0 < new_size <= latest:
+        return _sizes_error(f"new_size must be between 1 and {latest}.", "new_size")
+    if not 0 <= old_size <= new_size:
+        return _sizes_error("old_size must be between 0 and new_size.", "old_size")
+    hashes = accesslog.consistency_proof(old_size, new_size)
+    return {"old_size": old_size, "new_size": new_size, "hashes": [tlog.b64(h) for h in hashes]}
+
+
+@router.get(
+    "/log/entries/{log_id}",
+    response={200: LogEntryOut, 401: Error, 404: Error},
+    summary="A query's log entry",
+)
+def log_entry(request, log_id: int):
+    """The position and leaf hash of the log entry of one of this system's queries (`log_id`
+    from the answer): the position comes once the integrator has run (within a second or so)."""
+    found = accesslog.entry_position(entry_id=log_id, client_id=request.auth.client_id)
+    if found is None:
+        return 404, {"code": "not_found", "message": "No such log entry of this system.", "field": "log_id"}
+    return {"log_id": log_id, "seq": found[0], "leaf_hash": found[1]}

@@ -89,15 +89,21 @@ class Consent(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """One query, granted or refused, in a hash chain: `entry_hash` is the SHA-256 of the
-    entry's canonical form, which includes `prev_hash`. Appended only by
-    `egov.exchange.accesslog.access_log_append`, never updated."""
+    """One query, granted or refused: a leaf of the access log's Merkle tree
+    (`egov.exchange.accesslog`). Inserted by `access_log_append` without a position (`seq` is
+    NULL: pending); the integrator gives it its position `seq` (1-based; the tree's leaf index
+    is seq - 1), the only change the database allows (docs/transparency-log.md).
+
+    `entry_hash` is the leaf hash SHA-256(0x00 ‖ canonical form), hex, and `prev_hash` is
+    empty. Entries written before the tree (issue 14) keep their hash chain: `prev_hash` is the
+    previous entry's `entry_hash`, `entry_hash` the SHA-256 of their canonical form, and their
+    leaf hash is SHA-256(0x00 ‖ that same canonical form)."""
 
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 
-    seq = models.BigIntegerField(unique=True)
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField()
     consumer = models.ForeignKey(
         "registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -122,6 +128,8 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["subject", "at"], name="access_subject_idx"),
             models.Index(fields=["item_code", "at"], name="access_item_idx"),
+            # The integrator's queue: entries not yet given a position, oldest first.
+            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="access_pending_idx"),
         ]
 
     def __str__(self) -> str:
@@ -129,7 +137,9 @@ class AccessLogEntry(models.Model):
 
 
 class AccessCheckpoint(models.Model):
-    """The platform key's Ed25519 signature over the chain head at `seq`."""
+    """The platform key's Ed25519 signature over the hash chain's head at `seq`: the chain's
+    checkpoints before the Merkle tree (issue 14), kept as they were; the tree's are
+    `AccessLogCheckpoint`."""
 
     seq = models.BigIntegerField(unique=True)
     entry_hash = models.CharField(max_length=64)
@@ -139,6 +149,52 @@ class AccessCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint @{self.seq}"
+
+
+class AccessLogNode(models.Model):
+    """The hash of one complete subtree of the access log's Merkle tree: node (level, index)
+    covers the leaves index·2^level up to (index+1)·2^level - 1; level 0 holds the leaf
+    hashes. Written once by the integrator, never updated; an inclusion or consistency proof
+    reads O(log n) of them by primary key."""
+
+    pk = models.CompositePrimaryKey("level", "index")
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    digest = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"
+
+
+class AccessLogCheckpoint(models.Model):
+    """The tree at `tree_size` with `root_hash`, as a C2SP checkpoint in a signed note
+    (`note`) by the platform key; written by the integrator, never updated."""
+
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.BinaryField()
+    note = models.TextField()
+    signed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size}"
+
+
+class AccessLogCosignature(models.Model):
+    """A witness's cosignature (C2SP tlog-cosignature v1) on a checkpoint: the note
+    signature line it answered with."""
+
+    checkpoint = models.ForeignKey(AccessLogCheckpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(max_length=200)  # the witness's key name
+    line = models.TextField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_once_per_witness")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness} on {self.checkpoint_id}"
 
 
 class QueryReceipt(models.Model):

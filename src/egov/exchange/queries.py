@@ -40,8 +40,8 @@ def _stored_answer(client_id: str, message_id: str) -> StoredAnswer:
 
 def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry: AccessLogEntry) -> None:
     """Insert the receipt. For an entry whose append waits for the COMMIT (no `pk` yet) the
-    statement takes the entry's id from the session's sequence and, for an answer, its seq
-    as the body's `log_id`. The unique constraint on (client_id, message_id) raises
+    statement takes the entry's id from the session's sequence, also as an answer's `log_id`.
+    The unique constraint on (client_id, message_id) raises
     IntegrityError for a second copy of a message (at the COMMIT when sent with it)."""
     store.receipt_insert(
         client_id=client_id,
@@ -55,13 +55,13 @@ def _receipt_store(client_id: str, message_id: str, status: int, body: dict, ent
 
 def _fetch(*, system: AgencySystem, message_id: str, **query) -> tuple[int, dict, AccessLogEntry]:
     """Run the query; return (status, body, log entry). Call inside a transaction. An
-    answer's `log_id` is the entry's seq, None while the append waits for the COMMIT."""
+    answer's `log_id` is the entry's id, None while the append waits for the COMMIT."""
     try:
         data, entry = shared_item_fetch(actor=system, message_id=message_id, **query)
     except ExchangeRefused as refusal:
         body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
         return REFUSAL_STATUS.get(refusal.code, 400), body, refusal.log_entry
-    return 200, {"data": data, "log_id": entry.seq, "message_id": message_id}, entry
+    return 200, {"data": data, "log_id": entry.pk, "message_id": message_id}, entry
 
 
 def shared_item_query(
@@ -89,8 +89,8 @@ def shared_item_query(
     query = {"item": item, "subject": subject, "purpose": purpose, "basis": basis, "fields": fields,
              "case_ref": case_ref, "user_ref": user_ref}  # fmt: skip
     try:
-        # On PostgreSQL the chain's lock, the append, the receipt and the COMMIT go to the
-        # server in one round trip (`appends_sent_with_the_commit`).
+        # On PostgreSQL the append, the receipt and the COMMIT go to the server in one round
+        # trip (`appends_sent_with_the_commit`); no lock is taken.
         with appends_sent_with_the_commit() as deferral, transaction.atomic():
             status, body, entry = _fetch(system=system, message_id=message_id, **query)
             deferral.send_with_the_commit()  # the receipt goes with the COMMIT in any case
@@ -103,5 +103,5 @@ def shared_item_query(
             raise
         return stored
     if "log_id" in body:
-        body["log_id"] = entry.seq  # read after the COMMIT when the append waited for it
+        body["log_id"] = entry.pk  # read after the COMMIT when the append waited for it
     return status, body

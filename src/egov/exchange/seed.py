@@ -15,7 +15,7 @@ from egov.accounts.models import AgencySystem, OfficialRole, User
 from egov.accounts.services import DEMO_PASSWORD
 from egov.core.audit import audit_record
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
-from egov.exchange.accesslog import GENESIS_HASH, entry_hash
+from egov.exchange.accesslog import access_log_integrate, entry_leaf_hash
 from egov.exchange.models import AccessLogEntry, Consent, Grant
 from egov.exchange.services import shared_item_sync
 from egov.registry.models import Agency, Resident
@@ -174,14 +174,13 @@ def exchange_history_seed(*, seed: int, password_hash: str, totp_key) -> dict[st
 
 
 def _past_queries(*, rng, grants, systems, consent, citizen, items) -> None:
-    """Write the history straight into the chain with past times (oldest first), hashed
-    exactly as access_log_append does."""
+    """Write the history straight into the log with past times (oldest first), hashed
+    exactly as access_log_append does, then integrate it into the tree."""
     ids = list(Resident.objects.filter(status="resident").values_list("id", flat=True)[:5000])
     me = citizen.resident_id if citizen else None
     now = timezone.now()
     times = sorted(now - dt.timedelta(seconds=rng.randint(3600, 60 * 86400)) for _ in range(QUERIES))
-    head = AccessLogEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    seq, prev = head if head else (0, GENESIS_HASH)
+    seq = AccessLogEntry.objects.count()
     plans = [
         (grants["nps"], systems["1352000"], "연금 수급자격 확인 (pension eligibility)"),
         (grants["nhis"], systems["1352100"], "피부양자 자격 확인 (dependant eligibility)"),
@@ -202,7 +201,6 @@ def _past_queries(*, rng, grants, systems, consent, citizen, items) -> None:
         item_code = grant.item.code if not basis.startswith("consent") else "resident.abstract"
         seq += 1
         entry = AccessLogEntry(
-            seq=seq,
             at=at,
             consumer_id=system.agency_id,
             client_id=system.client_id,
@@ -216,8 +214,9 @@ def _past_queries(*, rng, grants, systems, consent, citizen, items) -> None:
             basis=basis,
             outcome=outcome,
             error_code=error,
-            prev_hash=prev,
+            prev_hash="",
         )
-        entry.entry_hash = prev = entry_hash(entry)
+        entry.entry_hash = entry_leaf_hash(entry).hex()
         entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
+    access_log_integrate()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from egov.accounts.permissions import has_role
 from egov.core.errors import NotFound, PermissionDenied
+from egov.exchange import accesslog, tlog
 from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
 
 
@@ -17,10 +18,36 @@ def access_log_for_me(*, actor) -> QuerySet[AccessLogEntry]:
     if not getattr(actor, "is_citizen", False):
         raise PermissionDenied("Only a citizen has a personal access log.")
     return (
-        AccessLogEntry.objects.filter(subject_id=actor.resident_id)
-        .select_related("consumer")
-        .order_by("-seq")
+        AccessLogEntry.objects.filter(subject_id=actor.resident_id).select_related("consumer").order_by("-id")
     )
+
+
+def access_log_proof_for_me(*, actor, entry_id: int) -> dict:
+    """For one of the citizen's own access-log lines: its leaf hash, index, the inclusion
+    proof in the latest checkpoint's tree and that checkpoint with its cosignatures, plus the
+    keys to check them with; without proof and checkpoint while the entry is pending."""
+    if not getattr(actor, "is_citizen", False):
+        raise PermissionDenied("Only a citizen has a personal access log.")
+    entry = (
+        AccessLogEntry.objects.filter(pk=entry_id, subject_id=actor.resident_id)
+        .values("seq", "entry_hash")
+        .first()
+    )
+    if entry is None:
+        raise NotFound("No such access.")
+    bundle = {
+        "log_id": entry_id,
+        "leaf_hash": entry["entry_hash"],
+        "log_key": accesslog.log_verifier().vkey(),
+        "witness_keys": [w.verifier.vkey() for w in accesslog.witnesses()],
+    }
+    published = accesslog.checkpoint_published()
+    if entry["seq"] is None or published is None or published[0] < entry["seq"]:
+        return bundle
+    size, _root, note = published
+    proof = accesslog.inclusion_proof(entry["seq"] - 1, size)
+    return {**bundle, "index": entry["seq"] - 1, "tree_size": size, "checkpoint": note,
+            "inclusion_proof": [tlog.b64(h) for h in proof]}  # fmt: skip
 
 
 def item_names() -> dict[str, SharedItem]:

@@ -11,18 +11,24 @@ other databases need different statements, the test is `core.db.postgresql_fast_
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from egov.accounts.models import AgencySystem
 from egov.core.db import postgresql_fast_path
-from egov.exchange.models import AccessLogEntry, Grant, QueryReceipt, SharedItem
+from egov.exchange.models import (
+    AccessLogCheckpoint,
+    AccessLogCosignature,
+    AccessLogEntry,
+    AccessLogNode,
+    Grant,
+    QueryReceipt,
+    SharedItem,
+)
 from egov.registry.models import Agency
 
 
@@ -112,7 +118,7 @@ RECEIPT_INSERT_SQL = (
 RECEIPT_INSERT_PENDING_SQL = (
     f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
     '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
-    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"seq\") "
+    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"id\") "
     "ELSE '{}'::jsonb END, e.\"id\", %s "
     f'FROM "{_ENTRIES}" AS e WHERE e."id" = {CURRENT_ENTRY_ID_SQL}'
 )
@@ -130,8 +136,8 @@ def receipt_insert(
     *, client_id: str, message_id: str, status: int, body: dict, entry_id: int | None, log_id_from_entry: bool
 ) -> None:
     """Insert the receipt of the entry `entry_id`; with None, of the entry this session has
-    just appended, its id and seq not read yet (PostgreSQL, `access_log_append_sent`), whose
-    seq then becomes the body's `log_id` when `log_id_from_entry`. The unique constraint on
+    just appended, its id not read yet (PostgreSQL, `access_log_append_sent`), which then
+    becomes the body's `log_id` when `log_id_from_entry`. The unique constraint on
     (client_id, message_id) raises IntegrityError for a second copy of a message (at the
     COMMIT when sent with it)."""
     values = [client_id, message_id, status, connection.ops.adapt_json_value(body, None)]
@@ -145,12 +151,11 @@ def receipt_insert(
 
 # --- The access log -------------------------------------------------------------------------
 
-# Arbitrary constant naming the advisory lock that serialises appends.
-APPEND_LOCK_KEY = 0x65676F76  # "egov"
+# Arbitrary constant naming the advisory lock only the integrator takes (never a writer).
+INTEGRATOR_LOCK_KEY = 0x65676F77  # "egow"
 _INSERT_FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
-# The fields the caller's values fill; the chain's head gives seq and prev_hash, and entry_hash
-# is computed from all of them.
-_GIVEN_FIELDS = [f for f in _INSERT_FIELDS if f.name not in ("seq", "prev_hash", "entry_hash")]
+_NODES = AccessLogNode._meta.db_table
+_CHECKPOINTS = AccessLogCheckpoint._meta.db_table
 
 
 def _columns(fields) -> str:
@@ -161,67 +166,15 @@ def _placeholders(fields) -> str:
     return ", ".join(["%s"] * len(fields))
 
 
-LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"
-HEAD_SQL = f'SELECT "seq", "entry_hash" FROM "{_ENTRIES}" ORDER BY "seq" DESC LIMIT 1'  # noqa: S608 (model names)
 INSERT_SQL = f'INSERT INTO "{_ENTRIES}" ({_columns(_INSERT_FIELDS)}) VALUES ({_placeholders(_INSERT_FIELDS)})'  # noqa: S608
-# PostgreSQL: one statement reads the head, completes the canonical form around it from the
-# three parts Python made (`accesslog._canonical_parts`; `to_json` escapes a text exactly as
-# the canonical form does), hashes it and inserts the entry.
-APPEND_SQL = (
-    'WITH head AS (SELECT COALESCE(last."seq", 0) + 1 AS seq, COALESCE(last."entry_hash", %s) AS prev '  # noqa: S608 (model names)
-    f"FROM (SELECT 1) AS one LEFT JOIN ({HEAD_SQL}) AS last ON TRUE), "
-    "new AS (SELECT seq, prev, encode(sha256(convert_to("
-    "%s || to_json(prev)::text || %s || seq::text || %s, 'UTF8')), 'hex') AS hash FROM head) "
-    f'INSERT INTO "{_ENTRIES}" ("seq", "prev_hash", "entry_hash", {_columns(_GIVEN_FIELDS)}) '
-    "VALUES ((SELECT seq FROM new), (SELECT prev FROM new), (SELECT hash FROM new), "
-    f'{_placeholders(_GIVEN_FIELDS)}) RETURNING "id", "seq", "prev_hash", "entry_hash"'
-)
 
 
 def _db_values(entry: AccessLogEntry, fields) -> list:
     return [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
 
 
-def _pipeline():
-    """psycopg 3's pipeline mode on Django's connection: statements sent together, results
-    read when the block ends. A plain block where the driver has none."""
-    connection.ensure_connection()
-    pipeline = getattr(connection.connection, "pipeline", None)
-    return pipeline() if pipeline else contextlib.nullcontext()
-
-
-def access_log_hashed_in_database() -> bool:
-    """Whether the database can finish an entry's hash (`access_log_append_hashed`)."""
-    return postgresql_fast_path()
-
-
-def access_log_append_hashed(entry: AccessLogEntry, parts: tuple[str, str, str], *, genesis: str) -> tuple:
-    """PostgreSQL: take the chain's lock and append the entry, its hash finished by the
-    database around the head it reads, two statements in one round trip. Returns (id, seq,
-    prev_hash, entry_hash)."""
-    values = [genesis, *parts, *_db_values(entry, _GIVEN_FIELDS)]
-    with connection.cursor() as cursor:
-        # The server runs the INSERT as soon as it grants the lock, without waiting for this
-        # process to answer; the INSERT is a statement of its own, so its snapshot holds every
-        # entry committed before the lock was granted. The cursor keeps the last result.
-        with connection.wrap_database_errors, _pipeline():
-            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-            cursor.execute(APPEND_SQL, values)
-        return cursor.fetchone()
-
-
-def access_log_lock_and_head() -> tuple[int, str] | None:
-    """Take the chain's lock (PostgreSQL; SQLite serialises writers itself), then read the
-    head (seq, entry_hash), None for an empty log, by a statement of its own."""
-    with connection.cursor() as cursor:
-        if postgresql_fast_path():
-            cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-        cursor.execute(HEAD_SQL)
-        return cursor.fetchone()
-
-
 def access_log_insert(entry: AccessLogEntry) -> int:
-    """Insert the entry, its seq and hashes set; returns its id."""
+    """Insert the entry as it is (pending: no seq); returns its id. No lock."""
     values = _db_values(entry, _INSERT_FIELDS)
     with connection.cursor() as cursor:
         if connection.features.can_return_columns_from_insert:
@@ -251,22 +204,123 @@ class SentAppend:
         self._cursor = cursor
 
     def result(self) -> tuple:
-        """(id, seq, prev_hash, entry_hash), once: the cursor is closed."""
+        """(id,), once: the cursor is closed."""
         try:
             return self._cursor.fetchone()
         finally:
             self._cursor.close()
 
 
-def access_log_append_sent(entry: AccessLogEntry, parts: tuple[str, str, str], *, genesis: str) -> SentAppend:
-    """In a pipeline (`pipeline_enter`): send the lock and the append as
-    `access_log_append_hashed` does, without waiting for them."""
-    values = [genesis, *parts, *_db_values(entry, _GIVEN_FIELDS)]
+def access_log_append_sent(entry: AccessLogEntry) -> SentAppend:
+    """In a pipeline (`pipeline_enter`): send the entry's INSERT without waiting for it."""
     cursor = connection.cursor()
     with connection.wrap_database_errors:
-        cursor.execute(LOCK_SQL, [APPEND_LOCK_KEY])
-        cursor.execute(APPEND_SQL, values)
-    return SentAppend(cursor)  # its last result is the INSERT's, read after the COMMIT
+        cursor.execute(INSERT_SQL + ' RETURNING "id"', _db_values(entry, _INSERT_FIELDS))
+    return SentAppend(cursor)  # its result is read after the COMMIT
+
+
+# The integrator's statements.
+TREE_SIZE_SQL = f'SELECT "index" FROM "{_NODES}" WHERE "level" = 0 ORDER BY "index" DESC LIMIT 1'  # noqa: S608
+PENDING_SQL = f'SELECT "id", "entry_hash" FROM "{_ENTRIES}" WHERE "seq" IS NULL ORDER BY "id" LIMIT %s'  # noqa: S608
+CHECKPOINT_LATEST_SQL = (
+    f'SELECT "tree_size", "note", "id" FROM "{_CHECKPOINTS}" ORDER BY "tree_size" DESC LIMIT 1'  # noqa: S608
+)
+
+
+def integrator_lock() -> bool:
+    """Try the integrator's transaction-scoped advisory lock (PostgreSQL); True if this
+    transaction holds it. On SQLite the write lock serialises integrators (True)."""
+    if not postgresql_fast_path():
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [INTEGRATOR_LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def tree_size() -> int:
+    """Leaves in the tree (the highest level-0 node's index + 1)."""
+    with connection.cursor() as cursor:
+        cursor.execute(TREE_SIZE_SQL)
+        row = cursor.fetchone()
+    return row[0] + 1 if row else 0
+
+
+def pending_entries(*, limit: int) -> list[tuple[int, str]]:
+    """(id, leaf hash hex) of entries without a position, oldest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(PENDING_SQL, [limit])
+        return cursor.fetchall()
+
+
+def positions_assign(pairs: list[tuple[int, int]]) -> None:
+    """Set each pending entry's seq: (id, seq) pairs."""
+    with connection.cursor() as cursor:
+        if postgresql_fast_path():
+            cursor.execute(
+                f'UPDATE "{_ENTRIES}" AS e SET "seq" = u.seq '  # noqa: S608 (model names)
+                'FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq) WHERE e."id" = u.id',
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+            )
+        else:
+            sql = f'UPDATE "{_ENTRIES}" SET "seq" = %s WHERE "id" = %s'  # noqa: S608 (model names)
+            cursor.executemany(sql, [(q, i) for i, q in pairs])
+
+
+def nodes_insert(nodes: list[tuple[int, int, bytes]]) -> None:
+    """Insert (level, index, hash) rows."""
+    if not nodes:
+        return
+    with connection.cursor() as cursor:
+        if postgresql_fast_path():
+            cursor.execute(
+                f'INSERT INTO "{_NODES}" ("level", "index", "digest") '  # noqa: S608
+                "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
+                [[n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]],
+            )
+        else:
+            sql = f'INSERT INTO "{_NODES}" ("level", "index", "digest") VALUES (%s, %s, %s)'  # noqa: S608
+            cursor.executemany(sql, nodes)
+
+
+def nodes_get(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored hashes of these (level, index) nodes, in one statement."""
+    if not wanted:
+        return {}
+    wanted = sorted(wanted)
+    where = " OR ".join(['("level" = %s AND "index" = %s)'] * len(wanted))
+    with connection.cursor() as cursor:
+        sql = f'SELECT "level", "index", "digest" FROM "{_NODES}" WHERE {where}'  # noqa: S608 (model names)
+        cursor.execute(sql, [v for n in wanted for v in n])
+        return {(level, index): bytes(digest) for level, index, digest in cursor.fetchall()}
+
+
+def checkpoint_latest() -> tuple[int, str, int] | None:
+    """(tree size, signed note, id) of the latest checkpoint, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHECKPOINT_LATEST_SQL)
+        return cursor.fetchone()
+
+
+def checkpoint_insert(*, size: int, root: bytes, note: str, at: dt.datetime) -> None:
+    AccessLogCheckpoint.objects.create(tree_size=size, root_hash=root, note=note, signed_at=at)
+
+
+def cosigned_size(*, witness: str) -> int:
+    """The size of the latest checkpoint `witness` cosigned, 0 for none."""
+    found = (
+        AccessLogCosignature.objects.filter(witness=witness)
+        .order_by("-checkpoint__tree_size")
+        .values_list("checkpoint__tree_size", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+def cosignature_insert(*, checkpoint_id: int, witness: str, line: str, at: dt.datetime) -> None:
+    AccessLogCosignature.objects.bulk_create(
+        [AccessLogCosignature(checkpoint_id=checkpoint_id, witness=witness, line=line, received_at=at)],
+        ignore_conflicts=True,  # another worker stored the same witness's cosignature first
+    )
 
 
 # The canonical text of an entry's time, as `accesslog._utc_iso` gives it, formatted by
@@ -284,38 +338,67 @@ def access_log_chain_read():
     return transaction.atomic() if postgresql_fast_path() else contextlib.nullcontext()
 
 
-def access_log_chain_rows(
-    *, head: int, columns: tuple[str, ...], chunk_size: int, utc_iso: Callable[[dt.datetime], str]
-) -> Iterator[tuple]:
-    """Every entry up to seq `head` in seq order, as tuples of `columns` (which start with
-    seq and at and hold fields) and the stored hash, the time as its canonical ISO text
-    (`utc_iso`) and `fields` as JSON text.
+def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: int) -> Iterator[tuple]:
+    """Every positioned entry after seq `start`, in seq order, as tuples of `columns` (which
+    start with seq and at and hold fields), the stored hash and the tree's level-0 node for
+    it (None if missing); the time as its canonical ISO text and `fields` as JSON text.
 
     On PostgreSQL straight from a binary server-side cursor: Django's text-mode loaders (a
     Python class per timestamp, `json.loads` and a converter per `fields`) would double the
     time of a million-entry run. Call within `access_log_chain_read`."""
-    if not postgresql_fast_path():
-        queryset = (
-            AccessLogEntry.objects.filter(seq__lte=head)
-            .order_by("seq")
-            .annotate(fields_json=Cast("fields", TextField()))
-            .values_list(*(c if c != "fields" else "fields_json" for c in columns), "entry_hash")
-        )
-        for row in queryset.iterator(chunk_size=chunk_size):
-            yield (row[0], utc_iso(row[1]), *row[2:])
-        return
     quote = connection.ops.quote_name
-    names = [quote(AccessLogEntry._meta.get_field(c).column) for c in (*columns, "entry_hash")]
-    names[1] = _PG_UTC_ISO.format(at=names[1])
-    names[columns.index("fields")] += "::text"
+    names = [f"e.{quote(AccessLogEntry._meta.get_field(c).column)}" for c in (*columns, "entry_hash")]
+    fields_at = columns.index("fields")
+    if postgresql_fast_path():
+        names[1] = _PG_UTC_ISO.format(at=names[1])
+        names[fields_at] += "::text"
     seq = names[0]
-    table = quote(AccessLogEntry._meta.db_table)
-    query = f"SELECT {', '.join(names)} FROM {table} WHERE {seq} <= %s ORDER BY {seq}"  # noqa: S608 (quoted names only)
+    query = (
+        f'SELECT {", ".join(names)}, n."digest" FROM {quote(_ENTRIES)} e '  # noqa: S608 (quoted names only)
+        f'LEFT JOIN {quote(_NODES)} n ON n."level" = 0 AND n."index" = {seq} - 1 '
+        f"WHERE {seq} > %s ORDER BY {seq}"
+    )
     connection.ensure_connection()
-    with connection.connection.cursor(name="egov_access_log_verify", binary=True) as cursor:
-        cursor.execute(query, [head])
+    if postgresql_fast_path():
+        with connection.connection.cursor(name="egov_access_log_verify", binary=True) as cursor:
+            cursor.execute(query, [start])
+            while rows := cursor.fetchmany(chunk_size):
+                yield from rows
+        return
+    from django.utils.dateparse import parse_datetime
+
+    with connection.cursor() as cursor:
+        cursor.execute(query, [start])
         while rows := cursor.fetchmany(chunk_size):
-            yield from rows
+            for row in rows:
+                at = row[1] if isinstance(row[1], dt.datetime) else parse_datetime(row[1])
+                if timezone.is_naive(at):
+                    at = timezone.make_aware(at, dt.UTC)
+                yield (row[0], at.astimezone(dt.UTC).isoformat(timespec="microseconds"), *row[2:])
+
+
+def checkpoint_cosignature_lines(*, checkpoint_id: int) -> list[str]:
+    return list(
+        AccessLogCosignature.objects.filter(checkpoint_id=checkpoint_id)
+        .order_by("witness")
+        .values_list("line", flat=True)
+    )
+
+
+def entry_position(*, entry_id: int, client_id: str | None) -> tuple[int | None, str] | None:
+    entries = AccessLogEntry.objects.filter(pk=entry_id)
+    if client_id is not None:
+        entries = entries.filter(client_id=client_id)
+    return entries.values_list("seq", "entry_hash").first()
+
+
+def cosignature_lines(*, size: int, witness: str) -> list[str]:
+    """The stored cosignature lines of `witness` on the checkpoint of `size`."""
+    return list(
+        AccessLogCosignature.objects.filter(checkpoint__tree_size=size, witness=witness).values_list(
+            "line", flat=True
+        )
+    )
 
 
 # --- The benchmark's baseline ---------------------------------------------------------------

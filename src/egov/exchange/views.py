@@ -1,6 +1,7 @@
 """Pages: a citizen's "who looked at my data" and consents; an agency's grants and statistics."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,12 @@ def my_access_log(request):
     entries = selectors.access_log_for_me(actor=request.user)[:ACCESS_LOG_PAGE]
     rows = list(_rows(entries, selectors.item_names()))
     return render(request, "exchange/my_access_log.html", {"rows": rows, "limit": ACCESS_LOG_PAGE})
+
+
+@citizen_required
+def my_access_log_proof(request, entry_id: int):
+    """The line's inclusion proof and the witnessed checkpoint, as JSON to keep or check."""
+    return JsonResponse(selectors.access_log_proof_for_me(actor=request.user, entry_id=entry_id))
 
 
 @citizen_required

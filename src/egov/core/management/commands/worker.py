@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from egov.core.tasks import sweeps_enqueue
+from egov.core.tasks import sweeps_enqueue, ticks
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,18 @@ def _sweep_loop(stop: threading.Event, seconds: int) -> None:
             connections.close_all()
         if stop.wait(seconds):
             return
+
+
+def _tick_loop(stop: threading.Event, seconds: float) -> None:
+    """Call every app's ticks (the access log's integrator) every `seconds`, until `stop`."""
+    jobs = ticks()
+    while not stop.wait(seconds):
+        for job in jobs:
+            try:
+                job()
+            except Exception:  # noqa: BLE001 - the next tick tries again
+                logger.exception("tick failed", extra={"tick": getattr(job, "__name__", "?")})
+        connections.close_all()
 
 
 class Command(BaseCommand):
@@ -72,6 +84,13 @@ class Command(BaseCommand):
             target=_sweep_loop, args=(stop, seconds), name="egov-sweeps", daemon=True
         )
         scheduler.start()
+        ticker = threading.Thread(
+            target=_tick_loop,
+            args=(stop, settings.EGOV_ACCESS_LOG_INTEGRATE_SECONDS),
+            name="egov-ticks",
+            daemon=True,
+        )
+        ticker.start()
         self.stdout.write(f"Worker started; sweeps every {seconds} s.")
         try:
             call_command("db_worker", *worker_args, stdout=self.stdout)

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Manage the platform's keys under EGOV_DATA_DIR/keys. `init` creates the platform's "
         "Ed25519 signing key (PKCS#8 PEM, mode 0600, directory 0700) if it is missing and leaves "
         "an existing one untouched; `public` prints the public key (PEM) and its key id, for "
-        "auditors running `egov audit verify --public-key`."
+        "auditors (`egov audit vkey` prints the access log's verifier key)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

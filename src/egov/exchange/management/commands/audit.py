@@ -1,108 +1,110 @@
-"""`egov audit verify`: check the access log's hash chain and signed checkpoints."""
+"""`egov audit verify`: check the access log's Merkle tree against the latest checkpoint a
+witness cosigned; `egov audit vkey`: print the log's verifier key for witnesses and auditors."""
 
+import base64
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from egov.core.keys import KeyFileError, key_id_of, platform_key, public_key_load
-from egov.exchange.accesslog import checkpoint_interval
-from egov.exchange.verify import access_log_verify
+from egov.exchange import tlog
+from egov.exchange.accesslog import log_verifier, witnesses
+from egov.exchange.verify import access_log_verify, witness_latest, witnessed_checkpoint
 
 
 class Command(BaseCommand):
     help = (
-        "Audit the platform's records. `verify` reads the whole access log in seq order and "
-        "checks that seqs run from 1 without a gap, that every entry's SHA-256 matches its "
-        "canonical form and chains to the entry before, that every checkpoint carries a valid "
-        "Ed25519 signature over its entry's hash, and that a checkpoint exists at every "
-        "multiple of EGOV_ACCESS_CHECKPOINT_INTERVAL. It exits 0 with a summary if the log is "
-        "intact, and 1 naming the first bad entry otherwise. It needs only the public key: "
-        "the platform's own by default, or the published one given with --public-key."
+        "Audit the platform's records. `verify` recomputes every access-log entry's leaf hash, "
+        "rebuilds the Merkle tree, checks every checkpoint's signature and root, and holds the "
+        "database against the latest checkpoint a witness cosigned (asked of the witnesses in "
+        "EGOV_WITNESSES, or read from --witnessed-checkpoint files): a log cut back, emptied or "
+        "rewritten is reported naming the first missing or altered seq. Exits 0 with a summary "
+        "if intact, 1 otherwise. `vkey` prints the log's verifier key (C2SP signed-note)."
     )
-    # An auditor's read-only run; the system checks would add a second to every one.
     requires_system_checks = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        verify = actions.add_parser("verify", help="Verify the access log's hash chain and checkpoints.")
+        verify = actions.add_parser("verify", help="Verify the access log against its witnessed checkpoint.")
         verify.add_argument(
-            "--public-key",
-            dest="public_keys",
-            action="append",
-            type=Path,
-            default=[],
-            metavar="PATH",
-            help=(
-                "A published Ed25519 public key (PEM) to check checkpoints with, instead of the "
-                "platform's own; repeat it for a log signed by several keys over time."
-            ),
+            "--log-key", default=None, help="The log's verifier key (default: the platform's)."
         )
         verify.add_argument(
-            "--interval",
-            type=int,
-            default=None,
-            help=(
-                "Expect a checkpoint every N entries (default: EGOV_ACCESS_CHECKPOINT_INTERVAL); "
-                "0 checks the checkpoints present without expecting any."
-            ),
-        )
+            "--witness", dest="witness_keys", action="append", default=[], metavar="VKEY",
+            help="A witness's verifier key (default: those of EGOV_WITNESSES); repeatable.",
+        )  # fmt: skip
         verify.add_argument(
-            "--chunk-size", type=int, default=20_000, help="Entries fetched per round trip (default 20000)."
-        )
+            "--witnessed-checkpoint", dest="notes", action="append", type=Path, default=[], metavar="FILE",
+            help="A cosigned checkpoint kept outside the database (instead of asking the witnesses).",
+        )  # fmt: skip
+        verify.add_argument(
+            "--state", type=Path, default=None, metavar="FILE",
+            help="Verify only what was added since the tree recorded in FILE, then record the new one.",
+        )  # fmt: skip
+        verify.add_argument("--chunk-size", type=int, default=20_000, help="Entries fetched per round trip.")
+        actions.add_parser("vkey", help="Print the log's verifier key.")
 
     def handle(self, *args, action: str, **options) -> None:
         getattr(self, f"action_{action}")(**options)
 
-    def action_verify(
-        self, *, public_keys: list[Path], interval: int | None, chunk_size: int, verbosity: int, **options
-    ) -> None:
-        keys = self._public_keys(public_keys)
-        if interval is not None and interval < 0:
-            raise CommandError("--interval must be 0 or more")
-        progress = None
-        if verbosity >= 2:
+    def action_vkey(self, **options) -> None:
+        self.stdout.write(log_verifier().vkey())
 
-            def progress(seq: int) -> None:
-                self.stderr.write(f"  ... seq {seq:,}")
-
+    def action_verify(self, *, log_key, witness_keys, notes, state, chunk_size, verbosity, **options) -> None:
+        try:
+            log = tlog.Verifier.from_vkey(log_key) if log_key else log_verifier()
+            configured = witnesses()
+            keys = [tlog.Verifier.from_vkey(k) for k in witness_keys] or [w.verifier for w in configured]
+        except tlog.ProofError as exc:
+            raise CommandError(str(exc)) from None
+        texts = [path.read_text() for path in notes]
+        if not texts:
+            for witness in configured:
+                try:
+                    texts.append(witness_latest(witness.url, log.name))
+                except OSError as exc:
+                    self.stderr.write(f"witness {witness.verifier.name} not reached: {exc}")
+        witnessed = None
+        if keys:
+            if not texts:
+                raise CommandError(
+                    "no witnessed checkpoint: no witness answered and no --witnessed-checkpoint given"
+                )
+            try:
+                witnessed = witnessed_checkpoint(texts, log, keys)
+            except tlog.ProofError as exc:
+                raise CommandError(f"the witnessed checkpoint does not verify: {exc}") from None
+        since = None
+        if state and state.exists():
+            recorded = json.loads(state.read_text())
+            since = (recorded["size"], base64.b64decode(recorded["root"]))
+        progress = (lambda seq: self.stderr.write(f"  ... seq {seq:,}")) if verbosity >= 2 else None
         report = access_log_verify(
-            public_keys=keys,
-            interval=checkpoint_interval() if interval is None else interval,
+            log=log,
+            witnessed=witnessed,
+            witnesses=keys,
+            since=since,
             chunk_size=max(chunk_size, 1),
             progress=progress,
         )
         if report.problem:
             raise CommandError(
-                f"access log broken at {report.problem} "
-                f"({report.entries:,} entries before it verified in {report.seconds:.1f} s)"
+                f"access log broken at {report.problem} ({report.entries:,} entries before it verified "
+                f"in {report.seconds:.1f} s)"
             )
-        if report.head == 0:
-            self.stdout.write(f"access log intact: empty, nothing to verify ({report.seconds:.1f} s)")
-            return
-        key_ids = ", ".join(sorted(keys)) or "(none)"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"access log intact: {report.entries:,} entries (seq 1–{report.head:,}), "
-                f"{report.checkpoints:,} checkpoints verified with key {key_ids}, "
-                f"in {report.seconds:.1f} s"
-            )
+        first = since[0] + 1 if since else 1
+        end = first + report.entries - 1
+        witnessed_text = (
+            f", witnessed at {witnessed.checkpoint.size:,} by {witnessed.witness}"
+            if witnessed
+            else " (no witness: the latest entries are protected only by the database's checkpoints)"
         )
-
-    def _public_keys(self, paths: list[Path]) -> dict:
-        """Key id -> public key: the files given, or else the platform's own key if it exists."""
-        try:
-            if paths:
-                keys = [public_key_load(path) for path in paths]
-            else:
-                try:
-                    keys = [platform_key(create=False).public_key]
-                except FileNotFoundError:
-                    self.stderr.write(
-                        self.style.WARNING(
-                            "no platform key here and no --public-key given: any checkpoint will fail"
-                        )
-                    )
-                    keys = []
-        except KeyFileError as exc:
-            raise CommandError(str(exc)) from None
-        return {key_id_of(key): key for key in keys}
+        if report.entries == 0 and not since:
+            self.stdout.write(f"access log intact: empty{witnessed_text} ({report.seconds:.1f} s)")
+        else:
+            self.stdout.write(
+                f"access log intact: {report.entries:,} entries (seq {first}–{end}), "
+                f"{report.checkpoints:,} checkpoints verified{witnessed_text} ({report.seconds:.1f} s)"
+            )
+        if state:
+            state.write_text(json.dumps({"size": end, "root": base64.b64encode(report.root).decode()}))
