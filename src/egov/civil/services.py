@@ -36,7 +36,7 @@ from egov.core import deadlines
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import PermissionDenied, ValidationFailed
-from egov.documents.services import document_issue
+from egov.documents.services import document_files_atomic, document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, person_record_shown, shared_item_fetch
 from egov.registry.models import Agency, Resident
@@ -253,7 +253,7 @@ def certificate_issue(
     number = case_number_allocate(procedure=APPLICATION, sequenced=False)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with document_files_atomic():  # a rollback takes the PDF with it
             fetched, trail = _fetch(
                 service=service,
                 citizen=actor,
@@ -436,7 +436,7 @@ def application_supplement(*, actor, application: Application, data: dict, note:
     return application
 
 
-@transaction.atomic
+@document_files_atomic()
 def application_approve(*, actor, application: Application, note: str = "") -> Application:
     """Approve: one step of a configurable service's approval line ("approve_step"), or the
     decision ("approve", or "approve_issue" when the handler issues a document to an online
