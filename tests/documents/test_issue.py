@@ -179,7 +179,9 @@ def test_number_normalise_never_crashes(text):
         assert len(digits) == 16
 
 
-def test_stored_pdf_is_encrypted_at_rest_and_owner_only(abstract):
+def test_stored_pdf_is_encrypted_at_rest_and_owner_only(issue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # moved into place once committed
+        abstract = issue()
     path = Path(settings.DATA_DIR) / abstract.pdf_path
     raw = path.read_bytes()
     assert not raw.startswith(b"%PDF") and "이서연".encode() not in raw

@@ -36,9 +36,9 @@ from egov.core import deadlines
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
-from egov.documents.services import document_issue
+from egov.documents.services import document_files_atomic, document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
-from egov.exchange.services import ExchangeRefused, shared_item_fetch
+from egov.exchange.services import ExchangeRefused, person_record_shown, shared_item_fetch
 from egov.registry.models import Agency, Resident
 
 # Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
@@ -47,6 +47,8 @@ application_decided = Signal()  # sender=Application, application=..., state=...
 resident_moved = Signal()  # sender=Application, application=..., resident=...
 
 PURPOSE = "민원 처리 (civil service: %(service)s, %(number)s)"
+# What an official does with an application shows its subject: each is on their "who looked".
+CIVIL_ACT_BASIS = "민원 처리에 관한 법률 (Civil Petitions Treatment Act)"
 
 
 # --- the catalogue and what a service will fetch ------------------------------------------------
@@ -257,7 +259,7 @@ def certificate_issue(
     number = case_number_allocate(procedure=APPLICATION, sequenced=False)
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with document_files_atomic():  # a rollback takes the PDF with it
             fetched, trail = _fetch(
                 service=service,
                 citizen=actor,
@@ -390,6 +392,8 @@ def _create(
         application, actor=actor, action="submit" if recorded_by is None else "record",
         after={"service": service.code, "channel": channel}, notify=True,
     )  # fmt: skip
+    if recorded_by is not None:
+        _subject_shown(actor=actor, application=application, what="civil.counter")
     return application
 
 
@@ -435,6 +439,20 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
     return application
 
 
+def _subject_shown(*, actor, application: Application, what: str) -> None:
+    person_record_shown(
+        actor=actor, subject=application.subject_id, what=what, case_ref=application.number,
+        purpose=PURPOSE % {"service": application.service.name_ko, "number": application.number},
+        legal_basis=application.service.legal_basis or CIVIL_ACT_BASIS,
+    )  # fmt: skip
+
+
+def application_shown(*, actor, application: Application) -> None:
+    """An official opened `application` (from `application_get_for`), which shows its subject:
+    recorded in the subject's "who looked at my data"."""
+    _subject_shown(actor=actor, application=application, what="civil.application")
+
+
 @transaction.atomic
 def application_review(*, actor, application: Application) -> Application:
     """An official (`actor`) of the handling agency starts reviewing a submitted application."""
@@ -469,7 +487,7 @@ def application_supplement(*, actor, application: Application, data: dict, note:
     return application
 
 
-@transaction.atomic
+@document_files_atomic()
 def application_approve(*, actor, application: Application, note: str = "") -> Application:
     """Approve: one step of a configurable service's approval line ("approve_step"), or the
     decision ("approve", or "approve_issue" when the handler issues a document to an online
@@ -504,6 +522,7 @@ def application_approve(*, actor, application: Application, note: str = "") -> A
             actor=actor, doc_type=h.doc_type, subject=application.subject,
             payload=_decision_payload(application), agency=application.agency,
         )  # fmt: skip
+        _subject_shown(actor=actor, application=application, what="civil.certificate")
         action = "approve_issue"
     case_transition(
         actor=actor, case=application, action=action, note=application.decision_reason,

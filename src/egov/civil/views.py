@@ -216,6 +216,7 @@ def queue(request):
 @official_required
 def office_application(request, number: str):
     application = selectors.application_get_for(actor=request.user, number=number)
+    services.application_shown(actor=request.user, application=application)
     return render(
         request,
         "civil/office_application.html",

@@ -11,10 +11,15 @@
    against the published keys (/api/v1/documents/keys);
 4. the A4 PDF from the type's HTML template, signed PAdES-B-T (signing.py);
 5. the PDF stored encrypted under EGOV_DATA_DIR/documents, the register row and an audit
-   event written in one transaction.
+   event written in one transaction (the file under a pending name until it commits, so that
+   a rollback leaves nothing behind: see "storage" below).
 """
 
 import base64
+import contextlib
+import contextvars
+import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -141,25 +146,120 @@ def _subject_fields(subject) -> dict:
 
 
 # --- storage ---------------------------------------------------------------------------------
+#
+# A PDF is written before its row commits and must not outlive a rollback. It is written, and
+# flushed to disk, under a pending name (`documents/pending/<number>.pdf.enc`) before the
+# COMMIT, and moved to its place (`documents/YYYY/MM/<number>.pdf.enc`, the row's pdf_path)
+# once the COMMIT has returned. A rollback that `document_files_atomic` sees removes it at once;
+# a rollback the caller's own transaction hides, or a crash, leaves a pending file that
+# `document_files_sweep` (an `egov worker` sweep) removes, or moves into place when its row did
+# commit. Until then it is read from the pending name. Writing only after the COMMIT, from bytes
+# kept in memory, would need no sweep, but a crash between the COMMIT and the write would lose
+# the signed PDF of a document the register says was issued; here the bytes are on disk before
+# the row can commit, and nothing is ever lost, only cleaned up late.
+
+PENDING = "documents/pending"
+PENDING_GRACE = dt.timedelta(hours=1)  # no transaction writing a document stays open this long
+
+_WRITTEN: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("documents_written", default=None)
 
 
 def _storage_root() -> Path:
     return Path(settings.DATA_DIR) / "documents"
 
 
+def _pending_path(number: str) -> Path:
+    return Path(settings.DATA_DIR) / PENDING / f"{number}.pdf.enc"
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _pdf_store(number: str, issued_at, data: bytes) -> str:
-    relative = f"documents/{issued_at:%Y/%m}/{number}.pdf.enc"
-    path = Path(settings.DATA_DIR) / relative
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    """Write the encrypted PDF under its pending name, on disk before this returns; return
+    the path it will have once published (`_pdf_publish`), relative to DATA_DIR."""
+    pending = _pending_path(number)
+    pending.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(encrypt_blob(data, context=b"document-pdf:" + number.encode()))
-    return relative
+        handle.flush()
+        os.fsync(handle.fileno())
+    _fsync_directory(pending.parent)  # the name too: a row may commit only with its bytes on disk
+    written = _WRITTEN.get()
+    if written is not None:
+        written.append(number)
+    return f"documents/{issued_at:%Y/%m}/{number}.pdf.enc"
+
+
+def _pdf_publish(number: str, relative: str) -> None:
+    """Move a committed document's PDF from its pending name to its place (a rename within
+    DATA_DIR, atomic); lost in a crash, the sweep does it again."""
+    final = Path(settings.DATA_DIR) / relative
+    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):  # published already (by the sweep)
+        os.replace(_pending_path(number), final)
+
+
+def _pdf_discard(number: str) -> None:
+    _pending_path(number).unlink(missing_ok=True)
+
+
+def document_pdf_discard(document: Document) -> None:
+    """Remove the PDF of a document whose row the caller is rolling back."""
+    _pdf_discard(document.number)
+    (Path(settings.DATA_DIR) / document.pdf_path).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def document_files_atomic():
+    """A transaction around `document_issue` and what the caller writes with it: when it fails,
+    the PDFs issued inside are removed at once (otherwise `document_files_sweep` removes them)."""
+    written: list[str] = []
+    token = _WRITTEN.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for number in written:
+            _pdf_discard(number)
+        raise
+    finally:
+        _WRITTEN.reset(token)
+
+
+def document_files_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Finish what a crash or a hidden rollback left in the pending folder: a PDF whose document
+    committed is moved into place; one without a document, older than PENDING_GRACE (so its
+    transaction cannot still commit), is removed. Returns the counts; safe from two workers."""
+    folder = Path(settings.DATA_DIR) / PENDING
+    cutoff = (now or timezone.now()).timestamp() - PENDING_GRACE.total_seconds()
+    files = {p.name.removesuffix(".pdf.enc"): p for p in folder.glob("*.pdf.enc")} if folder.is_dir() else {}
+    committed = dict(Document.objects.filter(number__in=list(files)).values_list("number", "pdf_path"))
+    counts = {"published": 0, "removed": 0}
+    for number, path in files.items():
+        if number in committed:
+            _pdf_publish(number, committed[number])
+            counts["published"] += 1
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                counts["removed"] += 1
+    return counts
 
 
 def document_pdf(document: Document) -> bytes:
     """The signed PDF exactly as issued (decrypted from storage)."""
-    blob = (Path(settings.DATA_DIR) / document.pdf_path).read_bytes()
+    try:
+        blob = (Path(settings.DATA_DIR) / document.pdf_path).read_bytes()
+    except FileNotFoundError:  # committed, not yet moved into place
+        blob = _pending_path(document.number).read_bytes()
     return decrypt_blob(blob, context=b"document-pdf:" + document.number.encode())
 
 
@@ -235,13 +335,14 @@ def document_issue(
                     obj=document,
                     after={"number": number, "doc_type": dtype.code, "agency": agency.code, "kid": key.kid},
                 )
+                transaction.on_commit(functools.partial(_pdf_publish, number, relative))
             return document
         except IntegrityError:
-            (Path(settings.DATA_DIR) / relative).unlink(missing_ok=True)
+            _pdf_discard(number)
             if not Document.objects.filter(number=number).exists():
                 raise
         except BaseException:
-            (Path(settings.DATA_DIR) / relative).unlink(missing_ok=True)
+            _pdf_discard(number)
             raise
     raise Conflict(_("Could not allocate an issuance number; try again."))
 

@@ -1,10 +1,12 @@
 """Every change in the exchange layer, and the mediated fetch every consumer goes through."""
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,8 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from egov.exchange import store
-from egov.exchange.accesslog import access_log_append
-from egov.exchange.catalogue import REGISTRY
+from egov.exchange.accesslog import access_log_append, appends_sent_with_the_commit
+from egov.exchange.catalogue import READS, REGISTRY
 from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
 from egov.registry.models import Agency, Resident
 from egov.registry.selectors import resident_get_by_rrn
@@ -369,3 +371,59 @@ def shared_item_fetch(
         data = {field: served[field] for field in wanted}
         entry = access_log_append(outcome=AccessLogEntry.Outcome.GRANTED, error_code="", **log)
     return data, entry
+
+
+# --- reads of a person by an official or a system, outside a mediated query ---------------------
+
+# What "<purpose> (<legal basis>)" joins: the log's purpose column holds both (its basis
+# column is for "grant:<id>"/"consent:<id>"), and the basis says "law".
+OFFICE_BASIS = "law"
+
+
+def _subject_id(subject) -> int | None:
+    return subject if isinstance(subject, int) or subject is None else subject.pk
+
+
+def people_shown(
+    *, actor, shown: Iterable[tuple[Resident | int, str]], purpose: str, legal_basis: str, case_ref: str = ""
+) -> list[AccessLogEntry]:
+    """Record that `actor` (an official or an agency system) was shown each person of `shown`,
+    a list of (resident, what), `what` one of `catalogue.READS` (a record page, a search
+    listing them, a reveal, a certificate issued for them...), for `purpose` under
+    `legal_basis`: one access-log entry per person and what, holding what an API query's
+    entry holds (the agency, the system or the official's user name, the resident's id) and
+    no personal data beyond it. The person sees it on "who looked at my data".
+
+    One transaction; called outside one, every entry goes to the database with its COMMIT
+    (`appends_sent_with_the_commit`), so a search page listing fifty people costs one round
+    trip. A citizen's look at their own record is not a read by someone else: nothing is
+    recorded for other actors."""
+    consumer, client_id, user_ref = _consumer_of(actor)
+    if consumer is None:
+        return []
+    pairs = list(dict.fromkeys((_subject_id(s), what) for s, what in shown if _subject_id(s) is not None))
+    unknown = sorted({what for _s, what in pairs if what not in READS})
+    if unknown:
+        raise ValueError(f"not a kind of read in exchange.catalogue.READS: {unknown}")
+    if not pairs:
+        return []
+    purpose = require_text(purpose, "purpose", label=_("The purpose"), max_length=300)
+    legal_basis = require_text(legal_basis, "legal_basis", label=_("The legal basis"), max_length=300)
+    log = {
+        "consumer": consumer, "client_id": client_id, "user_ref": _clean(user_ref, 64),
+        "case_ref": _clean(case_ref, 100), "message_id": "", "fields": [],
+        "purpose": _clean(f"{purpose} ({legal_basis})", 300), "basis": OFFICE_BASIS,
+        "outcome": AccessLogEntry.Outcome.GRANTED, "error_code": "",
+    }  # fmt: skip
+    sent = appends_sent_with_the_commit() if not connection.in_atomic_block else contextlib.nullcontext()
+    with sent, transaction.atomic():
+        return [access_log_append(item_code=what, subject_id=subject_id, **log) for subject_id, what in pairs]
+
+
+def person_record_shown(
+    *, actor, subject: Resident | int, what: str, purpose: str, legal_basis: str, case_ref: str = ""
+) -> list[AccessLogEntry]:
+    """`people_shown` for one person."""
+    return people_shown(
+        actor=actor, shown=[(subject, what)], purpose=purpose, legal_basis=legal_basis, case_ref=case_ref
+    )

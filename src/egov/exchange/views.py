@@ -10,18 +10,35 @@ from django.views.decorators.http import require_POST
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import citizen_required, csv_cell, csv_download, form_attempt, official_required
 from egov.exchange import selectors, services
+from egov.exchange.catalogue import READS
 from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
 
 ACCESS_LOG_PAGE = 200
 
 
+def _who(entry, read) -> tuple[str, str]:
+    """Who read, in Korean and English: the agency, and for an official never the name but
+    the duty and the agency, as Korean practice shows them ("종로구 주민등록 담당 공무원")."""
+    agency = entry.consumer
+    name_ko, name_en = (agency.name_ko, agency.name_en) if agency else ("", "")
+    if entry.client_id or not entry.user_ref:  # an agency's system
+        return name_ko, name_en
+    if read:
+        return f"{name_ko} {read.duty_ko} 공무원", f"{read.duty_en.capitalize()} official, {name_en}"
+    return f"{name_ko} 공무원", f"Official, {name_en}"
+
+
 def _rows(entries, names):
     for entry in entries:
-        item = names.get(entry.item_code)
+        item, read = names.get(entry.item_code), READS.get(entry.item_code)
+        named = item or read
         yield {
             "entry": entry,
-            "item": (item.name_ko, item.name_en) if item else (entry.item_code, entry.item_code),
-            "basis": entry.basis.replace("grant:", _("grant") + " ").replace("consent:", _("consent") + " "),
+            "who": _who(entry, read),
+            "item": (named.name_ko, named.name_en) if named else (entry.item_code, entry.item_code),
+            "basis": _("by law")
+            if entry.basis == services.OFFICE_BASIS
+            else entry.basis.replace("grant:", _("grant") + " ").replace("consent:", _("consent") + " "),
         }
 
 
@@ -53,6 +70,7 @@ def my_access_log_csv(request):
             "outcome",
             "reason",
             "log_seq",
+            "who",
         ]
     )
     names = selectors.item_names()
@@ -62,7 +80,7 @@ def my_access_log_csv(request):
             timezone.localtime(e.at).isoformat(timespec="seconds"),
             csv_cell(e.consumer.name_ko if e.consumer else ""), e.consumer.code if e.consumer else "",
             csv_cell(row["item"][0]), csv_cell(" ".join(e.fields)), csv_cell(e.purpose), csv_cell(e.basis),
-            e.outcome, e.error_code, e.seq,
+            e.outcome, e.error_code, e.seq, csv_cell(row["who"][0]),
         ])  # fmt: skip
     return response
 

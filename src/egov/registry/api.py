@@ -8,7 +8,7 @@ from ninja.security import django_auth
 
 from egov.core.errors import NotFound
 from egov.core.ids import brn_format
-from egov.registry import selectors
+from egov.registry import selectors, services
 
 router = Router(tags=["registry"])
 
@@ -71,7 +71,9 @@ class ResidentSearchIn(Schema):
     description="A POST so that names and ID numbers never appear in URLs or access logs.",
 )
 def resident_search(request, payload: ResidentSearchIn):
-    return list(selectors.resident_search_for(actor=request.user, query=payload.q))
+    found = list(selectors.resident_search_for(actor=request.user, query=payload.q))
+    services.residents_listed(actor=request.user, found=found)
+    return found
 
 
 @router.get(
@@ -80,4 +82,6 @@ def resident_search(request, payload: ResidentSearchIn):
     auth=django_auth,
 )
 def resident_detail(request, resident_id: int):
-    return selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    services.resident_shown(actor=request.user, resident=resident)
+    return resident

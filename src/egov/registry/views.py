@@ -47,38 +47,43 @@ def home(request):
     return render(request, "registry/home.html", context)
 
 
-def _search(request, selector, template):
+def _search(request, register: str, selector, listed):
     # POST, not GET: names and ID numbers never go into URLs (and so never into access logs).
     form = forms.SearchForm(request.POST or None)
     results = None
     if form.is_bound and form.is_valid():
         results = form_attempt(form, lambda: list(selector(actor=request.user, query=form.cleaned_data["q"])))
-    return render(request, template, {"form": form, "results": results})
+        if results:
+            listed(actor=request.user, found=results)  # each person listed sees it on their page
+    return render(request, f"registry/{register}_search.html", {"form": form, "results": results})
 
 
 @official_required
 def resident_search(request):
-    return _search(request, selectors.resident_search_for, "registry/resident_search.html")
+    return _search(request, "resident", selectors.resident_search_for, services.residents_listed)
 
 
 @official_required
 def business_search(request):
-    return _search(request, selectors.business_search_for, "registry/business_search.html")
+    return _search(request, "business", selectors.business_search_for, services.businesses_listed)
 
 
 @official_required
 def vehicle_search(request):
-    return _search(request, selectors.vehicle_search_for, "registry/vehicle_search.html")
+    return _search(request, "vehicle", selectors.vehicle_search_for, services.vehicles_listed)
 
 
 @official_required
 def resident_detail(request, resident_id: int):
     resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    family = selectors.resident_family(resident=resident)
+    members = list(selectors.household_members(household=resident.household)) if resident.household else []
+    services.resident_record_shown(actor=request.user, resident=resident, family=family, members=members)
     context = {
         "resident": resident,
-        "family": selectors.resident_family(resident=resident),
+        "family": family,
         "events": selectors.resident_events(resident=resident),
-        "members": selectors.household_members(household=resident.household) if resident.household else [],
+        "members": members,
         "vehicles": selectors.resident_vehicles(resident=resident),
         "businesses": selectors.resident_businesses(resident=resident),
         "can_correct": has_role(request.user, "registrar"),
@@ -300,16 +305,15 @@ def resident_reveal(request, resident_id: int):
 @official_required
 def household_detail(request, household_id: int):
     household = selectors.household_get_for(actor=request.user, household_id=household_id)
-    return render(
-        request,
-        "registry/household_detail.html",
-        {"household": household, "members": selectors.household_members(household=household)},
-    )
+    members = list(selectors.household_members(household=household))
+    services.household_shown(actor=request.user, household=household, members=members)
+    return render(request, "registry/household_detail.html", {"household": household, "members": members})
 
 
 @official_required
 def business_detail(request, business_id: int):
     business = selectors.business_get_for(actor=request.user, business_id=business_id)
+    services.business_shown(actor=request.user, business=business)
     return render(
         request,
         "registry/business_detail.html",
@@ -374,6 +378,7 @@ def business_status(request, business_id: int):
 @official_required
 def vehicle_detail(request, vehicle_id: int):
     vehicle = selectors.vehicle_get_for(actor=request.user, vehicle_id=vehicle_id)
+    services.vehicle_shown(actor=request.user, vehicle=vehicle)
     return render(
         request,
         "registry/vehicle_detail.html",

@@ -16,9 +16,7 @@ Only the buying agency's registrar acts (`PROCUREMENT_ROLE`); another agency's o
 """
 
 import datetime as dt
-from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -29,7 +27,7 @@ from egov.accounts.permissions import agency_scope_ids, require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, ValidationFailed
-from egov.documents.services import document_issue
+from egov.documents.services import document_issue, document_pdf_discard
 from egov.procurement.models import Award, Contract, Milestone, Payment, Tender
 from egov.procurement.selectors import lookup_text, tender_get_for
 from egov.procurement.services.tenders import PROCUREMENT_ROLE, _amount
@@ -168,7 +166,7 @@ def contract_issue(
 
 def _discard_pdf(document) -> None:
     """The signed PDF of a document whose row is rolled back with the contract."""
-    (Path(settings.DATA_DIR) / document.pdf_path).unlink(missing_ok=True)
+    document_pdf_discard(document)
 
 
 def _committed(contract: Contract, *, exclude: int | None = None) -> int:

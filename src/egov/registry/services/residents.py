@@ -23,6 +23,7 @@ from egov.registry.services.common import (
     require_text,
     require_why,
 )
+from egov.registry.services.reads import rrn_revealed
 
 MARRIAGE_MIN_AGE = 18  # Civil Act art. 807
 MAX_PARENTS = 2
@@ -632,4 +633,5 @@ def resident_rrn_reveal(*, actor, resident: Resident, reason: str) -> str:
     require_role(actor, "id_revealer", agency_id=resident.agency_id)
     reason = require_text(reason, "reason", label=_("The reason"), max_length=500)
     audit_record(actor=actor, action="resident.rrn_reveal", obj=resident, reason=reason)
+    rrn_revealed(actor=actor, resident=resident)
     return resident.rrn_reveal()
