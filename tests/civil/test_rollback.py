@@ -24,7 +24,10 @@ def test_a_certificate_that_fails_after_signing_leaves_no_pdf_in_the_storage_dir
     monkeypatch.setattr(Application.objects, "create", refuse)
     with pytest.raises(RuntimeError):
         services.certificate_issue(
-            actor=citizen, service=catalogue["resident-abstract"], idempotency_key=uuid.uuid4().hex, consent=True
+            actor=citizen,
+            service=catalogue["resident-abstract"],
+            idempotency_key=uuid.uuid4().hex,
+            consent=True,
         )
     assert not Document.objects.exists()
     assert files() == before

@@ -66,7 +66,7 @@ def test_a_refused_bid_answers_with_the_field(client, tender, hana, hanbit, hanb
         {"brn": hanbit.brn, "sealed": "v1.a.b.c"},
         content_type="application/json",
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 422  # the schema states a sealed bid's shape
     assert answer.json()["field"] == "sealed"
     close(tender)
     late = client.post(

@@ -150,7 +150,7 @@ def test_a_nul_in_a_bid_is_refused_naming_the_field(client, tender, hana, hanbit
             assert answer.json()["field"] == field
     answer = client.post(
         "/api/v1/procurement/tenders/%00/bids",
-        {"brn": hanbit.brn, "sealed": "x"},
+        {"brn": hanbit.brn, "sealed": seal(tender, hanbit.brn, 1)},
         content_type="application/json",
     )
     assert answer.status_code == 404

@@ -9,10 +9,16 @@ def test_anyone_checks_a_business_status_by_number(client, jongno, alice_residen
     assert response.json() == {"brn": business.brn_formatted, "status": "active", "closed_on": None}
 
 
-def test_a_malformed_business_number_gets_a_400_naming_the_field(client, db):
+def test_a_business_number_with_a_wrong_check_digit_is_one_nobody_holds(client, db):
     response = client.get("/api/v1/registry/businesses/status", {"brn": "1234567890"})
-    assert response.status_code == 400
-    assert response.json()["field"] == "brn" and response.json()["code"] == "invalid"
+    assert response.status_code == 404
+    assert response.json()["field"] == "brn" and response.json()["code"] == "not_found"
+    assert "check digit" in response.json()["message"]
+
+
+def test_a_malformed_business_number_gets_a_422_naming_the_field(client, db):
+    response = client.get("/api/v1/registry/businesses/status", {"brn": "12345"})
+    assert response.status_code == 422 and response.json()["field"] == "brn"
 
 
 def test_a_missing_parameter_gets_a_422_naming_the_field(client, db):

@@ -1,6 +1,8 @@
 import logging
 import time
 
+import django.middleware.common
+
 log = logging.getLogger("egov.request")
 
 # KRDS needs inline styles in a few components; scripts only from our own origin.
@@ -92,3 +94,14 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class CommonMiddleware(django.middleware.common.CommonMiddleware):
+    """Django's, except that only a GET or HEAD is redirected to the path with its trailing
+    slash. A redirect would turn a POST into a GET and lose its body (and with DEBUG on,
+    Django raises a RuntimeError for it: a 500); such a request gets the 404 it found."""
+
+    def should_redirect_with_slash(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return False
+        return super().should_redirect_with_slash(request)

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from egov.accounts.models import AgencySystem
+from egov.core.api_schemas import HEADER_VALUE_PATTERN, RRN_PATTERN, Error, InvalidInput
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.exchange import accesslog, store, tlog
@@ -34,10 +35,18 @@ MAX_TOKEN_LENGTH = 255
 XROAD_ID_LENGTH = 100
 
 
+_HEADER_TOKEN = re.compile(HEADER_VALUE_PATTERN)
+
+
+def _header_valid(value: str, max_length: int) -> bool:
+    """What the OpenAPI document says of an X-Road header: visible ASCII, spaces inside only."""
+    return len(value) <= max_length and _HEADER_TOKEN.fullmatch(value) is not None
+
+
 def _message_id(request: HttpRequest) -> str | None:
     """The X-Road-Id as `_xroad_headers` will accept it, or None."""
     value = request.headers.get("X-Road-Id", "").strip()
-    return value if 0 < len(value) <= XROAD_ID_LENGTH and value.isprintable() else None
+    return value if value and _header_valid(value, XROAD_ID_LENGTH) else None
 
 
 def _system_and_answer(checksum: str, message_id: str | None) -> tuple[AgencySystem, StoredAnswer] | None:
@@ -73,16 +82,6 @@ class AgencySystemToken(HttpBearer):
 router = Router(tags=["exchange"], auth=AgencySystemToken())
 
 
-class Error(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class InvalidInput(Error):
-    errors: list[dict[str, Any]] = []
-
-
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -92,13 +91,22 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+
+
 def _text(max_length: int):
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_control_characters)]
+    return Annotated[
+        str,
+        Field(max_length=max_length, json_schema_extra={"pattern": NO_CONTROL_CHARACTERS}),
+        AfterValidator(_no_control_characters),
+    ]
 
 
 class QueryIn(BaseModel):
-    """A mediated query. A missing `item`, `subject`, `purpose` or `basis` is not a schema
-    error but a refusal with its code, logged like any other."""
+    """A mediated query. The OpenAPI document requires `item`, `subject`, `purpose` and `basis`
+    and states their shape (`query_schema`); a query that misses one or gets its shape wrong
+    is still parsed here and refused with its code (`unknown_item`, `malformed_id`,
+    `missing_purpose`, `no_basis`), logged like any other refusal."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -109,6 +117,25 @@ class QueryIn(BaseModel):
     fields: list[_text(64)] | None = Field(
         None, max_length=50, description="Fields wanted; omitted or empty: every field the basis allows."
     )
+
+
+def query_schema() -> dict:
+    """QueryIn as the OpenAPI document states it: what a well-formed query is."""
+    schema = QueryIn.model_json_schema()
+    schema["required"] = ["item", "subject", "purpose", "basis"]
+    properties = schema["properties"]
+    for name in schema["required"]:
+        properties[name].pop("default", None)
+    properties["item"]["minLength"] = 1
+    properties["subject"]["pattern"] = RRN_PATTERN
+    properties["purpose"]["pattern"] = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+    properties["basis"]["pattern"] = r"^(grant|consent):[0-9]{1,18}$"
+    return schema
+
+
+def _header_schema(max_length: int, required: bool) -> dict:
+    pattern = HEADER_VALUE_PATTERN if required else f"^$|{HEADER_VALUE_PATTERN}"
+    return {"type": "string", "maxLength": max_length, "pattern": pattern}
 
 
 class QueryOut(Schema):
@@ -123,7 +150,7 @@ class ProviderOut(Schema):
     name_en: str
 
 
-class ItemOut(Schema):
+class ExchangeItemOut(Schema):
     code: str
     provider: ProviderOut
     name_ko: str
@@ -131,7 +158,7 @@ class ItemOut(Schema):
     fields: list[str]
 
 
-@router.get("/items", response={200: list[ItemOut], 401: Error}, summary="Catalogue of shared items")
+@router.get("/items", response={200: list[ExchangeItemOut], 401: Error}, summary="Catalogue of shared items")
 def item_list(request):
     """Every active shared item: its code, providing agency, names and the fields it can return."""
     return list(SharedItem.objects.filter(is_active=True).select_related("provider").order_by("code"))
@@ -155,7 +182,7 @@ def _xroad_headers(request: HttpRequest) -> dict[str, str]:
                 raise ValidationFailed(
                     _("The header %(name)s is required.") % {"name": name}, field=name, code="missing_header"
                 )
-        elif len(value) > max_length or not value.isprintable():
+        elif not _header_valid(value, max_length):
             raise ValidationFailed(
                 _("The header %(name)s is too long or has invalid characters.") % {"name": name},
                 field=name,
@@ -221,10 +248,10 @@ Error codes (`{"code", "message", "field"}`):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": QueryIn.model_json_schema()}},
+            "content": {"application/json": {"schema": query_schema()}},
         },
         "parameters": [
-            {"in": "header", "name": name, "required": required, "schema": {"type": "string", "maxLength": n}}
+            {"in": "header", "name": name, "required": required, "schema": _header_schema(n, required)}
             for name, n, required in XROAD_HEADERS
         ],
     },

@@ -16,10 +16,11 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from egov.core import keys
+from egov.core.api_schemas import BRN_PATTERN, Error
 from egov.core.errors import NotFound
 from egov.procurement import crypto, ocds, reserve, selectors, services
 from egov.procurement.categories import CATEGORIES
@@ -54,13 +55,7 @@ class PortalSessionAuth(SessionAuth):
 BIDDER_AUTH = [BidTokenAuth(), PortalSessionAuth()]
 
 
-class Error(Schema):
-    code: str
-    message: str
-    field: str | None
-
-
-class AgencyOut(Schema):
+class TenderAgencyOut(Schema):
     code: str
     name_ko: str
     name_en: str
@@ -69,7 +64,7 @@ class AgencyOut(Schema):
 class TenderSummaryOut(Schema):
     number: str
     title: str
-    agency: AgencyOut
+    agency: TenderAgencyOut
     categories: list[str]
     budget: int
     base_price: int
@@ -79,7 +74,7 @@ class TenderSummaryOut(Schema):
     state: str
 
 
-class ItemOut(Schema):
+class ProcurementItemOut(Schema):
     description: str
     quantity: int
     unit: str
@@ -193,7 +188,7 @@ class CancellationOut(Schema):
 
 class TenderOut(TenderSummaryOut):
     description: str
-    items: list[ItemOut]
+    items: list[ProcurementItemOut]
     documents: list[DocumentOut]
     published_at: dt.datetime
     bids_open: bool
@@ -219,13 +214,21 @@ class CategoryOut(Schema):
     name_en: str
 
 
+# "v1.<epk>.<iv>.<ciphertext+tag>" in base64url: a P-256 point (33 or 65 bytes), a 12-byte IV
+# and at least 17 bytes of ciphertext (crypto.sealed_parse; whether the point lies on the
+# curve is checked there, not here).
+SEALED_PATTERN = r"^v1\.([A-Za-z0-9_-]{44}|[A-Za-z0-9_-]{87})\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{23,}$"
+
+
 class BidIn(Schema):
-    brn: str
-    sealed: str
+    brn: str = Field(pattern=BRN_PATTERN, description="The supplier's business registration number.")
+    sealed: str = Field(
+        pattern=SEALED_PATTERN, max_length=crypto.MAX_SEALED_LENGTH, description="The sealed bid."
+    )
 
 
 class WithdrawIn(Schema):
-    brn: str
+    brn: str = Field(pattern=BRN_PATTERN, description="The supplier's business registration number.")
 
 
 class ReceiptOut(Schema):
