@@ -288,9 +288,9 @@ def test_the_api_publishes_the_witnessed_checkpoint_and_proofs_that_verify(db, w
         5, 7, root, tlog.unb64(new["root_hash"]), [tlog.unb64(h) for h in proof["hashes"]]
     )
     bad = client.get("/api/v1/exchange/log/proofs/inclusion", {"index": 9, "tree_size": 7})
-    assert bad.status_code == 400 and bad.json()["field"] == "index"
+    assert bad.status_code == 404 and bad.json()["field"] == "index"
     bad = client.get("/api/v1/exchange/log/proofs/consistency", {"old_size": 1, "new_size": 70})
-    assert bad.status_code == 400 and bad.json()["field"] == "new_size"
+    assert bad.status_code == 404 and bad.json()["field"] == "new_size"
 
 
 def test_alice_downloads_the_proof_of_a_line_and_checks_it_offline_with_the_script(

@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -327,7 +327,9 @@ class LogEntryOut(Schema):
 
 
 def _sizes_error(message: str, field: str) -> tuple[int, dict]:
-    return 400, {"code": "invalid_size", "message": message, "field": field}
+    """A size or index the schema allows that names no tree, leaf or proof of this log (yet):
+    not found, like any other thing the log does not hold."""
+    return 404, {"code": "no_such_size", "message": message, "field": field}
 
 
 @router.get(
@@ -349,10 +351,10 @@ def log_checkpoint(request):
 @router.get(
     "/log/proofs/inclusion",
     auth=None,
-    response={200: InclusionProofOut, 400: Error},
+    response={200: InclusionProofOut, 404: Error},
     summary="Inclusion proof of a leaf in a tree size",
 )
-def log_inclusion_proof(request, index: int, tree_size: int):
+def log_inclusion_proof(request, index: int = Query(..., ge=0), tree_size: int = Query(..., ge=1)):
     published = accesslog.checkpoint_published()
     latest = published[0] if published else 0
     if not 0 < tree_size <= latest:
@@ -366,10 +368,10 @@ def log_inclusion_proof(request, index: int, tree_size: int):
 @router.get(
     "/log/proofs/consistency",
     auth=None,
-    response={200: ConsistencyProofOut, 400: Error},
+    response={200: ConsistencyProofOut, 404: Error},
     summary="Consistency proof between two tree sizes",
 )
-def log_consistency_proof(request, old_size: int, new_size: int):
+def log_consistency_proof(request, old_size: int = Query(..., ge=0), new_size: int = Query(..., ge=1)):
     published = accesslog.checkpoint_published()
     latest = published[0] if published else 0
     if not 0 < new_size <= latest:
