@@ -188,7 +188,9 @@ def payment_receipt_issue(*, order: PaymentOrder) -> PaymentOrder:
     """Issue the receipt (영수증) of a paid order through `documents`, signed by the order's
     agency, and tell the payer by e-mail once it is committed. Once per order."""
     order = (
-        PaymentOrder.objects.select_for_update().select_related("payer", "payer_resident").get(pk=order.pk)
+        PaymentOrder.objects.select_for_update(of=("self",))
+        .select_related("payer", "payer_resident")
+        .get(pk=order.pk)
     )
     if order.receipt_id or order.state not in PaymentOrder.SETTLED_STATES:
         return order
