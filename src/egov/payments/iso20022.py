@@ -121,9 +121,19 @@ def statement_parse(content: bytes) -> Statement:
     return _read(root, version, {"c": namespace})
 
 
+@functools.cache
+def _clark(path: str, namespace: str) -> str:
+    """ "c:A/c:B" as "{namespace}A/{namespace}B": lxml finds Clark paths without a prefix map."""
+    return path.replace("c:", f"{{{namespace}}}")
+
+
+def _find(element, path: str, ns: dict):
+    return element.find(_clark(path, ns["c"]))
+
+
 def _text(element, path: str, ns: dict) -> str:
-    found = element.find(path, ns)
-    return (found.text or "").strip() if found is not None else ""
+    found = element.findtext(_clark(path, ns["c"]))
+    return found.strip() if found else ""
 
 
 def _amount(element, path: str, where: str) -> int:
@@ -166,11 +176,11 @@ def _read(root, version: str, ns: dict) -> Statement:
     created_at = dt.datetime.fromisoformat(_text(message, "c:GrpHdr/c:CreDtTm", ns))
     if created_at.tzinfo is None:
         created_at = created_at.replace(tzinfo=dt.UTC)  # ISODateTime without offset: taken as UTC
-    reports = message.findall("c:Ntfctn" if version == CAMT054 else "c:Stmt", ns)
+    reports = message.findall(_clark("c:Ntfctn" if version == CAMT054 else "c:Stmt", ns["c"]))
     credits, skipped, seen = [], 0, set()
     for r_index, report in enumerate(reports, 1):
-        report_account = _account(report.find("c:Acct", ns), ns)
-        for n_index, entry in enumerate(report.iterfind("c:Ntry", ns), 1):
+        report_account = _account(_find(report, "c:Acct", ns), ns)
+        for n_index, entry in enumerate(report.iterfind(_clark("c:Ntry", ns["c"])), 1):
             where = f"Ntry {r_index}.{n_index}"
             status = _text(entry, "c:Sts/c:Cd", ns) or _text(entry, "c:Sts/c:Prtry", ns)
             if (
@@ -180,22 +190,22 @@ def _read(root, version: str, ns: dict) -> Statement:
             ):
                 skipped += 1
                 continue
-            entry_amount = _amount(entry.find("c:Amt", ns), "Ntry/Amt", where)
+            entry_amount = _amount(_find(entry, "c:Amt", ns), "Ntry/Amt", where)
             booked_on = _booked_on(entry, ns, created_at.date())
-            details = entry.findall("c:NtryDtls/c:TxDtls", ns)
+            details = entry.findall(_clark("c:NtryDtls/c:TxDtls", ns["c"]))
             entry_ref = _text(entry, "c:AcctSvcrRef", ns) or _text(entry, "c:NtryRef", ns)
             if not details:
                 details = [None]
             elif len(details) > 1:
                 total = 0
                 for tx in details:
-                    if tx.find("c:Amt", ns) is None:
+                    if _find(tx, "c:Amt", ns) is None:
                         raise StatementInvalid(
                             _("%(where)s: each transaction of a batch entry states its amount.")
                             % {"where": where},
                             field="TxDtls/Amt",
                         )
-                    total += _amount(tx.find("c:Amt", ns), "TxDtls/Amt", where)
+                    total += _amount(_find(tx, "c:Amt", ns), "TxDtls/Amt", where)
                 if total != entry_amount:
                     raise StatementInvalid(
                         _("%(where)s: the transactions do not add up to the entry's amount.")
@@ -208,11 +218,11 @@ def _read(root, version: str, ns: dict) -> Statement:
                 else:
                     ref = _text(tx, "c:Refs/c:AcctSvcrRef", ns) or (entry_ref if len(details) == 1 else "")
                     amount = (
-                        _amount(tx.find("c:Amt", ns), "TxDtls/Amt", where)
-                        if tx.find("c:Amt", ns) is not None
+                        _amount(_find(tx, "c:Amt", ns), "TxDtls/Amt", where)
+                        if _find(tx, "c:Amt", ns) is not None
                         else entry_amount
                     )
-                    parties, agents = tx.find("c:RltdPties", ns), tx.find("c:RltdAgts", ns)
+                    parties, agents = _find(tx, "c:RltdPties", ns), _find(tx, "c:RltdAgts", ns)
                 if not ref:
                     raise StatementInvalid(
                         _("%(where)s: a credit needs the bank's reference (AcctSvcrRef or NtryRef).")
@@ -229,9 +239,9 @@ def _read(root, version: str, ns: dict) -> Statement:
                 account = ""
                 debtor_name = debtor_account = debtor_bank = ""
                 if parties is not None:
-                    account = _account(parties.find("c:CdtrAcct", ns), ns)
+                    account = _account(_find(parties, "c:CdtrAcct", ns), ns)
                     debtor_name = _text(parties, "c:Dbtr/c:Pty/c:Nm", ns)
-                    debtor_account = _account(parties.find("c:DbtrAcct", ns), ns)
+                    debtor_account = _account(_find(parties, "c:DbtrAcct", ns), ns)
                 if agents is not None:
                     debtor_bank = _text(agents, "c:DbtrAgt/c:FinInstnId/c:ClrSysMmbId/c:MmbId", ns) or _text(
                         agents, "c:DbtrAgt/c:FinInstnId/c:BICFI", ns

@@ -161,9 +161,11 @@ def orders_settled(orders: list[PaymentOrder], *, at: dt.datetime) -> None:
     through its app's declared handler. Receipts follow (`payment_receipt_issue`)."""
     if not orders:
         return
-    Reconciliation.objects.filter(
-        entry__order__in=[o.pk for o in orders], reason=BankEntry.Outcome.PARTIAL, resolution=""
-    ).update(resolution=Reconciliation.Resolution.SETTLED, resolved_at=at)
+    ids = [o.pk for o in orders]
+    for start in range(0, len(ids), 5000):
+        Reconciliation.objects.filter(
+            entry__order__in=ids[start : start + 5000], reason=BankEntry.Outcome.PARTIAL, resolution=""
+        ).update(resolution=Reconciliation.Resolution.SETTLED, resolved_at=at)
     types = {}
     for order in orders:
         if not order.case_type_id:

@@ -47,8 +47,11 @@ def statement_import(*, actor, content: bytes, source: str) -> ImportResult:
     payable in the reconciliation queue. `actor` is the official at the console, or None for
     the bank's system (`source` names it). StatementInvalid (naming the element) for a file
     refused; the same file again returns the first import with `already`."""
-    parsed = statement_parse(content)  # before the transaction: a refused file touches nothing
     digest = hashlib.sha256(content).hexdigest()
+    found = BankStatement.objects.filter(sha256=digest).first()
+    if found is not None:  # this very file again: nothing to read
+        return ImportResult(statement=found, already=True)
+    parsed = statement_parse(content)  # before the transaction: a refused file touches nothing
     try:
         with transaction.atomic():
             return _import(actor=actor, parsed=parsed, digest=digest, source=source)
@@ -105,15 +108,18 @@ def _import(*, actor, parsed, digest: str, source: str) -> ImportResult:
         )
     store.entries_insert(entries)
     store.orders_update(list(changed.values()))
-    Reconciliation.objects.bulk_create(
-        Reconciliation(
-            entry=e,
-            reason=e.outcome,
-            agency_id=e.order.agency_id if e.order_id else (treasury.pk if treasury else None),
-            created_at=now,
-        )  # fmt: skip
-        for e in entries
-        if e.outcome != BankEntry.Outcome.MATCHED
+    treasury_id = treasury.pk if treasury else None
+    store.reconciliations_insert(
+        [
+            Reconciliation(
+                entry=e,
+                reason=e.outcome,
+                agency_id=e.order.agency_id if e.order_id else treasury_id,
+                created_at=now,
+            )
+            for e in entries
+            if e.outcome != BankEntry.Outcome.MATCHED
+        ]
     )
     orders_settled(settled, at=now)
     statement.entries = len(entries)
