@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "egov.exchange",
     "egov.documents",
     "egov.cases",
+    "egov.payments",
     "egov.civil",
     "egov.petitions",
     "egov.disclosure",
@@ -165,7 +166,10 @@ LOGIN_REDIRECT_URL = "portal:mypage"
 # token endpoint at /api/v1/oauth/token, one scope for the mediated query API.
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("EGOV_API_TOKEN_SECONDS", 3600),
-    "SCOPES": {"exchange": "Mediated queries of shared administrative information"},
+    "SCOPES": {
+        "exchange": "Mediated queries of shared administrative information",
+        "payments": "Bank statements from the collecting bank",
+    },
     "DEFAULT_SCOPES": ["exchange"],
     # Store only the SHA-256 of tokens, and refuse the grants and transports we never use
     # (RFC 9700; `egov check --deploy` lists anything left non-compliant).
@@ -295,3 +299,15 @@ LOGGING = {
         "faker": {"level": "WARNING"},
     },
 }
+
+# Payments (docs/payments.md): the collecting bank and account, virtual accounts, due dates,
+# the bank systems allowed to post statements, the card/counter gateway backend, and the agency
+# whose officials reconcile credits into accounts no order has.
+EGOV_PAYMENT_BANK_CODE = env_str("EGOV_PAYMENT_BANK_CODE", "088")
+EGOV_PAYMENT_ACCOUNT = env_str("EGOV_PAYMENT_ACCOUNT", "100012345678")
+EGOV_PAYMENT_ACCOUNT_NAME = env_str("EGOV_PAYMENT_ACCOUNT_NAME", "대한민국정부 세입세출 수납")
+EGOV_PAYMENT_VA_PREFIX = env_str("EGOV_PAYMENT_VA_PREFIX", "5620")
+EGOV_PAYMENT_DUE_DAYS = env_int("EGOV_PAYMENT_DUE_DAYS", 5)
+EGOV_PAYMENT_BANK_CLIENTS = env_list("EGOV_PAYMENT_BANK_CLIENTS", [])
+EGOV_PAYMENT_GATEWAY = env_str("EGOV_PAYMENT_GATEWAY", "egov.payments.gateways.CounterGateway")
+EGOV_PAYMENT_AGENCY = env_str("EGOV_PAYMENT_AGENCY", "1741000")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("egov.accounts.urls")),
     path("", include("egov.exchange.urls")),
     path("", include("egov.documents.urls")),
+    path("", include("egov.payments.urls")),
     path("", include("egov.civil.urls")),
     path("", include("egov.petitions.urls")),
     path("", include("egov.disclosure.urls")),

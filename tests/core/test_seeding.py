@@ -7,7 +7,9 @@ from egov.core.seeding import SeedOptions, SeedRefused, seed_modules, seed_run
 
 def test_the_steps_run_in_app_order_the_registry_first():
     labels = [label for label, _ in seed_modules()]
-    assert labels == ["registry", "exchange", "civil", "petitions", "participation", "procurement"]
+    assert labels == [
+        "registry", "exchange", "payments", "civil", "petitions", "participation", "procurement"
+    ]  # fmt: skip
 
 
 def test_a_refused_check_writes_nothing(db):

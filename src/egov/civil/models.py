@@ -32,7 +32,7 @@ class Service(models.Model):
     legal_basis = models.CharField(max_length=300)
     eligibility_ko = models.TextField(blank=True)
     eligibility_en = models.TextField(blank=True)
-    fee = models.PositiveIntegerField(default=0)  # KRW
+    fee = models.PositiveIntegerField(default=0)  # KRW; an online application pays it first (`fees.py`)
     processing_days = models.PositiveSmallIntegerField(default=0)  # statutory, business days
     kind = models.CharField(max_length=16, choices=Kind.choices)
     handler = models.CharField(max_length=64)
@@ -71,6 +71,7 @@ class Service(models.Model):
 
 class Application(CaseModel):
     class State(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", pgettext_lazy("application state", "Awaiting payment")
         SUBMITTED = "submitted", pgettext_lazy("application state", "Submitted")
         IN_REVIEW = "in_review", pgettext_lazy("application state", "In review")
         SUPPLEMENT = "supplement_requested", pgettext_lazy("application state", "Supplement requested")
@@ -83,7 +84,7 @@ class Application(CaseModel):
         ONLINE = "online", _("Online")
         COUNTER = "counter", _("At the counter")
 
-    OPEN_STATES = ("submitted", "in_review", "supplement_requested")
+    OPEN_STATES = ("awaiting_payment", "submitted", "in_review", "supplement_requested")
     FINAL_STATES = ("approved", "rejected", "issued", "withdrawn")
 
     number = models.CharField(max_length=20, unique=True)

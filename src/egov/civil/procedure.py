@@ -9,6 +9,8 @@ Two kinds of application share the declaration:
   issuance number is the register that counts.
 - an **application decided by an official** is filed online ("submit") or recorded at the
   counter ("record") with a gapless number from the counter (`case_number_allocate`), then
+  charged the service's fee when it has one ("charge": it waits for payment, its clock paused,
+  and moves on by itself when the payment arrives, "pay" — see `fees.py`), then
   reviewed, sent back for a supplement and supplemented, approved — step by step along a
   configurable service's approval line ("approve_step"), then "approve", or "approve_issue"
   when the decision issues a signed document — or rejected.
@@ -19,7 +21,15 @@ Numbers keep their shape from before the kernel: `YYYYMMDD-NNNNNNNN`.
 from django.utils.translation import pgettext_lazy
 
 from egov.accounts.models import Role
-from egov.cases.procedures import APPLICANT, OFFICIAL, NumberFormat, Procedure, Transition, procedure_register
+from egov.cases.procedures import (
+    APPLICANT,
+    OFFICIAL,
+    SYSTEM,
+    NumberFormat,
+    Procedure,
+    Transition,
+    procedure_register,
+)
 from egov.civil.models import Application
 
 LAW = "민원 처리에 관한 법률"
@@ -60,6 +70,22 @@ APPLICATION = procedure_register(
                 target="issued",
                 by=APPLICANT,
                 legal_basis=f"{LAW} 제8조·제27조; 전자정부법 제9조 (전자민원창구)",
+            ),
+            Transition(
+                "charge",
+                pgettext_lazy("application action", "Fee charged"),
+                sources=("submitted",),
+                target="awaiting_payment",
+                by=SYSTEM,
+                legal_basis=f"{LAW} 제10조의2 (민원 수수료); 수수료 규정",
+            ),
+            Transition(
+                "pay",
+                pgettext_lazy("application action", "Fee paid"),
+                sources=("awaiting_payment",),
+                target="submitted",
+                by=SYSTEM,
+                legal_basis=f"{LAW} 제10조의2 (민원 수수료)",
             ),
             Transition(
                 "review",

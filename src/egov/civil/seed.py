@@ -8,6 +8,7 @@ Everything after the catalogue goes through the services, as a citizen and offic
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 
 from egov.accounts.models import User
@@ -18,6 +19,9 @@ from egov.civil.models import Application, Service, Subscription
 from egov.core.korean import with_particle
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.models import Grant, SharedItem
+from egov.payments.iso20022 import Credit, notification_build
+from egov.payments.services import payment_order_for_case, payment_receipt_issue
+from egov.payments.statements import statement_import
 from egov.registry.models import Agency, Resident
 
 MOIS, MOLIT, NTS, NPS, NHIS = "1741000", "1613000", "1210000", "1352000", "1352100"
@@ -168,6 +172,7 @@ def catalogue_seed() -> list[Service]:
                 eligibility_ko="강남구에 사는 반려견 소유자",
                 eligibility_en="A dog owner living in Gangnam-gu",
                 processing_days=10,
+                fee=10000,  # 동물등록 수수료 (내장형 무선식별장치), paid first by virtual account
                 form_schema=[
                     {
                         "name": "dog_name",
@@ -278,6 +283,7 @@ def history_seed() -> dict[str, int]:
                 data={"dog_name": "초코", "breed": "푸들", "chip_number": "41000000000", "neutered": True},
             )  # fmt: skip
             counts["applications"] += 1
+            _fee_paid(supplement)
             if gangnam:
                 services.application_request_supplement(
                     actor=gangnam,
@@ -295,6 +301,25 @@ def history_seed() -> dict[str, int]:
                 )  # fmt: skip
                 counts["applications"] += 1
     return counts
+
+
+def _fee_paid(application: Application) -> None:
+    """The collecting bank reports the fee paid (a camt.054): the application moves on by itself."""
+    order = payment_order_for_case(application)
+    if order is None:
+        return
+    credit = Credit(
+        bank_ref=f"CIVIL{application.number.replace('-', '')}", account=order.virtual_account, amount=order.amount,
+        booked_on=timezone.localdate(), debtor_name=application.subject.name_ko, debtor_account="110211112222",
+        debtor_bank="004",
+    )  # fmt: skip
+    content = notification_build(
+        message_id=f"FEE-{application.number}", created_at=timezone.now(), account=settings.EGOV_PAYMENT_ACCOUNT,
+        credits=[credit],
+    )  # fmt: skip
+    statement_import(actor=None, content=content, source="seed")
+    payment_receipt_issue(order=order)
+    application.refresh_from_db()
 
 
 def civil_seed() -> dict[str, int]:

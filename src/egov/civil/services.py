@@ -39,6 +39,7 @@ from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.documents.services import document_files_atomic, document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, person_record_shown, shared_item_fetch
+from egov.payments.services import payment_order_create
 from egov.registry.models import Agency, Resident
 
 # Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
@@ -388,12 +389,15 @@ def _create(
     )  # fmt: skip
     application.clock = clock
     application.save(update_fields=["clock"])
+    charged = service.fee > 0 and applicant is not None
     _filed(
         application, actor=actor, action="submit" if recorded_by is None else "record",
-        after={"service": service.code, "channel": channel}, notify=True,
+        after={"service": service.code, "channel": channel}, notify=not charged,
     )  # fmt: skip
     if recorded_by is not None:
         _subject_shown(actor=actor, application=application, what="civil.counter")
+    if charged:
+        application_fee_charge(application=application)
     return application
 
 
@@ -451,6 +455,43 @@ def application_shown(*, actor, application: Application) -> None:
     """An official opened `application` (from `application_get_for`), which shows its subject:
     recorded in the subject's "who looked at my data"."""
     _subject_shown(actor=actor, application=application, what="civil.application")
+
+
+FEE_PAUSE = "수수료 납부 대기 (awaiting the fee)"
+
+
+def application_fee_charge(*, application: Application) -> None:
+    """The platform charges an online application its service's fee ("charge"): a payment
+    order with its own virtual account; the application waits, its clock paused, until the
+    payment arrives (`application_paid`, called back by payments through `fees.py`)."""
+    service = application.service
+    order = payment_order_create(
+        actor=None, payer=application.applicant, agency=application.agency, amount=service.fee,
+        purpose=f"{service.name_ko} 수수료 ({service.name_en} fee) {application.number}", case=application,
+    )  # fmt: skip
+    clock = deadlines.clock_pause(case_ref=application.case_ref, reason=FEE_PAUSE)
+    _clock_sync(application, clock)
+    note = f"{service.fee:,}원 · 가상계좌 {order.virtual_account_display} · ~{order.due_date:%Y-%m-%d}"
+    case_transition(
+        actor=None, case=application, action="charge", note=note,
+        after={"order": order.pk, "amount": service.fee, "virtual_account": order.virtual_account},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def application_paid(*, order) -> None:
+    """The fee of an application waiting for it is paid: the application proceeds by itself
+    ("pay", by the platform), its clock running again. Anything else is left as it is (an
+    application withdrawn meanwhile: its money goes back through reconciliation)."""
+    application = Application.objects.select_for_update().filter(pk=order.case_id).first()
+    if application is None or application.state != Application.State.AWAITING_PAYMENT:
+        return
+    clock = deadlines.clock_resume(case_ref=application.case_ref)
+    _clock_sync(application, clock)
+    case_transition(
+        actor=None, case=application, action="pay", note=f"{order.paid_amount:,}원",
+        after={"order": order.pk, "paid": order.paid_amount},
+    )  # fmt: skip
 
 
 @transaction.atomic
