@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
 
 from egov.accounts.models import AgencySystem
+from egov.core.api_schemas import Error
 from egov.payments.statements import statement_import
 
 SCOPE = "payments"
@@ -39,12 +40,6 @@ class BankSystemToken(HttpBearer):
 
 
 router = Router(tags=["payments"], auth=BankSystemToken())
-
-
-class Error(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class StatementOut(Schema):
