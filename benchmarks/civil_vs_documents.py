@@ -97,7 +97,9 @@ def _issuer(side: str, index: int):
     citizen = User.objects.select_related("resident").get(username=f"bench.civil.{index}")
     service = Service.objects.select_related("agency").get(code=SERVICE)
     if side == "civil":
-        return lambda: certificate_issue(actor=citizen, service=service, idempotency_key=uuid.uuid4().hex)
+        return lambda: certificate_issue(
+            actor=citizen, service=service, idempotency_key=uuid.uuid4().hex, consent=True
+        )
     person = citizen.resident
     payload = {
         "name_ko": person.name_ko, "name_en": person.name_en, "birth_date": person.birth_date.isoformat(),
