@@ -22,13 +22,13 @@ its audit event, attachments checked by content, queues, reminder and escalation
 particular to the procedure: its forms, its rules inside each transition, its documents.
 """
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+
+from egov.core.app_modules import app_modules
 
 # Who may take a transition.
 APPLICANT = "applicant"  # the person who filed the case, on their own case only
@@ -176,14 +176,6 @@ def procedures_discover() -> None:
     global _discovered
     if _discovered or not apps.ready and not apps.apps_ready:
         return
-    for config in apps.get_app_configs():
-        name = f"{config.name}.procedure"
-        if not config.name.startswith("egov."):
-            continue
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
-            importlib.import_module(name)
+    for _module in app_modules("procedure"):
+        pass  # importing a procedure module registers its declarations
     _discovered = True

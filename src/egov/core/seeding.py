@@ -15,12 +15,11 @@ Core finds the steps by app name, like `egov.core.tasks` finds the sweeps; it im
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 from types import ModuleType
 
-from django.apps import apps
 from django.db import transaction
 
+from egov.core.app_modules import app_modules
 from egov.core.errors import Conflict
 
 DEFAULT_SEED = 1
@@ -56,18 +55,9 @@ def summary_line(label: str, counts: dict[str, int]) -> str:
 
 def seed_modules() -> Iterator[tuple[str, ModuleType]]:
     """(app label, its seed module) for every egov app that offers a seed step, in app order."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("egov."):
-            continue
-        name = f"{config.name}.seed"
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for label, module in app_modules("seed"):
         if hasattr(module, "seed_step"):
-            yield config.label, module
+            yield label, module
 
 
 def seed_present() -> bool:

@@ -7,12 +7,11 @@ is harmless anyway.
 """
 
 import datetime as dt
-import importlib
-import importlib.util
 import logging
 
-from django.apps import apps
 from django_tasks.base import Task
+
+from egov.core.app_modules import app_modules
 
 logger = logging.getLogger(__name__)
 
@@ -23,33 +22,16 @@ def sweep_moment(now: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(now) if now else None
 
 
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def sweeps() -> list[Task]:
     """Every sweep the installed egov apps declare, in app order."""
-    found: list[Task] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("egov.") or not _module_exists(f"{config.name}.tasks"):
-            continue
-        found.extend(getattr(importlib.import_module(f"{config.name}.tasks"), "SWEEPS", ()))
-    return found
+    return [sweep for _, module in app_modules("tasks") for sweep in getattr(module, "SWEEPS", ())]
 
 
 def ticks() -> list:
     """Every tick the installed egov apps declare (`TICKS` in their `tasks.py`): functions
     without arguments `egov worker` calls in a thread of its own every
     EGOV_ACCESS_LOG_INTEGRATE_SECONDS, not through the queue (the access log's integrator)."""
-    found: list = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("egov.") or not _module_exists(f"{config.name}.tasks"):
-            continue
-        found.extend(getattr(importlib.import_module(f"{config.name}.tasks"), "TICKS", ()))
-    return found
+    return [tick for _, module in app_modules("tasks") for tick in getattr(module, "TICKS", ())]
 
 
 def _waiting(sweep: Task) -> bool:

@@ -11,11 +11,9 @@ app's `fees.py` once (as the case kernel finds `procedure.py`) and calls the han
 the transaction that settles the order, with `actor=None`: the platform takes the step.
 """
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 
-from django.apps import apps
+from egov.core.app_modules import app_modules
 
 _HANDLERS: dict[str, Callable] = {}
 _discovered = False
@@ -38,16 +36,8 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        name = f"{config.name}.fees"
-        if not config.name.startswith("egov."):
-            continue
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if found:
-            importlib.import_module(name)
+    for _module in app_modules("fees"):
+        pass  # importing a fees module registers its on-paid handlers
     _discovered = True
 
 
