@@ -24,7 +24,6 @@ What it does, all on this machine over loopback:
 """
 
 import argparse
-import os
 import random
 import re
 import shutil
@@ -50,31 +49,15 @@ SERVICE = "resident-abstract"
 
 
 def _env(url: str, data_dir: Path) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "egov.settings",
-        "EGOV_DATABASE_URL": url,
-        "EGOV_DATA_DIR": str(data_dir),
-        "EGOV_SECRET_KEY": SECRET_KEY,
-        "EGOV_DEBUG": "0",
-        "EGOV_LOG_LEVEL": "WARNING",
-        "EGOV_ALLOWED_HOSTS": "127.0.0.1",
-        "EGOV_LOGIN_MAX_FAILURES": "1000",
-    }
+    return measure.egov_env(
+        url, data_dir, SECRET_KEY, EGOV_ALLOWED_HOSTS="127.0.0.1", EGOV_LOGIN_MAX_FAILURES="1000"
+    )
 
 
 def _prepare(url: str, data_dir: Path, *, recreate: bool, citizens: int) -> None:
-    measure.database_create(url, recreate=recreate)
     env = _env(url, data_dir)
     egov = str(BIN / "egov")
-    subprocess.run([egov, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    subprocess.run(
-        [egov, "seed", "--residents", "2000", "--seed", "1", "--if-empty"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run([egov, "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    measure.nation_prepare(url, env, residents=2000, recreate=recreate, egov=BIN / "egov")
     subprocess.run(
         [egov, "collectstatic", "--noinput", "-v", "0"], env=env, check=True, stdout=subprocess.DEVNULL
     )

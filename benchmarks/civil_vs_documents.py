@@ -25,7 +25,6 @@ What it does, all on this machine:
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -45,29 +44,13 @@ SERVICE = "resident-abstract"
 
 
 def _env(url: str, data_dir: Path) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "egov.settings",
-        "EGOV_DATABASE_URL": url,
-        "EGOV_DATA_DIR": str(data_dir),
-        "EGOV_SECRET_KEY": SECRET_KEY,
-        "EGOV_DEBUG": "0",
-        "EGOV_LOG_LEVEL": "WARNING",
-    }
+    return measure.egov_env(url, data_dir, SECRET_KEY)
 
 
 def _prepare(url: str, data_dir: Path, *, recreate: bool, processes: int) -> None:
-    measure.database_create(url, recreate=recreate)
     env = _env(url, data_dir)
     egov = str(BIN / "egov")
-    subprocess.run([egov, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-    subprocess.run(
-        [egov, "seed", "--residents", "500", "--seed", "1", "--if-empty"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run([egov, "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    measure.nation_prepare(url, env, residents=500, recreate=recreate, egov=BIN / "egov")
     code = (
         "from egov.accounts.models import User\n"
         "from egov.registry.models import Resident\n"

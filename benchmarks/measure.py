@@ -74,3 +74,32 @@ def py_spy(pid: int, output: Path, seconds: int) -> subprocess.Popen:
         "--rate", "200", "--duration", str(seconds), "--output", str(output), "--nonblocking",
     ]  # fmt: skip
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+
+
+def egov_env(url: str, data_dir: Path, secret_key: str, **extra: str) -> dict:
+    """The environment of an `egov` process of a benchmark: its database, data folder and key,
+    debug off, warnings only; `extra` adds or overrides EGOV_ variables."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov.settings",
+        "EGOV_DATABASE_URL": url,
+        "EGOV_DATA_DIR": str(data_dir),
+        "EGOV_SECRET_KEY": secret_key,
+        "EGOV_DEBUG": "0",
+        "EGOV_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def nation_prepare(url: str, env: dict, *, residents: int, recreate: bool, egov: Path) -> None:
+    """Create (or, with `recreate`, recreate) the database, migrate it, seed a demo nation of
+    `residents` once and create the keys: what every civil benchmark starts from."""
+    database_create(url, recreate=recreate)
+    subprocess.run([str(egov), "migrate", "--noinput", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [str(egov), "seed", "--residents", str(residents), "--seed", "1", "--if-empty"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run([str(egov), "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
