@@ -36,10 +36,17 @@ def _rows(entries, names):
             "entry": entry,
             "who": _who(entry, read),
             "item": (named.name_ko, named.name_en) if named else (entry.item_code, entry.item_code),
-            "basis": _("by law")
-            if entry.basis == services.OFFICE_BASIS
-            else entry.basis.replace("grant:", _("grant") + " ").replace("consent:", _("consent") + " "),
+            "basis": _basis(entry),
         }
+
+
+def _basis(entry) -> str:
+    """The basis of a read as the person says it, never the grant's or consent's row id."""
+    if entry.basis.startswith("grant:"):
+        return _("the agencies' data-sharing approval")
+    if entry.basis.startswith("consent:"):
+        return _("your consent")
+    return _("by law")
 
 
 @citizen_required
@@ -79,7 +86,7 @@ def my_access_log_csv(request):
         writer.writerow([
             timezone.localtime(e.at).isoformat(timespec="seconds"),
             csv_cell(e.consumer.name_ko if e.consumer else ""), e.consumer.code if e.consumer else "",
-            csv_cell(row["item"][0]), csv_cell(" ".join(e.fields)), csv_cell(e.purpose), csv_cell(e.basis),
+            csv_cell(row["item"][0]), csv_cell(" ".join(e.fields)), csv_cell(e.purpose), csv_cell(_basis(e)),
             e.outcome, e.error_code, e.seq, csv_cell(row["who"][0]),
         ])  # fmt: skip
     return response
