@@ -3,6 +3,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from oauth2_provider.views import TokenView
 
+from egov.accounts import views as accounts_views
 from egov.api import api
 from egov.core import health
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/v1/oauth/token", TokenView.as_view(), name="oauth-token"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", accounts_views.admin_login_redirect, name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
     path("", include("egov.exchange.urls")),

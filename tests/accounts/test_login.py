@@ -131,6 +131,12 @@ def test_a_stored_password_is_an_argon2_hash(db, jongno):
     assert user.password.startswith("argon2$argon2id$")
 
 
-def test_the_operator_admin_asks_for_a_totp_code(client, db):
-    page = client.get("/admin/login/").content.decode()
-    assert 'name="otp_token"' in page
+def test_the_operator_admin_logs_in_through_the_throttled_login(client, db):
+    response = client.get("/admin/login/?next=/admin/core/holiday/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fcore%2Fholiday%2F"
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    elsewhere = client.get("/admin/login/?next=https://evil.example/")
+    assert elsewhere["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    posted = client.post("/admin/login/", {"username": "root", "password": "x", "otp_token": "000000"})
+    assert posted.status_code == 302 and "_auth_user_id" not in client.session

@@ -181,3 +181,16 @@ def test_the_history_names_each_step_in_korean(requester, jongno, bob, client):
         assert f"<strong>{step}</strong> · {state}" in history
     for code in ("(file)", "(decide)", "(object)"):
         assert code not in history
+
+
+def test_bob_opening_alices_request_appears_on_her_who_looked_page(requester, jongno, bob, client):
+    from egov.exchange.models import AccessLogEntry
+
+    request = request_one(requester, jongno)
+    login_official(client, bob)
+    assert client.get(f"/office/disclosure/{request.number}/").status_code == 200
+    entry = AccessLogEntry.objects.get(item_code="disclosure.request")
+    assert entry.subject_id == requester.resident_id and entry.case_ref == request.number
+    client.force_login(requester)
+    page = client.get("/my/access-log/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "정보공개 청구서 열람" in page and "정보공개 담당 공무원" in page and "bob" not in page

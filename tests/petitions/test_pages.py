@@ -193,3 +193,16 @@ def test_the_history_tells_people_each_step_in_korean(petitioner, categories, bo
     login_official(client, bob)
     office = client.get(f"/office/petitions/{petition.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "<strong>배정</strong> · 담당자 지정" in office and "상급자 보고" in office
+
+
+def test_bob_opening_alices_petition_appears_on_her_who_looked_page(petitioner, categories, bob, client):
+    from egov.exchange.models import AccessLogEntry
+
+    petition = file_one(petitioner, categories)
+    login_official(client, bob)
+    assert client.get(f"/office/petitions/{petition.number}/").status_code == 200
+    entry = AccessLogEntry.objects.get(item_code="petitions.petition")
+    assert entry.subject_id == petitioner.resident_id and entry.case_ref == petition.number
+    client.force_login(petitioner)
+    page = client.get("/my/access-log/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "민원 내용 열람" in page and "국민신문고 민원 담당 공무원" in page and "bob" not in page

@@ -1,8 +1,10 @@
 import base64
+from urllib.parse import urlencode
 
 import segno
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -90,6 +92,14 @@ def otp_view(request):
         )
         context["secret"] = base64.b32encode(device.bin_key).decode()
     return render(request, "accounts/otp.html", context)
+
+
+def admin_login_redirect(request):
+    """The operators' admin has no login form of its own: its throttle-less form (username,
+    password and code at once) would let anyone guess without the growing waits. Operators log
+    in here like officials, password then TOTP, and come back to the admin verified."""
+    target = _next_url(request) or "/admin/"
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST

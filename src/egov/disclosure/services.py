@@ -37,7 +37,8 @@ from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.disclosure.models import DisclosureRequest, ExemptCategory, Objection, WithheldPart
 from egov.disclosure.periods import OBJECTION, REQUEST
-from egov.disclosure.procedure import DECIDED_STATES, DISCLOSURE, RELEASED
+from egov.disclosure.procedure import DECIDED_STATES, DISCLOSURE, LAW, RELEASED
+from egov.exchange.services import person_record_shown
 from egov.registry.models import Agency
 
 TITLE_MAX = 200
@@ -331,3 +332,16 @@ def objection_decide(*, actor, request: Request, outcome: str, grounds: str) -> 
         after={"outcome": outcome},
     )  # fmt: skip
     return objection
+
+
+def request_shown(*, actor, disclosure: DisclosureRequest) -> None:
+    """An official opened `disclosure` (from `request_get_for_official`), a request its
+    requester wrote: recorded in the requester's "who looked at my data"."""
+    resident_id = getattr(disclosure.requester, "resident_id", None)
+    if resident_id is None:
+        return
+    person_record_shown(
+        actor=actor, subject=resident_id, what="disclosure.request", case_ref=disclosure.number,
+        purpose=f"정보공개 청구 처리 (disclosure request {disclosure.number})",
+        legal_basis=f"{LAW} 제11조 (정보공개 여부의 결정)",
+    )  # fmt: skip

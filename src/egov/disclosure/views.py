@@ -241,6 +241,7 @@ def _office_page(request, disclosure, forms=None, status=200):
 @official_required
 def office_request(request, number: str):
     disclosure = selectors.request_get_for_official(actor=request.user, number=number)
+    services.request_shown(actor=request.user, disclosure=disclosure)
     return _private(_office_page(request, disclosure))
 
 

@@ -23,6 +23,8 @@ class ReadKind:
 
 _REGISTRAR = ("주민등록 담당", "resident registration")
 _CIVIL = ("민원 담당", "civil service")
+_PETITIONS = ("국민신문고 민원 담당", "petitions")
+_DISCLOSURE = ("정보공개 담당", "information disclosure")
 
 READS: dict[str, ReadKind] = {
     kind.code: kind
@@ -37,6 +39,8 @@ READS: dict[str, ReadKind] = {
         ReadKind("civil.counter", "창구 민원 접수", "Application recorded at the counter", *_CIVIL),
         ReadKind("civil.application", "민원 신청서 열람", "Application viewed", *_CIVIL),
         ReadKind("civil.certificate", "공무원이 증명서 발급", "Certificate issued by an official", *_CIVIL),
+        ReadKind("petitions.petition", "민원 내용 열람", "Petition viewed", *_PETITIONS),
+        ReadKind("disclosure.request", "정보공개 청구서 열람", "Disclosure request viewed", *_DISCLOSURE),
     )
 }
 

@@ -34,9 +34,10 @@ from egov.core import files as core_files
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
+from egov.exchange.services import person_record_shown
 from egov.petitions.models import Category, Petition
 from egov.petitions.periods import GRIEVANCE, PROPOSAL
-from egov.petitions.procedure import PETITION
+from egov.petitions.procedure import LAW, PETITION
 from egov.registry.models import Agency
 
 TITLE_MAX = 200
@@ -344,3 +345,16 @@ def petition_answer(*, actor, petition: Petition, answer: str) -> Petition:
         note=answer, data={"late": late}, after={"late": late},
     )  # fmt: skip
     return petition
+
+
+def petition_shown(*, actor, petition: Petition) -> None:
+    """An official opened `petition` (from `petition_get_for_official`), which shows what its
+    petitioner wrote and how to reach them: recorded in the petitioner's "who looked at my
+    data" (a business representative without a resident record has no such page)."""
+    resident_id = getattr(petition.petitioner, "resident_id", None)
+    if resident_id is None:
+        return
+    person_record_shown(
+        actor=actor, subject=resident_id, what="petitions.petition", case_ref=petition.number,
+        purpose=f"민원 처리 (petition {petition.number})", legal_basis=f"{LAW} 제8조 (민원의 처리)",
+    )  # fmt: skip

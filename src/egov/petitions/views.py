@@ -212,6 +212,7 @@ def _office_page(request, petition, forms=None, status=200):
 @official_required
 def office_petition(request, number: str):
     petition = selectors.petition_get_for_official(actor=request.user, number=number)
+    services.petition_shown(actor=request.user, petition=petition)
     return _office_page(request, petition)
 
 
