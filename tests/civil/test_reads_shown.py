@@ -59,3 +59,32 @@ def test_a_decision_document_bob_issues_for_alice_appears_on_her_page(
     entry = AccessLogEntry.objects.get(item_code="civil.certificate")
     assert entry.subject_id == alice_resident.pk and entry.case_ref == application.number
     assert "서울특별시 종로구 민원 담당 공무원" in alice_page(citizen)
+
+
+def test_carol_records_a_counter_application_with_the_services_own_form(
+    client, catalogue, carol, alice_resident, gangnam
+):
+    from egov.civil.models import Application
+    from egov.core.crypto import decrypt_id
+
+    login_official(client, carol)
+    first = client.get("/office/civil/counter/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "전입신고" in first and "JSON" not in first
+    second = client.get(
+        "/office/civil/counter/?service=moving-in", HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert 'name="road_address"' in second and 'name="rrn"' in second and "JSON" not in second
+    form = {"service": "moving-in", "idempotency_key": uuid.uuid4().hex, "agency": gangnam.code,
+            "road_address": "서울특별시 강남구 봉은사로 1", "postal_code": "06000",
+            "moved_on": timezone.localdate().isoformat()}  # fmt: skip
+    refused = client.post("/office/civil/counter/", {**form, "rrn": "900101-1234560"})
+    assert refused.status_code == 200 and 'id="id_rrn_error"' in refused.content.decode()
+    assert not Application.objects.exists()
+    response = client.post(
+        "/office/civil/counter/", {**form, "rrn": decrypt_id(alice_resident.rrn_encrypted)}
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.subject_id == alice_resident.pk and application.data["road_address"].endswith(
+        "봉은사로 1"
+    )

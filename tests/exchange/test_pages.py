@@ -33,7 +33,11 @@ def test_alice_sees_who_looked_at_her_data_granted_and_refused(
     client.force_login(alice)
     page = client.get("/my/access-log/").content.decode()
     assert "National Pension Service" in page and "연금 수급자격 확인" in page
-    assert "Provided" in page and "grant_invalid" in page
+    assert (
+        "Provided" in page
+        and "the data-sharing approval was not valid" in page
+        and "grant_invalid" not in page
+    )
 
 
 def test_alice_downloads_her_access_log_as_csv(client, alice, alice_resident, pension_system, grant_basis):
@@ -145,7 +149,7 @@ def test_a_consumer_requests_and_the_provider_approves_a_grant_in_the_back_offic
     response = client.post(
         "/office/exchange/grants/",
         {
-            "item": catalogue["family.relations"].pk, "fields": "parents, children",
+            "item": catalogue["family.relations"].pk, "fields": ["parents", "children"],
             "purpose": "유족연금 심사",
             "legal_basis": "국민연금법 제72조", "valid_from": "2025-01-01", "valid_until": "2027-12-31",
         },
@@ -199,6 +203,6 @@ def test_the_provider_sees_queries_per_day_consumer_and_item(
             basis=grant_basis,
         )
     login_official(client, mois_admin)
-    page = client.get("/office/exchange/statistics/").content.decode()
-    assert "국민연금공단" in page and "resident.abstract" in page
+    page = client.get("/office/exchange/statistics/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "국민연금공단" in page and "주민등록표 초본" in page and "resident.abstract" not in page
     assert "<td>3</td>" in page

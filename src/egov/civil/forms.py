@@ -177,37 +177,38 @@ class SupplementRequestForm(forms.Form):
     )
 
 
-class CounterForm(_Keyed):
+class CounterServiceForm(forms.Form):
+    """The counter's first step: which service the resident applies for."""
+
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.filter(kind=Service.Kind.PROCESSED, is_active=True)
-    )
-    rrn = forms.CharField(
-        label=_("Applicant's resident registration number"),
-        max_length=14,
-        widget=forms.TextInput(attrs={"autocomplete": "off", **TEXT}),
-    )
-    data = forms.CharField(
-        label=_("Form data (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 6, **TEXT}),
-        help_text=_(
-            "The fields of the service's form, e.g. "
-            '{"agency": "3000000", "road_address": "...", "postal_code": "03154", "moved_on": "2026-11-20"}.'
-        ),
+        label=_("Service"), queryset=Service.objects.none(), to_field_name="code"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered, **kwargs):
         super().__init__(*args, **kwargs)
         english = (get_language() or "ko").startswith("en")
+        self.fields["service"].queryset = offered
         self.fields["service"].label_from_instance = lambda s: s.name_en if english else s.name_ko
 
-    def clean_data(self):
-        try:
-            value = json.loads(self.cleaned_data["data"])
-        except ValueError:
-            raise forms.ValidationError(_("This is not valid JSON.")) from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_('Give an object: {"field": "value", ...}.'))
-        return value
+
+class CounterForm(ApplicationForm):
+    """A processed service's own form, filled in by an official at the counter for the resident
+    whose number comes first."""
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, service=service, **kwargs)
+        self.fields.pop("consent", None)  # the resident is at the counter; the official records
+        rrn = forms.CharField(
+            label=_("Applicant's resident registration number"),
+            max_length=14,
+            widget=forms.TextInput(attrs={"autocomplete": "off", **TEXT}),
+        )
+        self.fields = {"rrn": rrn, **self.fields}
+
+    def data_for_service(self) -> dict:
+        data = super().data_for_service()
+        data.pop("rrn", None)
+        return data
 
     def resident(self):
         from egov.core.errors import ValidationFailed

@@ -249,3 +249,8 @@ def application_fields(*, application: Application, language: str) -> list[tuple
     for name, value in data.items():
         rows.append((labels.get(name) or str(_("Other")), _shown(value, language)))
     return rows
+
+
+def counter_services():
+    """The services an official may record at the counter: processed ones that are active."""
+    return Service.objects.filter(kind=Service.Kind.PROCESSED, is_active=True).order_by("name_ko")

@@ -20,6 +20,7 @@ from egov.civil.forms import (
     ApplicationForm,
     CertificateForm,
     CounterForm,
+    CounterServiceForm,
     DecisionForm,
     ServiceForm,
     SupplementRequestForm,
@@ -274,15 +275,22 @@ def office_act(request, number: str, action: str):
 
 @official_required
 def counter(request):
-    form = CounterForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    """Step one: the official chooses the service; step two: its own form, for the resident."""
+    offered = selectors.counter_services()
+    chosen = CounterServiceForm(request.POST if request.method == "POST" else request.GET, offered=offered)
+    if not chosen.is_valid():
+        chosen = CounterServiceForm(offered=offered) if "service" not in request.GET else chosen
+        return render(request, "civil/counter.html", {"choose": chosen, "service": None})
+    service = chosen.cleaned_data["service"]
+    form = CounterForm(request.POST or None, service=service, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         application = form_attempt(
             form,
             lambda: services.counter_application_record(
                 actor=request.user,
-                service=form.cleaned_data["service"],
+                service=service,
                 resident=form.resident(),
-                data=form.cleaned_data["data"],
+                data=form.data_for_service(),
                 idempotency_key=form.cleaned_data["idempotency_key"],
             ),  # fmt: skip
         )
@@ -291,7 +299,7 @@ def counter(request):
                 request, _("The counter application %(number)s is recorded.") % {"number": application.number}
             )
             return redirect("civil:office_application", number=application.number)
-    return render(request, "civil/counter.html", {"form": form})
+    return render(request, "civil/counter.html", {"form": form, "service": service})
 
 
 @official_required

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.field_labels import FIELD_LABELS, field_label
 from egov.exchange.models import SharedItem
 from egov.registry.models import Agency
 
@@ -26,9 +27,10 @@ class ConsentForm(forms.Form):
 
 class GrantRequestForm(forms.Form):
     item = forms.ModelChoiceField(label=_("Shared item"), queryset=SharedItem.objects.none())
-    fields = forms.CharField(
-        label=_("Fields (comma-separated)"), max_length=500, help_text=_("Only what the purpose needs.")
-    )
+    fields = forms.MultipleChoiceField(
+        label=_("Fields"), choices=(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only what the purpose needs."),
+    )  # fmt: skip
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     legal_basis = forms.CharField(label=_("Legal basis (statute and article)"), max_length=200)
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -37,6 +39,12 @@ class GrantRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = SharedItem.objects.filter(is_active=True).select_related("provider")
+        # People choose by name, never by the item's or the field's code.
+        english = (get_language() or "ko").startswith("en")
+        self.fields["item"].label_from_instance = lambda i: (
+            f"{i.name_en} ({i.provider.name_en})" if english else f"{i.name_ko} ({i.provider.name_ko})"
+        )
+        self.fields["fields"].choices = [(code, field_label(code)) for code in FIELD_LABELS]
 
 
 class DecisionForm(forms.Form):

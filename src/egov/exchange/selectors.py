@@ -104,7 +104,7 @@ def provider_statistics(*, actor, days: int = 30) -> list[dict]:
     return list(
         AccessLogEntry.objects.filter(item_code__in=codes, at__gte=since)
         .annotate(day=TruncDate("at"))
-        .values("day", "consumer__code", "consumer__name_ko", "item_code")
+        .values("day", "consumer__code", "consumer__name_ko", "consumer__name_en", "item_code")
         .annotate(
             total=Count("id"),
             granted=Count("id", filter=Q(outcome="granted")),

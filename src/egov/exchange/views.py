@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
-from egov.core.web import citizen_required, csv_cell, csv_download, form_attempt, official_required
+from egov.core.web import (
+    citizen_required,
+    csv_cell,
+    csv_download,
+    form_attempt,
+    official_required,
+    page_language,
+)
 from egov.exchange import selectors, services
 from egov.exchange.catalogue import READS
 from egov.exchange.forms import ConsentForm, DecisionForm, GrantRequestForm
@@ -37,7 +44,21 @@ def _rows(entries, names):
             "who": _who(entry, read),
             "item": (named.name_ko, named.name_en) if named else (entry.item_code, entry.item_code),
             "basis": _basis(entry),
+            "refusal": REFUSAL_REASONS.get(entry.error_code, _("refused")) if entry.error_code else "",
         }
+
+
+# Why a read was refused, as the person says it (the API's error codes stay in the API).
+REFUSAL_REASONS = {
+    "unknown_item": _("no such data"),
+    "unknown_subject": _("no such person"),
+    "malformed_id": _("a malformed number"),
+    "missing_purpose": _("no purpose given"),
+    "no_basis": _("no legal basis or consent"),
+    "grant_invalid": _("the data-sharing approval was not valid"),
+    "consent_invalid": _("your consent was not valid"),
+    "field_not_granted": _("data outside the approval was asked for"),
+}
 
 
 def _basis(entry) -> str:
@@ -139,7 +160,7 @@ def grants(request):
             form,
             lambda: services.grant_request(
                 actor=request.user, item=data["item"],
-                fields=[f.strip() for f in data["fields"].split(",") if f.strip()],
+                fields=list(data["fields"]),
                 purpose=data["purpose"], legal_basis=data["legal_basis"],
                 valid_from=data["valid_from"], valid_until=data["valid_until"],
             ),
@@ -177,5 +198,9 @@ def grant_decide(request, grant_id: int):
 
 @official_required
 def statistics(request):
-    rows = selectors.provider_statistics(actor=request.user)
-    return render(request, "exchange/statistics.html", {"rows": rows, "items": selectors.item_names()})
+    lang, names = page_language(), selectors.item_names()
+    rows = list(selectors.provider_statistics(actor=request.user))
+    for row in rows:
+        item = names.get(row["item_code"])
+        row["item_name"] = (item.name_en if lang == "en" else item.name_ko) if item else _("Other data")
+    return render(request, "exchange/statistics.html", {"rows": rows, "lang": lang})

@@ -1,0 +1,28 @@
+"""Every page a person reaches from the portal, crawled as the demo nation's citizen, business
+representative and officials see it (issue 13): in Korean, no internal identifier in the visible
+text (snake_case names, dotted item codes, English step names in brackets, Python values), and
+never a server error. New pages are covered as soon as a link leads to them."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.portal.crawl import crawl, login
+
+# The service definition editor takes a configurable service's fields in JSON: its keys (name,
+# label_ko, ...) are the language an agency administrator writes the form in.
+CONFIGURATION_PAGES = {"/office/civil/services/"}
+USERS = ("citizen", "business", "official.jongno", "official.gangnam", "official.mois", "official.nts")
+
+
+@pytest.mark.django_db
+def test_every_page_reached_reads_as_words_not_codes(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("seed", "--residents", "300", verbosity=0)
+    problems, pages = [], 0
+    for username in USERS:
+        found, visited = crawl(login(username), ("/", "/my/", "/office/"))
+        assert len(visited) > 20, (username, visited)
+        pages += len(visited)
+        problems += [f"{username} {p}" for p in found if p.split(":")[0] not in CONFIGURATION_PAGES]
+    assert not problems, "\n".join(problems)
+    assert pages > 200
