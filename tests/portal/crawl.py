@@ -24,7 +24,7 @@ CODE = re.compile(
 )
 SKIP = re.compile(
     r"^/(?:api/|admin/|accounts/logout|i18n/|static/|media/|healthz|readyz|metrics)"
-    r"|/(?:download|pdf|csv|attachments?|files?)(?:/|$)|\.(?:pdf|csv|json|xml|ttl|rdf|jsonld|zip|png|svg)$"
+    r"|/(?:download|pdf|csv|attachments?|files?)(?:/|$)|\.(?:pdf|csv|json|jws|xml|ttl|rdf|jsonld|zip|png|svg)$"
 )
 LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
 
