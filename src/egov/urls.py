@@ -3,6 +3,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from oauth2_provider.views import TokenView
 
+from egov.accounts.urls import oidc_urlpatterns
 from egov.api import api
 from egov.core import health
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    # OpenID Connect for government sites: /.well-known/openid-configuration and /oidc/.
+    path("", include((oidc_urlpatterns, "oauth2_provider"))),
     path("", include("egov.exchange.urls")),
     path("", include("egov.documents.urls")),
     path("", include("egov.payments.urls")),
