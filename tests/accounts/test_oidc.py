@@ -258,3 +258,12 @@ def test_an_operator_registers_a_site_in_the_back_office(client, olga):
     )
     assert response.status_code == 200 and "https://" in response.content.decode()
     assert RelyingParty.objects.count() == 1
+
+
+def test_the_consent_page_lets_its_form_redirect_to_the_registered_site_only(client, alice, hometax):
+    """Browsers apply CSP form-action to the redirect after the consent form's post."""
+    client.force_login(alice)
+    page = client.get(_site(client, hometax).authorization_url())
+    policy = page["Content-Security-Policy"]
+    assert "form-action 'self' https://hometax.example;" in policy
+    assert "form-action 'self';" in client.get("/accounts/login/")["Content-Security-Policy"]

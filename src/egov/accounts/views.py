@@ -1,5 +1,6 @@
 import base64
 import time
+from urllib.parse import urlsplit
 
 import segno
 from django.contrib import messages
@@ -26,6 +27,7 @@ from egov.accounts.services import enrolment as enrolment_services
 from egov.accounts.services import passkeys, relying_parties
 from egov.core import ratelimit
 from egov.core.errors import ServiceError
+from egov.core.middleware import CONTENT_SECURITY_POLICY
 from egov.core.web import form_attempt
 
 PENDING = "egov_pending_user"
@@ -392,7 +394,12 @@ class ConsentView(AuthorizationView):
             not user.resident_id or (user.requires_second_factor and not user.is_verified())
         ):
             return render(request, "accounts/consent_refused.html", status=403)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        client_id = request.POST.get("client_id") or request.GET.get("client_id")
+        application = (
+            get_application_model().objects.filter(client_id=client_id).first() if client_id else None
+        )
+        return _form_action_to_site(response, application)
 
     def validate_authorization_request(self, request):
         scopes, credentials = super().validate_authorization_request(request)
@@ -436,3 +443,30 @@ class ConsentView(AuthorizationView):
 
 class LogoutConfirmView(RPInitiatedLogoutView):
     template_name = "accounts/oidc_logout.html"
+
+    def get_context_data(self, **kwargs):
+        self.site_application = kwargs.get("application")
+        return super().get_context_data(**kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.site_application = None
+        response = super().dispatch(request, *args, **kwargs)
+        return _form_action_to_site(response, self.site_application)
+
+
+def _form_action_to_site(response, application):
+    """Our CSP lets forms post to this site only (`form-action 'self'`), and browsers apply
+    that to the redirect after the post too. The consent and log-out forms redirect to the
+    site that asked, so their pages also allow that site's registered origins, and no other."""
+    if application is None:
+        return response
+    origins = set()
+    for uri in f"{application.redirect_uris} {application.post_logout_redirect_uris}".split():
+        parts = urlsplit(uri)
+        if parts.scheme == "https" and parts.netloc:
+            origins.add(f"https://{parts.netloc}")
+    if origins:
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", "form-action 'self' " + " ".join(sorted(origins))
+        )
+    return response
