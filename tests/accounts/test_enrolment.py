@@ -264,3 +264,17 @@ def test_redeem_refuses_a_malformed_code_before_looking_it_up(minjun):
         enrolment_code_redeem(
             client="c", name="김민준", birth_date=minjun.birth_date, code="ABC", purpose="signup"
         )
+
+
+def test_alice_recovers_her_account_with_a_new_passkey(client, bob, alice):
+    code = enrolment_code_issue(actor=bob, resident=alice.resident, purpose="recovery", channel="counter")
+    _redeem(client, alice.resident, code, purpose="recovery")
+    key = SoftwareAuthenticator()
+    options = client.post("/accounts/passkey/register/options/").json()
+    assert options["user"]["name"] == "alice"
+    response = client.post(
+        "/accounts/passkey/register/", key.create(options), content_type="application/json"
+    )
+    assert response.status_code == 200 and Passkey.objects.get().user == alice
+    assert client.session["_auth_user_id"] == str(alice.pk)
+    assert "egov_enrolment" not in client.session

@@ -5,6 +5,7 @@ selector that checks the official's agency, and every change through a service t
 the reason and legal basis.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -470,6 +471,8 @@ def resident_enrolment_code(request, resident_id: int):
                     "resident": resident,
                     "code": code_display(code) if form.cleaned_data["channel"] == "counter" else "",
                     "purpose": form.cleaned_data["purpose"],
+                    "counter_hours": settings.EGOV_ENROLMENT_COUNTER_HOURS,
+                    "post_days": settings.EGOV_ENROLMENT_POST_DAYS,
                 },
             )
     return _action_page(
