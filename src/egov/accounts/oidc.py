@@ -82,6 +82,13 @@ class OIDCValidator(OAuth2Validator):
             return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
         return party.is_active and set(scopes) <= set(party.scopes)
 
+    def validate_redirect_uri(self, client_id, redirect_uri, request, *args, **kwargs):
+        # django-oauth-toolkit also accepts extra query parameters on a registered address; a
+        # site's redirect must be one of its registered addresses, character for character.
+        if relying_party_of(request.client) is not None:
+            return redirect_uri in request.client.redirect_uris.split()
+        return super().validate_redirect_uri(client_id, redirect_uri, request, *args, **kwargs)
+
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         if relying_party_of(request.client) is not None:
             return ["openid"]
