@@ -222,10 +222,22 @@ def test_minjun_signs_up_with_a_passkey_and_no_password(client, bob, minjun):
     assert response.status_code == 200 and client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_a_passkey_sign_up_with_a_taken_username_makes_nothing(client, bob, minjun, alice):
+def test_a_passkey_sign_up_names_a_taken_or_malformed_username_before_the_ceremony(
+    client, bob, minjun, alice
+):
     code = enrolment_code_issue(actor=bob, resident=minjun, purpose="signup", channel="counter")
     _redeem(client, minjun, code)
-    options = client.post("/accounts/passkey/register/options/?username=alice").json()
+    for name, words in (("Alice", "taken"), ("김민준", "letters"), ("", "Choose")):
+        response = client.post(f"/accounts/passkey/register/options/?username={name}")
+        assert response.status_code == 400 and words in response.json()["error"]
+        assert response.json()["field"] == "username"
+
+
+def test_a_passkey_sign_up_with_a_username_taken_meanwhile_makes_nothing(client, bob, minjun, alice):
+    code = enrolment_code_issue(actor=bob, resident=minjun, purpose="signup", channel="counter")
+    _redeem(client, minjun, code)
+    options = client.post("/accounts/passkey/register/options/?username=alice2").json()
+    User.objects.filter(pk=alice.pk).update(username="alice2")
     response = client.post(
         "/accounts/passkey/register/",
         SoftwareAuthenticator().create(options),

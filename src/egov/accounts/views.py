@@ -222,9 +222,10 @@ def passkey_register_options(request):
             request=request, user_id=account.pk, user_name=account.username, display_name=account.username
         )
         return HttpResponse(options, content_type="application/json")
-    username = (request.GET.get("username") or "").strip()[:150]
-    if not username:
-        return JsonResponse({"error": _("Choose a username."), "field": "username"}, status=400)
+    try:
+        username = enrolment_services.username_check(request.GET.get("username", "")[:200])
+    except ServiceError as exc:
+        return JsonResponse({"error": exc.message, "field": exc.field}, status=400)
     enrolment["username"] = username
     request.session[ENROLMENT] = enrolment
     options = passkeys.passkey_registration_options(

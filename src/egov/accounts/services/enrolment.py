@@ -206,18 +206,27 @@ def _password_check(password: str, user: User | None = None) -> None:
         raise ValidationFailed(" ".join(exc.messages), field="password") from None
 
 
-def account_create_for_resident(*, resident_id: int, username: str, password: str | None) -> User:
-    """Create the citizen account of a resident who has just redeemed a sign-up code. With no
-    password the account signs in by passkey only (register one in the same transaction).
-    One account per resident: the database refuses a second one."""
+def username_check(username: str) -> str:
+    """The username, stripped, if it is well formed and free; else ValidationFailed naming
+    the field. (Checked again, under the database's unique constraint, when the account is made.)"""
     username = (username or "").strip()
     if not username:
         raise ValidationFailed(_("Choose a username."), field="username")
-    if len(username) > 150 or not all(ch.isalnum() or ch in "@.+-_" for ch in username):
+    if len(username) > 150 or not all(ch.isascii() and (ch.isalnum() or ch in "@.+-_") for ch in username):
         raise ValidationFailed(
             _("A username may use letters, digits and @ . + - _ only, up to 150 characters."),
             field="username",
         )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("This username is taken: choose another."), field="username")
+    return username
+
+
+def account_create_for_resident(*, resident_id: int, username: str, password: str | None) -> User:
+    """Create the citizen account of a resident who has just redeemed a sign-up code. With no
+    password the account signs in by passkey only (register one in the same transaction).
+    One account per resident: the database refuses a second one."""
+    username = username_check(username)
     if password is not None:
         _password_check(password, User(username=username))
     try:
