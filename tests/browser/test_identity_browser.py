@@ -69,13 +69,11 @@ def test_minjun_signs_up_with_the_code_from_the_counter_and_a_password(page, liv
     page.shot("my-page")
     assert User.objects.get(username="minjun").resident_id == minjun.pk
 
-    page.goto(f"{base}/accounts/signup/")  # the same code again: refused
-    page.context.clear_cookies()
-    _fill = page.fill
+    page.context.clear_cookies()  # someone else tries the same code again: refused
     page.goto(f"{base}/accounts/signup/")
-    _fill("#id_name", minjun.name_ko)
-    _fill("#id_birth_date", minjun.birth_date.isoformat())
-    _fill("#id_code", code)
+    page.fill("#id_name", minjun.name_ko)
+    page.fill("#id_birth_date", minjun.birth_date.isoformat())
+    page.fill("#id_code", code)
     page.get_by_role("button", name="다음").click()
     assert "이미 사용되었습니다" in page.locator(".egov-error").first.inner_text()
     page.shot("code-used-twice")
