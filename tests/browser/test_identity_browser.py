@@ -4,6 +4,7 @@ authlib relying party written here, signing Alice in through our OpenID Connect 
 
 import datetime as dt
 import secrets
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,6 +19,19 @@ from egov.accounts.services.relying_parties import relying_party_register
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe(page):
+    """axe-core (from npm) in the page: no WCAG 2.2 A/AA violations of any impact. Evaluated
+    through the DevTools protocol, which our CSP (scripts from our origin only) does not govern."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run npm install")
+    page.evaluate(AXE.read_text())
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags)
+    problems = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert not problems, f"{page.url}: {problems}"
 
 
 @pytest.fixture
@@ -52,6 +66,7 @@ def _prove(page, base, resident, code, purpose="signup"):
     page.fill("#id_birth_date", resident.birth_date.isoformat())
     page.fill("#id_code", code)
     page.shot(f"{purpose}-code-entered")
+    _axe(page)
     page.get_by_role("button", name="다음").click()
     page.wait_for_url("**/accounts/enrolment/credentials/")
 
@@ -61,6 +76,7 @@ def test_minjun_signs_up_with_the_code_from_the_counter_and_a_password(page, liv
     code = enrolment_code_issue(actor=bob, resident=minjun, purpose="signup", channel="counter")
     _prove(page, base, minjun, code[:4] + "-" + code[4:8] + "-" + code[8:])
     page.shot("credentials")
+    _axe(page)
     page.fill("#id_username", "minjun")
     page.fill("#id_password", "correct horse 88")
     page.fill("#id_password_again", "correct horse 88")
@@ -95,6 +111,7 @@ def test_minjun_signs_up_with_a_passkey_and_signs_in_with_it(page, live_server, 
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/accounts/login/")
     page.shot("login-page")
+    _axe(page)
     page.get_by_role("button", name="패스키로 로그인").click()
     page.wait_for_url("**/my/")
     page.shot("signed-in-with-passkey")
@@ -124,6 +141,7 @@ def test_bob_adds_a_passkey_and_uses_it_as_his_second_factor(page, live_server, 
     page.wait_for_url("**/accounts/security/")
     page.locator("table").wait_for()
     page.shot("passkey-added")
+    _axe(page)
     page.locator("form[action='/accounts/logout/'] button").click()
 
     page.goto(f"{base}/accounts/login/")
@@ -195,6 +213,7 @@ def _through_provider(page, site) -> str:
         page.get_by_role("button", name="로그인", exact=True).click()
     page.locator("[data-testid=claims]").wait_for()
     page.shot(f"consent-{site.party.application.client_id[:6]}")
+    _axe(page)
     page.get_by_role("button", name="동의하고 계속").click()
     page.wait_for_url(site.redirect_uri + "*")
     return landed["url"]
