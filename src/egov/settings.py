@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.env import env_bool, env_int, env_list, env_str
@@ -162,15 +163,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:mypage"
 
-# Agency systems' API tokens (django-oauth-toolkit): client-credentials grant only, the
-# token endpoint at /api/v1/oauth/token, one scope for the mediated query API.
+
+def _oidc_private_key_pem() -> str:
+    from egov.core.keys import oidc_private_key_pem
+
+    return oidc_private_key_pem()
+
+
+def _pkce_required(client_id: str) -> bool:
+    from egov.accounts.oidc import pkce_required
+
+    return pkce_required(client_id)
+
+
+# django-oauth-toolkit serves two kinds of clients. Agency systems' API tokens: the
+# client-credentials grant at /api/v1/oauth/token, scopes for the APIs. Government sites that
+# sign people in (OpenID Connect, docs/login.md): authorization code with PKCE at /oidc/,
+# discovery at /.well-known/openid-configuration, ID tokens signed RS256 with the key from the
+# key store (EGOV_DATA_DIR/keys/oidc-rsa.pem, `egov keys init`), pairwise subjects.
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("EGOV_API_TOKEN_SECONDS", 3600),
     "SCOPES": {
         "exchange": "Mediated queries of shared administrative information",
         "payments": "Bank statements from the collecting bank",
+        "openid": _("Signing you in"),
+        "profile": _("Your name and date of birth"),
+        "email": _("Your e-mail address"),
     },
     "DEFAULT_SCOPES": ["exchange"],
+    "OAUTH2_VALIDATOR_CLASS": "egov.accounts.oidc.OIDCValidator",
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": lazy(_oidc_private_key_pem, str)(),
+    "OIDC_ISS_ENDPOINT": env_str("EGOV_OIDC_ISSUER", "").rstrip("/"),
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "PKCE_REQUIRED": _pkce_required,
     # Store only the SHA-256 of tokens, and refuse the grants and transports we never use
     # (RFC 9700; `egov check --deploy` lists anything left non-compliant).
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
@@ -196,6 +227,21 @@ EGOV_LOGIN_LOCK_MINUTES = env_int("EGOV_LOGIN_LOCK_MINUTES", 15)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; without
 # them the client is REMOTE_ADDR, since anyone can send that header.
 EGOV_TRUSTED_PROXIES = env_list("EGOV_TRUSTED_PROXIES", [])
+# OpenID Connect: the secret that keys pairwise subject identifiers (defaults to one derived
+# from EGOV_SECRET_KEY; changing it changes every site's `sub` for everyone).
+EGOV_OIDC_PAIRWISE_SECRET = env_str("EGOV_OIDC_PAIRWISE_SECRET", "")
+# Passkeys (WebAuthn): the relying party ID (defaults to the host a page is served from) and
+# the name authenticators show.
+EGOV_WEBAUTHN_RP_ID = env_str("EGOV_WEBAUTHN_RP_ID", "")
+EGOV_WEBAUTHN_RP_NAME = env_str("EGOV_WEBAUTHN_RP_NAME", "전자정부 egov")
+# Enrolment codes (sign-up and recovery): how long a code handed over at a counter and one sent
+# by post stay valid; tries per client address and per resident (HITS/SECONDS); and the mail
+# address of the print-and-post office that turns letters into post.
+EGOV_ENROLMENT_COUNTER_HOURS = env_int("EGOV_ENROLMENT_COUNTER_HOURS", 24)
+EGOV_ENROLMENT_POST_DAYS = env_int("EGOV_ENROLMENT_POST_DAYS", 14)
+EGOV_ENROLMENT_CLIENT_RATE = env_str("EGOV_ENROLMENT_CLIENT_RATE", "20/3600")
+EGOV_ENROLMENT_RESIDENT_RATE = env_str("EGOV_ENROLMENT_RESIDENT_RATE", "5/3600")
+EGOV_POST_OUTBOX = env_str("EGOV_POST_OUTBOX", "post-outbox@egov.localhost")
 # Demo only: accept the TOTP code 000000 for seeded demo officials. Ignored unless DEBUG is on.
 EGOV_DEMO_TOTP_BYPASS = env_bool("EGOV_DEMO_TOTP_BYPASS", False)
 OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")

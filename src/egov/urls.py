@@ -4,6 +4,7 @@ from django_otp.admin import OTPAdminSite
 from oauth2_provider.views import TokenView
 
 from egov.accounts import views as accounts_views
+from egov.accounts.urls import oidc_urlpatterns
 from egov.api import api
 from egov.core import health
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("admin/login/", accounts_views.admin_login_redirect, name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("egov.accounts.urls")),
+    # OpenID Connect for government sites: /.well-known/openid-configuration and /oidc/.
+    path("", include((oidc_urlpatterns, "oauth2_provider"))),
     path("", include("egov.exchange.urls")),
     path("", include("egov.documents.urls")),
     path("", include("egov.payments.urls")),

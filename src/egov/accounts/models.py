@@ -3,8 +3,9 @@ systems. Roles are per agency; what a role may do is decided in `egov.accounts.p
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -134,3 +135,85 @@ class AgencySystem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}/{self.name}"
+
+
+class Passkey(Device):
+    """A WebAuthn credential (passkey) of one user: a sign-in method for citizens and a second
+    factor for officials beside TOTP. A django-otp device, so that an official who used it is
+    `is_verified()` like one who typed a code. `sign_count` must grow with each use when the
+    authenticator keeps one (a copied credential shows as a count that does not)."""
+
+    credential_id = models.BinaryField(max_length=1023)
+    credential_id_hash = models.CharField(max_length=64, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Passkey")
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that proves who a resident is, to create their account (sign-up) or to
+    set new credentials (recovery). A registrar hands it over at a counter or it goes by post
+    to the registered address. Only a keyed hash of the code is stored; it expires, is used
+    once, and a new code for the same resident and purpose voids the older ones."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Sign-up")
+        RECOVERY = "recovery", _("Account recovery")
+
+    class Channel(models.TextChoices):
+        COUNTER = "counter", _("Handed over at a counter")
+        POST = "post", _("Sent by post")
+
+    resident = models.ForeignKey("registry.Resident", on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["resident", "purpose"], name="enrolment_resident_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("issued_at")), name="enrolment_expires_later")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident_id}:{self.purpose}:{self.issued_at:%Y-%m-%d}"
+
+
+class RelyingParty(models.Model):
+    """A government site that signs people in through our OpenID Connect provider. An operator
+    registers it; it may ask only for `allowed_scopes`. Its users' subject identifiers are
+    pairwise: keyed by `sector_identifier` (the redirect host unless set), so two sites never
+    see the same identifier for one person."""
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="relying_party"
+    )
+    name = models.CharField(_("Site name"), max_length=100)
+    sector_identifier = models.CharField(max_length=255)
+    allowed_scopes = models.CharField(max_length=255, default="openid")
+    is_active = models.BooleanField(default=True)
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Relying party")
+        verbose_name_plural = _("Relying parties")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scopes(self) -> list[str]:
+        return self.allowed_scopes.split()

@@ -165,3 +165,40 @@ def platform_key(*, create: bool = True) -> PlatformKey:
             raise FileNotFoundError(f"no platform key at {path}: run `egov keys init`")
         platform_key_ensure(path)
     return _load(str(path))
+
+
+OIDC_KEY_FILE = "oidc-rsa.pem"
+
+
+def oidc_key_path() -> Path:
+    """Where the OpenID Connect provider's RSA signing key lives (ID tokens are RS256)."""
+    return keys_dir() / OIDC_KEY_FILE
+
+
+def oidc_key_ensure(path: Path | None = None) -> tuple[Path, bool]:
+    """Create the OIDC signing key (RSA 2048, PKCS#8 PEM, mode 0600) unless one is there;
+    never touches an existing one. Returns (path, created)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = Path(path) if path is not None else oidc_key_path()
+    if path.exists():
+        return path, False
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return path, write_new_file(path, pem)
+
+
+@functools.cache
+def _oidc_pem(path: str) -> str:
+    return Path(path).read_text()
+
+
+def oidc_private_key_pem() -> str:
+    """The OIDC signing key as PEM text, created on first use like the platform key. It is
+    read from the key store under EGOV_DATA_DIR/keys, never from settings or the repository;
+    django-oauth-toolkit gets it through a lazy setting (egov.settings)."""
+    path = oidc_key_path()
+    if not path.exists():
+        oidc_key_ensure(path)
+    return _oidc_pem(str(path))

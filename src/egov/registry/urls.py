@@ -15,6 +15,11 @@ urlpatterns = [
     path("residents/<int:resident_id>/parent/", views.resident_parent, name="resident_parent"),
     path("residents/<int:resident_id>/birth/", views.resident_birth, name="resident_birth"),
     path("residents/<int:resident_id>/reveal/", views.resident_reveal, name="resident_reveal"),
+    path(
+        "residents/<int:resident_id>/enrolment-code/",
+        views.resident_enrolment_code,
+        name="resident_enrolment_code",
+    ),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("businesses/", views.business_search, name="business_search"),
     path("businesses/<int:business_id>/", views.business_detail, name="business"),

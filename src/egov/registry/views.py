@@ -5,13 +5,16 @@ selector that checks the official's agency, and every change through a service t
 the reason and legal basis.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from egov.accounts.forms import EnrolmentCodeIssueForm
 from egov.accounts.permissions import has_role
+from egov.accounts.services.enrolment import code_display, enrolment_code_issue
 from egov.core.errors import ServiceError, ValidationFailed
 from egov.core.web import form_attempt, official_required
 from egov.registry import forms, selectors, services
@@ -440,4 +443,42 @@ def vehicle_correct(request, vehicle_id: int):
         title=_("Correct a vehicle entry"),
         subject=vehicle,
         back=("registry:vehicle", vehicle.pk),
+    )
+
+
+@official_required
+@never_cache
+def resident_enrolment_code(request, resident_id: int):
+    """A registrar issues a one-time enrolment code (sign-up or recovery) for the resident in
+    front of them, or has it sent by post; a counter code is shown once, to hand over."""
+    resident = selectors.resident_get_for(actor=request.user, resident_id=resident_id)
+    form = EnrolmentCodeIssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form_attempt(
+            form,
+            lambda: enrolment_code_issue(
+                actor=request.user,
+                resident=resident,
+                purpose=form.cleaned_data["purpose"],
+                channel=form.cleaned_data["channel"],
+            ),
+        )
+        if code:
+            return render(
+                request,
+                "registry/enrolment_code_issued.html",
+                {
+                    "resident": resident,
+                    "code": code_display(code) if form.cleaned_data["channel"] == "counter" else "",
+                    "purpose": form.cleaned_data["purpose"],
+                    "counter_hours": settings.EGOV_ENROLMENT_COUNTER_HOURS,
+                    "post_days": settings.EGOV_ENROLMENT_POST_DAYS,
+                },
+            )
+    return _action_page(
+        request,
+        form,
+        title=_("Issue an enrolment code"),
+        subject=resident,
+        back=("registry:resident", resident.pk),
     )

@@ -10,7 +10,7 @@ import stat
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from egov.core.keys import KeyFileError, keys_dir, platform_key, platform_key_ensure
+from egov.core.keys import KeyFileError, keys_dir, oidc_key_ensure, platform_key, platform_key_ensure
 
 
 class Command(BaseCommand):
@@ -36,6 +36,11 @@ class Command(BaseCommand):
 
     def action_init(self, **options) -> None:
         self._platform_key_init()
+        path, created = oidc_key_ensure()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"created the OpenID Connect signing key {path}"))
+        else:
+            self.stdout.write(f"OpenID Connect signing key exists: {path}")
         self._pki_init()
 
     def action_rotate(self, *, agency: str, **options) -> None:
