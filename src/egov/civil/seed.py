@@ -12,11 +12,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.cases.services import notifications_suppressed
 from egov.civil import services
 from egov.civil.config import configurable_service_create
 from egov.civil.models import Application, Service, Subscription
 from egov.core.korean import with_particle
+from egov.core.notifications import notifications_suppressed
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.models import Grant, SharedItem
 from egov.payments.iso20022 import Credit, notification_build
