@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from egov.core.web import form_attempt, page_language, page_of
 from egov.documents.selectors import document_list_for
 from egov.payments.models import PaymentOrder
 from egov.payments.selectors import payment_order_list_for
-from egov.registry import selectors
+from egov.registry import addresses, selectors
 
 
 def home(request):
@@ -133,3 +133,36 @@ def notification_preferences(request):
     else:
         form = PreferenceForm(initial={"email": current.email, "sms": current.sms, "phone": current.phone})
     return render(request, "portal/notification_preferences.html", {"form": form})
+
+
+def _address_json(address, agency) -> dict:
+    return {
+        "key": address.key,
+        "road_address": address.road_address,
+        "postal_code": address.postal_code,
+        "sido": address.sido,
+        "sigungu": address.sigungu,
+        "road_name": address.road_name,
+        "building_number": address.building_number,
+        "building_name": address.building_name,
+        "agency": agency.code if agency else "",
+    }
+
+
+def address_search(request):
+    """The address register's search: JSON for the picker (`?format=json`), a plain page of
+    results for a browser without JavaScript. At most ten results; public data."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    found = addresses.address_search(query) if query else []
+    if request.GET.get("format") == "json":
+        agencies = {}
+        results = []
+        for address in found:
+            place = (address.sido, address.sigungu)
+            if place not in agencies:
+                agencies[place] = addresses.address_agency(address)
+            results.append(_address_json(address, agencies[place]))
+        response = JsonResponse({"query": query, "results": results})
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    return render(request, "portal/addresses.html", {"query": query, "results": found})
