@@ -26,6 +26,7 @@ from egov.civil.forms import (
 )
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application
+from egov.civil.receipts import application_receipt_issue
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import citizen_required, form_attempt, official_required, page_language
 
@@ -335,3 +336,11 @@ def statistics(request):
 def notices(request):
     rows = selectors.notice_list_for(actor=request.user)
     return render(request, "civil/notices.html", {"rows": rows})
+
+
+@citizen_required
+@require_POST
+def my_application_receipt(request, number: str):
+    """접수증: issued once through documents, then the signed PDF."""
+    document = application_receipt_issue(actor=request.user, number=number)
+    return redirect("documents:download_pdf", number=document.number)

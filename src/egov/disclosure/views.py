@@ -32,6 +32,7 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
+from egov.disclosure.receipts import request_receipt_issue
 
 
 def _file_response(stored, path_of, *, as_attachment: bool = True):
@@ -339,3 +340,11 @@ def office_publication_withdraw(request, publication_id: int):
     else:
         messages.error(request, _("Give a reason to withdraw a publication."))
     return redirect("disclosure:office_publications")
+
+
+@citizen_or_business_required
+@require_POST
+def my_request_receipt(request, number: str):
+    """접수증: issued once through documents, then the signed PDF."""
+    document = request_receipt_issue(actor=request.user, number=number)
+    return redirect("documents:download_pdf", number=document.number)

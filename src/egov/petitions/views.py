@@ -33,6 +33,7 @@ from egov.petitions.forms import (
     ReasonForm,
     TransferForm,
 )
+from egov.petitions.receipts import petition_receipt_issue
 
 QUEUE_PAGE_SIZE = 50  # the queue shows a page of the most urgent cases and how many there are
 
@@ -317,3 +318,11 @@ def home(request):
     return render(
         request, "petitions/home.html", {"categories": selectors.categories_active(), "lang": page_language()}
     )
+
+
+@citizen_or_business_required
+@require_POST
+def my_petition_receipt(request, number: str):
+    """접수증: issued once through documents, then the signed PDF."""
+    document = petition_receipt_issue(actor=request.user, number=number)
+    return redirect("documents:download_pdf", number=document.number)
