@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from egov.cases.selectors import case_dashboard_for
 from egov.core import notifications
+from egov.core.search import search_query_clean, search_sections
 from egov.core.web import form_attempt, page_language, page_of
 from egov.documents.selectors import document_list_for
 from egov.payments.models import PaymentOrder
@@ -166,3 +167,41 @@ def address_search(request):
         response["Cache-Control"] = "public, max-age=300"
         return response
     return render(request, "portal/addresses.html", {"query": query, "results": found})
+
+
+SECTION_PREVIEW = 5
+
+
+def site_search(request):
+    """One search over every app's declared sections (services, tender notices, published
+    information, proposals): all sections with their first results and counts, or one section
+    (`?section=`) with its filters and twenty a page."""
+    query = search_query_clean(request.GET.get("q"))
+    sections = search_sections()
+    chosen = next((s for s in sections if s.code == request.GET.get("section")), None)
+    context = {"query": query, "sections": sections, "chosen": chosen}
+    if query and chosen is not None:
+        filters = {name: request.GET.get(name, "") for name, _label, _choices in chosen.filters}
+        page = page_of(request, chosen.search(query, filters))
+        context.update(
+            page=page,
+            hits=[chosen.hit(row) for row in page.object_list],
+            filter_fields=[
+                (name, label, [(value, text, filters[name] == value) for value, text in choices])
+                for name, label, choices in chosen.filters
+            ],
+        )
+    elif query:
+        groups = []
+        for section in sections:
+            rows = section.search(query, {})
+            total = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+            groups.append(
+                {
+                    "section": section,
+                    "total": total,
+                    "hits": [section.hit(row) for row in list(rows[:SECTION_PREVIEW])],
+                }
+            )
+        context["groups"] = groups
+    return render(request, "portal/search.html", context)
