@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
-from egov.cases.procedures import APPLICANT, Procedure, procedures
+from egov.cases.procedures import APPLICANT, Procedure, procedure_of, procedures
 from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.errors import PermissionDenied, ValidationFailed
@@ -178,3 +178,16 @@ def case_dashboard_for(*, actor, limit: int = 10) -> dict[str, list[MyCase]]:
     for case in found:
         result["action" if case.needs_action else "progress"].append(case)
     return {key: value[:limit] for key, value in result.items()}
+
+
+CASE_STATUS_FILTERS = ("open", "closed")
+
+
+def case_list_by_status(rows: QuerySet, status: str | None) -> QuerySet:
+    """A person's list of cases narrowed to the open ones (`open`: still being handled) or the
+    closed ones (`closed`); any other value leaves it whole. The filter behind My page lists."""
+    if status not in CASE_STATUS_FILTERS:
+        return rows
+    procedure = procedure_of(rows.model)
+    lookup = {"state__in": procedure.open_states}
+    return rows.filter(**lookup) if status == "open" else rows.exclude(**lookup)

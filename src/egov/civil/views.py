@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
 from egov.cases.services import case_may_take
+from egov.cases.web import case_list_page
 from egov.civil import selectors, services
 from egov.civil.config import configurable_service_create
 from egov.civil.forms import (
@@ -139,7 +140,7 @@ def my_applications(request):
     return render(
         request,
         "civil/my_applications.html",
-        {"applications": selectors.application_list_for(actor=request.user)[:200]},
+        case_list_page(request, selectors.application_list_for(actor=request.user), "applications"),
     )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from egov.cases.selectors import case_history
 from egov.cases.services import case_file_path
+from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import (
     citizen_or_business_required,
@@ -141,8 +142,9 @@ def request_new(request):
 
 @citizen_or_business_required
 def my_requests(request):
-    rows = selectors.request_list_for_requester(actor=request.user)[:200]
-    return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": page_language()})
+    rows = selectors.request_list_for_requester(actor=request.user)
+    context = {**case_list_page(request, rows, "rows"), "lang": page_language()}
+    return render(request, "disclosure/my_requests.html", context)
 
 
 def _my_page(request, disclosure, *, objection=None, status=200):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.cases.services import case_file_path
+from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import (
     citizen_or_business_required,
@@ -102,8 +103,9 @@ def petition_new(request):
 
 @citizen_or_business_required
 def my_petitions(request):
-    rows = selectors.petition_list_for_petitioner(actor=request.user)[:200]
-    return render(request, "petitions/my_petitions.html", {"rows": rows, "lang": page_language()})
+    rows = selectors.petition_list_for_petitioner(actor=request.user)
+    context = {**case_list_page(request, rows, "rows"), "lang": page_language()}
+    return render(request, "petitions/my_petitions.html", context)
 
 
 def _my_page(request, petition, *, rate=None, reopen=None, withdraw=None, status=200):
