@@ -331,6 +331,10 @@ if HTTPS:
 
 EMAIL_BACKEND = env_str("EGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("EGOV_FROM_EMAIL", "no-reply@egov.localhost")
+# Text messages (SMS/알림톡): a dotted path to a backend in egov.core.sms or a gateway's own;
+# the console backend prints them, as Django's console mail backend does for e-mail.
+EGOV_SMS_BACKEND = env_str("EGOV_SMS_BACKEND", "egov.core.sms.ConsoleBackend")
+EGOV_SMS_SENDER = env_str("EGOV_SMS_SENDER", "1588-0000")
 
 LOGGING = {
     "version": 1,

@@ -41,6 +41,7 @@ if CI and DATABASES["default"]["ENGINE"] != "egov.core.postgresql":
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 (speed)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EGOV_SMS_BACKEND = "egov.core.sms.LocmemBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -76,3 +76,13 @@ def test_bob_awards_from_the_back_office(client, opened, bob):
     )
     answer = client.post(f"/office/procurement/tenders/{opened.number}/award", follow=True)
     assert "Lowest price among 2 valid bids" in answer.content.decode()
+
+
+def test_every_bidder_is_told_the_result_once(opened, bob, hana, minsu):
+    from egov.core.models import Notification
+
+    services.tender_award(actor=bob, number=opened.number)
+    minsu_told = Notification.objects.get(user=minsu, topic="tender")
+    hana_told = Notification.objects.get(user=hana, topic="tender")
+    assert minsu_told.title_ko.startswith("낙찰:") and hana_told.title_ko.startswith("입찰 결과:")
+    assert "다른 업체" in hana_told.body and minsu_told.link == f"/procurement/tenders/{opened.number}/"

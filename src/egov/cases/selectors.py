@@ -6,6 +6,7 @@ partial index (agency, due_at) of open clocks in order and stops after the page.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import ExtractMonth
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
-from egov.cases.procedures import Procedure
+from egov.cases.procedures import APPLICANT, Procedure, procedure_of, procedures
 from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.deadlines.holiday_calendar import calendar_get, end_of_day, local_date
 from egov.core.errors import PermissionDenied, ValidationFailed
@@ -123,3 +124,70 @@ def case_statistics_monthly(
             }
         )
     return out, year
+
+
+# Applicant steps that are not a request for the applicant to act (they can always withdraw).
+_NOT_ASKED = frozenset({"file", "submit", "withdraw", "cancel"})
+
+
+@dataclass(frozen=True)
+class MyCase:
+    """One of a person's own cases, as My page's dashboard lists it."""
+
+    procedure: str
+    number: str
+    title: str
+    state: str
+    submitted_at: object
+    link: str
+    needs_action: bool
+
+
+def case_dashboard_for(*, actor, limit: int = 10) -> dict[str, list[MyCase]]:
+    """The actor's own open cases of every procedure, newest first: `action` those waiting for
+    a step only the applicant may take (a supplement asked for...), `progress` the rest."""
+    result: dict[str, list[MyCase]] = {"action": [], "progress": []}
+    if not getattr(actor, "is_authenticated", False):
+        return result
+    found: list[MyCase] = []
+    for procedure in procedures():
+        model = procedure.model_class
+        asked = {
+            state
+            for t in procedure.transitions
+            if t.by == APPLICANT and t.action not in _NOT_ASKED
+            for state in t.sources
+        }
+        rows = model.objects.filter(
+            **{procedure.applicant_field: actor}, state__in=procedure.open_states
+        ).order_by(f"-{procedure.submitted_field}")[:limit]
+        for case in rows:
+            title = getattr(case, procedure.title_field, "") if procedure.title_field else ""
+            found.append(
+                MyCase(
+                    procedure=str(procedure.label),
+                    number=case.number,
+                    title=str(title or procedure.label),
+                    state=procedure.state_label(case.state),
+                    submitted_at=getattr(case, procedure.submitted_field),
+                    link=f"/my/{procedure.url_path}/{case.number}/",
+                    needs_action=case.state in asked,
+                )
+            )
+    found.sort(key=lambda c: c.submitted_at or 0, reverse=True)
+    for case in found:
+        result["action" if case.needs_action else "progress"].append(case)
+    return {key: value[:limit] for key, value in result.items()}
+
+
+CASE_STATUS_FILTERS = ("open", "closed")
+
+
+def case_list_by_status(rows: QuerySet, status: str | None) -> QuerySet:
+    """A person's list of cases narrowed to the open ones (`open`: still being handled) or the
+    closed ones (`closed`); any other value leaves it whole. The filter behind My page lists."""
+    if status not in CASE_STATUS_FILTERS:
+        return rows
+    procedure = procedure_of(rows.model)
+    lookup = {"state__in": procedure.open_states}
+    return rows.filter(**lookup) if status == "open" else rows.exclude(**lookup)

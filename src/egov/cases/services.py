@@ -32,6 +32,7 @@ from egov.cases.procedures import APPLICANT, OFFICIAL, SYSTEM, Procedure, proced
 from egov.core import files as core_files
 from egov.core.audit import audit_record, refusal_log
 from egov.core.errors import Conflict, NotFound, PermissionDenied
+from egov.core.notifications import notification_send, notifications_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +251,7 @@ def case_transition(
         legal_basis=transition.legal_basis if legal_basis is None else legal_basis,
     )
     if notify:
-        case_notify(case, note if notify_note is None else notify_note)
+        case_notify(case, note if notify_note is None else notify_note, key=f"case-event:{event.pk}")
     return event
 
 
@@ -318,54 +319,60 @@ def case_file_path(attachment: CaseAttachment):
 
 # --- notifications ----------------------------------------------------------------------------
 
-_MAIL = contextvars.ContextVar("case_mail", default=True)
-
-
-@contextlib.contextmanager
-def notifications_suppressed():
-    """No e-mail for what happens inside (the demo seed's history, imports)."""
-    token = _MAIL.set(False)
-    try:
-        yield
-    finally:
-        _MAIL.reset(token)
-
 
 def case_notify(
-    case: models.Model, note: str = "", *, to: list[str] | None = None, office: bool = False
+    case: models.Model,
+    note: str = "",
+    *,
+    to: list[str] | None = None,
+    office: bool = False,
+    key: str | None = None,
 ) -> None:
-    """Tell the applicant (or the officials `to`, with `office`) of the case's state once the
-    change is committed; a mail server outage is logged and never undoes the change."""
-    if not _MAIL.get():
+    """Tell the applicant of the case's state: a notification in their inbox now, its e-mail
+    and text message after commit (`core.notifications`, idempotent by `key`, default one per
+    call). With `office`, e-mail the officials `to` instead (reminders, assignments); a mail
+    server outage is logged and never undoes the change."""
+    if not notifications_enabled():
         return
     procedure = procedure_of(case)
+    state, number = case.state, case.number
+    title = getattr(case, procedure.title_field) if procedure.title_field else ""
+    with translation.override("ko"):
+        state_ko = procedure.state_label(state)
+    with translation.override("en"):
+        state_en = procedure.state_label(state)
+    subject = f"[egov] {procedure.mail_subject} {number}: {state_ko} / {state_en}"
+    path = f"/{'office' if office else 'my'}/{procedure.url_path}/{number}/"
+    body = "\n".join(
+        line
+        for line in (
+            title,
+            f"{procedure.number_label}: {number}",
+            f"상태 / Status: {state_ko} / {state_en}",
+            note,
+            f"{settings.EGOV_PUBLIC_URL}{path}",
+        )
+        if line
+    )
     if to is None:
         applicant = getattr(case, procedure.applicant_field)
-        to = [applicant.email] if applicant is not None else []
+        notification_send(
+            user=applicant,
+            key=key or f"case:{procedure.code}:{case.pk}:{state}:{secrets.token_hex(6)}",
+            topic="case",
+            title_ko=f"{procedure.mail_subject} {number}: {state_ko}",
+            title_en=f"{number}: {state_en}",
+            body="\n".join(line for line in (title, note) if line),
+            link=path,
+            mail_subject=subject,
+            mail_body=body,
+        )
+        return
     recipients = [address for address in to if address]
     if not recipients:
         return
-    state, number = case.state, case.number
-    title = getattr(case, procedure.title_field) if procedure.title_field else ""
 
     def send() -> None:
-        with translation.override("ko"):
-            state_ko = procedure.state_label(state)
-        with translation.override("en"):
-            state_en = procedure.state_label(state)
-        subject = f"[egov] {procedure.mail_subject} {number}: {state_ko} / {state_en}"
-        link = f"{settings.EGOV_PUBLIC_URL}/{'office' if office else 'my'}/{procedure.url_path}/{number}/"
-        body = "\n".join(
-            line
-            for line in (
-                title,
-                f"{procedure.number_label}: {number}",
-                f"상태 / Status: {state_ko} / {state_en}",
-                note,
-                link,
-            )
-            if line
-        )
         try:
             send_mail(subject, body, None, recipients)
         except Exception:  # noqa: BLE001 - a mail server outage must not undo the change

@@ -32,3 +32,9 @@ document_type(
     title_en="Notice of Decision on an Application",
     template="civil/documents/decision.html",
 )
+document_type(
+    "civil.application_receipt",
+    title_ko="민원 접수증",
+    title_en="Application Receipt",
+    template="documents/pdf/receipt.html",
+)

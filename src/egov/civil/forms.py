@@ -88,8 +88,28 @@ class ApplicationForm(_Keyed):
                 label=_("City, county or district you moved to"),
                 choices=[(a.code, a.name_en if english else a.name_ko) for a in locals_],
             )
+            # The address picker (portal/address-picker.js) searches the address register as
+            # one types and fills these fields; without JavaScript the help links to the plain
+            # search, and the typed address is matched against the register when filed.
             self.fields["road_address"] = forms.CharField(
-                label=_("New road-name address"), max_length=200, widget=forms.TextInput(attrs=TEXT)
+                label=_("New road-name address"),
+                max_length=200,
+                help_text=_(
+                    "Type the road name and building number, e.g. 테헤란로 152, and choose from the list."
+                ),
+                widget=forms.TextInput(
+                    attrs={
+                        **TEXT,
+                        "data-address-picker": "",
+                        "data-postal-target": "id_postal_code",
+                        "data-agency-target": "id_agency",
+                        "data-key-target": "id_address_key",
+                        "autocomplete": "off",
+                    }
+                ),
+            )
+            self.fields["address_key"] = forms.CharField(
+                required=False, max_length=26, widget=forms.HiddenInput
             )
             self.fields["address_detail"] = forms.CharField(
                 label=_("Detail (building, unit)"),

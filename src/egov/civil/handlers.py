@@ -216,8 +216,43 @@ def _moving_in_validate(service, data: dict) -> dict:
     if moved_on > today or moved_on < today - dt.timedelta(days=365):
         raise ValidationFailed(_("The date of the move must be within the last year."), field="moved_on")
     address["road_address"] = full_road_address(address["road_address"], agency.name_ko)
+    address.update(_structured_address(data, address, agency))
     whole = bool(data.get("whole_household"))
     return {**address, "agency": agency.code, "moved_on": moved_on.isoformat(), "whole_household": whole}
+
+
+def _structured_address(data: dict, address: dict, agency) -> dict:
+    """The address as the register has it (시도, 시군구, 도로명, 건물번호, 우편번호 and its key),
+    from the picker's choice or the typed address; once the register is loaded, an address it
+    does not hold is refused."""
+    from egov.registry.addresses import address_agency, address_get, address_match
+    from egov.registry.models import RoadAddress
+
+    key = str(data.get("address_key", "") or "").strip()
+    typed = str(data.get("road_address", "") or "")
+    found = address_get(key) if key else (address_match(typed) or address_match(address["road_address"]))
+    if found is None:
+        if RoadAddress.objects.exists():
+            raise ValidationFailed(
+                _("This address is not in the road-name address register; search for it and choose it."),
+                field="road_address",
+            )
+        return {}
+    place = address_agency(found)
+    if place is not None and place.pk != agency.pk:
+        raise ValidationFailed(
+            _("The address is in %(place)s, not in the district you chose.") % {"place": place.name_ko},
+            field="agency",
+        )
+    return {
+        "road_address": found.road_address,
+        "postal_code": found.postal_code,
+        "address_key": found.key,
+        "sido": found.sido,
+        "sigungu": found.sigungu,
+        "road_name": found.road_name,
+        "building_number": found.building_number,
+    }
 
 
 def full_road_address(road_address: str, agency_name: str) -> str:

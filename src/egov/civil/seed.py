@@ -12,17 +12,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.cases.services import notifications_suppressed
 from egov.civil import services
 from egov.civil.config import configurable_service_create
 from egov.civil.models import Application, Service, Subscription
 from egov.core.korean import with_particle
+from egov.core.notifications import notifications_suppressed
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.models import Grant, SharedItem
 from egov.payments.iso20022 import Credit, notification_build
 from egov.payments.services import payment_order_for_case, payment_receipt_issue
 from egov.payments.statements import statement_import
-from egov.registry.models import Agency, Resident
+from egov.registry.models import Agency, Resident, RoadAddress
 
 MOIS, MOLIT, NTS, NPS, NHIS = "1741000", "1613000", "1210000", "1352000", "1352100"
 JONGNO, GANGNAM = "3000000", "3220000"
@@ -243,10 +243,14 @@ def history_seed() -> dict[str, int]:
         home = citizen.resident.agency
         target = Agency.objects.filter(code=GANGNAM if home.code != GANGNAM else JONGNO).first()
         if "moving-in" in by_code and target:
+            # An address of the target district from the address register the registry seeded.
+            place = RoadAddress.objects.filter(sigungu=target.name_ko.split()[-1]).order_by("key").first()
             services.application_submit(
                 actor=citizen, service=by_code["moving-in"], idempotency_key=_key(),
-                data={"agency": target.code, "road_address": "서울특별시 강남구 테헤란로 152", "address_detail": "1203호",
-                      "postal_code": "06236", "moved_on": timezone.localdate().isoformat()},
+                data={"agency": target.code, "road_address": place.road_address if place else "테헤란로 152",
+                      "address_key": place.key if place else "", "address_detail": "1203호",
+                      "postal_code": place.postal_code if place else "06236",
+                      "moved_on": timezone.localdate().isoformat()},
             )  # fmt: skip
             counts["applications"] += 1
         grant = by_code.get("childbirth-grant")

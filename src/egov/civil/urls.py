@@ -9,6 +9,7 @@ urlpatterns = [
     path("services/<slug:code>/apply", views.service_apply, name="apply"),
     path("my/applications/", views.my_applications, name="my_applications"),
     path("my/applications/<str:number>/", views.my_application, name="my_application"),
+    path("my/applications/<str:number>/receipt", views.my_application_receipt, name="my_application_receipt"),
     path("my/applications/<str:number>/withdraw", views.my_application_withdraw, name="withdraw"),
     path("office/civil/", views.queue, name="queue"),
     path("office/civil/applications/<str:number>/", views.office_application, name="office_application"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from egov.accounts.permissions import has_role
 from egov.cases.services import case_may_take
+from egov.cases.web import case_list_page
 from egov.civil import selectors, services
 from egov.civil.config import configurable_service_create
 from egov.civil.forms import (
@@ -27,6 +28,7 @@ from egov.civil.forms import (
 )
 from egov.civil.handlers import handler_get
 from egov.civil.models import Application
+from egov.civil.receipts import application_receipt_issue
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import citizen_required, form_attempt, official_required, page_language
 
@@ -139,7 +141,7 @@ def my_applications(request):
     return render(
         request,
         "civil/my_applications.html",
-        {"applications": selectors.application_list_for(actor=request.user)[:200]},
+        case_list_page(request, selectors.application_list_for(actor=request.user), "applications"),
     )
 
 
@@ -343,3 +345,11 @@ def statistics(request):
 def notices(request):
     rows = selectors.notice_list_for(actor=request.user)
     return render(request, "civil/notices.html", {"rows": rows})
+
+
+@citizen_required
+@require_POST
+def my_application_receipt(request, number: str):
+    """접수증: issued once through documents, then the signed PDF."""
+    document = application_receipt_issue(actor=request.user, number=number)
+    return redirect("documents:download_pdf", number=document.number)

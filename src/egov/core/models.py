@@ -208,3 +208,66 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One message to one person in their inbox (알림함), written in the same transaction as
+    the change it tells of; its e-mail and text message leave after commit. `key` makes it
+    idempotent: the same change told twice is one notification."""
+
+    class Topic(models.TextChoices):
+        CASE = "case", "case"
+        PAYMENT = "payment", "payment"
+        DOCUMENT = "document", "document"
+        TENDER = "tender", "tender"
+        OTHER = "other", "other"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=120)
+    topic = models.CharField(max_length=16, choices=Topic.choices, default=Topic.OTHER)
+    title_ko = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    texted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox_idx"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.title_en}"
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" else self.title_ko
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants besides the inbox, which is always on: e-mail (on unless
+    turned off) and SMS/알림톡 (off until they give a mobile number and turn it on)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=False)
+    phone = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sms=False) | ~models.Q(phone=""), name="notification_sms_needs_phone"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email} sms={self.sms}"

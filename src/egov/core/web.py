@@ -7,6 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
@@ -120,3 +121,14 @@ def page_language() -> str:
     from django.utils.translation import get_language
 
     return "en" if (get_language() or "ko").startswith("en") else "ko"
+
+
+PAGE_SIZE = 20
+
+
+def page_of(request, items, *, per_page: int = PAGE_SIZE):
+    """The page of `items` the request asks for (`?page=`), never an error: a page past the
+    end or not a number gives the last or the first. Render it with `portal/_pagination.html`."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page

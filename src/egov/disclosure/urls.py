@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("my/disclosure/", views.my_requests, name="my_requests"),
     path("my/disclosure/<str:number>/", views.my_request, name="my_request"),
+    path("my/disclosure/<str:number>/receipt", views.my_request_receipt, name="my_request_receipt"),
     path("my/disclosure/<str:number>/objection", views.my_objection, name="my_objection"),
     path("my/disclosure/<str:number>/files/<int:file_id>", views.my_file, name="my_file"),
     path("office/disclosure/", views.office_queue, name="office_queue"),

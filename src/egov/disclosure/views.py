@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from egov.cases.selectors import case_history
 from egov.cases.services import case_file_path
+from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import (
     citizen_or_business_required,
@@ -32,6 +33,7 @@ from egov.disclosure.forms import (
     RequestForm,
 )
 from egov.disclosure.models import ExemptCategory
+from egov.disclosure.receipts import request_receipt_issue
 
 
 def _file_response(stored, path_of, *, as_attachment: bool = True):
@@ -140,8 +142,9 @@ def request_new(request):
 
 @citizen_or_business_required
 def my_requests(request):
-    rows = selectors.request_list_for_requester(actor=request.user)[:200]
-    return render(request, "disclosure/my_requests.html", {"rows": rows, "lang": page_language()})
+    rows = selectors.request_list_for_requester(actor=request.user)
+    context = {**case_list_page(request, rows, "rows"), "lang": page_language()}
+    return render(request, "disclosure/my_requests.html", context)
 
 
 def _my_page(request, disclosure, *, objection=None, status=200):
@@ -340,3 +343,11 @@ def office_publication_withdraw(request, publication_id: int):
     else:
         messages.error(request, _("Give a reason to withdraw a publication."))
     return redirect("disclosure:office_publications")
+
+
+@citizen_or_business_required
+@require_POST
+def my_request_receipt(request, number: str):
+    """접수증: issued once through documents, then the signed PDF."""
+    document = request_receipt_issue(actor=request.user, number=number)
+    return redirect("documents:download_pdf", number=document.number)

@@ -71,3 +71,14 @@ class Document(models.Model):
     @property
     def status(self) -> str:
         return "revoked" if self.revoked_at else "valid"
+
+
+class DocumentIssueKey(models.Model):
+    """A document issued once for a named thing (`receipt:petitions.petition:12`): asking again
+    returns the same document instead of a second one (`document_issue_once`)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="issue_key")
+
+    def __str__(self) -> str:
+        return self.key

@@ -40,7 +40,7 @@ from egov.core.crypto import decrypt_blob, encrypt_blob
 from egov.core.document_types import document_type_get
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.documents import pki
-from egov.documents.models import Document
+from egov.documents.models import Document, DocumentIssueKey
 from egov.documents.pdf import Stamp, pdf_render
 from egov.documents.signing import pdf_sign
 from egov.registry.models import Agency, Business, Resident
@@ -432,3 +432,31 @@ def document_revoke(*, actor, document: Document, reason: str) -> Document:
             actor=actor, action="document.revoke", obj=locked, reason=reason, after={"number": locked.number}
         )
     return locked
+
+
+def document_issue_once(
+    *, key: str, actor, doc_type: str, subject, payload: dict, agency: Agency, language: str = "ko"
+) -> Document:
+    """The document issued for `key` (a receipt for one case...): issued now the first time,
+    the same one every time after. Two requests at once issue one: the loser's document rolls
+    back with its key row and the winner's is returned."""
+    existing = Document.objects.filter(issue_key__key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            document = document_issue(
+                actor=actor,
+                doc_type=doc_type,
+                subject=subject,
+                payload=payload,
+                agency=agency,
+                language=language,
+            )
+            DocumentIssueKey.objects.create(key=key, document=document)
+            return document
+    except IntegrityError:
+        found = Document.objects.filter(issue_key__key=key).first()
+        if found is None:
+            raise
+        return found

@@ -17,6 +17,7 @@ from egov.accounts.permissions import agency_scope_ids, require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, ValidationFailed
+from egov.core.notifications import notification_send
 from egov.payments.iso20022 import Transfer, credit_transfer_build
 from egov.payments.models import BankEntry, PaymentOrder, Reconciliation, Refund, RefundFile
 from egov.payments.services import credit_apply, orders_settled, payment_receipt_issue
@@ -128,6 +129,16 @@ def reconciliation_refund(*, actor, item: Reconciliation, reason: str) -> Refund
         created_by=actor,
     )  # fmt: skip
     _close(item, actor=actor, resolution=Reconciliation.Resolution.REFUNDED, note=reason)
+    if order is not None:
+        notification_send(
+            user=order.payer,
+            key=f"payment-refund:{refund.end_to_end_id}",
+            topic="payment",
+            title_ko=f"환급 결정: {order.purpose}",
+            title_en=f"Refund decided: {order.purpose}",
+            body=f"환급액 {amount:,}원 · 납부하신 계좌로 돌려드립니다. 사유: {reason}",
+            link="/my/payments/",
+        )
     audit_record(
         actor=actor, action="payment.reconciliation_refund", obj=item,
         after={"refund": refund.end_to_end_id, "amount": amount, "order": entry.order_id}, reason=reason,

@@ -12,9 +12,8 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import require_role
@@ -22,6 +21,7 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.deadlines import calendar_get
 from egov.core.errors import Conflict, ValidationFailed
+from egov.core.notifications import notification_send
 from egov.documents.services import document_issue
 from egov.payments.hooks import on_paid_handler
 from egov.payments.models import BankEntry, PaymentOrder, Reconciliation
@@ -224,28 +224,28 @@ def payment_receipt_issue(*, order: PaymentOrder) -> PaymentOrder:
 
 
 def _notify_payer(order: PaymentOrder) -> None:
-    address = order.payer.email
-    if not address:
-        return
+    """The payer's notification that the order is paid, with its receipt (once per order)."""
     purpose, number, paid = order.purpose, order.receipt.number_display, order.paid_amount
-
-    def send() -> None:
-        with translation.override("ko"):
-            subject = f"[egov] 납부 완료 / Payment received: {purpose}"
-            body = "\n".join(
-                (
-                    purpose,
-                    f"납부액 / Paid: {_won(paid)}",
-                    f"영수증 / Receipt: {number}",
-                    f"{settings.EGOV_PUBLIC_URL}/my/payments/",
-                )
-            )
-        try:
-            send_mail(subject, body, None, [address])
-        except Exception:  # noqa: BLE001 - a mail server outage must not undo the payment
-            logger.exception("payment mail not sent", extra={"order_id": order.pk})
-
-    transaction.on_commit(send)
+    subject = f"[egov] 납부 완료 / Payment received: {purpose}"
+    body = "\n".join(
+        (
+            purpose,
+            f"납부액 / Paid: {_won(paid)}",
+            f"영수증 / Receipt: {number}",
+            f"{settings.EGOV_PUBLIC_URL}/my/payments/",
+        )
+    )
+    notification_send(
+        user=order.payer,
+        key=f"payment-paid:{order.pk}",
+        topic="payment",
+        title_ko=f"납부 완료: {purpose}",
+        title_en=f"Payment received: {purpose}",
+        body=f"납부액 {_won(paid)} · 영수증 {number}",
+        link="/my/payments/",
+        mail_subject=subject,
+        mail_body=body,
+    )
 
 
 def payment_receipts_issue_pending(*, limit: int = 200) -> int:

@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "my/petitions/<str:number>/attachments/<int:attachment_id>", views.my_attachment, name="my_attachment"
     ),
+    path("my/petitions/<str:number>/receipt", views.my_petition_receipt, name="my_petition_receipt"),
     path("my/petitions/<str:number>/<slug:action>", views.my_petition_act, name="my_act"),
     path("office/petitions/", views.office_queue, name="office_queue"),
     path("office/petitions/<str:number>/", views.office_petition, name="office_petition"),

@@ -8,3 +8,9 @@ document_type(
     title_en="Public Procurement Contract",
     template="procurement/documents/contract.html",
 )
+document_type(
+    "procurement.bid_receipt",
+    title_ko="입찰서 접수증",
+    title_en="Bid Receipt",
+    template="procurement/documents/bid_receipt.html",
+)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("procurement/suppliers/tokens/<int:pk>/revoke", views.bid_token_revoke, name="bid_token_revoke"),
     path("procurement/tenders/<str:number>/", views.tender_page, name="tender"),
     path("procurement/tenders/<str:number>/bid", views.bid_submit, name="bid"),
+    path("procurement/tenders/<str:number>/bids/<int:bid_id>/receipt", views.bid_receipt, name="bid_receipt"),
     path("procurement/tenders/<str:number>/withdraw", views.bid_withdraw, name="withdraw"),
     path("procurement/tenders/<str:number>/ask", views.question_ask, name="ask"),
     path("procurement/contracts/", views.my_contracts, name="my_contracts"),

@@ -33,6 +33,7 @@ from egov.procurement.models import (
     Milestone,
     Tender,
 )
+from egov.procurement.receipts import bid_receipt_issue
 
 # --- public ------------------------------------------------------------------------------------
 
@@ -445,3 +446,11 @@ def office_payment_record(request, pk: int):
         lambda data: services.payment_record(actor=request.user, milestone_id=pk, **data),
         _("The payment is recorded."),
     )
+
+
+@require_POST
+@business_required
+def bid_receipt(request, number: str, bid_id: int):
+    """The bid's 접수증 issued through documents (signed, with the QR), then its PDF."""
+    document = bid_receipt_issue(actor=request.user, number=number, bid_id=bid_id)
+    return redirect("documents:download_pdf", number=document.number)

@@ -17,8 +17,22 @@ class WhyForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis (statute and article)"), max_length=200)
 
 
+def address_picker() -> forms.TextInput:
+    """The road-name address input with the register's search-as-you-type picker
+    (portal/address-picker.js), which fills the postal code and, where there is one, the
+    municipality; without JavaScript it is a plain text field."""
+    return forms.TextInput(
+        attrs={
+            "data-address-picker": "",
+            "data-postal-target": "id_postal_code",
+            "data-agency-target": "id_agency",
+            "autocomplete": "off",
+        }
+    )
+
+
 class AddressFields(forms.Form):
-    road_address = forms.CharField(label=_("Road-name address"), max_length=200)
+    road_address = forms.CharField(label=_("Road-name address"), max_length=200, widget=address_picker())
     address_detail = forms.CharField(label=_("Detail (building, unit)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5, min_length=5)
 
@@ -26,7 +40,7 @@ class AddressFields(forms.Form):
 class ResidentCorrectForm(WhyForm):
     name_ko = forms.CharField(label=_("Name (Hangul)"), max_length=40)
     name_en = forms.CharField(label=_("Name (romanised)"), max_length=80)
-    road_address = forms.CharField(label=_("Road-name address"), max_length=200)
+    road_address = forms.CharField(label=_("Road-name address"), max_length=200, widget=address_picker())
     address_detail = forms.CharField(label=_("Detail (building, unit)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5)
     field_order = [

@@ -296,3 +296,51 @@ class VehicleEvent(RegistryEvent):
 
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+
+
+class RoadAddress(models.Model):
+    """One building's road-name address from the national address register (도로명주소 DB,
+    loaded by `egov addresses load FILE`, docs/addresses.md): 시도, 시군구, 도로명, 건물번호,
+    우편번호. Every address field in the portal picks one of these and stores it structured."""
+
+    key = models.CharField(max_length=26, unique=True)  # 도로명주소관리번호
+    legal_dong_code = models.CharField(max_length=10)  # 법정동코드
+    sido = models.CharField(max_length=40)  # 시도명
+    sigungu = models.CharField(max_length=40, blank=True)  # 시군구명 (세종특별자치시 has none)
+    eupmyeondong = models.CharField(max_length=40, blank=True)  # 법정읍면동명
+    road_code = models.CharField(max_length=12)  # 도로명코드
+    road_name = models.CharField(max_length=80)  # 도로명
+    # The road name without spaces, for the search's prefix match on an index.
+    road_name_norm = models.CharField(max_length=80)
+    underground = models.BooleanField(default=False)  # 지하여부
+    building_main = models.PositiveIntegerField()  # 건물본번
+    building_sub = models.PositiveIntegerField(default=0)  # 건물부번
+    postal_code = models.CharField(max_length=5)  # 기초구역번호
+    building_name = models.CharField(max_length=100, blank=True)  # 시군구용건물명
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["road_name_norm", "building_main"], name="road_address_search_idx"),
+            models.Index(fields=["postal_code"], name="road_address_postal_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(postal_code__regex=r"^[0-9]{5}$"), name="road_address_postal"),
+        ]
+
+    def __str__(self) -> str:
+        return self.road_address
+
+    @property
+    def building_number(self) -> str:
+        return f"{self.building_main}-{self.building_sub}" if self.building_sub else str(self.building_main)
+
+    @property
+    def road_address(self) -> str:
+        """서울특별시 강남구 테헤란로 152 (지하 for an underground building)."""
+        parts = [
+            self.sido,
+            self.sigungu,
+            self.road_name,
+            ("지하 " if self.underground else "") + self.building_number,
+        ]
+        return " ".join(p for p in parts if p)

@@ -18,6 +18,7 @@ from egov.accounts.models import User
 from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, ValidationFailed
+from egov.core.notifications import notification_send
 from egov.procurement import scoring
 from egov.procurement.models import Award, Bid, ReserveDraw, Tender
 from egov.procurement.selectors import tender_get_for
@@ -140,4 +141,22 @@ def tender_award(*, actor: User, number: str) -> Award:
         },
         reason=reason,
     )
+    _bidders_notify(tender, winner)
     return award
+
+
+def _bidders_notify(tender: Tender, winner: Bid) -> None:
+    """Every bidder waits for the result: the winner is told of the award, the others that the
+    tender went to another supplier (one notification per bid, after commit by e-mail)."""
+    link = f"/procurement/tenders/{tender.number}/"
+    for bid in Bid.objects.filter(tender=tender, state=Bid.State.LIVE).select_related("submitted_by"):
+        won = bid.pk == winner.pk
+        notification_send(
+            user=bid.submitted_by,
+            key=f"tender-award:{tender.pk}:{bid.pk}",
+            topic="tender",
+            title_ko=f"{'낙찰' if won else '입찰 결과'}: {tender.title}",
+            title_en=f"{'Awarded to you' if won else 'Tender result'}: {tender.title}",
+            body=f"공고번호 {tender.number}" + ("" if won else " · 다른 업체가 낙찰되었습니다."),
+            link=link,
+        )

@@ -21,7 +21,9 @@ logins).
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
@@ -31,7 +33,8 @@ from egov.accounts.models import User
 from egov.accounts.services import DEMO_PASSWORD
 from egov.core.audit import audit_record
 from egov.core.seeding import DEFAULT_SEED, SeedOptions, SeedRefused, SeedReport
-from egov.registry.models import Agency, Business, Household, Resident, Vehicle
+from egov.registry.addresses import address_file_generate, addresses_load
+from egov.registry.models import Agency, Business, Household, Resident, RoadAddress, Vehicle
 from egov.registry.seed.data import DISTRICTS, METROPOLITAN, MOIS, NTS
 from egov.registry.seed.demo import DEMO_USERNAMES, demo_totp_key, demo_users_create
 from egov.registry.seed.generator import Nation
@@ -89,11 +92,38 @@ def seed_step(*, options: SeedOptions) -> SeedReport:
     """The registry's step of `egov seed`: the nation and the demo logins. Raises SeedRefused
     if registry data exists (seeding again would mix two nations)."""
     result = nation_seed(residents=options.residents, seed=options.seed, progress=options.progress)
+    result.counts["road addresses"] = addresses_seed(seed=options.seed)
     width = max(len(name) for name in result.counts)
     return SeedReport(
         lines=[f"{name:<{width}}  {count:>10,}" for name, count in result.counts.items()],
         demo_users=result.demo_users,
     )
+
+
+SIDO_CODES = {"6110000": "11", "6260000": "26", "6270000": "27", "6280000": "28", "6290000": "29",
+              "6300000": "30", "6310000": "31"}  # fmt: skip
+
+
+def addresses_seed(*, seed: int = 1) -> int:
+    """Fill the address register the way an operator would: a file in the road-name address
+    layout (EGOV_DATA_DIR/addresses/demo-rnaddrkor.txt: the districts' real road names, buildings
+    1 to 40) loaded by the same loader as `egov addresses load`. How many addresses it holds."""
+    districts = []
+    for metro, lines in DISTRICTS.items():
+        sido = METROPOLITAN[metro][0]
+        for index, line in enumerate(lines.split("\n")):
+            parts = line.split()
+            if not parts:
+                continue
+            _code, name_ko, _name_en, _weight, postal, *roads = parts
+            low, high = (int(p) for p in postal.split("-"))
+            districts.append((sido, name_ko, f"{SIDO_CODES[metro]}{100 + index * 10:03d}", low, high, roads))
+    folder = Path(settings.DATA_DIR) / "addresses"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo-rnaddrkor.txt"
+    address_file_generate(path, districts, seed=seed)
+    addresses_load(path=path)
+    return RoadAddress.objects.count()
 
 
 def _refuse_if_not_empty() -> None:
