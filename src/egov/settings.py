@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    "egov.core.metrics.RequestMetricsMiddleware",
     "egov.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "egov.core.middleware.SecurityHeadersMiddleware",
@@ -207,6 +208,13 @@ EGOV_ACCESS_LOG_ORIGIN = env_str("EGOV_ACCESS_LOG_ORIGIN", "egov.localhost/acces
 EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS", 1)
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
+
+# /metrics (docs/operations.md): answered only for `Authorization: Bearer EGOV_METRICS_TOKEN`
+# or a client address in EGOV_METRICS_ALLOWED_NETWORKS (addresses or CIDR networks, comma
+# separated); with neither, for nobody. Several gunicorn workers add up their request figures
+# when PROMETHEUS_MULTIPROC_DIR names a directory they share (deploy/gunicorn.conf.py).
+EGOV_METRICS_TOKEN = env_str("EGOV_METRICS_TOKEN", "")
+EGOV_METRICS_ALLOWED_NETWORKS = env_list("EGOV_METRICS_ALLOWED_NETWORKS", [])
 
 # Signed documents. The public address printed in every QR code and verification link.
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
