@@ -262,8 +262,34 @@ STATICFILES_DIRS = [
     # Swagger UI for /api/v1/docs, from npm like KRDS: our CSP allows scripts from our origin only.
     ("swagger-ui", PROJECT_DIR / "node_modules" / "swagger-ui-dist"),
 ]
+# Files people upload and documents' PDFs (egov.core.storage, docs/operations.md):
+# "filesystem" under EGOV_DATA_DIR (one node), "database" in PostgreSQL (several nodes sharing
+# only the database), or "s3" on S3-compatible object storage (django-storages, `egov[s3]`;
+# credentials from the usual AWS_* variables or the instance's role).
+EGOV_FILE_STORE = env_str("EGOV_FILE_STORE", "filesystem")
+_FILE_STORES = {
+    "filesystem": {"BACKEND": "egov.core.storage.DataDirStorage"},
+    "database": {"BACKEND": "egov.core.storage.DatabaseStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EGOV_S3_BUCKET"),
+            "endpoint_url": env_str("EGOV_S3_ENDPOINT_URL"),
+            "region_name": env_str("EGOV_S3_REGION"),
+            "location": env_str("EGOV_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "server_side_encryption": env_str("EGOV_S3_SSE"),
+        },
+    },
+}
+if EGOV_FILE_STORE not in _FILE_STORES:
+    raise ImproperlyConfigured(
+        f"EGOV_FILE_STORE must be one of {', '.join(_FILE_STORES)}, not {EGOV_FILE_STORE!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORES[EGOV_FILE_STORE],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG

@@ -208,3 +208,17 @@ class ClockEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database by `egov.core.storage.DatabaseStorage`, for deployments whose
+    app nodes share nothing but PostgreSQL (no object storage): the bytes travel with the
+    database's backups, WAL archive and standby."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.BigIntegerField()
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
