@@ -209,6 +209,12 @@ EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS",
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
 
+# Point-in-time recovery (egov.core.pgbackrest, docs/operations.md): the pgBackRest command
+# (split like a shell would), its stanza and configuration file.
+EGOV_PGBACKREST = env_str("EGOV_PGBACKREST", "pgbackrest")
+EGOV_PGBACKREST_STANZA = env_str("EGOV_PGBACKREST_STANZA", "egov")
+EGOV_PGBACKREST_CONFIG = env_str("EGOV_PGBACKREST_CONFIG", "")
+
 # /metrics (docs/operations.md): answered only for `Authorization: Bearer EGOV_METRICS_TOKEN`
 # or a client address in EGOV_METRICS_ALLOWED_NETWORKS (addresses or CIDR networks, comma
 # separated); with neither, for nobody. Several gunicorn workers add up their request figures
