@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.env import env_bool, env_int, env_list, env_str
+from egov.core.env import database_url_multi_host, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -114,8 +114,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
+    # A multi-host URL (db1:5432,db2:5432 with target_session_attrs=read-write) follows a
+    # failover by itself (docs/operations.md).
     "default": dj_database_url.parse(
-        env_str("EGOV_DATABASE_URL", f"sqlite:///{DATA_DIR / 'egov.sqlite3'}"),
+        database_url_multi_host(env_str("EGOV_DATABASE_URL", f"sqlite:///{DATA_DIR / 'egov.sqlite3'}")),
         conn_max_age=env_int("EGOV_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
