@@ -23,21 +23,25 @@ trap cleanup EXIT
 rm -rf "$DRILL_HOME"; install -d -o postgres -g postgres "$DRILL_HOME"; install -d "$WORK" "$DRILL_HOME/app-data"
 
 cluster_make "$PRIMARY" "$PRIMARY_PORT"
-cluster_conf "$PRIMARY" "wal_level = replica" "max_wal_senders = 4" "hot_standby = on" \
-  "synchronous_standby_names = 'FIRST 1 (opsstandby)'" "synchronous_commit = on" "wal_keep_size = 256MB"
+PRIMARY_CONF=("wal_level = replica" "max_wal_senders = 4" "hot_standby = on" "wal_keep_size = 256MB")
+cluster_conf "$PRIMARY" "${PRIMARY_CONF[@]}"
 pg_ctlcluster "$PGVER" "$PRIMARY" start; wait_ready "$PRIMARY_PORT"
 sql "$PRIMARY_PORT" postgres "create database egov"
 egov_env "$PRIMARY_PORT"
-"$EGOV" migrate --noinput -v 0
+"$EGOV" migrate core --noinput -v 0   # the writer needs core_auditevent (and what it depends on)
 
 cluster_make "$STANDBY" "$STANDBY_PORT"
 STANDBY_DATA="/var/lib/postgresql/$PGVER/$STANDBY"
 find "$STANDBY_DATA" -mindepth 1 -delete
 runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$STANDBY_DATA" -X stream -R
+sed -i "/primary_conninfo/d" "$STANDBY_DATA/postgresql.auto.conf"  # ours (conf.d) names the standby
 cluster_conf "$STANDBY" "hot_standby = on" \
   "primary_conninfo = 'host=127.0.0.1 port=$PRIMARY_PORT user=postgres application_name=opsstandby'"
 pg_ctlcluster "$PGVER" "$STANDBY" start; wait_ready "$STANDBY_PORT"
-until [[ $(sql "$PRIMARY_PORT" postgres "select sync_state from pg_stat_replication where application_name='opsstandby'") == sync ]]; do sleep 0.2; done
+# Synchronous only once the standby streams (before, every COMMIT would wait for it).
+cluster_conf "$PRIMARY" "${PRIMARY_CONF[@]}" "synchronous_standby_names = 'FIRST 1 (opsstandby)'" "synchronous_commit = on"
+pg_ctlcluster "$PGVER" "$PRIMARY" reload
+for _ in $(seq 1 300); do [[ $(sql "$PRIMARY_PORT" postgres "select sync_state from pg_stat_replication where application_name='opsstandby'") == sync ]] && break; sleep 0.2; done
 log "standby streaming, synchronous"
 
 # The app sees both servers; libpq keeps the one that accepts writes.
@@ -60,11 +64,7 @@ result = json.load(open(sys.argv[1])); killed = float(sys.argv[2])
 present = {int(x) for x in sys.argv[3].split(",") if x}
 acked = result["acknowledged"]
 lost = sorted(set(acked) - present)
-before = sum(1 for _ in acked)  # every acknowledged write, before and after the kill
-after_kill = [s for s in acked]  # for symmetry in the report
-# First acknowledged write whose attempt started after the last failure: writes work again.
-recovered = result["last_failure"]
-gap = (recovered - killed) if recovered else 0.0
+gap = (result["recovered"] - killed) if result["recovered"] else 0.0
 print("drill_failover:", "PASS" if not lost and gap < 30 else "FAIL")
 print(f"  writes attempted            {result['attempted']}")
 print(f"  acknowledged                {len(acked)}")
@@ -72,6 +72,6 @@ print(f"  acknowledged but lost       {len(lost)} {lost[:10]}")
 print(f"  failed after one retry      {len(result['failed'])}")
 print(f"  succeeded on the retry      {result['succeeded_on_retry']}")
 print(f"  rows on the new primary     {len(present)}")
-print(f"  kill -> writes succeed again {gap:.1f} s (last failed attempt {gap:.1f} s after the kill)")
+print(f"  kill -> first write acknowledged again  {gap:.1f} s")
 sys.exit(0 if not lost and gap < 30 else 1)
 PY

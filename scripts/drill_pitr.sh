@@ -126,7 +126,7 @@ from egov.documents.models import Document
 from egov.documents.services import document_pdf
 from egov.documents.verification import verify_pdf
 document = Document.objects.get(number='$LAST_NUMBER')
-print("STATUS", verify_pdf(document_pdf(document)).status)
+print('STATUS', verify_pdf(document_pdf(document)).status)
 " | awk "/^STATUS/ {print \$2}")
 result=PASS
 [[ "$RESTORED" == "$AT_TARGET" ]] || result=FAIL

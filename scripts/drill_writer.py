@@ -30,7 +30,7 @@ def write(sequence: int) -> None:
 
 def main() -> None:
     out, duration = sys.argv[1], float(sys.argv[2])
-    acknowledged, failures, retried_ok = [], [], 0
+    acknowledged, acknowledged_at, failures, retried_ok = [], [], [], 0
     first_failure = last_failure = None
     started = time.time()
     sequence = 0
@@ -40,6 +40,7 @@ def main() -> None:
             try:
                 write(sequence)
                 acknowledged.append(sequence)
+                acknowledged_at.append(time.time())
                 retried_ok += attempt == 2
                 break
             except Error as exc:
@@ -55,6 +56,10 @@ def main() -> None:
             {
                 "attempted": sequence,
                 "acknowledged": acknowledged,
+                # the first write acknowledged after the last failure: writes work again
+                "recovered": next((at for at in acknowledged_at if at > (last_failure or 0)), None)
+                if last_failure
+                else None,
                 "failed": failures,
                 "succeeded_on_retry": retried_ok,
                 "first_failure": first_failure,
