@@ -67,6 +67,7 @@ lost = sorted(set(acked) - present)
 gap = (result["recovered"] - killed) if result["recovered"] else 0.0
 print("drill_failover:", "PASS" if not lost and gap < 30 else "FAIL")
 print(f"  writes attempted            {result['attempted']}")
+print(f"  acknowledged before the fault {sum(1 for at in result['acknowledged_at'] if at < killed)}")
 print(f"  acknowledged                {len(acked)}")
 print(f"  acknowledged but lost       {len(lost)} {lost[:10]}")
 print(f"  failed after one retry      {len(result['failed'])}")

@@ -35,6 +35,7 @@ lost = sorted(set(result["acknowledged"]) - present)
 gap = (result["recovered"] - restarted) if result["recovered"] else 0.0
 print("drill_pg_restart:", "PASS" if not lost else "FAIL")
 print(f"  writes attempted          {result['attempted']}")
+print(f"  acknowledged before the fault {sum(1 for at in result['acknowledged_at'] if at < restarted)}")
 print(f"  acknowledged              {len(result['acknowledged'])}")
 print(f"  acknowledged but lost     {len(lost)}")
 print(f"  failed after one retry    {len(result['failed'])}")

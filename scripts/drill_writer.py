@@ -56,6 +56,7 @@ def main() -> None:
             {
                 "attempted": sequence,
                 "acknowledged": acknowledged,
+                "acknowledged_at": acknowledged_at,
                 # the first write acknowledged after the last failure: writes work again
                 "recovered": next((at for at in acknowledged_at if at > (last_failure or 0)), None)
                 if last_failure
