@@ -1,13 +1,15 @@
-"""The load of the two-node drill: agency systems asking for API tokens through HAProxy, one
-request after another on several threads for DURATION seconds. Each token request writes a row
-(the token's checksum) and answers only after its COMMIT: a 200 with a token is an acknowledged
-write. A failed request is retried once (as a client or HAProxy's own retry would); the drill
-then checks every acknowledged token is in the database.
+"""The load of the two-node drill, through HAProxy, on several threads for DURATION seconds:
+every fifth request an agency system asks for an API token (it writes a row, the token's
+checksum, and answers only after its COMMIT: a 200 with a token is an acknowledged write), the
+others are readiness probes of the database (`/readyz`, cheap, so that many requests cross the
+moment a node dies). A failed request is retried once (as a client would); the drill then
+checks every acknowledged token is in the database.
 
     python scripts/drill_load_client.py URL CLIENT_ID SECRET OUT.json DURATION THREADS
 """
 
 import base64
+import http.client
 import json
 import sys
 import threading
@@ -26,6 +28,13 @@ def request_token(url: str, basic: str) -> str:
         return json.load(response)["access_token"]
 
 
+def probe(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        if response.status != 200:
+            raise ValueError(f"status {response.status}")
+        response.read()
+
+
 def main() -> None:
     url, client_id, secret, out = sys.argv[1:5]
     duration, threads = float(sys.argv[5]), int(sys.argv[6])
@@ -34,16 +43,30 @@ def main() -> None:
     results = {"requests": 0, "first_try_failed": 0, "failed_after_retry": 0, "tokens": [], "errors": []}
     deadline = time.time() + duration
 
+    readyz = url.split("/api/")[0] + "/readyz"
+
     def run() -> None:
+        count = 0
         while time.time() < deadline:
+            count += 1
             for attempt in (1, 2):
                 try:
-                    token = request_token(url, basic)
+                    if count % 5 == 0:
+                        token = request_token(url, basic)
+                        with lock:
+                            results["tokens"].append(token)
+                    else:
+                        probe(readyz)
                     with lock:
                         results["requests"] += 1
-                        results["tokens"].append(token)
                     break
-                except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
+                except (
+                    urllib.error.URLError,
+                    http.client.HTTPException,
+                    OSError,
+                    ValueError,
+                    KeyError,
+                ) as exc:
                     with lock:
                         if attempt == 1:
                             results["first_try_failed"] += 1
