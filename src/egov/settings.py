@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.env import env_bool, env_int, env_list, env_str
+from egov.core.env import database_url_multi_host, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    "egov.core.metrics.RequestMetricsMiddleware",
     "egov.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "egov.core.middleware.SecurityHeadersMiddleware",
@@ -114,8 +115,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
+    # A multi-host URL (db1:5432,db2:5432 with target_session_attrs=read-write) follows a
+    # failover by itself (docs/operations.md).
     "default": dj_database_url.parse(
-        env_str("EGOV_DATABASE_URL", f"sqlite:///{DATA_DIR / 'egov.sqlite3'}"),
+        database_url_multi_host(env_str("EGOV_DATABASE_URL", f"sqlite:///{DATA_DIR / 'egov.sqlite3'}")),
         conn_max_age=env_int("EGOV_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -254,6 +257,19 @@ EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS",
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
 
+# Point-in-time recovery (egov.core.pgbackrest, docs/operations.md): the pgBackRest command
+# (split like a shell would), its stanza and configuration file.
+EGOV_PGBACKREST = env_str("EGOV_PGBACKREST", "pgbackrest")
+EGOV_PGBACKREST_STANZA = env_str("EGOV_PGBACKREST_STANZA", "egov")
+EGOV_PGBACKREST_CONFIG = env_str("EGOV_PGBACKREST_CONFIG", "")
+
+# /metrics (docs/operations.md): answered only for `Authorization: Bearer EGOV_METRICS_TOKEN`
+# or a client address in EGOV_METRICS_ALLOWED_NETWORKS (addresses or CIDR networks, comma
+# separated); with neither, for nobody. Several gunicorn workers add up their request figures
+# when PROMETHEUS_MULTIPROC_DIR names a directory they share (deploy/gunicorn.conf.py).
+EGOV_METRICS_TOKEN = env_str("EGOV_METRICS_TOKEN", "")
+EGOV_METRICS_ALLOWED_NETWORKS = env_list("EGOV_METRICS_ALLOWED_NETWORKS", [])
+
 # Signed documents. The public address printed in every QR code and verification link.
 EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Names written into the platform's certificates (root CA, timestamping unit, agencies).
@@ -300,8 +316,34 @@ STATICFILES_DIRS = [
     # Swagger UI for /api/v1/docs, from npm like KRDS: our CSP allows scripts from our origin only.
     ("swagger-ui", PROJECT_DIR / "node_modules" / "swagger-ui-dist"),
 ]
+# Files people upload and documents' PDFs (egov.core.storage, docs/operations.md):
+# "filesystem" under EGOV_DATA_DIR (one node), "database" in PostgreSQL (several nodes sharing
+# only the database), or "s3" on S3-compatible object storage (django-storages, `egov[s3]`;
+# credentials from the usual AWS_* variables or the instance's role).
+EGOV_FILE_STORE = env_str("EGOV_FILE_STORE", "filesystem")
+_FILE_STORES = {
+    "filesystem": {"BACKEND": "egov.core.storage.DataDirStorage"},
+    "database": {"BACKEND": "egov.core.storage.DatabaseStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EGOV_S3_BUCKET"),
+            "endpoint_url": env_str("EGOV_S3_ENDPOINT_URL"),
+            "region_name": env_str("EGOV_S3_REGION"),
+            "location": env_str("EGOV_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "server_side_encryption": env_str("EGOV_S3_SSE"),
+        },
+    },
+}
+if EGOV_FILE_STORE not in _FILE_STORES:
+    raise ImproperlyConfigured(
+        f"EGOV_FILE_STORE must be one of {', '.join(_FILE_STORES)}, not {EGOV_FILE_STORE!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILE_STORES[EGOV_FILE_STORE],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG

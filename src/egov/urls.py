@@ -7,6 +7,7 @@ from egov.accounts import views as accounts_views
 from egov.accounts.urls import oidc_urlpatterns
 from egov.api import api
 from egov.core import health
+from egov.ops.metrics import metrics_view
 
 # Operators log in to the admin with a TOTP code too.
 admin.site.__class__ = OTPAdminSite
@@ -14,6 +15,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     # Only the token endpoint of django-oauth-toolkit: agency systems use the
     # client-credentials grant; no authorization or application-management pages.
     path("api/v1/oauth/token", TokenView.as_view(), name="oauth-token"),

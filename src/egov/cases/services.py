@@ -311,10 +311,24 @@ def case_files_store(
     return stored
 
 
+def _attachment_folder(attachment: CaseAttachment) -> str:
+    return procedure_of(attachment.case_type.model_class()).attachment_folder
+
+
+def case_file_open(attachment: CaseAttachment):
+    """The attachment's bytes, open for reading (the caller has checked who may read them);
+    FileNotFoundError when the store has lost them."""
+    return core_files.file_open(attachment.storage_name, folder=_attachment_folder(attachment))
+
+
+def case_file_read(attachment: CaseAttachment) -> bytes:
+    """The attachment's bytes (the caller has checked who may read them)."""
+    return core_files.file_read(attachment.storage_name, folder=_attachment_folder(attachment))
+
+
 def case_file_path(attachment: CaseAttachment):
-    """Where the attachment's bytes are (the caller has checked who may read them)."""
-    procedure = procedure_of(attachment.case_type.model_class())
-    return core_files.file_path(attachment.storage_name, folder=procedure.attachment_folder)
+    """Where the attachment's bytes are on the filesystem store (tests and operators only)."""
+    return core_files.file_path(attachment.storage_name, folder=_attachment_folder(attachment))
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -3,9 +3,9 @@ takes documents from people (petitions' attachments, disclosure's released and p
 
 A file is accepted only when its first bytes are those of a PDF, PNG or JPEG and its name's
 extension says the same type: a PNG named `.pdf`, or a program renamed `.pdf`, is refused. The
-type served back is the detected one, never what the browser claimed. Files live under
-`DATA_DIR/<folder>/` by a random 48-hex name (mode 0600); each app names its folder and the
-form field its errors belong to.
+type served back is the detected one, never what the browser claimed. Files are kept in the
+platform's file store (`core.storage`: under `DATA_DIR/<folder>/` by default) by a random
+48-hex name; each app names its folder and the form field its errors belong to.
 """
 
 import hashlib
@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from egov.core.errors import ValidationFailed
+from egov.core.storage import file_store
 
 MAX_FILES = 5
 
@@ -91,29 +93,42 @@ def files_check(uploads, *, field: str) -> list[CheckedFile]:
 
 
 def storage_dir(folder: str) -> Path:
+    """The folder on the filesystem store (EGOV_FILE_STORE=filesystem) under DATA_DIR."""
     return Path(settings.DATA_DIR) / folder
 
 
+def _storage_path(storage_name: str, *, folder: str) -> str:
+    if not storage_name or not all(ch in "0123456789abcdef" for ch in storage_name):
+        raise ValueError("bad storage name")
+    return f"{folder}/{storage_name}"
+
+
 def file_write(content: bytes, *, folder: str) -> str:
-    """Write the bytes under a random name (never the user's) and return that name."""
-    directory = storage_dir(folder)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Store the bytes under a random name (never the user's) in `folder` of the platform's
+    file store (`core.storage`), and return that name."""
     storage_name = secrets.token_hex(24)
-    path = directory / storage_name
-    with open(path, "xb") as handle:
-        handle.write(content)
-    path.chmod(0o600)
+    file_store().save(_storage_path(storage_name, folder=folder), ContentFile(content))
     return storage_name
 
 
+def file_open(storage_name: str, *, folder: str):
+    """The stored file, open for reading in binary (the caller closes it, or a FileResponse
+    does). FileNotFoundError or ValueError when there is no such file."""
+    return file_store().open(_storage_path(storage_name, folder=folder), "rb")
+
+
+def file_read(storage_name: str, *, folder: str) -> bytes:
+    with file_open(storage_name, folder=folder) as handle:
+        return handle.read()
+
+
 def file_path(storage_name: str, *, folder: str) -> Path:
-    if not storage_name or not all(ch in "0123456789abcdef" for ch in storage_name):
-        raise ValueError("bad storage name")
-    return storage_dir(folder) / storage_name
+    """Where the file is on the filesystem store (only that store has paths)."""
+    return Path(file_store().path(_storage_path(storage_name, folder=folder)))
 
 
 def file_delete(storage_name: str, *, folder: str) -> None:
     try:
-        file_path(storage_name, folder=folder).unlink(missing_ok=True)
+        file_store().delete(_storage_path(storage_name, folder=folder))
     except (OSError, ValueError):
         pass

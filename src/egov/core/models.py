@@ -271,3 +271,17 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: email={self.email} sms={self.sms}"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database by `egov.core.storage.DatabaseStorage`, for deployments whose
+    app nodes share nothing but PostgreSQL (no object storage): the bytes travel with the
+    database's backups, WAL archive and standby."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.BigIntegerField()
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name

@@ -115,10 +115,10 @@ def released_file_get_for(*, actor, number: str, file_id: int) -> CaseAttachment
     return found
 
 
-def publication_file_path(publication: Publication):
-    """Where a publication's bytes are, beside the released files (the caller has checked it is
-    public or the official's)."""
-    return core_files.file_path(publication.storage_name, folder=DISCLOSURE.attachment_folder)
+def publication_file_open(publication: Publication):
+    """A publication's bytes, kept beside the released files, open for reading (the caller has
+    checked it is public or the official's)."""
+    return core_files.file_open(publication.storage_name, folder=DISCLOSURE.attachment_folder)
 
 
 def due_explanation(request: DisclosureRequest, language: str) -> list[str]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.cases.selectors import case_history
-from egov.cases.services import case_file_path
+from egov.cases.services import case_file_open
 from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, ServiceError
 from egov.core.web import (
@@ -36,9 +36,9 @@ from egov.disclosure.models import ExemptCategory
 from egov.disclosure.receipts import request_receipt_issue
 
 
-def _file_response(stored, path_of, *, as_attachment: bool = True):
+def _file_response(stored, open_file, *, as_attachment: bool = True):
     try:
-        handle = open(path_of(stored), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = open_file(stored)  # FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(
@@ -113,7 +113,7 @@ def publication_download(request, publication_id: int):
         publication = selectors.publication_get(publication_id=publication_id)
     except NotFound:
         raise Http404 from None
-    return _file_response(publication, selectors.publication_file_path)
+    return _file_response(publication, selectors.publication_file_open)
 
 
 # --- requesters -------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def my_objection(request, number: str):
 @citizen_or_business_required
 def my_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
-    return _private(_file_response(stored, case_file_path))
+    return _private(_file_response(stored, case_file_open))
 
 
 # --- officials --------------------------------------------------------------------------------
@@ -299,7 +299,7 @@ def office_act(request, number: str, action: str):
 @official_required
 def office_file(request, number: str, file_id: int):
     stored = selectors.released_file_get_for(actor=request.user, number=number, file_id=file_id)
-    return _private(_file_response(stored, case_file_path))
+    return _private(_file_response(stored, case_file_open))
 
 
 @official_required

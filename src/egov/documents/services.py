@@ -22,13 +22,12 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import secrets
-from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,6 +38,7 @@ from egov.core.checks import require_text
 from egov.core.crypto import decrypt_blob, encrypt_blob
 from egov.core.document_types import document_type_get
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from egov.core.storage import file_move, file_store
 from egov.documents import pki
 from egov.documents.models import Document, DocumentIssueKey
 from egov.documents.pdf import Stamp, pdf_render
@@ -150,6 +150,7 @@ def _subject_fields(subject) -> dict:
 # A PDF is written before its row commits and must not outlive a rollback. It is written, and
 # flushed to disk, under a pending name (`documents/pending/<number>.pdf.enc`) before the
 # COMMIT, and moved to its place (`documents/YYYY/MM/<number>.pdf.enc`, the row's pdf_path)
+# in the platform's file store (`core.storage`)
 # once the COMMIT has returned. A rollback that `document_files_atomic` sees removes it at once;
 # a rollback the caller's own transaction hides, or a crash, leaves a pending file that
 # `document_files_sweep` (an `egov worker` sweep) removes, or moves into place when its row did
@@ -164,33 +165,20 @@ PENDING_GRACE = dt.timedelta(hours=1)  # no transaction writing a document stays
 _WRITTEN: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("documents_written", default=None)
 
 
-def _storage_root() -> Path:
-    return Path(settings.DATA_DIR) / "documents"
-
-
-def _pending_path(number: str) -> Path:
-    return Path(settings.DATA_DIR) / PENDING / f"{number}.pdf.enc"
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _pending_name(number: str) -> str:
+    return f"{PENDING}/{number}.pdf.enc"
 
 
 def _pdf_store(number: str, issued_at, data: bytes) -> str:
-    """Write the encrypted PDF under its pending name, on disk before this returns; return
-    the path it will have once published (`_pdf_publish`), relative to DATA_DIR."""
-    pending = _pending_path(number)
-    pending.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(pending, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(encrypt_blob(data, context=b"document-pdf:" + number.encode()))
-        handle.flush()
-        os.fsync(handle.fileno())
-    _fsync_directory(pending.parent)  # the name too: a row may commit only with its bytes on disk
+    """Write the encrypted PDF under its pending name in the file store (`core.storage`;
+    durable before this returns); return the name it will have once published (`_pdf_publish`)."""
+    store = file_store()
+    pending = _pending_name(number)
+    blob = encrypt_blob(data, context=b"document-pdf:" + number.encode())
+    saved = store.save(pending, ContentFile(blob))
+    if saved != pending:  # a pending file of this number exists: never write beside it
+        store.delete(saved)
+        raise FileExistsError(pending)
     written = _WRITTEN.get()
     if written is not None:
         written.append(number)
@@ -198,22 +186,22 @@ def _pdf_store(number: str, issued_at, data: bytes) -> str:
 
 
 def _pdf_publish(number: str, relative: str) -> None:
-    """Move a committed document's PDF from its pending name to its place (a rename within
-    DATA_DIR, atomic); lost in a crash, the sweep does it again."""
-    final = Path(settings.DATA_DIR) / relative
-    final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Move a committed document's PDF from its pending name to its place (a rename on the
+    filesystem, an UPDATE in the database store); lost in a crash, the sweep does it again."""
     with contextlib.suppress(FileNotFoundError):  # published already (by the sweep)
-        os.replace(_pending_path(number), final)
+        file_move(_pending_name(number), relative)
 
 
 def _pdf_discard(number: str) -> None:
-    _pending_path(number).unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        file_store().delete(_pending_name(number))
 
 
 def document_pdf_discard(document: Document) -> None:
     """Remove the PDF of a document whose row the caller is rolling back."""
     _pdf_discard(document.number)
-    (Path(settings.DATA_DIR) / document.pdf_path).unlink(missing_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        file_store().delete(document.pdf_path)
 
 
 @contextlib.contextmanager
@@ -237,29 +225,38 @@ def document_files_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Finish what a crash or a hidden rollback left in the pending folder: a PDF whose document
     committed is moved into place; one without a document, older than PENDING_GRACE (so its
     transaction cannot still commit), is removed. Returns the counts; safe from two workers."""
-    folder = Path(settings.DATA_DIR) / PENDING
+    store = file_store()
     cutoff = (now or timezone.now()).timestamp() - PENDING_GRACE.total_seconds()
-    files = {p.name.removesuffix(".pdf.enc"): p for p in folder.glob("*.pdf.enc")} if folder.is_dir() else {}
+    try:
+        _folders, names = store.listdir(PENDING)
+    except FileNotFoundError:
+        names = []
+    files = {
+        name.removesuffix(".pdf.enc"): f"{PENDING}/{name}" for name in names if name.endswith(".pdf.enc")
+    }
     committed = dict(Document.objects.filter(number__in=list(files)).values_list("number", "pdf_path"))
     counts = {"published": 0, "removed": 0}
-    for number, path in files.items():
+    for number, name in files.items():
         if number in committed:
             _pdf_publish(number, committed[number])
             counts["published"] += 1
             continue
         with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
+            if store.get_modified_time(name).timestamp() < cutoff:
+                store.delete(name)
                 counts["removed"] += 1
     return counts
 
 
 def document_pdf(document: Document) -> bytes:
     """The signed PDF exactly as issued (decrypted from storage)."""
+    store = file_store()
     try:
-        blob = (Path(settings.DATA_DIR) / document.pdf_path).read_bytes()
+        with store.open(document.pdf_path, "rb") as handle:
+            blob = handle.read()
     except FileNotFoundError:  # committed, not yet moved into place
-        blob = _pending_path(document.number).read_bytes()
+        with store.open(_pending_name(document.number), "rb") as handle:
+            blob = handle.read()
     return decrypt_blob(blob, context=b"document-pdf:" + document.number.encode())
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.cases.services import case_file_path
+from egov.cases.services import case_file_open
 from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import (
@@ -54,7 +54,7 @@ class _QueuePaginator(Paginator):
 def _attachment_response(request, number: str, attachment_id: int):
     attachment = selectors.attachment_get_for(actor=request.user, number=number, attachment_id=attachment_id)
     try:
-        handle = open(case_file_path(attachment), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = case_file_open(attachment)  # FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(

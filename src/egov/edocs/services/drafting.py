@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from egov.accounts.models import User
 from egov.cases.services import (
-    case_file_path,
+    case_file_read,
     case_files_atomic,
     case_files_store,
     case_lock_for,
@@ -305,7 +305,7 @@ def document_revise(*, actor, document: OfficialDocument, title: str, content: s
         revised.supersedes = document
         revised.save(update_fields=["version", "supersedes"])
         kept = [
-            core_files.CheckedFile(f.original_name, f.content_type, case_file_path(f).read_bytes(), f.sha256)
+            core_files.CheckedFile(f.original_name, f.content_type, case_file_read(f), f.sha256)
             for f in document.files.filter(purpose=ATTACHMENT).order_by("id")
         ]  # each version holds its own copy: a version's files never change under it
         case_files_store(actor=actor, case=revised, files=kept, purpose=ATTACHMENT)

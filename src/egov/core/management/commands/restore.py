@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from egov.core.backup import BackupError, backup_check, backup_read_manifest, backup_restore
+from egov.core.pgbackrest import pgbackrest_restore_command, pgbackrest_run
 
 
 class Command(BaseCommand):
@@ -20,7 +21,24 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="Archive written by `egov backup`.")
+        parser.add_argument("path", type=Path, nargs="?", help="Archive written by `egov backup`.")
+        parser.add_argument(
+            "--pgbackrest",
+            action="store_true",
+            help="PostgreSQL: restore a pgBackRest backup and the WAL archive into --pg-data (a new or "
+            "stopped cluster's data directory), to --target-time if given; then start that cluster.",
+        )
+        parser.add_argument("--pg-data", type=Path, help="With --pgbackrest: the data directory to restore.")
+        parser.add_argument(
+            "--target-time",
+            help="With --pgbackrest: ISO 8601 time with offset to recover to (default: the end).",
+        )
+        parser.add_argument(
+            "--repo", type=int, help="With --pgbackrest: the repository to read (default: repo1)."
+        )
+        parser.add_argument(
+            "--set", dest="backup_set", default="", help="With --pgbackrest: the backup set label."
+        )
         parser.add_argument(
             "--noinput",
             "--no-input",
@@ -32,7 +50,12 @@ class Command(BaseCommand):
             "--database", default=DEFAULT_DB_ALIAS, help="Database alias to restore into (default: default)."
         )
 
-    def handle(self, *args, path: Path, database: str, interactive: bool, **options):
+    def handle(self, *args, path: Path | None, database: str, interactive: bool, **options):
+        if options["pgbackrest"]:
+            self._pgbackrest(interactive=interactive, **options)
+            return
+        if path is None:
+            raise CommandError("Give the archive's PATH, or --pgbackrest with --pg-data.")
         try:
             manifest = backup_read_manifest(path=path)
             backup_check(manifest=manifest, using=database)
@@ -60,3 +83,32 @@ class Command(BaseCommand):
                     f"The backup predates {len(pending)} migration(s) of this code: run `egov migrate`."
                 )
             )
+
+    def _pgbackrest(self, *, interactive: bool, pg_data, target_time, repo, backup_set, **options):
+        if pg_data is None:
+            raise CommandError(
+                "--pgbackrest needs --pg-data: the data directory of a new or stopped cluster."
+            )
+        try:
+            command = pgbackrest_restore_command(
+                pg_data=pg_data, target_time=target_time, repo=repo, backup_set=backup_set
+            )
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        if interactive:
+            self.stdout.write(
+                f"This overwrites the data directory {pg_data} with the backup and the WAL archive up to "
+                f"{target_time or 'the end of the archive'}. Its server must be stopped."
+            )
+            if input("Type 'yes' to continue: ").strip().lower() != "yes":
+                raise CommandError("Restore cancelled; nothing was changed.")
+        try:
+            pgbackrest_run(command)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored into {pg_data}. Start its server: it replays the archive to "
+                f"{target_time or 'the end'} and then accepts writes."
+            )
+        )
