@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OpendataConfig(AppConfig):
+    name = "egov.opendata"
+    label = "opendata"
+    verbose_name = "Open data (data.go.kr)"
