@@ -19,7 +19,7 @@ from egov.opendata.models import LICENCE_URLS, Dataset, Licence, Theme
 from egov.opendata.selectors import datasets_with_details
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCAT3 = Namespace(str(DCAT))  # DCAT 3 terms (dcat:version) rdflib's closed namespace lacks
 EU_FREQUENCY = Namespace("http://publications.europa.eu/resource/authority/frequency/")
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 EU_LANGUAGE = URIRef("http://publications.europa.eu/resource/authority/language/KOR")
@@ -121,7 +121,7 @@ class _Builder:
         add(page, RDF.type, FOAF.Document)
         add(node, DCTERMS.issued, _stamp(d.created_at))
         add(node, DCTERMS.modified, _stamp(d.modified_at))
-        add(node, DCAT.version, Literal(str(d.version)))
+        add(node, DCAT3.version, Literal(str(d.version)))
         add(node, DCTERMS.accrualPeriodicity, self._once(FREQUENCIES[d.frequency], DCTERMS.Frequency))
         add(node, DCTERMS.spatial, self._once(KOREA, DCTERMS.Location))
         add(node, DCTERMS.language, self._once(EU_LANGUAGE, DCTERMS.LinguisticSystem))
