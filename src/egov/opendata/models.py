@@ -3,9 +3,13 @@ tags, the datastore's rows, and API keys for heavy users."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from egov.cases.models import CaseModel
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,99}$"  # CKAN's dataset and group names
 
@@ -188,3 +192,65 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return self.holder
+
+
+class DataRequest(CaseModel):
+    """A request for data not yet published (공공데이터 제공 신청, 공공데이터법 제27조): anyone who
+    has an account asks an agency; the agency provides it (naming the dataset) or refuses with
+    a ground. Request and answer are public; who asked is not shown."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("data request state", "Received")
+        EXTENDED = "extended", pgettext_lazy("data request state", "Extended")
+        PROVIDED = "provided", pgettext_lazy("data request state", "Provided")
+        REFUSED = "refused", pgettext_lazy("data request state", "Refused")
+
+    class Ground(models.TextChoices):
+        NON_DISCLOSURE = (
+            "non_disclosure",
+            _("It is information exempt from disclosure (Official Information Disclosure Act, Article 9)"),
+        )
+        THIRD_PARTY = "third_party", _("It contains rights of third parties (e.g. copyright) not cleared")
+        NOT_HELD = "not_held", _("The agency does not hold this data")
+
+    number = models.CharField(max_length=20, unique=True)
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="data_requests")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_requests"
+    )
+    title = models.CharField(max_length=200)
+    content = models.TextField()
+    purpose = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    submitted_at = models.DateTimeField(db_index=True)
+    answer = models.TextField(blank=True)
+    ground = models.CharField(max_length=16, choices=Ground.choices, blank=True)
+    dataset = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_requests"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    clock = models.OneToOneField("core.CaseClock", on_delete=models.PROTECT, related_name="data_request")
+
+    OPEN_STATES = ("received", "extended")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=("received", "extended"), decided_at__isnull=True, ground="")
+                | Q(state="provided", decided_at__isnull=False, ground="")
+                | (Q(state="refused", decided_at__isnull=False) & ~Q(ground="")),
+                name="data_request_decided_consistently",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def case_ref(self) -> str:
+        return f"opendata.request:{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

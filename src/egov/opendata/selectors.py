@@ -5,8 +5,10 @@ import uuid
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 
+from egov.cases.selectors import case_queue_for, official_scope
 from egov.core.errors import NotFound
-from egov.opendata.models import Dataset, DatasetVersion, Resource, Tag, Theme
+from egov.opendata.models import DataRequest, Dataset, DatasetVersion, Resource, Tag, Theme
+from egov.opendata.procedure import DATA_REQUEST
 from egov.opendata.query import PackageQuery
 from egov.registry.models import Agency
 
@@ -181,3 +183,30 @@ def dataset_get_for(*, actor, name: str) -> Dataset:
 
 def downloads_of(dataset: Dataset) -> int:
     return dataset.resources.aggregate(n=Sum("download_count"))["n"] or 0
+
+
+# --- data requests -----------------------------------------------------------------------------
+
+
+def data_request_public_list():
+    """Every request with its answer, newest first: public, without who asked."""
+    return DataRequest.objects.select_related("agency", "dataset", "clock").order_by("-submitted_at", "-id")
+
+
+def data_request_public_get(*, number: str) -> DataRequest:
+    request = data_request_public_list().filter(number=number).first()
+    if request is None:
+        raise NotFound("no such request", field="request")
+    return request
+
+
+def data_request_get_for_official(*, actor, number: str) -> DataRequest:
+    """A request to the official's agency (or one below it); NotFound for any other."""
+    request = data_request_public_list().filter(number=number, agency_id__in=official_scope(actor)).first()
+    if request is None:
+        raise NotFound("no such request", field="request")
+    return request
+
+
+def data_request_queue_for(*, actor):
+    return case_queue_for(actor=actor, procedure=DATA_REQUEST)

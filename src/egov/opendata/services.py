@@ -1,5 +1,7 @@
 """Every change to the catalogue: a feed's refresh (a new version of its dataset), an agency's
-edit of its dataset's description, a download counted, an API key issued."""
+edit of its dataset's description, a download counted, an API key issued; and the steps of a data
+request (공공데이터 제공 신청) through the case kernel (numbering, the state machine under the row
+lock, history, audit, e-mail after commit, the clock)."""
 
 import csv
 import datetime as dt
@@ -11,12 +13,28 @@ import secrets
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from egov.cases.services import case_lock_for, case_number_allocate, case_transition
+from egov.core import deadlines
 from egov.core.audit import audit_record
+from egov.core.checks import require_text
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.open_data import COLUMN_TYPES, FileOutput, OpenDataFeed, Table, feeds
 from egov.opendata import store
-from egov.opendata.models import ApiKey, Dataset, DatasetVersion, Frequency, Licence, Resource, Tag, Theme
+from egov.opendata.models import (
+    ApiKey,
+    DataRequest,
+    Dataset,
+    DatasetVersion,
+    Frequency,
+    Licence,
+    Resource,
+    Tag,
+    Theme,
+)
+from egov.opendata.periods import REQUEST
+from egov.opendata.procedure import DATA_REQUEST
 from egov.opendata.themes import THEMES
 from egov.registry.models import Agency
 
@@ -250,3 +268,115 @@ def apikey_issue(*, actor, holder: str, contact_email: str, daily_quota: int = 1
         )
         audit_record(actor=actor, action="opendata.apikey_issue", obj=key, after={"holder": key.holder})
     return key, secret
+
+
+# --- data requests (공공데이터 제공 신청) -----------------------------------------------------------
+
+TITLE_MAX = 200
+CONTENT_MAX = 4000
+ANSWER_MAX = 4000
+
+
+def data_request_file(*, actor, agency_code: str, title: str, content: str, purpose: str = "") -> DataRequest:
+    """Anyone with an account (a citizen or a business) asks an agency for data it has not
+    published; the agency decides within the period of 공공데이터법 제27조."""
+    if not (getattr(actor, "is_citizen", False) or getattr(actor, "is_business", False)):
+        raise PermissionDenied(_("Data requests are made by citizens and businesses."))
+    title = require_text(title, "title", label=_("The title"), max_length=TITLE_MAX)
+    content = require_text(content, "content", label=_("The data sought"), max_length=CONTENT_MAX)
+    purpose = (purpose or "").strip()[:300]
+    agency = Agency.objects.filter(code=agency_code).first()
+    if agency is None:
+        raise ValidationFailed(_("Choose the agency that holds the data."), field="agency")
+    with transaction.atomic():
+        now = timezone.now()
+        number = case_number_allocate(procedure=DATA_REQUEST, at=now)
+        clock = deadlines.clock_start(
+            case_type=REQUEST,
+            case_ref=f"opendata.request:{number}",
+            agency=agency,
+            received_at=now,
+            actor=actor,
+        )
+        request = DataRequest.objects.create(
+            number=number,
+            agency=agency,
+            applicant=actor,
+            title=title,
+            content=content,
+            purpose=purpose,
+            submitted_at=now,
+            clock=clock,
+        )
+        case_transition(
+            actor=actor,
+            case=request,
+            action="file",
+            data={"agency": agency.code},
+            after={"agency": agency.code},
+            notify_note=f"처리기한 / Due: {timezone.localtime(clock.due_at):%Y-%m-%d}",
+        )
+    return request
+
+
+@transaction.atomic
+def data_request_extend(*, actor, request: DataRequest, reason: str) -> DataRequest:
+    """The agency extends the decision period once, telling the applicant why."""
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=ANSWER_MAX)
+    request = case_lock_for(actor=actor, case=request, action="extend")
+    request.clock = deadlines.clock_extend(case_ref=request.case_ref, reason=reason, actor=actor)
+    case_transition(actor=actor, case=request, action="extend", note=reason, data={"reason": reason})
+    return request
+
+
+@transaction.atomic
+def data_request_provide(*, actor, request: DataRequest, answer: str, dataset_name: str) -> DataRequest:
+    """The agency provides the data: it names the dataset where it is published (one of its own)
+    and answers. The clock closes."""
+    answer = require_text(answer, "answer", label=_("The answer"), max_length=ANSWER_MAX)
+    request = case_lock_for(actor=actor, case=request, action="provide")
+    dataset = Dataset.objects.filter(
+        name=(dataset_name or "").strip(), publisher_id=request.agency_id
+    ).first()
+    if dataset is None:
+        raise ValidationFailed(_("Name a dataset your agency publishes."), field="dataset")
+    clock = deadlines.clock_close(case_ref=request.case_ref, actor=actor, reason="provided")
+    request.clock = clock
+    request.answer = answer
+    request.dataset = dataset
+    request.decided_at = clock.closed_at
+    case_transition(
+        actor=actor,
+        case=request,
+        action="provide",
+        fields=["answer", "dataset", "decided_at"],
+        note=answer,
+        data={"dataset": dataset.name, "late": bool(clock.closed_late)},
+        after={"dataset": dataset.name},
+    )
+    return request
+
+
+@transaction.atomic
+def data_request_refuse(*, actor, request: DataRequest, ground: str, answer: str) -> DataRequest:
+    """The agency refuses, stating the ground (제17조, or that it does not hold the data) and
+    explaining it. The clock closes."""
+    if ground not in DataRequest.Ground.values:
+        raise ValidationFailed(_("Choose the ground of the refusal."), field="ground")
+    answer = require_text(answer, "answer", label=_("The explanation"), max_length=ANSWER_MAX)
+    request = case_lock_for(actor=actor, case=request, action="refuse")
+    clock = deadlines.clock_close(case_ref=request.case_ref, actor=actor, reason=f"refused: {ground}")
+    request.clock = clock
+    request.answer = answer
+    request.ground = ground
+    request.decided_at = clock.closed_at
+    case_transition(
+        actor=actor,
+        case=request,
+        action="refuse",
+        fields=["answer", "ground", "decided_at"],
+        note=answer,
+        data={"ground": ground, "late": bool(clock.closed_late)},
+        after={"ground": ground},
+    )
+    return request

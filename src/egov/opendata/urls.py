@@ -12,6 +12,15 @@ urlpatterns = [
     path("data/dataset/<str:name>/", views.dataset, name="dataset"),
     path("data/resource/<uuid:resource_id>/", views.resource, name="resource"),
     path("data/resource/<uuid:resource_id>/download", views.download, name="download"),
+    path("data/requests/", views.requests_list, name="requests"),
+    path("data/requests/new", views.request_new, name="request_new"),
+    path("data/requests/<str:number>/", views.request_detail, name="request"),
+    path("my/data/requests/<str:number>/", views.my_request, name="my_request"),
+    path("office/data/requests/", views.office_requests, name="office_requests"),
+    path("office/data/requests/<str:number>/", views.office_request, name="office_request"),
+    path(
+        "office/data/requests/<str:number>/<slug:action>", views.office_request_act, name="office_request_act"
+    ),
     path("office/data/", views.office_list, name="office_list"),
     path("office/data/<str:name>/edit", views.office_edit, name="office_edit"),
 ]

@@ -5,14 +5,17 @@ describes its datasets."""
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound
-from egov.core.web import form_attempt, official_required
+from egov.core.web import citizen_or_business_required, form_attempt, official_required
 from egov.opendata import dcat, selectors, services, store
-from egov.opendata.forms import DatasetForm
+from egov.opendata.forms import DataRequestForm, DatasetForm, ExtendForm, ProvideForm, RefuseForm
 from egov.opendata.models import Licence, Theme
 from egov.opendata.query import DatastoreQuery, PackageQuery
 from egov.registry.models import Agency
@@ -190,3 +193,127 @@ def office_edit(request, name: str):
     return render(
         request, "opendata/office_edit.html", {"dataset": d, "form": form}, status=400 if form.errors else 200
     )
+
+
+# --- data requests (공공데이터 제공 신청) -----------------------------------------------------------
+
+
+def requests_list(request):
+    """Every data request and its answer (who asked is never shown)."""
+    paginator = Paginator(selectors.data_request_public_list(), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opendata/requests.html",
+        {
+            "rows": page.object_list,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "page_numbers": _page_numbers(page.number, paginator.num_pages),
+            "page_query": "",
+        },
+    )
+
+
+def request_detail(request, number: str):
+    try:
+        data_request = selectors.data_request_public_get(number=number)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "opendata/request.html", {"req": data_request})
+
+
+def my_request(request, number: str):
+    """Where the kernel's e-mails point the applicant: the request's public page."""
+    return redirect("opendata:request", number=number)
+
+
+@citizen_or_business_required
+def request_new(request):
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created = form_attempt(
+            form,
+            lambda: services.data_request_file(
+                actor=request.user,
+                agency_code=data["agency"],
+                title=data["title"],
+                content=data["content"],
+                purpose=data["purpose"],
+            ),
+        )
+        if created:
+            messages.success(
+                request,
+                _("Your request is filed. The agency answers by %(due)s.")
+                % {"due": timezone.localtime(created.clock.due_at).strftime("%Y-%m-%d")},
+            )
+            return redirect("opendata:request", number=created.number)
+    return render(request, "opendata/request_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@official_required
+def office_requests(request):
+    return render(
+        request,
+        "opendata/office_requests.html",
+        {"rows": selectors.data_request_queue_for(actor=request.user)[:200]},
+    )
+
+
+def _office_request_page(request, data_request, forms=None, status=200):
+    forms = forms or {}
+    return render(
+        request,
+        "opendata/office_request.html",
+        {
+            "req": data_request,
+            "extend": forms.get("extend") or ExtendForm(prefix="extend"),
+            "provide": forms.get("provide")
+            or ProvideForm(prefix="provide", agency_id=data_request.agency_id),
+            "refuse": forms.get("refuse") or RefuseForm(prefix="refuse"),
+        },
+        status=status,
+    )
+
+
+@official_required
+def office_request(request, number: str):
+    return _office_request_page(
+        request, selectors.data_request_get_for_official(actor=request.user, number=number)
+    )
+
+
+@official_required
+@require_POST
+def office_request_act(request, number: str, action: str):
+    data_request = selectors.data_request_get_for_official(actor=request.user, number=number)
+    user = request.user
+    if action == "extend":
+        form = ExtendForm(request.POST, prefix="extend")
+        call = lambda: services.data_request_extend(  # noqa: E731
+            actor=user, request=data_request, reason=form.cleaned_data["reason"]
+        )
+    elif action == "provide":
+        form = ProvideForm(request.POST, prefix="provide", agency_id=data_request.agency_id)
+        call = lambda: services.data_request_provide(  # noqa: E731
+            actor=user,
+            request=data_request,
+            answer=form.cleaned_data["answer"],
+            dataset_name=form.cleaned_data["dataset"],
+        )
+    elif action == "refuse":
+        form = RefuseForm(request.POST, prefix="refuse")
+        call = lambda: services.data_request_refuse(  # noqa: E731
+            actor=user,
+            request=data_request,
+            ground=form.cleaned_data["ground"],
+            answer=form.cleaned_data["answer"],
+        )
+    else:
+        raise Http404
+    if form.is_valid() and form_attempt(form, call):
+        messages.success(request, _("Saved."))
+        return redirect("opendata:office_request", number=number)
+    return _office_request_page(request, data_request, {action: form}, status=400)
