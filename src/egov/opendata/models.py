@@ -142,7 +142,7 @@ class Resource(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    format = models.CharField(max_length=20)
+    format = models.CharField(max_length=20)  # upper case: CSV, JSON
     media_type = models.CharField(max_length=100)
     content = models.BinaryField(default=b"")
     size = models.PositiveBigIntegerField(default=0)
@@ -155,6 +155,7 @@ class Resource(models.Model):
 
     class Meta:
         ordering = ["dataset", "position"]
+        indexes = [models.Index(fields=["format", "dataset"], name="resource_format_idx")]
         constraints = [
             models.UniqueConstraint(fields=["dataset", "position"], name="resource_position_once"),
             models.CheckConstraint(condition=Q(download_count__gte=0), name="resource_downloads_positive"),

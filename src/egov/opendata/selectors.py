@@ -1,9 +1,11 @@
 """Reads of the catalogue that the pages, the CKAN API and the DCAT export share. Everything in
 the catalogue is public; the back office's list is the official's own agency's datasets."""
 
+import hashlib
 import uuid
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Sum
 
 from egov.cases.selectors import case_queue_for, official_scope
 from egov.core.errors import NotFound
@@ -12,6 +14,7 @@ from egov.opendata.procedure import DATA_REQUEST
 from egov.opendata.query import PackageQuery
 from egov.registry.models import Agency
 
+FACET_CACHE_SECONDS = 3600
 RESOURCE_LIST_FIELDS = (
     "id",
     "dataset_id",
@@ -95,7 +98,7 @@ def _fq_filter(datasets: QuerySet[Dataset], name: str, value: str, negated: bool
     if name == "tags":
         condition = Exists(Tag.datasets.through.objects.filter(dataset_id=OuterRef("pk"), tag__name=value))
     elif name == "res_format":
-        condition = Exists(Resource.objects.filter(dataset_id=OuterRef("pk"), format__iexact=value))
+        condition = Exists(Resource.objects.filter(dataset_id=OuterRef("pk"), format=value.upper()))
     else:
         lookup = _FQ[name](value)
         return datasets.exclude(**lookup) if negated else datasets.filter(**lookup)
@@ -105,28 +108,58 @@ def _fq_filter(datasets: QuerySet[Dataset], name: str, value: str, negated: bool
 def dataset_search(*, query: PackageQuery) -> tuple[QuerySet[Dataset], int, dict[str, dict[str, int]]]:
     """(the page of datasets, how many match, the facets asked for as {field: {value: count}})
     for a parsed package_search: words of `q` must all appear in a dataset's title, description,
-    tags or publisher; `fq` terms are ANDed."""
+    tags or publisher; `fq` terms are ANDed. Facet counts are kept in the cache under the
+    catalogue's stamp (how many datasets, the last change), so they are counted again only
+    after the catalogue changed."""
     datasets = Dataset.objects.all()
     for word in query.q.lower().split():
         datasets = datasets.filter(search_text__contains=word)
     for name, value, negated in query.fq:
         datasets = _fq_filter(datasets, name, value, negated)
+    filtered = bool(query.q or query.fq)
     total = datasets.count()
-    facets = {name: facet_counts(datasets, name, limit=query.facet_limit) for name in query.facet_fields}
+    facets = {}
+    if query.facet_fields:
+        key = (
+            "opendata:facets:"
+            + hashlib.sha256(
+                repr(
+                    (catalogue_stamp(), query.q, sorted(query.fq), query.facet_fields, query.facet_limit)
+                ).encode()
+            ).hexdigest()
+        )
+        facets = cache.get(key)
+        if facets is None:
+            facets = {
+                name: facet_counts(datasets if filtered else None, name, limit=query.facet_limit)
+                for name in query.facet_fields
+            }
+            cache.set(key, facets, FACET_CACHE_SECONDS)
     order = [*query.sort, "name"] if query.sort else ["-modified_at", "name"]
     page = datasets_with_details(datasets.order_by(*order))[query.start : query.start + query.rows]
     return page, total, facets
 
 
-def facet_counts(datasets: QuerySet[Dataset], name: str, *, limit: int = 50) -> dict[str, int]:
-    """{value: datasets} of one facet over `datasets`, largest first."""
-    ids = datasets.values("pk")
+def catalogue_stamp() -> tuple:
+    """What changes whenever a facet count may: the number of datasets and the last change."""
+    stamp = Dataset.objects.aggregate(n=Count("pk"), last=Max("modified_at"))
+    return stamp["n"], stamp["last"].isoformat() if stamp["last"] else ""
+
+
+def facet_counts(datasets: QuerySet[Dataset] | None, name: str, *, limit: int = 50) -> dict[str, int]:
+    """{value: datasets} of one facet over `datasets` (None: the whole catalogue), largest first."""
     if name == "tags":
-        rows = Tag.datasets.through.objects.filter(dataset_id__in=ids).values_list("tag__name")
+        rows = Tag.datasets.through.objects.all()
+        if datasets is not None:
+            rows = rows.filter(dataset_id__in=datasets.values("pk"))
+        rows = rows.values_list("tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")
     elif name == "res_format":
-        rows = Resource.objects.filter(dataset_id__in=ids).values_list("format")
-        rows = rows.annotate(n=Count("dataset_id", distinct=True)).order_by("-n", "format")
-        return dict(rows[:limit] if limit >= 0 else rows)
+        rows = Resource.objects.all()
+        if datasets is not None:
+            rows = rows.filter(dataset_id__in=datasets.values("pk"))
+        rows = (
+            rows.values_list("format").annotate(n=Count("dataset_id", distinct=True)).order_by("-n", "format")
+        )
     else:
         column = {
             "organization": "publisher__code",
@@ -134,8 +167,10 @@ def facet_counts(datasets: QuerySet[Dataset], name: str, *, limit: int = 50) -> 
             "license_id": "licence",
             "frequency": "frequency",
         }[name]
-        rows = Dataset.objects.filter(pk__in=ids).exclude(**{f"{column}__isnull": True}).values_list(column)
-    rows = rows.annotate(n=Count("pk")).order_by("-n", rows.query.values_select[0])
+        rows = (Dataset.objects.all() if datasets is None else datasets).exclude(
+            **{f"{column}__isnull": True}
+        )
+        rows = rows.values_list(column).annotate(n=Count("pk")).order_by("-n", column)
     return dict(rows[:limit] if limit >= 0 else rows)
 
 

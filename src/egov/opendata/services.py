@@ -126,7 +126,7 @@ def feed_refresh(
         rows, content = None, output.content
         resource_values = {
             "name": output.name,
-            "format": output.format,
+            "format": output.format.upper(),
             "media_type": output.media_type,
             "datastore_active": False,
             "fields": [],
