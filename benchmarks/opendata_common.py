@@ -18,12 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/egov_opendata_bench"
 SECRET_KEY = "opendata-bench-secret-key-0123456789-abcdefghijklmnop"  # noqa: S105 (benchmark data only)
-WORDS = "교통 버스 지하철 인구 주민 예산 세입 세출 조달 입찰 계약 공원 도서관 병원 학교 날씨 대기 수질 주차 관광".split()
+WORDS = (
+    "교통 버스 지하철 인구 주민 예산 세입 세출 조달 입찰 계약 공원 도서관 병원 학교 날씨 대기 수질 주차 관광"
+).split()
 
 
 def setup(url: str, *, recreate: bool) -> None:
     """Create (or recreate) and migrate the benchmark database, then set Django up on it."""
-    env = measure.egov_env(url, Path("/tmp/egov_opendata_bench"), SECRET_KEY)
+    env = measure.egov_env(url, ROOT / ".bench" / "opendata", SECRET_KEY)
     measure.database_create(url, recreate=recreate)
     subprocess.run([str(BIN / "egov"), "migrate", "--noinput", "-v", "0"], env=env, check=True)
     os.environ.update({k: v for k, v in env.items() if k.startswith(("EGOV_", "DJANGO_"))})
