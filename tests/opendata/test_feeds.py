@@ -92,3 +92,12 @@ def test_every_platform_feed_publishes_on_the_first_run(mois, seoul, jongno):
     ocds = Dataset.objects.get(name="procurement-ocds-releases").resources.get()
     assert ocds.format == "JSON" and b'"releases"' in bytes(ocds.content)
     assert feeds_refresh() == []  # none is due again at once
+
+
+def test_the_seed_step_publishes_the_platform_feeds_once(mois, seoul, jongno):
+    from egov.core.seeding import SeedOptions
+    from egov.opendata.seed import seed_present, seed_step
+
+    assert not seed_present()
+    report = seed_step(options=SeedOptions(residents=10))
+    assert seed_present() and str(len(feeds())) in report.lines[0]

@@ -244,7 +244,7 @@ def datastore_search(params: dict) -> dict:
     if not resource.datastore_active:
         raise NotFound("Resource has no datastore table")
     query = datastore_query_parse(params, columns=resource.fields)
-    records, total = store.datastore_search(
+    records, total, estimated = store.datastore_search(
         resource_id=resource.pk, columns=resource.fields, row_count=resource.row_count, query=query
     )
     chosen = query.fields or ["_id", *[f["id"] for f in resource.fields]]
@@ -254,7 +254,7 @@ def datastore_search(params: dict) -> dict:
         "fields": [{"id": name, "type": types[name]} for name in chosen],
         "records": records,
         "total": total,
-        "total_was_estimated": False,
+        "total_was_estimated": estimated,
         "limit": query.limit,
         "offset": query.offset,
         "filters": query.filters,

@@ -127,7 +127,7 @@ def resource(request, resource_id):
         except ValueError:
             page = 1
         query = DatastoreQuery(limit=PREVIEW_ROWS, offset=(page - 1) * PREVIEW_ROWS)
-        records, total = store.datastore_search(
+        records, total, _estimated = store.datastore_search(
             resource_id=r.pk, columns=r.fields, row_count=r.row_count, query=query
         )
         rows = [[rec.get(f["id"]) for f in r.fields] for rec in records]
