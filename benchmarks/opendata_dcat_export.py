@@ -5,8 +5,9 @@
 
 Database `egov_opendata_bench` (shared with opendata_package_search.py) filled to --datasets
 datasets as that script fills it. Then, --runs times each, the whole catalogue is built with
-rdflib and serialized (`opendata.dcat.catalogue_serialize`) as Turtle, JSON-LD and RDF/XML,
-in this process: wall time, the queries it took, the triples and bytes.
+rdflib and serialized (`opendata.dcat.catalogue_build`) in each of --formats, in this process:
+wall time, bytes, queries; then the same answer from the cache (`catalogue_serialize`, what
+`/catalog.<kind>` serves while the catalogue has not changed).
 """
 
 import argparse
