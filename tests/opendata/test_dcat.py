@@ -28,6 +28,11 @@ def test_the_catalogue_is_served_in_turtle_json_ld_and_rdf_xml_alike(client, cat
     titles = {str(t) for d in datasets for t in turtle.objects(d, DCTERMS.title)}
     assert {"시내버스 이용 현황", "서울특별시 예산"} <= titles
     assert client.get("/catalog.ttl")["Content-Type"].startswith("text/turtle")
+    resource = catalogue[0].resources.get()
+    urls = {str(o) for o in turtle.objects(None, DCAT.downloadURL)}
+    assert any(u.endswith(f"/data/resource/{resource.pk}/download") for u in urls)
+    pages = {str(o) for o in turtle.objects(None, DCAT.landingPage)}
+    assert any(u.endswith("/data/dataset/bus-riders/") for u in pages)
 
 
 def test_the_catalogue_conforms_to_dcat_ap_3_with_no_violation(client, catalogue, shapes):

@@ -35,6 +35,7 @@ FREQUENCIES = {
 }
 FORMATS = {"CSV": "CSV", "JSON": "JSON", "XML": "XML", "XLSX": "XLSX", "PDF": "PDF", "ZIP": "ZIP"}
 CHUNK = 2000
+PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 SERIALIZATIONS = {
     "ttl": ("turtle", "text/turtle; charset=utf-8"),
     "jsonld": ("json-ld", "application/ld+json; charset=utf-8"),
@@ -57,6 +58,15 @@ class _Builder:
     def __init__(self, *, graph: bool = True):
         self.g = Graph(store="SimpleMemory") if graph else None
         self.triples: list = []
+        # The URL patterns reversed once with a placeholder, not three times per dataset.
+        self.paths = {
+            name: reverse(f"opendata:{name}", args=[arg]).replace(arg, "{}")
+            for name, arg in (
+                ("dataset", "placeholder"),
+                ("resource", PLACEHOLDER),
+                ("download", PLACEHOLDER),
+            )
+        }
         prefixes = (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS), ("vcard", VCARD))
         for prefix, ns in prefixes if self.g is not None else ():
             self.g.bind(prefix, ns)
@@ -109,7 +119,7 @@ class _Builder:
         return self._once(EU_FILE_TYPE[name], DCTERMS.MediaTypeOrExtent) if name else None
 
     def dataset(self, catalog: URIRef, d: Dataset) -> None:
-        page = _url(reverse("opendata:dataset", args=[d.name]))
+        page = _url(self.paths["dataset"].format(d.name))
         node = URIRef(page + "#dataset")
         add = self.add
         add(catalog, DCAT.dataset, node)
@@ -149,8 +159,8 @@ class _Builder:
                 add(period, DCAT.endDate, Literal(d.temporal_end.isoformat(), datatype=XSD.date))
         licence = self.licence(d.licence)
         for r in d.resources.all():
-            dist = _url(reverse("opendata:resource", args=[r.id]))
-            download = _url(reverse("opendata:download", args=[r.id]))
+            dist = _url(self.paths["resource"].format(r.id))
+            download = _url(self.paths["download"].format(r.id))
             add(node, DCAT.distribution, dist)
             add(dist, RDF.type, DCAT.Distribution)
             add(dist, DCTERMS.title, Literal(r.name, lang="ko"))
