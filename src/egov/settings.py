@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "egov.participation",
     "egov.procurement",
     "egov.edocs",
+    "egov.opendata",
     "egov.portal",
     "django.forms",  # the default widget templates, under portal's KRDS ones
 ]
@@ -283,6 +284,9 @@ EGOV_FONT_DIR = Path(
 # Public verification: requests per client (HITS/SECONDS), and look-ups that found nothing.
 EGOV_VERIFY_RATE = env_str("EGOV_VERIFY_RATE", "60/60")
 EGOV_VERIFY_MISS_RATE = env_str("EGOV_VERIFY_MISS_RATE", "20/600")
+# The open-data Action API without a key: calls per client (HITS/SECONDS); a key's own daily
+# quota replaces it (opendata.ApiKey).
+EGOV_OPENDATA_ANONYMOUS_RATE = env_str("EGOV_OPENDATA_ANONYMOUS_RATE", "600/60")
 
 # Background jobs (django-tasks, database backend): `egov worker` runs them and enqueues the
 # periodic sweeps (escalation, reminders, deemed refusals) every EGOV_SWEEP_SECONDS.

@@ -1,0 +1,65 @@
+"""The catalogue in DCAT-AP 3, checked with the standard's own SHACL shapes."""
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from tests.standards import standards_file
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    return Graph().parse(standards_file("dcat-ap-3.0.1-SHACL.ttl"), format="turtle")
+
+
+def _graph(client, path: str, fmt: str) -> Graph:
+    response = client.get(path)
+    assert response.status_code == 200
+    return Graph().parse(data=response.content, format=fmt)
+
+
+def test_the_catalogue_is_served_in_turtle_json_ld_and_rdf_xml_alike(client, catalogue):
+    turtle = _graph(client, "/catalog.ttl", "turtle")
+    assert len(turtle) > 0
+    assert len(_graph(client, "/catalog.jsonld", "json-ld")) == len(turtle)
+    assert len(_graph(client, "/catalog.rdf", "xml")) == len(turtle)
+    datasets = set(turtle.subjects(RDF.type, DCAT.Dataset))
+    assert len(datasets) == 2
+    titles = {str(t) for d in datasets for t in turtle.objects(d, DCTERMS.title)}
+    assert {"시내버스 이용 현황", "서울특별시 예산"} <= titles
+    assert client.get("/catalog.ttl")["Content-Type"].startswith("text/turtle")
+    resource = catalogue[0].resources.get()
+    urls = {str(o) for o in turtle.objects(None, DCAT.downloadURL)}
+    assert any(u.endswith(f"/data/resource/{resource.pk}/download") for u in urls)
+    pages = {str(o) for o in turtle.objects(None, DCAT.landingPage)}
+    assert any(u.endswith("/data/dataset/bus-riders/") for u in pages)
+
+
+def test_the_catalogue_conforms_to_dcat_ap_3_with_no_violation(client, catalogue, shapes):
+    from pyshacl import validate
+
+    from egov.opendata.services import dataset_update
+    from tests import factories
+
+    admin = factories.official("sora", catalogue[0].publisher, roles=("agency_admin",))
+    dataset_update(
+        actor=admin,
+        dataset=catalogue[0],
+        contact_name="교통정책과",
+        contact_email="bus@seoul.go.kr",
+        temporal_start=__import__("datetime").date(2026, 1, 1),
+        temporal_end=__import__("datetime").date(2026, 3, 31),
+    )
+    data = _graph(client, "/catalog.ttl", "turtle")
+    conforms, report, text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    violations = [line for line in text.splitlines() if "Severity: sh:Violation" in line]
+    assert conforms and violations == [], text
+
+
+def test_an_empty_catalogue_still_conforms(client, mois, shapes):
+    from pyshacl import validate
+
+    conforms, _, text = validate(
+        _graph(client, "/catalog.ttl", "turtle"), shacl_graph=shapes, inference="none"
+    )
+    assert conforms, text
