@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "egov.participation",
     "egov.procurement",
     "egov.edocs",
+    "egov.kpi",
     "egov.portal",
     "django.forms",  # the default widget templates, under portal's KRDS ones
 ]
@@ -205,6 +206,9 @@ OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
 # one integration transaction takes, and the witnesses ("URL VKEY" pairs separated by ";").
 EGOV_ACCESS_LOG_ORIGIN = env_str("EGOV_ACCESS_LOG_ORIGIN", "egov.localhost/access-log")
 EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS", 1)
+# The KPI rollups read rows older than this only: an id handed out by a transaction that has not
+# committed yet must not be passed by the watermark (egov.kpi.rollups).
+EGOV_KPI_LAG_SECONDS = env_int("EGOV_KPI_LAG_SECONDS", 5)
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
 

@@ -1,0 +1,151 @@
+"""Reads of the KPI rollups for pages, the yearly report and the open data feeds.
+
+Figures come from the rollup cells only (never from the cases): a national figure reads the
+nation's cells (agency NULL), an official's the cells of the agencies in their scope.
+"""
+
+import datetime as dt
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egov.accounts.permissions import agency_scope_ids
+from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.kpi.indicators import INDICATORS, Indicator, indicator_get
+from egov.kpi.models import Rollup
+from egov.registry.models import Agency
+
+CELL_FIELDS = ("measure", "agency_id", "month", "service", "count", "total", "buckets")
+
+
+def rollup_cells_read(
+    *, measures: tuple[str, ...], year: int, agency_ids: set[int] | None = None, by_month: bool = True
+) -> list[dict]:
+    """The cells of `measures` in `year`: per agency (`agency_ids`, or every agency when None;
+    the nation's own cells are left out), month and service. With `by_month` False the months
+    are added up by the database (count and total; no histogram)."""
+    rows = Rollup.objects.filter(measure__in=measures, month__year=year, agency__isnull=False)
+    if agency_ids is not None:
+        rows = rows.filter(agency_id__in=agency_ids)
+    if by_month:
+        return list(rows.values(*CELL_FIELDS))
+    return [
+        {**r, "month": None, "buckets": []}
+        for r in rows.values("measure", "agency_id", "service").annotate(
+            count=Sum("count"), total=Sum("total")
+        )
+    ]
+
+
+def _cells(*, year: int, agency_ids: set[int] | None, measures: set[str]) -> list[dict]:
+    rows = Rollup.objects.filter(month__year=year, measure__in=measures)
+    rows = rows.filter(agency__isnull=True) if agency_ids is None else rows.filter(agency_id__in=agency_ids)
+    return list(rows.values(*CELL_FIELDS))
+
+
+def kpi_year(year) -> int:
+    """The year asked for (default this one); ValidationFailed on `year` outside 2000..this year."""
+    this_year = timezone.localdate().year
+    if year in (None, ""):
+        return this_year
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year") from None
+    if not 2000 <= year <= this_year:
+        raise ValidationFailed(_("Choose a year from 2000 to this year."), field="year")
+    return year
+
+
+def official_agencies(actor) -> set[int]:
+    """The agencies whose figures an official sees; PermissionDenied for anyone else."""
+    scope = agency_scope_ids(actor) if getattr(actor, "is_official", False) else set()
+    if not scope:
+        raise PermissionDenied(_("Only officials see their agency's figures."))
+    return scope
+
+
+def _figure(indicator: Indicator, cells: list[dict], year: int) -> dict:
+    months = []
+    for month in range(1, 13):
+        in_month = [c for c in cells if c["month"].month == month]
+        months.append({"month": month, "value": indicator.value(in_month)})
+    actual = indicator.value(cells)
+    services = []
+    if indicator.by_service:
+        for service in sorted({c["service"] for c in cells if c["measure"] in indicator.measures}):
+            value = indicator.value([c for c in cells if c["service"] == service])
+            if value is not None:
+                services.append({"service": service, "value": value})
+    return {
+        "indicator": indicator,
+        "actual": actual,
+        "target": indicator.target(year),
+        "met": indicator.met(actual, year),
+        "months": months,
+        "services": services,
+    }
+
+
+def indicators_public(*, year=None) -> tuple[list[dict], int]:
+    """Every indicator for the nation in `year`: actual, target, whether met, per month and
+    per service; from the nation's rollup cells (one query)."""
+    year = kpi_year(year)
+    cells = _cells(year=year, agency_ids=None, measures={m for i in INDICATORS for m in i.measures})
+    return [_figure(indicator, cells, year) for indicator in INDICATORS], year
+
+
+def indicators_for(
+    *, actor, year=None, agency_id: int | None = None
+) -> tuple[list[dict], int, Agency | None]:
+    """Every indicator for the official's agencies (their agency and those under it), or for
+    one agency of their scope (`agency_id`; NotFound for one outside it), in `year`. Indicators
+    of the platform as a whole (availability) read the nation's cells."""
+    scope = official_agencies(actor)
+    year = kpi_year(year)
+    agency = None
+    if agency_id is not None:
+        if agency_id not in scope:
+            raise NotFound(_("No such agency."))
+        agency = Agency.objects.get(pk=agency_id)
+        scope = {agency_id}
+    measures = {m for i in INDICATORS for m in i.measures}
+    cells = _cells(year=year, agency_ids=scope, measures=measures)
+    national = _cells(year=year, agency_ids=None, measures={"platform.probes", "platform.probes_ok"})
+    return [_figure(indicator, cells + national, year) for indicator in INDICATORS], year, agency
+
+
+def indicator_series(*, code: str, year=None) -> tuple[list[str], list[list]]:
+    """One indicator's national series for the open data feed: columns and one row per month
+    and service ("" for the whole), with the value and the year's target."""
+    indicator = indicator_get(code)
+    if indicator is None:
+        raise NotFound(_("No such indicator."))
+    year = kpi_year(year)
+    cells = _cells(year=year, agency_ids=None, measures=set(indicator.measures))
+    columns = ["indicator", "year", "month", "service", "value", "unit", "target"]
+    rows = []
+    for month in range(1, 13):
+        in_month = [c for c in cells if c["month"].month == month]
+        services = [""] + (sorted({c["service"] for c in in_month}) if indicator.by_service else [])
+        for service in services:
+            part = [c for c in in_month if not service or c["service"] == service]
+            value = indicator.value(part)
+            if value is not None:
+                rows.append(
+                    [code, year, month, service, round(value, 3), str(indicator.unit), indicator.target(year)]
+                )
+    return columns, rows
+
+
+def indicator_feeds() -> list[tuple[str, str]]:
+    """(code, name) of every indicator, for the open data feeds (`indicator_series` each)."""
+    return [(i.code, str(i.name)) for i in INDICATORS]
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime(year, month, 1, tzinfo=zone)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    return start, end
