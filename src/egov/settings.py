@@ -257,6 +257,8 @@ STATICFILES_DIRS = [
     ("krds", PROJECT_DIR / "node_modules" / "krds-uiux" / "resources"),
     # Swagger UI for /api/v1/docs, from npm like KRDS: our CSP allows scripts from our origin only.
     ("swagger-ui", PROJECT_DIR / "node_modules" / "swagger-ui-dist"),
+    # Chart.js for the KPI dashboards' charts (each drawn from the data table beside it).
+    ("chartjs", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -28,3 +28,11 @@ def petitioner(alice):
 def advance():
     """Bring the rollups up to date as the worker's tick does (no lag in tests)."""
     return rollups_advance(lag_seconds=0, force_gauges=True)
+
+
+@pytest.fixture
+def requester(alice):
+    """Alice asks Jongno-gu for the minutes of a road-works committee."""
+    alice.email = "alice@example.kr"
+    alice.save(update_fields=["email"])
+    return alice

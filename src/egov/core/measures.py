@@ -69,8 +69,8 @@ def month_of(moment: dt.datetime | dt.date) -> dt.date:
     return moment.replace(day=1)
 
 
-# reader(*, measures, year, agency_ids=None) -> list of cells (dicts: measure, agency_id, month,
-# service, count, total, buckets)
+# reader(*, measures, year, agency_ids=None, by_month=True, nation=False) -> list of cells (dicts:
+# measure, agency_id, month, service, count, total, buckets)
 RollupReader = Callable[..., list[dict]]
 
 _reader: RollupReader | None = None
@@ -84,10 +84,19 @@ def rollup_reader_register(func: RollupReader) -> RollupReader:
 
 
 def rollup_cells(
-    *, measures: Iterable[str], year: int, agency_ids: set[int] | None = None
+    *,
+    measures: Iterable[str],
+    year: int,
+    agency_ids: set[int] | None = None,
+    by_month: bool = True,
+    nation: bool = False,
 ) -> list[dict] | None:
     """The rollup cells of `measures` in `year` (each a dict: measure, agency_id, month,
-    service, count, total, buckets), or None when no rollups are kept (kpi not installed)."""
+    service, count, total, buckets): per agency (those of `agency_ids`, or all), or the nation's
+    (`nation`: agency_id None, every agency's facts added up); with `by_month` False the months
+    are added up (no month, no histogram). None when no rollups are kept (kpi not installed)."""
     if _reader is None:
         return None
-    return _reader(measures=tuple(measures), year=year, agency_ids=agency_ids)
+    return _reader(
+        measures=tuple(measures), year=year, agency_ids=agency_ids, by_month=by_month, nation=nation
+    )

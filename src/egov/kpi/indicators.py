@@ -85,12 +85,12 @@ INDICATORS: tuple[Indicator, ...] = (
         code="papers_avoided",
         name=_("Papers not submitted thanks to data sharing"),
         definition=_(
-            "Documents a citizen did not have to bring because the agency fetched the information "
-            "from the agency that holds it (granted shared-information queries)."
+            "Papers a citizen did not have to bring because the agency fetched the information "
+            "from the agency that holds it through the exchange (the service's papers replaced)."
         ),
-        formula=_("number of granted shared-information queries"),
+        formula=_("papers each online application's shared-information fetches replaced, added up"),
         unit=_("cases"), owner=MOIS, direction=HIGHER, kind="sum",
-        measures=("exchange.papers_avoided",),
+        measures=("civil.papers_avoided",),
         targets={2025: 1000, 2026: 2000, 2027: 3000},
     ),
     Indicator(

@@ -20,21 +20,30 @@ CELL_FIELDS = ("measure", "agency_id", "month", "service", "count", "total", "bu
 
 
 def rollup_cells_read(
-    *, measures: tuple[str, ...], year: int, agency_ids: set[int] | None = None, by_month: bool = True
+    *,
+    measures: tuple[str, ...],
+    year: int,
+    agency_ids: set[int] | None = None,
+    by_month: bool = True,
+    nation: bool = False,
 ) -> list[dict]:
-    """The cells of `measures` in `year`: per agency (`agency_ids`, or every agency when None;
-    the nation's own cells are left out), month and service. With `by_month` False the months
-    are added up by the database (count and total; no histogram)."""
-    rows = Rollup.objects.filter(measure__in=measures, month__year=year, agency__isnull=False)
-    if agency_ids is not None:
-        rows = rows.filter(agency_id__in=agency_ids)
+    """The cells of `measures` in `year` (see `egov.core.measures.rollup_cells`): per agency
+    (`agency_ids`, or every agency), or the nation's own cells (`nation`); with `by_month` False
+    the database adds the months up (count and total; no histogram)."""
+    rows = Rollup.objects.filter(measure__in=measures, month__year=year)
+    if nation:
+        rows = rows.filter(agency__isnull=True)
+    else:
+        rows = rows.filter(agency__isnull=False)
+        if agency_ids is not None:
+            rows = rows.filter(agency_id__in=agency_ids)
     if by_month:
         return list(rows.values(*CELL_FIELDS))
     return [
         {**r, "month": None, "buckets": []}
-        for r in rows.values("measure", "agency_id", "service").annotate(
-            count=Sum("count"), total=Sum("total")
-        )
+        for r in rows.values("measure", "agency_id", "service")
+        .annotate(count=Sum("count"), total=Sum("total"))
+        .order_by()
     ]
 
 
@@ -149,3 +158,68 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(year, month, 1, tzinfo=zone)
     end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
     return start, end
+
+
+DRILL_PAGE = 100
+
+
+def indicator_cases_for(
+    *, actor, code: str, year=None, month: int | None = None, service: str = "", agency_id: int | None = None
+) -> dict:
+    """The cases behind a processing-time or on-time figure, for an official: cases received in
+    `year` (and `month`) by the agencies of their scope (or one of them, `agency_id`), of the
+    procedure `service` (or every procedure), closed, newest first, at most DRILL_PAGE. NotFound
+    for an unknown indicator, one without cases behind it, or an agency outside the scope."""
+    from egov.cases.procedures import procedures
+    from egov.kpi.kpi_sources import business_days
+
+    scope = official_agencies(actor)
+    indicator = indicator_get(code)
+    if indicator is None or not indicator.drill_down:
+        raise NotFound(_("No such indicator."))
+    if agency_id is not None:
+        if agency_id not in scope:
+            raise NotFound(_("No such agency."))
+        scope = {agency_id}
+    year = kpi_year(year)
+    if month is not None and not 1 <= month <= 12:
+        raise ValidationFailed(_("Choose a month from 1 to 12."), field="month")
+    if month:
+        start, end = month_bounds(year, month)
+    else:
+        start, end = month_bounds(year, 1)[0], month_bounds(year, 12)[1]
+    chosen = [p for p in procedures() if not service or p.code == service]
+    if service and not chosen:
+        raise NotFound(_("No such service."))
+    rows = []
+    for procedure in chosen:
+        submitted, closed = procedure.submitted_field, procedure.closed_field
+        model = procedure.model_class
+        has_clock = any(f.name == "clock" for f in model._meta.get_fields())
+        cases = model.objects.filter(
+            **{
+                f"{procedure.agency_field}_id__in": scope,
+                f"{submitted}__gte": start,
+                f"{submitted}__lt": end,
+                f"{closed}__isnull": False,
+            }
+        ).order_by(f"-{closed}", "-pk")
+        if has_clock:
+            cases = cases.select_related("clock")
+        for case in cases[:DRILL_PAGE]:
+            clock = getattr(case, "clock", None) if has_clock else None
+            closed_at = getattr(case, closed)
+            rows.append(
+                {
+                    "procedure": procedure.label,
+                    "number": case.number,
+                    "submitted_at": getattr(case, submitted),
+                    "closed_at": closed_at,
+                    "days": business_days(getattr(case, submitted), closed_at),
+                    "on_time": None if clock is None else closed_at <= clock.due_at,
+                    "url": f"/office/{procedure.url_path}/{case.number}/" if procedure.url_path else "",
+                }
+            )
+    rows.sort(key=lambda r: r["closed_at"], reverse=True)
+    rows = rows[:DRILL_PAGE]
+    return {"indicator": indicator, "year": year, "month": month, "service": service, "rows": rows}
