@@ -69,3 +69,14 @@ def test_an_agencys_fact_counts_for_the_nation_too(petitioner, categories, bob, 
     mine = Rollup.objects.get(measure="petitions.received", agency=jongno)
     nation = Rollup.objects.get(measure="petitions.received", agency=None)
     assert mine.count == nation.count == 1
+
+
+def test_the_seed_adds_up_the_rollups_once_so_the_dashboard_starts_filled(petitioner, categories, bob):
+    from egov.core.seeding import SeedOptions
+    from egov.kpi.seed import seed_step
+
+    petitions_lived(petitioner, categories, bob, n=1)
+    report = seed_step(options=SeedOptions(residents=0))
+    assert "kpi:" in report.lines[0]
+    assert Rollup.objects.filter(measure="petitions.received", agency=None).get().count == 2
+    assert Rollup.objects.filter(measure="platform.probes").exists()

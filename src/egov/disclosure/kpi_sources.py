@@ -1,38 +1,64 @@
-"""What information disclosure counts for performance management (`egov.core.measures`), read
-from the case history: each decision (`disclosure.decided`, month of the decision, the request's
-agency) and those disclosing in full or in part (`disclosure.disclosed`); a deemed refusal is a
-decision without disclosure."""
+"""What information disclosure counts for performance management and for its public
+statistics (`egov.core.measures`), read from the case history:
+
+- for the disclosure rate, by the month of the decision: each decision or deemed refusal
+  (`disclosure.decided`) and those disclosing in full or in part (`disclosure.disclosed`);
+- for the statistics page, by the month the request was received (the request's agency):
+  `disclosure.received`; `disclosure.ended` with service = the outcome (full, partial,
+  refused, deemed_refused), valued at the business days from the request to the decision
+  (first day included; deemed refusals carry no value); `disclosure.ended_on_time` for a
+  decision taken by the due date (a deemed refusal is late by definition).
+"""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from egov.core.deadlines.holiday_calendar import calendar_get, local_date
 from egov.core.measures import Fact, MeasureSource
 from egov.disclosure.models import DisclosureRequest
 
 DISCLOSED = (DisclosureRequest.Outcome.FULL, DisclosureRequest.Outcome.PARTIAL)
+ACTIONS = ("file", "decide", "deem_refusal")
 
 
-def decision_facts(events) -> list[Fact]:
-    requests = DisclosureRequest.objects.in_bulk({e.case_id for e in events})
+def business_days(start, end) -> int:
+    """Business days from `start` to `end`, both days included, 0 when `end` comes first."""
+    first, last = local_date(start), local_date(end)
+    if last < first:
+        return 0
+    return calendar_get().business_days_in(first, last.fromordinal(last.toordinal() + 1))
+
+
+def request_facts(events) -> list[Fact]:
+    requests = DisclosureRequest.objects.select_related("clock").in_bulk({e.case_id for e in events})
     facts = []
     for event in events:
         request = requests.get(event.case_id)
         if request is None:
             continue
-        facts.append(Fact("disclosure.decided", request.agency_id, event.at))
-        if event.action == "decide" and request.outcome in DISCLOSED:
-            facts.append(Fact("disclosure.disclosed", request.agency_id, event.at))
+        agency, received = request.agency_id, request.submitted_at
+        if event.action == "file":
+            facts.append(Fact("disclosure.received", agency, received))
+            continue
+        facts.append(Fact("disclosure.decided", agency, event.at))
+        if event.action == "deem_refusal":
+            facts.append(Fact("disclosure.ended", agency, received, DisclosureRequest.Outcome.DEEMED_REFUSED))
+            continue
+        if request.outcome in DISCLOSED:
+            facts.append(Fact("disclosure.disclosed", agency, event.at))
+        days = business_days(received, event.at)
+        facts.append(Fact("disclosure.ended", agency, received, request.outcome, value=days))
+        if request.clock_id and event.at <= request.clock.due_at:
+            facts.append(Fact("disclosure.ended_on_time", agency, received))
     return facts
 
 
-def _decisions() -> Q:
-    return Q(
-        case_type=ContentType.objects.get_for_model(DisclosureRequest), action__in=("decide", "deem_refusal")
-    )
+def _request_events() -> Q:
+    return Q(case_type=ContentType.objects.get_for_model(DisclosureRequest), action__in=ACTIONS)
 
 
 SOURCES = (
     MeasureSource(
-        code="disclosure.decisions", model="cases.CaseEvent", facts=decision_facts, where=_decisions
+        code="disclosure.history", model="cases.CaseEvent", facts=request_facts, where=_request_events
     ),
 )
