@@ -44,7 +44,7 @@ WITH cats AS (
 ), rows AS (
     SELECT g, 1 + (g * 7919) %% cats.n AS k, cats.*,
            %(start)s::timestamptz + ((g * 104729) %% %(span)s) * interval '1 second' AS sub
-    FROM generate_series(%(first)s, %(last)s) g, cats
+    FROM generate_series(%(first)s::bigint, %(last)s::bigint) g, cats
 )
 INSERT INTO core_caseclock (case_type, case_ref, agency_id, received_at, counted_from, unit, length,
     first_day_counts, extension_units, extensions, pauses, paused_units, state, due_at, closed_at, revision,

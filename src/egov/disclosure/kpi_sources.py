@@ -13,7 +13,7 @@ statistics (`egov.core.measures`), read from the case history:
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from egov.core.deadlines.holiday_calendar import calendar_get, local_date
+from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, MeasureSource
 from egov.disclosure.models import DisclosureRequest
 
@@ -21,15 +21,8 @@ DISCLOSED = (DisclosureRequest.Outcome.FULL, DisclosureRequest.Outcome.PARTIAL)
 ACTIONS = ("file", "decide", "deem_refusal")
 
 
-def business_days(start, end) -> int:
-    """Business days from `start` to `end`, both days included, 0 when `end` comes first."""
-    first, last = local_date(start), local_date(end)
-    if last < first:
-        return 0
-    return calendar_get().business_days_in(first, last.fromordinal(last.toordinal() + 1))
-
-
 def request_facts(events) -> list[Fact]:
+    calendar = calendar_get()  # once a batch: each call reads the holiday table
     requests = DisclosureRequest.objects.select_related("clock").in_bulk({e.case_id for e in events})
     facts = []
     for event in events:
@@ -46,7 +39,7 @@ def request_facts(events) -> list[Fact]:
             continue
         if request.outcome in DISCLOSED:
             facts.append(Fact("disclosure.disclosed", agency, event.at))
-        days = business_days(received, event.at)
+        days = business_days_between(received, event.at, calendar=calendar)
         facts.append(Fact("disclosure.ended", agency, received, request.outcome, value=days))
         if request.clock_id and event.at <= request.clock.due_at:
             facts.append(Fact("disclosure.ended_on_time", agency, received))

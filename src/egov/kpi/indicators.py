@@ -76,7 +76,7 @@ INDICATORS: tuple[Indicator, ...] = (
         code="online_services_share",
         name=_("Services available online"),
         definition=_("Share of the civil services in the catalogue that a citizen can complete online."),
-        formula=_("services offered online ÷ active services in the catalogue × 100"),
+        formula=_("services open for online application ÷ services in the catalogue × 100"),
         unit="%", owner=MOIS, direction=HIGHER, kind="ratio",
         measures=("civil.services_online", "civil.services"),
         targets={2025: 80, 2026: 85, 2027: 90},

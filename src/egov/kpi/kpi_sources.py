@@ -17,17 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from egov.cases.models import CaseEvent
 from egov.cases.procedures import procedure_of
-from egov.core.deadlines.holiday_calendar import calendar_get, local_date
+from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, MeasureSource
-
-
-def business_days(start, end) -> int:
-    """Business days from the moment `start` to `end`, both days included (0 when `end` is
-    before `start`), as `core.deadlines.aggregates.business_days_sql` counts them."""
-    first, last = local_date(start), local_date(end)
-    if last < first:
-        return 0
-    return calendar_get().business_days_in(first, last.fromordinal(last.toordinal() + 1))
 
 
 def cases_of(events: list[CaseEvent]) -> dict[tuple[int, int], object]:
@@ -60,6 +51,7 @@ def closing(procedure, action: str) -> bool:
 
 
 def case_facts(events: list[CaseEvent]):
+    calendar = calendar_get()  # once a batch: each call reads the holiday table
     cases = cases_of(events)
     for event in events:
         case = cases.get((event.case_type_id, event.case_id))
@@ -71,7 +63,7 @@ def case_facts(events: list[CaseEvent]):
         if _files(procedure, event.action):
             yield Fact("cases.received", agency_id, received, procedure.code)
         elif closing(procedure, event.action):
-            days = business_days(received, event.at)
+            days = business_days_between(received, event.at, calendar=calendar)
             yield Fact("cases.closed", agency_id, received, procedure.code, value=days)
             clock = getattr(case, "clock", None)
             if clock is not None:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids
+from egov.cases.procedures import procedures
+from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.kpi.indicators import INDICATORS, Indicator, indicator_get
 from egov.kpi.models import Rollup
@@ -170,9 +172,6 @@ def indicator_cases_for(
     `year` (and `month`) by the agencies of their scope (or one of them, `agency_id`), of the
     procedure `service` (or every procedure), closed, newest first, at most DRILL_PAGE. NotFound
     for an unknown indicator, one without cases behind it, or an agency outside the scope."""
-    from egov.cases.procedures import procedures
-    from egov.kpi.kpi_sources import business_days
-
     scope = official_agencies(actor)
     indicator = indicator_get(code)
     if indicator is None or not indicator.drill_down:
@@ -192,6 +191,7 @@ def indicator_cases_for(
     if service and not chosen:
         raise NotFound(_("No such service."))
     rows = []
+    calendar = calendar_get()  # once: each call reads the holiday table
     for procedure in chosen:
         submitted, closed = procedure.submitted_field, procedure.closed_field
         model = procedure.model_class
@@ -215,7 +215,7 @@ def indicator_cases_for(
                     "number": case.number,
                     "submitted_at": getattr(case, submitted),
                     "closed_at": closed_at,
-                    "days": business_days(getattr(case, submitted), closed_at),
+                    "days": business_days_between(getattr(case, submitted), closed_at, calendar=calendar),
                     "on_time": None if clock is None else closed_at <= clock.due_at,
                     "url": f"/office/{procedure.url_path}/{case.number}/" if procedure.url_path else "",
                 }

@@ -11,7 +11,7 @@ days from filing to answer, first day included) and `petitions.answered_on_time`
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from egov.core.deadlines.holiday_calendar import calendar_get, local_date
+from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, MeasureSource
 from egov.petitions.models import Petition
 from egov.registry.models import Agency
@@ -19,15 +19,8 @@ from egov.registry.models import Agency
 ACTIONS = ("file", "transfer", "answer", "rate")
 
 
-def business_days(start, end) -> int:
-    """Business days from `start` to `end`, both days included, 0 when `end` comes first."""
-    first, last = local_date(start), local_date(end)
-    if last < first:
-        return 0
-    return calendar_get().business_days_in(first, last.fromordinal(last.toordinal() + 1))
-
-
 def petition_facts(events) -> list[Fact]:
+    calendar = calendar_get()  # once a batch: each call reads the holiday table
     petitions = Petition.objects.select_related("category").in_bulk({e.case_id for e in events})
     codes = {e.data.get(k) for e in events for k in ("agency", "source", "target") if e.data.get(k)}
     agency_ids = dict(Agency.objects.filter(code__in=codes).values_list("code", "id"))
@@ -49,7 +42,7 @@ def petition_facts(events) -> list[Fact]:
                 facts.append(Fact("petitions.received", source, month, category, count=-1))
                 facts.append(Fact("petitions.received", target, month, category))
         elif event.action == "answer":
-            days = business_days(petition.submitted_at, event.at)
+            days = business_days_between(petition.submitted_at, event.at, calendar=calendar)
             facts.append(Fact("petitions.answered", petition.agency_id, month, category, value=days))
             if not event.data.get("late"):
                 facts.append(Fact("petitions.answered_on_time", petition.agency_id, month, category))
