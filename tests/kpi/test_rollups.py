@@ -15,7 +15,16 @@ from tests.petitions.test_services import file_one
 
 def snapshot() -> set[tuple]:
     return {
-        (r.measure, r.agency_id, r.month, r.service, r.count, round(r.total, 6), tuple(r.buckets or ()))
+        (
+            r.measure,
+            r.agency_id,
+            r.month,
+            r.service,
+            r.subtree,
+            r.count,
+            round(r.total, 6),
+            tuple(r.buckets or ()),
+        )
         for r in Rollup.objects.all()
     }
 
@@ -63,12 +72,19 @@ def test_rows_younger_than_the_lag_wait_for_the_next_tick(petitioner, categories
     assert source_advance(history, lag_seconds=0) > 0
 
 
-def test_an_agencys_fact_counts_for_the_nation_too(petitioner, categories, bob, jongno):
+def test_an_agencys_fact_counts_for_the_agencies_above_it_and_the_nation_too(
+    petitioner, categories, bob, jongno, seoul, mois, gangnam
+):
     file_one(petitioner, categories)
     advance()
-    mine = Rollup.objects.get(measure="petitions.received", agency=jongno)
-    nation = Rollup.objects.get(measure="petitions.received", agency=None)
-    assert mine.count == nation.count == 1
+    cells = {(r.agency_id, r.subtree): r.count for r in Rollup.objects.filter(measure="petitions.received")}
+    assert cells == {
+        (jongno.pk, False): 1,
+        (jongno.pk, True): 1,
+        (seoul.pk, True): 1,
+        (mois.pk, True): 1,
+        (None, False): 1,
+    }
 
 
 def test_the_seed_adds_up_the_rollups_once_so_the_dashboard_starts_filled(petitioner, categories, bob):

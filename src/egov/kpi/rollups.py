@@ -27,6 +27,7 @@ from egov.core.app_modules import app_modules
 from egov.core.measures import Fact, GaugeSource, MeasureSource, month_of
 from egov.kpi.histogram import EDGES, bucket_of, buckets_add
 from egov.kpi.models import Probe, Rollup, Watermark
+from egov.registry.models import Agency
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +65,40 @@ def _watermark(code: str) -> Watermark:
     return Watermark.objects.select_for_update(skip_locked=True).filter(source=code).first()
 
 
+def _ancestry() -> dict[int, tuple[int, ...]]:
+    """Each agency and the agencies above it, itself first."""
+    parents = dict(Agency.objects.values_list("id", "parent_id"))
+    out = {}
+    for agency_id in parents:
+        line, seen = [], set()
+        current = agency_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            line.append(current)
+            current = parents.get(current)
+        out[agency_id] = tuple(line)
+    return out
+
+
 def _cells_add(facts) -> int:
-    """Add the facts into their rollup cells; the number of facts."""
+    """Add the facts into their rollup cells; the number of facts. An agency's fact counts in
+    the agency's own cell, in the subtree cells of the agency and of each agency above it, and
+    in the nation's (agency NULL), so a figure is read from one cell a month, never by adding
+    up many agencies'."""
     grouped: dict[tuple, list] = defaultdict(lambda: [0, 0.0, []])
+    ancestry: dict[int, tuple[int, ...]] | None = None
     n = 0
     for fact in facts:
         n += 1
         month = month_of(fact.month)
-        # an agency's fact counts for the nation too (agency NULL), so national figures read
-        # one cell per month instead of adding up every agency's
-        agencies = (fact.agency_id, None) if fact.agency_id is not None else (None,)
-        for agency_id in agencies:
-            cell = grouped[(fact.measure, agency_id, month, fact.service)]
+        keys = [(None, False)]
+        if fact.agency_id is not None:
+            if ancestry is None:
+                ancestry = _ancestry()
+            line = ancestry.get(fact.agency_id, (fact.agency_id,))
+            keys += [(fact.agency_id, False), *((agency_id, True) for agency_id in line)]
+        for agency_id, subtree in keys:
+            cell = grouped[(fact.measure, agency_id, month, fact.service, subtree)]
             cell[0] += fact.count
             if fact.value is not None:
                 cell[1] += fact.value * fact.count
@@ -85,7 +108,7 @@ def _cells_add(facts) -> int:
     if not grouped:
         return n
     existing = {
-        (r.measure, r.agency_id, r.month, r.service): r
+        (r.measure, r.agency_id, r.month, r.service, r.subtree): r
         for r in Rollup.objects.select_for_update().filter(
             measure__in={k[0] for k in grouped}, month__in={k[2] for k in grouped}
         )
@@ -94,10 +117,10 @@ def _cells_add(facts) -> int:
     for key, (count, total, hist) in grouped.items():
         row = existing.get(key)
         if row is None:
-            measure, agency_id, month, service = key
+            measure, agency_id, month, service, subtree = key
             created.append(
                 Rollup(
-                    measure=measure, agency_id=agency_id, month=month, service=service,
+                    measure=measure, agency_id=agency_id, month=month, service=service, subtree=subtree,
                     count=count, total=total, buckets=hist,
                 )
             )  # fmt: skip

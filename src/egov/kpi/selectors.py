@@ -36,7 +36,7 @@ def rollup_cells_read(
     if nation:
         rows = rows.filter(agency__isnull=True)
     else:
-        rows = rows.filter(agency__isnull=False)
+        rows = rows.filter(agency__isnull=False, subtree=False)
         if agency_ids is not None:
             rows = rows.filter(agency_id__in=agency_ids)
     if by_month:
@@ -49,9 +49,13 @@ def rollup_cells_read(
     ]
 
 
-def _cells(*, year: int, agency_ids: set[int] | None, measures: set[str]) -> list[dict]:
+def _cells(*, year: int, agency_id: int | None, measures: set[str]) -> list[dict]:
+    """The cells of the nation (`agency_id` None), or of an agency and every agency under it."""
     rows = Rollup.objects.filter(month__year=year, measure__in=measures)
-    rows = rows.filter(agency__isnull=True) if agency_ids is None else rows.filter(agency_id__in=agency_ids)
+    if agency_id is None:
+        rows = rows.filter(agency__isnull=True)
+    else:
+        rows = rows.filter(agency_id=agency_id, subtree=True)
     return list(rows.values(*CELL_FIELDS))
 
 
@@ -103,7 +107,7 @@ def indicators_public(*, year=None) -> tuple[list[dict], int]:
     """Every indicator for the nation in `year`: actual, target, whether met, per month and
     per service; from the nation's rollup cells (one query)."""
     year = kpi_year(year)
-    cells = _cells(year=year, agency_ids=None, measures={m for i in INDICATORS for m in i.measures})
+    cells = _cells(year=year, agency_id=None, measures={m for i in INDICATORS for m in i.measures})
     return [_figure(indicator, cells, year) for indicator in INDICATORS], year
 
 
@@ -116,14 +120,15 @@ def indicators_for(
     scope = official_agencies(actor)
     year = kpi_year(year)
     agency = None
+    root = actor.agency_id
     if agency_id is not None:
         if agency_id not in scope:
             raise NotFound(_("No such agency."))
         agency = Agency.objects.get(pk=agency_id)
-        scope = {agency_id}
+        root = agency_id
     measures = {m for i in INDICATORS for m in i.measures}
-    cells = _cells(year=year, agency_ids=scope, measures=measures)
-    national = _cells(year=year, agency_ids=None, measures={"platform.probes", "platform.probes_ok"})
+    cells = _cells(year=year, agency_id=root, measures=measures)
+    national = _cells(year=year, agency_id=None, measures={"platform.probes", "platform.probes_ok"})
     return [_figure(indicator, cells + national, year) for indicator in INDICATORS], year, agency
 
 
@@ -134,7 +139,7 @@ def indicator_series(*, code: str, year=None) -> tuple[list[str], list[list]]:
     if indicator is None:
         raise NotFound(_("No such indicator."))
     year = kpi_year(year)
-    cells = _cells(year=year, agency_ids=None, measures=set(indicator.measures))
+    cells = _cells(year=year, agency_id=None, measures=set(indicator.measures))
     columns = ["indicator", "year", "month", "service", "value", "unit", "target"]
     rows = []
     for month in range(1, 13):
