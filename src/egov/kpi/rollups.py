@@ -21,6 +21,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from egov.core.app_modules import app_modules
@@ -107,10 +108,13 @@ def _cells_add(facts) -> int:
                 cell[2][bucket_of(fact.value)] += fact.count
     if not grouped:
         return n
+    agencies = {k[1] for k in grouped if k[1] is not None}
     existing = {
         (r.measure, r.agency_id, r.month, r.service, r.subtree): r
         for r in Rollup.objects.select_for_update().filter(
-            measure__in={k[0] for k in grouped}, month__in={k[2] for k in grouped}
+            Q(agency__isnull=True) | Q(agency_id__in=agencies),
+            measure__in={k[0] for k in grouped},
+            month__in={k[2] for k in grouped},
         )
     }
     changed, created = [], []

@@ -5,6 +5,7 @@ nation's cells (agency NULL), an official's the cells of the agencies in their s
 """
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -49,14 +50,32 @@ def rollup_cells_read(
     ]
 
 
+def _detailed_measures() -> set[str]:
+    """Measures whose cells pages need one by one: percentiles (histograms), figures by service."""
+    return {i.measures[0] for i in INDICATORS if i.kind == "percentile"} | {
+        m for i in INDICATORS if i.by_service for m in i.measures
+    }
+
+
 def _cells(*, year: int, agency_id: int | None, measures: set[str]) -> list[dict]:
-    """The cells of the nation (`agency_id` None), or of an agency and every agency under it."""
-    rows = Rollup.objects.filter(month__year=year, measure__in=measures)
+    """The cells of the nation (`agency_id` None), or of an agency and every agency under it.
+    Measures no page shows by service nor as a percentile come added up per month by the
+    database (a petition's satisfaction has a cell per category: the dashboard needs the sum)."""
+    rows = Rollup.objects.filter(month__year=year)
     if agency_id is None:
         rows = rows.filter(agency__isnull=True)
     else:
         rows = rows.filter(agency_id=agency_id, subtree=True)
-    return list(rows.values(*CELL_FIELDS))
+    detailed = measures & _detailed_measures()
+    out = list(rows.filter(measure__in=detailed).values(*CELL_FIELDS)) if detailed else []
+    summed = (
+        rows.filter(measure__in=measures - detailed)
+        .values("measure", "month")
+        .annotate(count=Sum("count"), total=Sum("total"))
+        .order_by()
+    )
+    out += [{**r, "service": "", "buckets": [], "agency_id": agency_id} for r in summed]
+    return out
 
 
 def kpi_year(year) -> int:
@@ -82,15 +101,18 @@ def official_agencies(actor) -> set[int]:
 
 
 def _figure(indicator: Indicator, cells: list[dict], year: int) -> dict:
-    months = []
-    for month in range(1, 13):
-        in_month = [c for c in cells if c["month"].month == month]
-        months.append({"month": month, "value": indicator.value(in_month)})
-    actual = indicator.value(cells)
+    mine = [c for c in cells if c["measure"] in indicator.measures]
+    by_month: dict[int, list[dict]] = defaultdict(list)
+    by_service: dict[str, list[dict]] = defaultdict(list)
+    for cell in mine:
+        by_month[cell["month"].month].append(cell)
+        by_service[cell["service"]].append(cell)
+    months = [{"month": m, "value": indicator.value(by_month.get(m, []))} for m in range(1, 13)]
+    actual = indicator.value(mine)
     services = []
     if indicator.by_service:
-        for service in sorted({c["service"] for c in cells if c["measure"] in indicator.measures}):
-            value = indicator.value([c for c in cells if c["service"] == service])
+        for service in sorted(by_service):
+            value = indicator.value(by_service[service])
             if value is not None:
                 services.append({"service": service, "value": value})
     return {
