@@ -171,7 +171,6 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -179,7 +178,6 @@ def main() -> None:
     from egov.kpi.models import Rollup
     from egov.kpi.rollups import rollups_advance, rollups_rebuild
 
-    setup_test_environment()
     have = _bench_count()
     if have < args.cases:
         print(f"filling {args.cases - have:,} petitions ...", flush=True)
