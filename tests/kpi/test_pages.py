@@ -18,6 +18,11 @@ def visible_text(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
+def figures_part(client) -> str:
+    """The dashboard's figures (the page's header carries a form token of its own)."""
+    return client.get("/kpi/").content.decode().split('data-testid="summary"')[1]
+
+
 def answered(petitioner, categories, official, n=2):
     return [
         services.petition_answer(actor=official, petition=file_one(petitioner, categories), answer="답변")
@@ -97,3 +102,23 @@ def test_an_official_of_a_city_sees_its_districts_together(petitioner, categorie
     login_official(client, city)
     page = client.get("/office/kpi/").content.decode()
     assert "/office/kpi/processing_days_p50/cases/" in page
+
+
+def test_the_dashboard_is_rendered_again_only_when_the_worker_moves_the_rollups(
+    petitioner, categories, bob, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answered(petitioner, categories, bob, n=1)
+    advance()
+    first = figures_part(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert figures_part(client) == first
+    assert not any("kpi_rollup" in q["sql"] for q in queries.captured_queries)  # from the cache
+    answered(petitioner, categories, bob, n=1)
+    assert figures_part(client) == first  # the worker has not counted it yet
+    advance()
+    with CaptureQueriesContext(connection) as queries:
+        figures_part(client)
+    assert any("kpi_rollup" in q["sql"] for q in queries.captured_queries)  # read again

@@ -7,7 +7,7 @@ nation's cells (agency NULL), an official's the cells of the agencies in their s
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from egov.cases.procedures import procedures
 from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.kpi.indicators import INDICATORS, Indicator, indicator_get
-from egov.kpi.models import Rollup
+from egov.kpi.models import Rollup, Watermark
 from egov.registry.models import Agency
 
 CELL_FIELDS = ("measure", "agency_id", "month", "service", "count", "total", "buckets")
@@ -139,19 +139,31 @@ def indicators_for(
     """Every indicator for the official's agencies (their agency and those under it), or for
     one agency of their scope (`agency_id`; NotFound for one outside it), in `year`. Indicators
     of the platform as a whole (availability) read the nation's cells."""
-    scope = official_agencies(actor)
     year = kpi_year(year)
-    agency = None
-    root = actor.agency_id
-    if agency_id is not None:
-        if agency_id not in scope:
-            raise NotFound(_("No such agency."))
-        agency = Agency.objects.get(pk=agency_id)
-        root = agency_id
+    root, agency = official_root(actor=actor, agency_id=agency_id)
     measures = {m for i in INDICATORS for m in i.measures}
     cells = _cells(year=year, agency_id=root, measures=measures)
     national = _cells(year=year, agency_id=None, measures={"platform.probes", "platform.probes_ok"})
     return [_figure(indicator, cells + national, year) for indicator in INDICATORS], year, agency
+
+
+def official_root(*, actor, agency_id: int | None = None) -> tuple[int, Agency | None]:
+    """The agency whose figures (with those under it) an official is shown: their own, or
+    `agency_id` of their scope (then also returned); PermissionDenied for anyone but an
+    official, NotFound for an agency outside the scope."""
+    scope = official_agencies(actor)
+    if agency_id is None:
+        return actor.agency_id, None
+    if agency_id not in scope:
+        raise NotFound(_("No such agency."))
+    return agency_id, Agency.objects.get(pk=agency_id)
+
+
+def rollups_version() -> str:
+    """Changes whenever the worker writes the rollups (a watermark moves): what a page that
+    shows them may be cached under."""
+    row = Watermark.objects.aggregate(last=Max("updated_at"), moved=Sum("position"), n=Count("id"))
+    return f"{row['n']}-{row['moved']}-{row['last'].timestamp() if row['last'] else 0}"
 
 
 def indicator_series(*, code: str, year=None) -> tuple[list[str], list[list]]:

@@ -2,9 +2,13 @@
 the cases behind a figure), and the yearly report."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +18,8 @@ from egov.documents.services import document_pdf
 from egov.kpi import selectors, services
 from egov.kpi.services import figure_text
 from egov.registry.models import Agency
+
+CACHE_SECONDS = 300
 
 
 def _year(request):
@@ -52,33 +58,48 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() and len(str(value)) < 10 else None
 
 
+def _figures_html(*, key: str, compute, year: int, agency=None, office: bool) -> str:
+    """The figures' part of a dashboard, rendered once per state of the rollups (`key` holds
+    `rollups_version`), language and scope, then served from the cache until the worker writes
+    the rollups again."""
+    key = f"kpi:{key}:{year}:{get_language()}:{selectors.rollups_version()}"
+    html = cache.get(key)
+    if html is None:
+        figures = _presented(compute(), year=year, agency=agency)
+        html = render_to_string("kpi/_figures.html", {"figures": figures, "year": year, "office": office})
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own template's output)
+
+
 def dashboard(request):
-    figures, year = selectors.indicators_public(year=_year(request))
-    context = {
-        "figures": _presented(figures, year=year),
-        "year": year,
-        "lang": page_language(),
-        "office": False,
-    }
+    year = _year(request)
+    html = _figures_html(
+        key="public", compute=lambda: selectors.indicators_public(year=year)[0], year=year, office=False
+    )
+    context = {"figures_html": html, "year": year, "lang": page_language(), "office": False}
     return render(request, "kpi/dashboard.html", context)
 
 
 @official_required
 def office_dashboard(request):
-    figures, year, agency = selectors.indicators_for(
-        actor=request.user, year=_year(request), agency_id=_int(request.GET.get("agency"))
+    year = _year(request)
+    root, agency = selectors.official_root(actor=request.user, agency_id=_int(request.GET.get("agency")))
+    html = _figures_html(
+        key=f"office:{root}",
+        compute=lambda: selectors.indicators_for(
+            actor=request.user, year=year, agency_id=agency and agency.pk
+        )[0],
+        year=year,
+        agency=agency,
+        office=True,
     )
     scope = selectors.official_agencies(request.user)
     agencies = Agency.objects.filter(pk__in=scope).order_by("code") if len(scope) <= 200 else []
-    return render(
-        request,
-        "kpi/dashboard.html",
-        {
-            "figures": _presented(figures, year=year, agency=agency), "year": year,
-            "lang": page_language(), "office": True,
-            "agency": agency, "agencies": agencies,
-        },
-    )  # fmt: skip
+    context = {
+        "figures_html": html, "year": year, "lang": page_language(), "office": True,
+        "agency": agency, "agencies": agencies,
+    }  # fmt: skip
+    return render(request, "kpi/dashboard.html", context)
 
 
 @official_required
