@@ -122,3 +122,13 @@ def test_availability_comes_from_the_probes_recorded_once_a_minute(db):
     assert BY_CODE["availability"].value([]) is None
     figures = {f["indicator"].code: f for f in indicators_public()[0]}
     assert figures["availability"]["actual"] == 50.0
+
+
+def test_each_indicator_gives_its_series_as_columns_and_rows_for_the_open_data_feeds(jongno):
+    from egov.kpi.selectors import indicator_feeds, indicator_series
+
+    cells(*[Fact("cases.closed", jongno.pk, TODAY, "petitions.petition", value=d) for d in (2, 4, 6)])
+    columns, rows = indicator_series(code="processing_days_p50")
+    assert columns == ["indicator", "year", "month", "service", "value", "unit", "target"]
+    assert [r[2:5] for r in rows] == [[TODAY.month, "", 4.0], [TODAY.month, "petitions.petition", 4.0]]
+    assert len(indicator_feeds()) == len(INDICATORS)
