@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "egov.participation",
     "egov.procurement",
     "egov.edocs",
+    "egov.kpi",
     "egov.opendata",
     "egov.portal",
     "django.forms",  # the default widget templates, under portal's KRDS ones
@@ -255,6 +256,9 @@ OTP_TOTP_ISSUER = env_str("EGOV_TOTP_ISSUER", "egov")
 # one integration transaction takes, and the witnesses ("URL VKEY" pairs separated by ";").
 EGOV_ACCESS_LOG_ORIGIN = env_str("EGOV_ACCESS_LOG_ORIGIN", "egov.localhost/access-log")
 EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS", 1)
+# The KPI rollups read rows older than this only: an id handed out by a transaction that has not
+# committed yet must not be passed by the watermark (egov.kpi.rollups).
+EGOV_KPI_LAG_SECONDS = env_int("EGOV_KPI_LAG_SECONDS", 5)
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
 
@@ -319,6 +323,8 @@ STATICFILES_DIRS = [
     ("krds", PROJECT_DIR / "node_modules" / "krds-uiux" / "resources"),
     # Swagger UI for /api/v1/docs, from npm like KRDS: our CSP allows scripts from our origin only.
     ("swagger-ui", PROJECT_DIR / "node_modules" / "swagger-ui-dist"),
+    # Chart.js for the KPI dashboards' charts (each drawn from the data table beside it).
+    ("chartjs", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 # Files people upload and documents' PDFs (egov.core.storage, docs/operations.md):
 # "filesystem" under EGOV_DATA_DIR (one node), "database" in PostgreSQL (several nodes sharing

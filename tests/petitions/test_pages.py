@@ -15,6 +15,7 @@ from egov.petitions import services
 from egov.petitions.models import Petition
 from egov.petitions.procedure import PETITION
 from tests.conftest import login_official
+from tests.kpi.conftest import advance
 from tests.petitions.conftest import EXE, PDF, PNG
 from tests.petitions.test_services import file_one, upload
 
@@ -153,6 +154,7 @@ def test_public_statistics_page_and_csv(petitioner, categories, bob, client):
     services.petition_rate(actor=petitioner, petition=answered, satisfaction=4)
     file_one(petitioner, categories)
     file_one(petitioner, categories, code="parking-gangnam")
+    advance()  # the worker's tick: the statistics read the rollups
     page = client.get("/petitions/statistics/")
     assert page.status_code == 200 and "Roads and traffic (Jongno-gu)" in page.content.decode()
     assert 'data-testid="statistics-monthly"' in page.content.decode()

@@ -24,6 +24,7 @@ from egov.cases.selectors import (
 from egov.core import deadlines
 from egov.core.deadlines.aggregates import business_days_sql
 from egov.core.errors import NotFound
+from egov.core.measures import rollup_cells
 from egov.core.models import CaseClock
 from egov.petitions.models import Category, Petition
 from egov.petitions.procedure import PETITION
@@ -152,7 +153,58 @@ def is_overdue(petition: Petition, now: dt.datetime | None = None) -> bool:
 # --- public statistics ------------------------------------------------------------------------
 
 
+STATISTICS_MEASURES = (
+    "petitions.received",
+    "petitions.answered",
+    "petitions.answered_on_time",
+    "petitions.satisfaction",
+)
+
+
 def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
+    """Per agency and category, petitions filed in `year` (default: this year): volume, answered,
+    on-time share of the answered ones (answered by the due date, holidays, extensions and
+    transfers included), average business days to the answer (first day included) and average
+    satisfaction; nothing about a petitioner is in it.
+
+    Read from the performance rollups (`egov.core.measures.rollup_cells`, kept by the worker a
+    few seconds behind the petitions, `petitions/kpi_sources.py`), never counted per request;
+    counted live only where no rollups are kept."""
+    year, _start, _end = statistics_year_bounds(year)
+    cells = rollup_cells(measures=STATISTICS_MEASURES, year=year, by_month=False)
+    if cells is None:
+        return _statistics_live(year=year)
+    groups: dict[tuple[int, str], dict[str, dict]] = {}
+    for cell in cells:
+        groups.setdefault((cell["agency_id"], cell["service"]), {})[cell["measure"]] = cell
+    agencies = Agency.objects.in_bulk({agency_id for agency_id, _code in groups})
+    categories = Category.objects.in_bulk({code for _agency, code in groups}, field_name="code")
+    empty = {"count": 0, "total": 0.0}
+    out = []
+    for (agency_id, code), measures in groups.items():
+        received = measures.get("petitions.received", empty)
+        answered = measures.get("petitions.answered", empty)
+        on_time = measures.get("petitions.answered_on_time", empty)
+        rated = measures.get("petitions.satisfaction", empty)
+        if not (received["count"] or answered["count"] or rated["count"]) or code not in categories:
+            continue
+        out.append(
+            {
+                "agency": agencies[agency_id],
+                "category": categories[code],
+                "total": received["count"],
+                "answered": answered["count"],
+                "on_time_share": on_time["count"] / answered["count"] if answered["count"] else None,
+                "average_days": answered["total"] / answered["count"] if answered["count"] else None,
+                "average_satisfaction": rated["total"] / rated["count"] if rated["count"] else None,
+                "rated": rated["count"],
+            }
+        )
+    out.sort(key=lambda r: (r["agency"].code, r["category"].code))
+    return out, year
+
+
+def _statistics_live(*, year: int | None = None) -> tuple[list[dict], int]:
     """Per agency and category, petitions filed in `year` (default: this year): volume, answered,
     on-time share of the answered ones (the clock they were answered on closed by its due date,
     holidays, extensions and transfers included), average business days to the answer (first day
@@ -198,6 +250,29 @@ def statistics(*, year: int | None = None) -> tuple[list[dict], int]:
 
 def statistics_monthly(*, year: int | None = None) -> tuple[list[dict], int]:
     """Per month of `year` (by filing, Seoul time): petitions, answered, the share answered by the
-    due date and the average business days to the answer, counted as `statistics` counts them
-    (`cases.selectors.case_statistics_monthly`, one query)."""
-    return case_statistics_monthly(procedure=PETITION, year=year)
+    due date and the average business days to the answer, counted as `statistics` counts them:
+    from the nation's rollup cells, or live (`cases.selectors.case_statistics_monthly`) where
+    no rollups are kept."""
+    year, _start, _end = statistics_year_bounds(year)
+    cells = rollup_cells(measures=STATISTICS_MEASURES[:3], year=year, nation=True)
+    if cells is None:
+        return case_statistics_monthly(procedure=PETITION, year=year)
+    out = []
+    for month in range(1, 13):
+        mine = [c for c in cells if c["month"].month == month]
+
+        def total(measure, field="count", mine=mine):
+            return sum(c[field] for c in mine if c["measure"] == measure)
+
+        closed = total("petitions.answered")
+        out.append(
+            {
+                "month": month,
+                "received": total("petitions.received"),
+                "closed": closed,
+                "on_time": total("petitions.answered_on_time"),
+                "on_time_share": total("petitions.answered_on_time") / closed if closed else None,
+                "average_days": total("petitions.answered", "total") / closed if closed else None,
+            }
+        )
+    return out, year
