@@ -69,3 +69,94 @@ def receipt_get_for(*, actor, number: str) -> ReceivedDocument:
     if found is None:
         raise NotFound(_("No such received document."), field="number")
     return found
+
+
+def register_list_for(*, actor) -> QuerySet:
+    """The department's register (문서등록대장): its documents that got a registration number,
+    the latest first."""
+    post = _post(actor)
+    return (
+        OfficialDocument.objects.select_related("department", "drafter")
+        .filter(department_id=post.department_id, registration_number__isnull=False)
+        .order_by("-registration_year", "-registration_serial")
+    )
+
+
+def drafts_for(*, actor) -> QuerySet:
+    """The official's own drafts that wait for them: drafts and returned documents."""
+    _post(actor)
+    return OfficialDocument.objects.select_related("department").filter(
+        drafter=actor, state__in=("draft", "returned")
+    )
+
+
+def line_candidates(*, actor) -> QuerySet:
+    """The officials of the actor's agency who may stand on an approval line (not the actor)."""
+    post = _post(actor)
+    return (
+        OfficialPost.objects.select_related("department", "official")
+        .filter(
+            department__agency_id=post.department.agency_id,
+            department__closed_at__isnull=True,
+            official__is_active=True,
+        )
+        .exclude(official=actor)
+        .order_by("department__code", "-position", "display_name")
+    )
+
+
+def assignable_posts(*, receipt: ReceivedDocument) -> QuerySet:
+    """Whom a received document may be assigned to (배부): officials of the receiving agency."""
+    return (
+        OfficialPost.objects.select_related("department", "official")
+        .filter(
+            department__agency_id=receipt.agency_id,
+            department__closed_at__isnull=True,
+            official__is_active=True,
+        )
+        .order_by("department__code", "-position", "display_name")
+    )
+
+
+def recipient_departments() -> QuerySet:
+    from egov.edocs.models import Department
+
+    return Department.objects.select_related("agency").filter(closed_at__isnull=True)
+
+
+def document_attachment_get_for(*, actor, number: str, attachment_id: int):
+    document = document_get_for(actor=actor, number=number)
+    found = document.files.filter(purpose="attachment", pk=attachment_id).first()
+    if found is None:
+        raise NotFound(_("No such attachment."), field="attachment")
+    return found
+
+
+def receipt_attachment_get_for(*, actor, number: str, attachment_id: int):
+    """An attachment of the document received, for the department holding it."""
+    receipt = receipt_get_for(actor=actor, number=number)
+    found = receipt.source.files.filter(purpose="attachment", pk=attachment_id).first()
+    if found is None:
+        raise NotFound(_("No such attachment."), field="attachment")
+    return found
+
+
+def approval_history(*, document: OfficialDocument) -> list[dict]:
+    """The approval line as signed: each step, who acted, when, and whether the signature
+    verifies against the key the platform issued to that official (the caller checked access)."""
+    from egov.edocs.signatures import official_signature_valid
+
+    rows = []
+    for step in document.steps.select_related("department", "acted_by").order_by("order"):
+        valid = None
+        if step.signature:
+            signer = step.acted_by_id or step.official_id
+            valid = official_signature_valid(
+                agency_code=document.agency.code,
+                official_id=signer,
+                kid=step.kid,
+                text=step.signed,
+                signature=step.signature,
+            )
+        rows.append({"step": step, "valid": valid})
+    return rows
