@@ -61,6 +61,7 @@ class DraftForm(forms.Form):
         label=_("Cooperating officials"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
     )
     approver = forms.ChoiceField(label=_("Approver"))
+    unit_task = forms.ChoiceField(label=_("Unit task"), required=False)
     disclosure = forms.ChoiceField(label=_("Disclosure grade"), choices=Disclosure.choices)
     disclosure_ground = forms.CharField(
         label=_("Ground for withholding"),
@@ -88,6 +89,10 @@ class DraftForm(forms.Form):
         self.fields["reviewers"].choices = people
         self.fields["cooperators"].choices = people
         self.fields["approver"].choices = [("", "—"), *people]
+        self.tasks = {str(t.pk): t for t in selectors.unit_tasks_for(actor=actor)}
+        self.fields["unit_task"].choices = [("", "—")] + [
+            (k, f"{t.name(lang)} ({t.get_retention_display()})") for k, t in self.tasks.items()
+        ]
         self.agencies = {str(a.pk): a for a in Agency.objects.order_by("code")}
         self.fields["recipient_agencies"].choices = [(k, a.name(lang)) for k, a in self.agencies.items()]
         self.departments = {str(d.pk): d for d in selectors.recipient_departments()}
@@ -105,6 +110,7 @@ class DraftForm(forms.Form):
         if approver is not None:
             line.append((approver.official, "approve"))
         data["line"] = line
+        data["unit_task"] = self.tasks.get(data.get("unit_task") or "")
         data["recipients"] = [self.agencies[k] for k in data.get("recipient_agencies") or ()] + [
             self.departments[k] for k in data.get("recipient_departments") or ()
         ]
@@ -142,3 +148,39 @@ class SendBackForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2, **TEXT})
     )
+
+
+class RecordsDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2, **TEXT})
+    )
+    years = forms.IntegerField(label=_("Extend by (years)"), required=False, min_value=1, max_value=30)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Words to find"), required=False, max_length=100, widget=forms.TextInput(attrs=TEXT)
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    unit_task = forms.ChoiceField(label=_("Unit task"), required=False)
+    state = forms.ChoiceField(label=_("Status"), required=False)
+    date_from = forms.DateField(
+        label=_("Drafted from"), required=False, widget=forms.DateInput(attrs={"type": "date", **TEXT})
+    )
+    date_to = forms.DateField(
+        label=_("Drafted until"), required=False, widget=forms.DateInput(attrs={"type": "date", **TEXT})
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        from egov.edocs.models import Department, OfficialDocument
+
+        super().__init__(*args, **kwargs)
+        lang = "en" if _english() else "ko"
+        agency_id = actor.agency_id
+        self.fields["department"].choices = [("", "—")] + [
+            (str(d.pk), d.name(lang)) for d in Department.objects.filter(agency_id=agency_id).order_by("code")
+        ]
+        self.fields["unit_task"].choices = [("", "—")] + [
+            (str(t.pk), t.name(lang)) for t in selectors.unit_tasks_for(actor=actor)
+        ]
+        self.fields["state"].choices = [("", "—"), *OfficialDocument.State.choices]

@@ -19,7 +19,10 @@ def _post(actor) -> OfficialPost:
 
 
 def _visible(actor, post: OfficialPost) -> Q:
-    seen = Q(department_id=post.department_id) | Q(steps__official=actor)
+    from egov.edocs.models import ApprovalStep
+
+    on_line = ApprovalStep.objects.filter(official=actor).values("document_id")
+    seen = Q(department_id=post.department_id) | Q(id__in=on_line)
     if has_role(actor, "agency_admin"):
         seen |= Q(agency_id=actor.agency_id)
     return seen
@@ -39,7 +42,7 @@ def document_list_for(*, actor, box: str = "department") -> QuerySet:
         return rows.filter(mine, state="in_approval", steps__order=F("current_order")).distinct()
     if box == "sent":
         return rows.filter(department_id=post.department_id, state="dispatched")
-    return rows.filter(_visible(actor, post)).distinct()
+    return rows.filter(_visible(actor, post))
 
 
 def document_get_for(*, actor, number: str) -> OfficialDocument:
@@ -47,7 +50,6 @@ def document_get_for(*, actor, number: str) -> OfficialDocument:
     found = (
         OfficialDocument.objects.select_related("department", "agency", "drafter")
         .filter(_visible(actor, post), number=str(number or "")[:20])
-        .distinct()
         .first()
     )
     if found is None:
@@ -160,3 +162,113 @@ def approval_history(*, document: OfficialDocument) -> list[dict]:
             )
         rows.append({"step": step, "valid": valid})
     return rows
+
+
+def unit_tasks_for(*, actor) -> QuerySet:
+    """The unit tasks (단위과제) of the actor's agency's classification scheme."""
+    from egov.edocs.models import UnitTask
+
+    post = _post(actor)
+    return UnitTask.objects.filter(agency_id=post.department.agency_id).order_by("code")
+
+
+def appraisal_list_for(*, actor) -> QuerySet:
+    """The appraisal cases of the agency, for its registrars and administrators."""
+    from egov.edocs.models import AppraisalCase
+
+    post = _post(actor)
+    if not (has_role(actor, "registrar") or has_role(actor, "agency_admin")):
+        raise PermissionDenied(_("Records appraisal is for the agency's registrars and administrators."))
+    return AppraisalCase.objects.select_related("unit_task").filter(agency_id=post.department.agency_id)
+
+
+def appraisal_get_for(*, actor, number: str):
+    found = appraisal_list_for(actor=actor).filter(number=str(number or "")[:20]).first()
+    if found is None:
+        raise NotFound(_("No such appraisal."), field="number")
+    return found
+
+
+SEARCH_STATES = ("draft", "in_approval", "returned", "withdrawn", "approved", "dispatched")
+
+
+def document_search_for(
+    *,
+    actor,
+    query: str = "",
+    department_id: int | None = None,
+    date_from=None,
+    date_to=None,
+    unit_task_id: int | None = None,
+    state: str = "",
+) -> QuerySet:
+    """Full-text search in Korean (edocs.store) over the documents the official may see, with
+    filters by department, period (drafted between), unit task and state; newest first."""
+    from egov.edocs.store import search_filter
+
+    post = _post(actor)
+    rows = OfficialDocument.objects.select_related("department", "unit_task").filter(_visible(actor, post))
+    if department_id:
+        rows = rows.filter(department_id=department_id)
+    if unit_task_id:
+        rows = rows.filter(unit_task_id=unit_task_id)
+    if state in SEARCH_STATES:
+        rows = rows.filter(state=state)
+    if date_from:
+        rows = rows.filter(created_at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(created_at__date__lte=date_to)
+    return search_filter(rows, query).order_by("-created_at", "-id")
+
+
+def statistics_for(*, actor, year: int) -> dict:
+    """What the government reports of the official's agency for `year`: documents produced
+    (approved) and the share produced electronically (with a signed approval line), documents
+    dispatched and the share delivered electronically (the rest bounced), the approval cycle
+    (submission to approval, average and median hours) and the backlog per department."""
+    import statistics as stats
+
+    from django.db.models import Count
+
+    from egov.edocs.models import ApprovalStep, Department, Message
+
+    post = _post(actor)
+    agency_id = post.department.agency_id
+    approved = OfficialDocument.objects.filter(agency_id=agency_id, approved_at__year=year)
+    produced = approved.count()
+    signed = approved.filter(
+        id__in=ApprovalStep.objects.filter(role="approve").exclude(signature="").values("document_id")
+    ).count()
+    messages = Message.objects.filter(sender_id=agency_id, sent_at__year=year)
+    sent = messages.count()
+    delivered = messages.filter(state="delivered").count()
+    hours = [
+        (a - s).total_seconds() / 3600
+        for s, a in approved.filter(submitted_at__isnull=False)
+        .values_list("submitted_at", "approved_at")
+        .order_by("approved_at")[:20000]
+    ]
+    open_docs = dict(
+        OfficialDocument.objects.filter(agency_id=agency_id, state="in_approval")
+        .values_list("department_id")
+        .annotate(n=Count("id"))
+    )
+    open_receipts = dict(
+        ReceivedDocument.objects.filter(agency_id=agency_id, state__in=ReceivedDocument.OPEN_STATES)
+        .values_list("department_id")
+        .annotate(n=Count("id"))
+    )
+    backlog = [
+        {"department": d, "in_approval": open_docs.get(d.pk, 0), "to_receive": open_receipts.get(d.pk, 0)}
+        for d in Department.objects.filter(agency_id=agency_id).order_by("code")
+    ]
+    return {
+        "year": year,
+        "produced": produced,
+        "produced_electronic_share": (signed / produced) if produced else None,
+        "sent": sent,
+        "sent_electronic_share": (delivered / sent) if sent else None,
+        "cycle_average_hours": (sum(hours) / len(hours)) if hours else None,
+        "cycle_median_hours": stats.median(hours) if hours else None,
+        "backlog": backlog,
+    }

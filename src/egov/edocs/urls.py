@@ -23,4 +23,9 @@ urlpatterns = [
         name="receipt_attachment",
     ),
     path("office/edocs/received/<str:number>/<slug:action>", views.receipt_act, name="receipt_act"),
+    path("office/edocs/search/", views.search, name="search"),
+    path("office/edocs/statistics/", views.statistics, name="statistics"),
+    path("office/edocs/appraisals/", views.appraisals, name="appraisals"),
+    path("office/edocs/appraisals/<str:number>/", views.appraisal, name="appraisal"),
+    path("office/edocs/appraisals/<str:number>/<slug:action>", views.appraisal_act, name="appraisal_act"),
 ]

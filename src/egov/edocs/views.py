@@ -16,9 +16,17 @@ from egov.cases.services import case_file_path
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import form_attempt, official_required, page_language
 from egov.edocs import selectors
-from egov.edocs.forms import KIND_TEMPLATES, AssignForm, CommentForm, DraftForm, SendBackForm
+from egov.edocs.forms import (
+    KIND_TEMPLATES,
+    AssignForm,
+    CommentForm,
+    DraftForm,
+    RecordsDecisionForm,
+    SearchForm,
+    SendBackForm,
+)
 from egov.edocs.models import ApprovalStep, DocumentKind, OfficialDocument, ReceivedDocument
-from egov.edocs.services import approval, delivery, drafting
+from egov.edocs.services import approval, delivery, drafting, records
 
 PAGE_SIZE = 50
 
@@ -107,6 +115,7 @@ def draft_new(request):
                 disclosure_ground=data["disclosure_ground"],
                 attachments=data["attachments"],
                 in_reply_to=reply,
+                unit_task=data["unit_task"],
             ),
         )
         if document:
@@ -288,3 +297,103 @@ def receipt_attachment(request, number: str, attachment_id: int):
     return _file_response(
         selectors.receipt_attachment_get_for(actor=request.user, number=number, attachment_id=attachment_id)
     )
+
+
+# --- records management ------------------------------------------------------------------------
+
+
+@official_required
+def appraisals(request):
+    """The agency's appraisal cases (기록물 평가): the retention sweep opens them."""
+    rows = selectors.appraisal_list_for(actor=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "edocs/appraisals.html", {"page": page, "rows": page.object_list})
+
+
+def _appraisal_page(request, case, *, form=None, status=200):
+    return render(
+        request,
+        "edocs/appraisal.html",
+        {
+            "case": case,
+            "records": case.documents.order_by("registration_year", "registration_serial")[:200],
+            "form": form or RecordsDecisionForm(),
+            "events": case_history(case=case),
+        },
+        status=status,
+    )
+
+
+@official_required
+def appraisal(request, number: str):
+    return _appraisal_page(request, selectors.appraisal_get_for(actor=request.user, number=number))
+
+
+@official_required
+@require_POST
+def appraisal_act(request, number: str, action: str):
+    case = selectors.appraisal_get_for(actor=request.user, number=number)
+    form = RecordsDecisionForm(request.POST)
+    user = request.user
+    calls = {
+        "dispose": lambda: records.appraisal_dispose(
+            actor=user, case=case, reason=form.cleaned_data["reason"]
+        ),
+        "transfer": lambda: records.appraisal_transfer(
+            actor=user, case=case, note=form.cleaned_data["reason"]
+        ),
+        "retain": lambda: records.appraisal_retain(
+            actor=user, case=case, years=form.cleaned_data["years"] or 0, reason=form.cleaned_data["reason"]
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    if form.is_valid() and form_attempt(form, calls[action]):
+        messages.success(request, _("Done."))
+        return redirect("edocs:appraisal", number=case.number)
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return _appraisal_page(request, case, form=form, status=400)
+
+
+# --- search and statistics ---------------------------------------------------------------------
+
+
+@official_required
+def search(request):
+    """Full-text search over the documents the official may see."""
+    form = SearchForm(request.GET or None, actor=request.user)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = selectors.document_search_for(
+            actor=request.user,
+            query=data["q"],
+            department_id=int(data["department"]) if data["department"] else None,
+            unit_task_id=int(data["unit_task"]) if data["unit_task"] else None,
+            state=data["state"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "edocs/search.html",
+        {"form": form, "page": page, "rows": page.object_list if page else []},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@official_required
+def statistics(request):
+    """The agency's figures of the year: electronic production and dispatch, approval cycle
+    time, backlog per department."""
+    from django.utils import timezone
+
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    figures = selectors.statistics_for(actor=request.user, year=year)
+    return render(request, "edocs/statistics.html", {"s": figures, "year": year})

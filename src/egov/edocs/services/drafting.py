@@ -30,6 +30,7 @@ from egov.edocs.models import (
     OfficialDocument,
     OfficialPost,
     Recipient,
+    UnitTask,
 )
 from egov.edocs.procedure import DOCUMENT
 from egov.edocs.services.common import CONTENT_MAX, TITLE_MAX, post_of
@@ -105,6 +106,18 @@ def _line(actor, agency_id: int, line) -> list[tuple[OfficialPost, str]]:
     return out
 
 
+def _unit_task(agency_id: int, unit_task) -> dict:
+    """The unit task (단위과제) the document is filed under, of the agency's own scheme; required
+    once the agency has a scheme. The document keeps the task's retention period."""
+    if unit_task is None:
+        if UnitTask.objects.filter(agency_id=agency_id).exists():
+            raise ValidationFailed(_("Choose the unit task the document is filed under."), field="unit_task")
+        return {}
+    if not isinstance(unit_task, UnitTask) or unit_task.agency_id != agency_id:
+        raise ValidationFailed(_("Choose a unit task of your agency."), field="unit_task")
+    return {"unit_task": unit_task, "retention": unit_task.retention}
+
+
 def _fields(kind, title, content, disclosure, disclosure_ground) -> dict:
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Choose the kind of document."), field="kind")
@@ -177,6 +190,7 @@ def document_draft(
     disclosure_ground: str = "",
     attachments=(),
     in_reply_to=None,
+    unit_task=None,
     at: dt.datetime | None = None,
 ) -> OfficialDocument:
     """Draft a document (기안) in the drafter's department: title, content, recipients (agencies
@@ -189,6 +203,7 @@ def document_draft(
     is the register that counts); nothing is kept if anything fails, files included."""
     post = post_of(actor)
     fields = _fields(kind, title, content, disclosure, disclosure_ground)
+    fields.update(_unit_task(post.department.agency_id, unit_task))
     targets = _recipients(recipients, internal=bool(internal))
     steps = _line(actor, post.department.agency_id, line)
     if in_reply_to is not None and (in_reply_to.assignee_id != actor.pk or in_reply_to.state != "assigned"):
@@ -299,6 +314,7 @@ def document_revise(*, actor, document: OfficialDocument, title: str, content: s
             internal=document.internal,
             disclosure=document.disclosure,
             disclosure_ground=document.disclosure_ground,
+            unit_task=document.unit_task,
             at=now,
         )
         revised.version = document.version + 1
