@@ -200,16 +200,15 @@ class OfficialDocument(CaseModel):
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # records management (기록물관리): the unit task, its retention, when retention ends and
-    # where the record stands; `appraisal` is the case that decides disposal or transfer.
+    # where the record stands (active, disposed, transferred). Which appraisal a record is in
+    # follows from the case's unit task and dates (`AppraisalCase.since`/`cutoff`): the sweep
+    # writes no document row (see services/records.py).
     unit_task = models.ForeignKey(
         UnitTask, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     retention = models.CharField(max_length=4, choices=Retention.choices, blank=True)
     retention_until = models.DateField(null=True, blank=True)  # the first day it may be appraised
-    records_state = models.CharField(max_length=12, default="active")  # active/appraisal/disposed/transferred
-    appraisal = models.ForeignKey(
-        "AppraisalCase", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
-    )
+    records_state = models.CharField(max_length=12, default="active")  # active/disposed/transferred
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -217,9 +216,9 @@ class OfficialDocument(CaseModel):
             models.Index(fields=["department", "state", "created_at"], name="edocs_doc_dept_state_idx"),
             models.Index(fields=["agency", "state"], name="edocs_doc_agency_state_idx"),
             models.Index(
-                fields=["retention_until"],
+                fields=["retention_until", "agency", "unit_task"],
                 condition=Q(records_state="active", retention_until__isnull=False),
-                name="edocs_doc_retention_due_idx",
+                name="edocs_doc_retention_idx",
             ),
         ]
         constraints = [
@@ -247,23 +246,58 @@ class OfficialDocument(CaseModel):
 
 class Recipient(models.Model):
     """One addressee in the head (수신): a department of the same agency, another agency (its
-    registry office receives), or a department of another agency."""
+    registry office receives), a department of another agency — or a citizen or a business
+    (`resident` / `business`; `agency` is then the sending agency), to whom the enforced
+    document is issued through `documents` and lands on their My page (`issued_document`)."""
 
     document = models.ForeignKey(OfficialDocument, on_delete=models.CASCADE, related_name="recipients")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    resident = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    business = models.ForeignKey(
+        "registry.Business", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "agency", "department"], name="edocs_recipient_once"),
+            models.UniqueConstraint(
+                fields=["document", "agency", "department"],
+                condition=Q(resident__isnull=True, business__isnull=True),
+                name="edocs_recipient_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "resident"],
+                condition=Q(resident__isnull=False),
+                name="edocs_resident_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "business"],
+                condition=Q(business__isnull=False),
+                name="edocs_business_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(resident__isnull=True) | Q(business__isnull=True, department__isnull=True),
+                name="edocs_recipient_one_kind",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.resident_id or self.business_id:
+            return f"person:{self.resident_id or ''}/{self.business_id or ''}"
         return f"{self.agency.code}/{self.department.code if self.department_id else '*'}"
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.resident_id or self.business_id)
 
 
 class ApprovalStep(models.Model):
@@ -464,11 +498,26 @@ class AppraisalCase(CaseModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     records = models.PositiveIntegerField(default=0)
+    # the records of the case: active records of the unit task in the agency whose retention
+    # ended after `since` (the previous case's cutoff, if any) and on or before `cutoff`
+    since = models.DateField(null=True, blank=True)
+    cutoff = models.DateField()
     package_name = models.CharField(max_length=200, blank=True)  # the BagIt directory under DATA_DIR
     package_sha256 = models.CharField(max_length=64, blank=True)  # of its tagmanifest
 
     class Meta:
         ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["agency", "unit_task", "cutoff"], name="edocs_appraisal_cutoff_idx")]
 
     def __str__(self) -> str:
         return self.number
+
+    def record_rows(self):
+        """The records this appraisal decides (still active: a decision moves them on)."""
+        rows = OfficialDocument.objects.filter(
+            agency_id=self.agency_id,
+            unit_task_id=self.unit_task_id,
+            records_state="active",
+            retention_until__lte=self.cutoff,
+        )
+        return rows.filter(retention_until__gt=self.since) if self.since else rows

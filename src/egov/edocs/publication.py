@@ -15,7 +15,7 @@ def public_documents(*, agency_code: str = "", limit: int = 200) -> list[Proacti
             disclosure=Disclosure.PUBLIC,
             state__in=("approved", "dispatched"),
             enforced_on__isnull=False,
-            records_state__in=("active", "appraisal", "transferred"),
+            records_state__in=("active", "transferred"),
             superseded_by__isnull=True,
         )
         .order_by("-enforced_on", "-id")

@@ -34,12 +34,20 @@ def document_list_for(*, actor, box: str = "department") -> QuerySet:
     post = _post(actor)
     rows = OfficialDocument.objects.select_related("department", "drafter")
     if box == "inbox":
+        # From the steps side: the pending steps of the official (or of the approver they
+        # substitute today) whose turn it is — the step index (official, outcome) finds them
+        # without scanning the agency's documents, and no DISTINCT is needed.
+        from egov.edocs.models import ApprovalStep
+
         today = timezone.localdate()
         absent = Substitute.objects.filter(substitute=actor, starts_on__lte=today, ends_on__gte=today)
-        mine = Q(steps__official=actor) | Q(
-            steps__official_id__in=absent.values("official_id"), steps__role="approve"
-        )
-        return rows.filter(mine, state="in_approval", steps__order=F("current_order")).distinct()
+        turns = ApprovalStep.objects.filter(
+            Q(official=actor) | Q(official_id__in=absent.values("official_id"), role="approve"),
+            outcome="pending",
+            document__state="in_approval",
+            order=F("document__current_order"),
+        ).values("document_id")
+        return rows.filter(id__in=turns)
     if box == "sent":
         return rows.filter(department_id=post.department_id, state="dispatched")
     return rows.filter(_visible(actor, post))
@@ -79,8 +87,8 @@ def register_list_for(*, actor) -> QuerySet:
     post = _post(actor)
     return (
         OfficialDocument.objects.select_related("department", "drafter")
-        .filter(department_id=post.department_id, registration_number__isnull=False)
-        .order_by("-registration_year", "-registration_serial")
+        .filter(department_id=post.department_id, registration_serial__isnull=False)
+        .order_by("-registration_year", "-registration_serial")  # the register's own unique index
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,16 @@ from egov.edocs.models import ApprovalStep, DocumentKind, OfficialDocument, Rece
 from egov.edocs.services import approval, delivery, drafting, records
 
 PAGE_SIZE = 50
+SEARCH_COUNT_CAP = 1000
+
+
+class _CappedPaginator(Paginator):
+    """Counts at most SEARCH_COUNT_CAP + 1 matches: a broad word over a million documents is
+    reported as "more than 1,000" instead of counting every match."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
 
 
 def _file_response(attachment):
@@ -47,7 +58,11 @@ def _file_response(attachment):
 @official_required
 def queue(request):
     """결재할 문서: the documents whose turn is mine (or my absent approver's), and my drafts."""
-    rows = selectors.document_list_for(actor=request.user, box="inbox").order_by("submitted_at", "id")
+    rows = (
+        selectors.document_list_for(actor=request.user, box="inbox")
+        .select_related("drafter__edocs_post")
+        .order_by("submitted_at", "id")
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     drafts = selectors.drafts_for(actor=request.user)[:PAGE_SIZE]
     return render(
@@ -142,7 +157,7 @@ def _document_page(request, document: OfficialDocument, *, form=None, status=200
         {
             "document": document,
             "history": selectors.approval_history(document=document),
-            "recipients": document.recipients.select_related("agency", "department"),
+            "recipients": document.recipients.select_related("agency", "department", "resident", "business"),
             "attachments": document.files.filter(purpose="attachment").order_by("id"),
             "messages_sent": document.messages.select_related("recipient_agency", "recipient_department"),
             "events": case_history(case=document),
@@ -218,7 +233,10 @@ def dispatch(request, number: str):
     return render(
         request,
         "edocs/dispatch.html",
-        {"document": document, "recipients": document.recipients.select_related("agency", "department")},
+        {
+            "document": document,
+            "recipients": document.recipients.select_related("agency", "department", "resident", "business"),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -316,7 +334,9 @@ def _appraisal_page(request, case, *, form=None, status=200):
         "edocs/appraisal.html",
         {
             "case": case,
-            "records": case.documents.order_by("registration_year", "registration_serial")[:200],
+            "records": case.record_rows().order_by("registration_year", "registration_serial")[:200]
+            if case.state == "proposed"
+            else [],
             "form": form or RecordsDecisionForm(),
             "events": case_history(case=case),
         },
@@ -375,11 +395,16 @@ def search(request):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "edocs/search.html",
-        {"form": form, "page": page, "rows": page.object_list if page else []},
+        {
+            "form": form,
+            "page": page,
+            "rows": page.object_list if page else [],
+            "capped": bool(page) and page.paginator.count > SEARCH_COUNT_CAP,
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

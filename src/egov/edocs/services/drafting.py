@@ -41,13 +41,23 @@ MAX_RECIPIENTS = 200
 MAX_LINE = 12
 
 
-def _recipients(recipients, *, internal: bool) -> list[tuple[Agency, Department | None]]:
-    found: list[tuple[Agency, Department | None]] = []
+def _recipients(recipients, *, internal: bool, sender_id: int) -> list[tuple]:
+    """[(agency, department, resident, business)]: agencies, departments, and citizens
+    (`Resident`) or businesses (`Business`) — those are sent by the drafting agency itself."""
+    from egov.registry.models import Business, Resident
+
+    found: list[tuple] = []
+    sender = None
     for item in recipients or ():
         if isinstance(item, Department):
-            pair = (item.agency, item)
+            pair = (item.agency, item, None, None)
         elif isinstance(item, Agency):
-            pair = (item, None)
+            pair = (item, None, None, None)
+        elif isinstance(item, Resident | Business):
+            if isinstance(item, Resident) and item.status == Resident.Status.DECEASED:
+                raise ValidationFailed(_("A document is not sent to a deceased person."), field="recipients")
+            sender = sender or Agency.objects.get(pk=sender_id)
+            pair = (sender, None, item, None) if isinstance(item, Resident) else (sender, None, None, item)
         else:
             raise ValidationFailed(_("Choose each recipient from the list of agencies."), field="recipients")
         if pair not in found:
@@ -171,8 +181,15 @@ def _write_recipients(document: OfficialDocument, recipients) -> None:
     document.recipients.all().delete()
     Recipient.objects.bulk_create(
         [
-            Recipient(document=document, agency=agency, department=department, position=position)
-            for position, (agency, department) in enumerate(recipients)
+            Recipient(
+                document=document,
+                agency=agency,
+                department=department,
+                resident=resident,
+                business=business,
+                position=position,
+            )
+            for position, (agency, department, resident, business) in enumerate(recipients)
         ]
     )
 
@@ -204,7 +221,7 @@ def document_draft(
     post = post_of(actor)
     fields = _fields(kind, title, content, disclosure, disclosure_ground)
     fields.update(_unit_task(post.department.agency_id, unit_task))
-    targets = _recipients(recipients, internal=bool(internal))
+    targets = _recipients(recipients, internal=bool(internal), sender_id=post.department.agency_id)
     steps = _line(actor, post.department.agency_id, line)
     if in_reply_to is not None and (in_reply_to.assignee_id != actor.pk or in_reply_to.state != "assigned"):
         raise ValidationFailed(_("Answer only a received document assigned to you."), field="in_reply_to")
@@ -261,7 +278,7 @@ def document_edit(
     checked = attachments_check(attachments)
     with case_files_atomic():
         document = case_lock_for(actor=actor, case=document, action="edit")
-        targets = _recipients(recipients, internal=document.internal)
+        targets = _recipients(recipients, internal=document.internal, sender_id=document.agency_id)
         steps = _line(actor, document.agency_id, line)
         before = {"title": document.title, "kind": document.kind}
         for name, value in fields.items():
@@ -300,7 +317,8 @@ def document_revise(*, actor, document: OfficialDocument, title: str, content: s
     if OfficialDocument.objects.filter(supersedes=document).exists():
         raise Conflict(_("This version already has a newer one."), field="document", code="superseded")
     recipients = [
-        r.department or r.agency for r in document.recipients.select_related("agency", "department")
+        r.resident or r.business or r.department or r.agency
+        for r in document.recipients.select_related("agency", "department", "resident", "business")
     ]
     now = timezone.now()
     with case_files_atomic():

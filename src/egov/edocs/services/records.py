@@ -19,7 +19,7 @@ from pathlib import Path
 import bagit
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,33 +28,52 @@ from egov.core.errors import Conflict, ValidationFailed
 from egov.edocs.models import AppraisalCase, OfficialDocument, UnitTask
 from egov.edocs.procedure import APPRAISAL
 
-ACTIVE, APPRAISAL_STATE, DISPOSED, TRANSFERRED = "active", "appraisal", "disposed", "transferred"
+ACTIVE, DISPOSED, TRANSFERRED = "active", "disposed", "transferred"
 ARCHIVAL_RETENTIONS = ("30", "semi", "perm")
 DISPOSAL_LIST_MAX = 10000  # numbers listed in the case's history; the audit event holds them all
 
 
 def retention_sweep(*, today: dt.date | None = None) -> int:
-    """Open an appraisal case for each (agency, unit task) whose records' retention has ended
-    and move those records into it; returns how many cases were opened. Idempotent: a record
-    under appraisal is no longer `active`, so a second run finds nothing."""
+    """Open an appraisal case for each (agency, unit task) with records whose retention ended
+    since its last case; returns how many were opened.
+
+    Set-based and write-free on the documents: one aggregate over the partial index
+    (retention end, agency, unit task) of active records counts the due records per pair and
+    year of retention end; a case is opened for a pair with records due after the cutoff of its
+    previous case, and its records are those dates (`AppraisalCase.record_rows`). No document
+    row is written, so a million records cost one index scan and a few inserts. Idempotent: a
+    second run finds nothing past the cutoffs just set."""
     today = today or timezone.localdate()
     now = timezone.now()
-    due = OfficialDocument.objects.filter(
-        records_state=ACTIVE, retention_until__isnull=False, retention_until__lte=today
+    due = (
+        OfficialDocument.objects.filter(
+            records_state=ACTIVE,
+            retention_until__isnull=False,
+            retention_until__lte=today,
+            unit_task__isnull=False,
+        )
+        .values("agency_id", "unit_task_id", "retention_until")
+        .annotate(n=Count("id"))
+        .order_by()
     )
+    last = {
+        (row["agency_id"], row["unit_task_id"]): row["cutoff"]
+        for row in AppraisalCase.objects.values("agency_id", "unit_task_id").annotate(cutoff=Max("cutoff"))
+    }
+    pending: dict[tuple[int, int], int] = {}
+    for row in due:
+        pair = (row["agency_id"], row["unit_task_id"])
+        if pair in last and row["retention_until"] <= last[pair]:
+            continue
+        pending[pair] = pending.get(pair, 0) + row["n"]
+    tasks = UnitTask.objects.in_bulk([task_id for _agency, task_id in pending])
     opened = 0
-    groups = list(
-        due.values("agency_id", "unit_task_id").annotate(n=Count("id")).order_by("agency_id", "unit_task_id")
-    )
-    tasks = UnitTask.objects.in_bulk([g["unit_task_id"] for g in groups if g["unit_task_id"]])
-    for group in groups:
-        task = tasks.get(group["unit_task_id"])
-        if task is None:
-            continue  # a record without a unit task has no retention_until; nothing to decide
+    for (agency_id, task_id), count in sorted(pending.items()):
+        task = tasks[task_id]
         with transaction.atomic():
             case = AppraisalCase.objects.create(
                 number=case_number_allocate(procedure=APPRAISAL, at=now, sequenced=False),
-                agency_id=group["agency_id"],
+                agency_id=agency_id,
                 unit_task=task,
                 proposal=(
                     AppraisalCase.Proposal.TRANSFER
@@ -62,37 +81,25 @@ def retention_sweep(*, today: dt.date | None = None) -> int:
                     else AppraisalCase.Proposal.DISPOSE
                 ),
                 opened_at=now,
+                since=last.get((agency_id, task_id)),
+                cutoff=today,
+                records=count,
             )
-            moved = (
-                OfficialDocument.objects.select_for_update(skip_locked=True)
-                .filter(
-                    records_state=ACTIVE,
-                    agency_id=group["agency_id"],
-                    unit_task=task,
-                    retention_until__lte=today,
-                )
-                .update(records_state=APPRAISAL_STATE, appraisal=case)
-            )
-            if not moved:
-                case.delete()
-                continue
-            case.records = moved
             case_transition(
                 actor=None,
                 case=case,
                 action="open",
-                fields=["records"],
                 at=now,
                 notify=False,
-                data={"records": moved, "unit_task": task.code, "proposal": case.proposal},
-                after={"records": moved, "proposal": case.proposal},
+                data={"records": count, "unit_task": task.code, "proposal": case.proposal},
+                after={"records": count, "proposal": case.proposal, "cutoff": today.isoformat()},
             )
             opened += 1
     return opened
 
 
 def _records(case: AppraisalCase):
-    return OfficialDocument.objects.filter(appraisal=case, records_state=APPRAISAL_STATE)
+    return case.record_rows()
 
 
 def appraisal_dispose(*, actor, case: AppraisalCase, reason: str) -> AppraisalCase:
@@ -246,7 +253,7 @@ def appraisal_retain(*, actor, case: AppraisalCase, years: int, reason: str) -> 
     with transaction.atomic():
         case = case_lock_for(actor=actor, case=case, action="retain")
         until = dt.date(timezone.localdate().year + years + 1, 1, 1)
-        count = _records(case).update(records_state=ACTIVE, appraisal=None, retention_until=until)
+        count = _records(case).update(retention_until=until)
         case.decided_at = timezone.now()
         case_transition(
             actor=actor,
