@@ -154,3 +154,18 @@ def test_the_appraisal_pages_let_the_records_officer_dispose(client, filed, mayo
     response = client.post(f"/office/edocs/appraisals/{case.number}/dispose", {"reason": "보존기간 경과"})
     assert response.status_code == 302
     assert OfficialDocument.objects.get(pk=document.pk).records_state == "disposed"
+
+
+def test_a_later_sweep_opens_a_new_case_only_for_records_due_after_the_last_cutoff(filed, mayor):
+    first = filed()
+    assert retention_sweep(today=first.retention_until) == 1
+    later = filed()
+    OfficialDocument.objects.filter(pk=later.pk).update(
+        retention_until=first.retention_until + dt.timedelta(days=400)
+    )
+    assert retention_sweep(today=first.retention_until + dt.timedelta(days=10)) == 0
+    assert retention_sweep(today=first.retention_until + dt.timedelta(days=400)) == 1
+    old, new = AppraisalCase.objects.order_by("cutoff")
+    assert list(old.record_rows()) == [first] and list(new.record_rows()) == [later]
+    appraisal_dispose(actor=mayor, case=old, reason="보존기간 경과")
+    assert list(new.record_rows()) == [later]  # deciding one case leaves the other's records
