@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("egov.disclosure.urls")),
     path("", include("egov.participation.urls")),
     path("", include("egov.procurement.urls")),
+    path("", include("egov.edocs.urls")),
     path("", include("egov.kpi.urls")),
     path("", include("egov.opendata.urls")),
     path("office/", include("egov.registry.urls")),

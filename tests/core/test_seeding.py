@@ -8,7 +8,8 @@ from egov.core.seeding import SeedOptions, SeedRefused, seed_modules, seed_run
 def test_the_steps_run_in_app_order_the_registry_first():
     labels = [label for label, _ in seed_modules()]
     assert labels == [
-        "registry", "exchange", "payments", "civil", "petitions", "participation", "procurement", "kpi"
+        "registry", "exchange", "payments", "civil", "petitions", "participation", "procurement",
+        "edocs", "kpi", "opendata",
     ]  # fmt: skip
 
 

@@ -130,3 +130,24 @@ def draft(minji, junho, soyeon, park, gangnam):
         return document_draft(**values)
 
     return draft
+
+
+@pytest.fixture
+def unit_tasks(jongno):
+    """Jongno's classification scheme: general administration kept 1 year (disposed when it
+    ends) and regulations kept permanently (transferred to the archive)."""
+    from egov.edocs.models import UnitTask
+
+    return {
+        "short": UnitTask.objects.create(
+            agency=jongno, code="A01", name_ko="일반 행정", name_en="General administration", retention="1"
+        ),
+        "archive": UnitTask.objects.create(
+            agency=jongno,
+            code="A02",
+            name_ko="자치법규",
+            name_en="Local regulations",
+            retention="10",
+            archival=True,
+        ),
+    }

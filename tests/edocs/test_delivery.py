@@ -136,3 +136,20 @@ def test_an_official_of_another_department_not_on_the_line_does_not_see_it(draft
     document = draft()
     with pytest.raises(NotFound):
         selectors.document_get_for(actor=other, number=document.number)
+
+
+def test_a_document_to_a_citizen_is_issued_through_documents_and_lands_on_their_my_page(
+    approved, minji, alice_resident, client
+):
+    from egov.documents.selectors import document_list_for
+    from tests import factories
+
+    document = approved(recipients=[alice_resident])
+    messages = document_dispatch(actor=minji, document=document)
+    assert messages == []  # no agency message: the citizen gets the signed document itself
+    recipient = document.recipients.get()
+    assert recipient.issued_document is not None
+    alice = factories.citizen("alice", alice_resident)
+    assert recipient.issued_document in document_list_for(actor=alice)
+    client.force_login(alice)
+    assert recipient.issued_document.number in client.get("/my/documents/").content.decode()

@@ -64,7 +64,8 @@ class CaseAttachment(models.Model):
     case = GenericForeignKey("case_type", "case_id")
     purpose = models.CharField(max_length=24)
     original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
+    # 100: the office formats of On-nara attachments (DOCX, XLSX) have MIME types of 60-70 characters.
+    content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     storage_name = models.CharField(max_length=64, unique=True)

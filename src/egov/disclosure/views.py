@@ -13,6 +13,7 @@ from egov.cases.selectors import case_history
 from egov.cases.services import case_file_open
 from egov.cases.web import case_list_page
 from egov.core.errors import NotFound, ServiceError
+from egov.core.proactive import proactive_items
 from egov.core.web import (
     citizen_or_business_required,
     csv_cell,
@@ -104,8 +105,14 @@ def statistics_csv(request):
 
 
 def publication_list(request):
-    rows = selectors.publication_list(agency_code=request.GET.get("agency", ""))[:500]
-    return render(request, "disclosure/publications.html", {"rows": rows, "lang": page_language()})
+    agency_code = request.GET.get("agency", "")[:7]
+    rows = selectors.publication_list(agency_code=agency_code)[:500]
+    originals = proactive_items(agency_code=agency_code, limit=200)  # 원문정보 공개, from On-nara
+    return render(
+        request,
+        "disclosure/publications.html",
+        {"rows": rows, "originals": originals, "lang": page_language()},
+    )
 
 
 def publication_download(request, publication_id: int):

@@ -115,6 +115,41 @@ class Disclosure(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("disclosure", "Not public")
 
 
+class Retention(models.TextChoices):
+    """Retention periods of records (기록물 보존기간, 공공기록물법 시행령 제26조)."""
+
+    Y1 = "1", pgettext_lazy("retention", "1 year")
+    Y3 = "3", pgettext_lazy("retention", "3 years")
+    Y5 = "5", pgettext_lazy("retention", "5 years")
+    Y10 = "10", pgettext_lazy("retention", "10 years")
+    Y30 = "30", pgettext_lazy("retention", "30 years")
+    SEMI = "semi", pgettext_lazy("retention", "Semi-permanent")
+    PERMANENT = "perm", pgettext_lazy("retention", "Permanent")
+
+
+class UnitTask(models.Model):
+    """A unit task (단위과제) of the agency's classification scheme (기록관리기준표): every
+    document belongs to one and keeps its retention period; `archival` tasks go to the archive
+    when retention ends (이관), the others are proposed for disposal (폐기)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="edocs_unit_tasks")
+    code = models.CharField(max_length=16)
+    name_ko = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    retention = models.CharField(max_length=4, choices=Retention.choices)
+    archival = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["agency__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["agency", "code"], name="edocs_unit_task_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ko}"
+
+    def name(self, language: str = "ko") -> str:
+        return self.name_en if language == "en" else self.name_ko
+
+
 class OfficialDocument(CaseModel):
     """A document drafted in a department (기안문, and once approved and enforced, 시행문).
 
@@ -164,12 +199,27 @@ class OfficialDocument(CaseModel):
     issued_document = models.ForeignKey(
         "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # records management (기록물관리): the unit task, its retention, when retention ends and
+    # where the record stands (active, disposed, transferred). Which appraisal a record is in
+    # follows from the case's unit task and dates (`AppraisalCase.since`/`cutoff`): the sweep
+    # writes no document row (see services/records.py).
+    unit_task = models.ForeignKey(
+        UnitTask, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    retention = models.CharField(max_length=4, choices=Retention.choices, blank=True)
+    retention_until = models.DateField(null=True, blank=True)  # the first day it may be appraised
+    records_state = models.CharField(max_length=12, default="active")  # active/disposed/transferred
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["department", "state", "created_at"], name="edocs_doc_dept_state_idx"),
             models.Index(fields=["agency", "state"], name="edocs_doc_agency_state_idx"),
+            models.Index(
+                fields=["retention_until", "agency", "unit_task"],
+                condition=Q(records_state="active", retention_until__isnull=False),
+                name="edocs_doc_retention_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -196,23 +246,58 @@ class OfficialDocument(CaseModel):
 
 class Recipient(models.Model):
     """One addressee in the head (수신): a department of the same agency, another agency (its
-    registry office receives), or a department of another agency."""
+    registry office receives), a department of another agency — or a citizen or a business
+    (`resident` / `business`; `agency` is then the sending agency), to whom the enforced
+    document is issued through `documents` and lands on their My page (`issued_document`)."""
 
     document = models.ForeignKey(OfficialDocument, on_delete=models.CASCADE, related_name="recipients")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    resident = models.ForeignKey(
+        "registry.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    business = models.ForeignKey(
+        "registry.Business", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "agency", "department"], name="edocs_recipient_once"),
+            models.UniqueConstraint(
+                fields=["document", "agency", "department"],
+                condition=Q(resident__isnull=True, business__isnull=True),
+                name="edocs_recipient_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "resident"],
+                condition=Q(resident__isnull=False),
+                name="edocs_resident_once",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "business"],
+                condition=Q(business__isnull=False),
+                name="edocs_business_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(resident__isnull=True) | Q(business__isnull=True, department__isnull=True),
+                name="edocs_recipient_one_kind",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.resident_id or self.business_id:
+            return f"person:{self.resident_id or ''}/{self.business_id or ''}"
         return f"{self.agency.code}/{self.department.code if self.department_id else '*'}"
+
+    @property
+    def is_person(self) -> bool:
+        return bool(self.resident_id or self.business_id)
 
 
 class ApprovalStep(models.Model):
@@ -382,3 +467,57 @@ class ReceivedDocument(CaseModel):
 
     def __str__(self) -> str:
         return self.receipt_number or self.number
+
+
+class AppraisalCase(CaseModel):
+    """An appraisal (기록물 평가) the retention sweep opens for the records of one unit task
+    whose retention ended: it proposes disposal (폐기) or, for an archival task, transfer to the
+    archive (이관). An official of the agency decides; disposal is recorded with every record's
+    number and title, never silent; a transfer produces a BagIt package."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("appraisal state", "Proposed")
+        DISPOSED = "disposed", pgettext_lazy("appraisal state", "Disposed")
+        TRANSFERRED = "transferred", pgettext_lazy("appraisal state", "Transferred to the archive")
+        RETAINED = "retained", pgettext_lazy("appraisal state", "Retention extended")
+
+    class Proposal(models.TextChoices):
+        DISPOSE = "dispose", pgettext_lazy("appraisal proposal", "Disposal")
+        TRANSFER = "transfer", pgettext_lazy("appraisal proposal", "Transfer to the archive")
+
+    OPEN_STATES = ("proposed",)
+
+    number = models.CharField(max_length=20, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="edocs_appraisals")
+    unit_task = models.ForeignKey(UnitTask, on_delete=models.PROTECT, related_name="appraisals")
+    proposal = models.CharField(max_length=10, choices=Proposal.choices)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    records = models.PositiveIntegerField(default=0)
+    # the records of the case: active records of the unit task in the agency whose retention
+    # ended after `since` (the previous case's cutoff, if any) and on or before `cutoff`
+    since = models.DateField(null=True, blank=True)
+    cutoff = models.DateField()
+    package_name = models.CharField(max_length=200, blank=True)  # the BagIt directory under DATA_DIR
+    package_sha256 = models.CharField(max_length=64, blank=True)  # of its tagmanifest
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["agency", "unit_task", "cutoff"], name="edocs_appraisal_cutoff_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def record_rows(self):
+        """The records this appraisal decides (still active: a decision moves them on)."""
+        rows = OfficialDocument.objects.filter(
+            agency_id=self.agency_id,
+            unit_task_id=self.unit_task_id,
+            records_state="active",
+            retention_until__lte=self.cutoff,
+        )
+        return rows.filter(retention_until__gt=self.since) if self.since else rows

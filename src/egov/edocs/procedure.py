@@ -27,7 +27,7 @@ from egov.cases.procedures import (
     Transition,
     procedure_register,
 )
-from egov.edocs.models import OfficialDocument, ReceivedDocument
+from egov.edocs.models import AppraisalCase, OfficialDocument, ReceivedDocument
 
 LAW = "행정업무의 운영 및 혁신에 관한 규정"
 UNVERIFIED = "조문 미확인 (unverified)"
@@ -213,6 +213,66 @@ RECEIPT = procedure_register(
         url_path="edocs/received",
         watches=(),
         mail_subject="공문서 접수",
+        title_field=None,
+    )
+)
+
+RECORDS_LAW = "공공기록물 관리에 관한 법률"
+RECORDS_ROLES = ("registrar", "agency_admin")
+
+APPRAISAL = procedure_register(
+    Procedure(
+        code="edocs.appraisal",
+        model="edocs.AppraisalCase",
+        label=pgettext_lazy("procedure", "Records appraisal"),
+        audit_prefix="edocs.appraisal",
+        number=NumberFormat(prefix="EA-", date_format="%y%m", digits=7),
+        transitions=(
+            Transition(
+                "open",
+                pgettext_lazy("edocs action", "Retention ended"),
+                sources=(),
+                target="proposed",
+                by=SYSTEM,
+                legal_basis=f"{RECORDS_LAW} (보존기간 경과 기록물의 평가; {UNVERIFIED})",
+            ),
+            Transition(
+                "dispose",
+                pgettext_lazy("edocs action", "Approve disposal"),
+                sources=("proposed",),
+                target="disposed",
+                by=OFFICIAL,
+                roles=RECORDS_ROLES,
+                legal_basis=f"{RECORDS_LAW} (기록물의 폐기; {UNVERIFIED})",
+            ),
+            Transition(
+                "transfer",
+                pgettext_lazy("edocs action", "Transfer to the archive"),
+                sources=("proposed",),
+                target="transferred",
+                by=OFFICIAL,
+                roles=RECORDS_ROLES,
+                legal_basis=f"{RECORDS_LAW} (기록물의 이관; {UNVERIFIED})",
+            ),
+            Transition(
+                "retain",
+                pgettext_lazy("edocs action", "Extend retention"),
+                sources=("proposed",),
+                target="retained",
+                by=OFFICIAL,
+                roles=RECORDS_ROLES,
+            ),
+        ),
+        open_states=AppraisalCase.OPEN_STATES,
+        applicant_field="opened_by",
+        agency_field="agency",
+        assignee_field=None,
+        submitted_field="opened_at",
+        closed_field="decided_at",
+        number_label="평가 / Appraisal",
+        url_path="edocs/appraisals",
+        watches=(),
+        mail_subject="기록물 평가",
         title_field=None,
     )
 )

@@ -28,6 +28,17 @@ def required_position(document: OfficialDocument) -> int:
     return rule.position if rule is not None else Position.HEAD
 
 
+def retention_until(retention: str, year: int):
+    """The day a record's retention has ended: retention counts from 1 January of the year after
+    it was produced (공공기록물법 시행령 제26조 ②; 조문 미확인), so a 1-year record of 2026 may
+    be appraised from 1 January 2028. None for semi-permanent, permanent or no retention."""
+    import datetime as dt
+
+    if not retention or not retention.isdigit():
+        return None
+    return dt.date(year + 1 + int(retention), 1, 1)
+
+
 def registration_scope(department_id: int) -> str:
     return f"registration:{department_id}"
 
@@ -180,7 +191,14 @@ def document_sign(*, actor, document: OfficialDocument, comment: str = "") -> Of
         document.registration_year = timezone.localdate(now).year
         document.registration_serial = serial
         document.registration_number = f"{document.department.name_ko}-{serial}"
-        fields += ["approved_at", "registration_year", "registration_serial", "registration_number"]
+        document.retention_until = retention_until(document.retention, document.registration_year)
+        fields += [
+            "approved_at",
+            "registration_year",
+            "registration_serial",
+            "registration_number",
+            "retention_until",
+        ]
         if document.internal:
             document.enforced_on = timezone.localdate(now)
             fields.append("enforced_on")

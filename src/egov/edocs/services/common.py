@@ -39,7 +39,12 @@ def document_content(document: OfficialDocument) -> dict:
         "disclosure": document.disclosure,
         "disclosure_ground": document.disclosure_ground,
         "recipients": [
-            [r.agency.code, r.department.code if r.department_id else ""]
+            [
+                r.agency.code,
+                r.department.code if r.department_id else "",
+                r.resident_id or 0,
+                r.business_id or 0,
+            ]
             for r in document.recipients.select_related("agency", "department").order_by("position")
         ],
         "attachments": [[f.original_name, f.sha256] for f in document.files.order_by("id")],

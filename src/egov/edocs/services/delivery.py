@@ -150,6 +150,24 @@ def _receive(message: Message, department: Department, at) -> ReceivedDocument:
     return receipt
 
 
+def _issue_to_person(actor, document: OfficialDocument, recipient: Recipient) -> str:
+    """A document to a citizen or a business: issued through `documents` with them as its
+    subject, so it lands on their My page (내 문서); returns the issuance number."""
+    from egov.documents.services import document_issue
+    from egov.edocs.services.issuing import document_payload
+
+    issued = document_issue(
+        actor=actor,
+        doc_type="edocs.official_document",
+        subject=recipient.resident or recipient.business,
+        payload=document_payload(document),
+        agency=document.agency,
+    )
+    recipient.issued_document = issued
+    recipient.save(update_fields=["issued_document"])
+    return issued.number
+
+
 def document_dispatch(*, actor, document: OfficialDocument) -> list[Message]:
     """Dispatch (발송) an approved document to all its recipients: an official of the producing
     department (the drafter, usually). It is enforced today: its signed PDF is issued through
@@ -169,8 +187,11 @@ def document_dispatch(*, actor, document: OfficialDocument) -> list[Message]:
         document.dispatched_at = now
         document.save(update_fields=["enforced_on", "dispatched_at"])
         document_pdf_issue(actor=actor, document=document)
-        recipients = list(document.recipients.select_related("agency", "department"))
-        messages = [message_deliver(document=document, recipient=r, at=now) for r in recipients]
+        recipients = list(document.recipients.select_related("agency", "department", "resident", "business"))
+        issued = [_issue_to_person(actor, document, r) for r in recipients if r.is_person]
+        messages = [
+            message_deliver(document=document, recipient=r, at=now) for r in recipients if not r.is_person
+        ]
         bounced = [m for m in messages if m.state == Message.State.BOUNCED]
         case_transition(
             actor=actor,
@@ -179,6 +200,7 @@ def document_dispatch(*, actor, document: OfficialDocument) -> list[Message]:
             notify=False,
             data={
                 "messages": len(messages),
+                "issued_to_people": issued,
                 "bounced": [[m.recipient_agency.code, m.bounce_reason] for m in bounced],
             },
             after={"messages": len(messages), "bounced": len(bounced)},

@@ -30,6 +30,7 @@ from egov.edocs.models import (
     OfficialDocument,
     OfficialPost,
     Recipient,
+    UnitTask,
 )
 from egov.edocs.procedure import DOCUMENT
 from egov.edocs.services.common import CONTENT_MAX, TITLE_MAX, post_of
@@ -40,13 +41,23 @@ MAX_RECIPIENTS = 200
 MAX_LINE = 12
 
 
-def _recipients(recipients, *, internal: bool) -> list[tuple[Agency, Department | None]]:
-    found: list[tuple[Agency, Department | None]] = []
+def _recipients(recipients, *, internal: bool, sender_id: int) -> list[tuple]:
+    """[(agency, department, resident, business)]: agencies, departments, and citizens
+    (`Resident`) or businesses (`Business`) — those are sent by the drafting agency itself."""
+    from egov.registry.models import Business, Resident
+
+    found: list[tuple] = []
+    sender = None
     for item in recipients or ():
         if isinstance(item, Department):
-            pair = (item.agency, item)
+            pair = (item.agency, item, None, None)
         elif isinstance(item, Agency):
-            pair = (item, None)
+            pair = (item, None, None, None)
+        elif isinstance(item, Resident | Business):
+            if isinstance(item, Resident) and item.status == Resident.Status.DECEASED:
+                raise ValidationFailed(_("A document is not sent to a deceased person."), field="recipients")
+            sender = sender or Agency.objects.get(pk=sender_id)
+            pair = (sender, None, item, None) if isinstance(item, Resident) else (sender, None, None, item)
         else:
             raise ValidationFailed(_("Choose each recipient from the list of agencies."), field="recipients")
         if pair not in found:
@@ -105,6 +116,18 @@ def _line(actor, agency_id: int, line) -> list[tuple[OfficialPost, str]]:
     return out
 
 
+def _unit_task(agency_id: int, unit_task) -> dict:
+    """The unit task (단위과제) the document is filed under, of the agency's own scheme; required
+    once the agency has a scheme. The document keeps the task's retention period."""
+    if unit_task is None:
+        if UnitTask.objects.filter(agency_id=agency_id).exists():
+            raise ValidationFailed(_("Choose the unit task the document is filed under."), field="unit_task")
+        return {}
+    if not isinstance(unit_task, UnitTask) or unit_task.agency_id != agency_id:
+        raise ValidationFailed(_("Choose a unit task of your agency."), field="unit_task")
+    return {"unit_task": unit_task, "retention": unit_task.retention}
+
+
 def _fields(kind, title, content, disclosure, disclosure_ground) -> dict:
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Choose the kind of document."), field="kind")
@@ -158,8 +181,15 @@ def _write_recipients(document: OfficialDocument, recipients) -> None:
     document.recipients.all().delete()
     Recipient.objects.bulk_create(
         [
-            Recipient(document=document, agency=agency, department=department, position=position)
-            for position, (agency, department) in enumerate(recipients)
+            Recipient(
+                document=document,
+                agency=agency,
+                department=department,
+                resident=resident,
+                business=business,
+                position=position,
+            )
+            for position, (agency, department, resident, business) in enumerate(recipients)
         ]
     )
 
@@ -177,6 +207,7 @@ def document_draft(
     disclosure_ground: str = "",
     attachments=(),
     in_reply_to=None,
+    unit_task=None,
     at: dt.datetime | None = None,
 ) -> OfficialDocument:
     """Draft a document (기안) in the drafter's department: title, content, recipients (agencies
@@ -189,7 +220,8 @@ def document_draft(
     is the register that counts); nothing is kept if anything fails, files included."""
     post = post_of(actor)
     fields = _fields(kind, title, content, disclosure, disclosure_ground)
-    targets = _recipients(recipients, internal=bool(internal))
+    fields.update(_unit_task(post.department.agency_id, unit_task))
+    targets = _recipients(recipients, internal=bool(internal), sender_id=post.department.agency_id)
     steps = _line(actor, post.department.agency_id, line)
     if in_reply_to is not None and (in_reply_to.assignee_id != actor.pk or in_reply_to.state != "assigned"):
         raise ValidationFailed(_("Answer only a received document assigned to you."), field="in_reply_to")
@@ -246,7 +278,7 @@ def document_edit(
     checked = attachments_check(attachments)
     with case_files_atomic():
         document = case_lock_for(actor=actor, case=document, action="edit")
-        targets = _recipients(recipients, internal=document.internal)
+        targets = _recipients(recipients, internal=document.internal, sender_id=document.agency_id)
         steps = _line(actor, document.agency_id, line)
         before = {"title": document.title, "kind": document.kind}
         for name, value in fields.items():
@@ -285,7 +317,8 @@ def document_revise(*, actor, document: OfficialDocument, title: str, content: s
     if OfficialDocument.objects.filter(supersedes=document).exists():
         raise Conflict(_("This version already has a newer one."), field="document", code="superseded")
     recipients = [
-        r.department or r.agency for r in document.recipients.select_related("agency", "department")
+        r.resident or r.business or r.department or r.agency
+        for r in document.recipients.select_related("agency", "department", "resident", "business")
     ]
     now = timezone.now()
     with case_files_atomic():
@@ -299,6 +332,7 @@ def document_revise(*, actor, document: OfficialDocument, title: str, content: s
             internal=document.internal,
             disclosure=document.disclosure,
             disclosure_ground=document.disclosure_ground,
+            unit_task=document.unit_task,
             at=now,
         )
         revised.version = document.version + 1

@@ -7,6 +7,15 @@ from egov.documents.services import document_issue
 from egov.edocs.models import ApprovalStep, OfficialDocument
 
 
+def recipient_label(r) -> str:
+    """The head's 수신 line for one recipient: the agency and department, or the person (귀하)."""
+    if r.resident_id:
+        return f"{r.resident.name_ko} 귀하"
+    if r.business_id:
+        return f"{r.business.name} 대표자 귀하"
+    return f"{r.agency.name_ko} {r.department.name_ko}" if r.department_id else r.agency.name_ko
+
+
 def document_payload(document: OfficialDocument) -> dict:
     """What the PDF and its signed JSON twin hold: no personal data beyond the officials'
     names and titles as the foot of every official document shows them."""
@@ -28,8 +37,8 @@ def document_payload(document: OfficialDocument) -> dict:
             }
         )
     recipients = [
-        f"{r.agency.name_ko} {r.department.name_ko}" if r.department_id else r.agency.name_ko
-        for r in document.recipients.select_related("agency", "department")
+        recipient_label(r)
+        for r in document.recipients.select_related("agency", "department", "resident", "business")
     ]
     return {
         "agency_name": document.agency.name_ko,

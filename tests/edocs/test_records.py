@@ -1,0 +1,171 @@
+"""Records management: unit tasks and retention, the retention sweep and appraisal (disposal
+recorded, transfer as a BagIt package), the proactive publication of public documents."""
+
+import datetime as dt
+from pathlib import Path
+
+import bagit
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from egov.cases.models import CaseEvent
+from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.edocs.models import AppraisalCase, OfficialDocument
+from egov.edocs.services.approval import document_sign, document_submit
+from egov.edocs.services.delivery import document_dispatch
+from egov.edocs.services.records import (
+    appraisal_dispose,
+    appraisal_retain,
+    appraisal_transfer,
+    retention_sweep,
+)
+from tests.conftest import login_official
+
+
+@pytest.fixture
+def filed(draft, minji, junho, soyeon, park, gangnam_office, unit_tasks):
+    def filed(task="short", **overrides):
+        document = document_submit(actor=minji, document=draft(unit_task=unit_tasks[task], **overrides))
+        for official in (junho, soyeon, park):
+            document = document_sign(actor=official, document=document)
+        document_dispatch(actor=minji, document=document)
+        document.refresh_from_db()
+        return document
+
+    return filed
+
+
+def test_once_the_agency_has_a_scheme_every_draft_names_its_unit_task(draft, unit_tasks, gangnam):
+    from egov.edocs.models import UnitTask
+
+    with pytest.raises(ValidationFailed) as refused:
+        draft()
+    assert refused.value.field == "unit_task"
+    other = UnitTask.objects.create(
+        agency=gangnam, code="B01", name_ko="복지", name_en="Welfare", retention="3"
+    )
+    with pytest.raises(ValidationFailed):
+        draft(unit_task=other)
+    document = draft(unit_task=unit_tasks["short"])
+    assert document.retention == "1"
+
+
+def test_approval_sets_when_retention_ends(filed):
+    document = filed()
+    year = document.registration_year
+    assert document.retention_until == dt.date(year + 2, 1, 1)
+
+
+def test_the_sweep_opens_one_appraisal_per_unit_task_and_is_idempotent(filed):
+    short, archive = filed("short"), filed("archive")
+    assert retention_sweep(today=short.retention_until - dt.timedelta(days=1)) == 0
+    assert retention_sweep(today=archive.retention_until) == 2
+    assert retention_sweep(today=archive.retention_until) == 0
+    by_task = {c.unit_task.code: c for c in AppraisalCase.objects.all()}
+    assert by_task["A01"].proposal == "dispose" and by_task["A02"].proposal == "transfer"
+    assert by_task["A01"].records == 1
+    assert CaseEvent.objects.filter(case_id=by_task["A01"].pk, action="open").exists()
+
+
+def _viewer(finance):
+    from tests.edocs.conftest import _post
+
+    return _post("jiwoo", finance, 10, "주무관", "윤지우", roles=("viewer",))
+
+
+def test_disposal_is_approved_recorded_and_never_silent(filed, mayor, finance):
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    with pytest.raises(PermissionDenied):
+        appraisal_dispose(actor=_viewer(finance), case=case, reason="보존기간 경과")  # no records role
+    with pytest.raises(ValidationFailed):
+        appraisal_dispose(actor=mayor, case=case, reason="")
+    appraisal_dispose(actor=mayor, case=case, reason="보존기간 경과, 평가 결과 폐기")
+    document.refresh_from_db()
+    assert document.records_state == "disposed" and document.content == "" and not document.files.exists()
+    event = CaseEvent.objects.get(case_id=case.pk, action="dispose")
+    assert event.data["disposed"] == [[document.registration_number, document.title]]
+
+
+def test_transfer_produces_a_valid_bagit_package_with_signatures_and_the_signed_pdf(filed, mayor):
+    document = filed("archive")
+    retention_sweep(today=document.retention_until)
+    case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="영구기록물관리기관 이관")
+    root = Path(settings.DATA_DIR) / "edocs" / "transfers" / case.package_name
+    bag = bagit.Bag(str(root))
+    assert bag.is_valid()
+    folder = root / "data" / document.registration_number
+    assert (folder / "metadata.json").exists() and (folder / "signatures.json").exists()
+    assert (folder / "rendition.pdf").read_bytes().startswith(b"%PDF")
+    assert list((folder / "attachments").iterdir())
+    document.refresh_from_db()
+    assert document.records_state == "transferred" and case.state == "transferred"
+
+
+def test_retention_can_be_extended_and_the_records_return_to_active(filed, mayor):
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    with pytest.raises(ValidationFailed):
+        appraisal_retain(actor=mayor, case=case, years=0, reason="재평가")
+    appraisal_retain(actor=mayor, case=case, years=2, reason="소송 진행 중")
+    document.refresh_from_db()
+    assert document.records_state == "active"
+    assert document.retention_until.year == timezone.localdate().year + 3
+
+
+def test_officials_of_another_agency_do_not_see_or_decide_an_appraisal(filed, gangnam_clerk):
+    from egov.edocs import selectors
+
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    with pytest.raises(NotFound):
+        selectors.appraisal_get_for(actor=gangnam_clerk, number=case.number)
+
+
+def test_public_enforced_documents_appear_in_the_disclosure_list_and_closed_ones_never(client, filed):
+    public = filed(title="2027년 공원 조성 계획 안내")
+    closed = filed(
+        title="감사 결과 내부 검토", disclosure="closed", disclosure_ground="정보공개법 제9조 제1항 제5호"
+    )
+    page = client.get("/disclosure/publications/").content.decode()
+    assert public.title in page and public.registration_number in page
+    assert closed.title not in page
+
+
+def test_the_appraisal_pages_let_the_records_officer_dispose(client, filed, mayor, finance):
+    from django.test import Client
+
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    login_official(client, mayor)
+    assert case.number in client.get("/office/edocs/appraisals/").content.decode() or "일반 행정" in (
+        client.get("/office/edocs/appraisals/").content.decode()
+    )
+    page = client.get(f"/office/edocs/appraisals/{case.number}/").content.decode()
+    assert document.registration_number in page
+    assert client.post(f"/office/edocs/appraisals/{case.number}/dispose", {"reason": ""}).status_code == 400
+    staff = login_official(Client(), _viewer(finance))
+    assert staff.get("/office/edocs/appraisals/").status_code == 403
+    response = client.post(f"/office/edocs/appraisals/{case.number}/dispose", {"reason": "보존기간 경과"})
+    assert response.status_code == 302
+    assert OfficialDocument.objects.get(pk=document.pk).records_state == "disposed"
+
+
+def test_a_later_sweep_opens_a_new_case_only_for_records_due_after_the_last_cutoff(filed, mayor):
+    first = filed()
+    assert retention_sweep(today=first.retention_until) == 1
+    later = filed()
+    OfficialDocument.objects.filter(pk=later.pk).update(
+        retention_until=first.retention_until + dt.timedelta(days=400)
+    )
+    assert retention_sweep(today=first.retention_until + dt.timedelta(days=10)) == 0
+    assert retention_sweep(today=first.retention_until + dt.timedelta(days=400)) == 1
+    old, new = AppraisalCase.objects.order_by("cutoff")
+    assert list(old.record_rows()) == [first] and list(new.record_rows()) == [later]
+    appraisal_dispose(actor=mayor, case=old, reason="보존기간 경과")
+    assert list(new.record_rows()) == [later]  # deciding one case leaves the other's records
