@@ -746,7 +746,11 @@ def _reassess_items(declaration: Declaration, changes: dict, *, prefix: str = "i
             "preference": item.preference,
             "origin_proof": item.origin_proof,
         }
-        merged = _items_clean([{**current, **fields}], kind=declaration.kind)[0]
+        try:
+            merged = _items_clean([{**current, **fields}], kind=declaration.kind)[0]
+        except ValidationFailed as refused:
+            refused.field = (refused.field or "").replace("items[0]", f"{prefix}[{key}]")
+            raise
         heading = TariffHeading.objects.filter(code=merged["hs_code"]).first()
         if heading is None:
             raise ValidationFailed(
