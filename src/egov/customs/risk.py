@@ -113,7 +113,7 @@ def _test(kind: str, operator: str, value) -> Callable[[object], object]:
             "lt": limit.__gt__,
             "lte": limit.__ge__,
         }[operator]
-        return lambda fact: fact if fact is not None and compare(Decimal(fact)) else None
+        return lambda fact: fact if compare(fact) else None  # `evaluate` gives numbers as Decimals
     if operator == "eq":
         return lambda fact: fact if fact == value else None
     if operator == "ne":
@@ -178,8 +178,13 @@ def evaluate(rules: CompiledRuleSet, facts: dict) -> Assessment:
     fired with the value that made it fire."""
     score = 0
     fired = []
+    values = {}
+    for name, value in facts.items():
+        if value is not None and FIELDS.get(name, ("",))[0] == "number" and not isinstance(value, Decimal):
+            value = Decimal(value)
+        values[name] = value
     for rule in rules.rules:
-        fact = facts.get(rule.field)
+        fact = values.get(rule.field)
         if fact is None:
             continue
         hit = rule.test(fact)
