@@ -122,7 +122,7 @@ def declaration_new(request):
         if step in STEPS:
             form = STEPS[step](initial=data)
         elif step == 3:
-            form = forms.ItemFormSet(prefix="items", initial=data.get("items") or [{}])
+            form = forms.ItemFormSet(prefix="items", initial=[*(data.get("items") or []), {}][:20])
     return _private(
         render(
             request,
