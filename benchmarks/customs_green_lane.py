@@ -51,22 +51,27 @@ def _env(url: str, data_dir: Path) -> dict:
 def prepare(url: str, data_dir: Path, *, recreate: bool, declarants: int) -> None:
     env = _env(url, data_dir)
     measure.nation_prepare(url, env, residents=300, recreate=recreate, egov=BIN / "egov")
+    # each declarant exports for a business of its own (created here, valid check digits)
     code = (
         "from django.contrib.auth.hashers import make_password\n"
         "from egov.accounts.models import BusinessRepresentation, User\n"
-        "from egov.registry.models import Business\n"
+        "from egov.core.ids import brn_check_digit\n"
+        "from egov.registry.models import Business, Resident\n"
         "import datetime as dt\n"
         f"n = {declarants}\n"
         "hashed = make_password(" + repr(PASSWORD) + ")\n"
-        "taken = BusinessRepresentation.objects.exclude(user__username__startswith='bench.trader.')"
-        ".values('business_id')\n"
-        "pool = list(Business.objects.filter(status='active').exclude(pk__in=taken).order_by('-id')[:n])\n"
+        "owner = Resident.objects.order_by('id').first()\n"
         "for i in range(n):\n"
         "    u, _ = User.objects.get_or_create(username=f'bench.trader.{i}', defaults={'kind': 'business',"
         " 'password': hashed})\n"
-        "    BusinessRepresentation.objects.get_or_create(user=u, business=pool[i], defaults={'since': "
-        "dt.date(2020, 1, 1)})\n"
-        "    print(pool[i].brn)\n"
+        "    nine = f'7{i:08d}'\n"
+        "    b, _ = Business.objects.get_or_create(brn=nine + str(brn_check_digit(nine)), defaults={"
+        "'name': f'벤치수출 {i}', 'representative': owner, 'agency': owner.agency,"
+        " 'opened_on': dt.date(2015, 3, 1),"
+        " 'road_address': '인천광역시 중구 공항로 272', 'postal_code': '22382'})\n"
+        "    BusinessRepresentation.objects.get_or_create(user=u, business=b,"
+        " defaults={'since': dt.date(2020, 1, 1)})\n"
+        "    print(b.brn)\n"
     )
     done = subprocess.run(
         [str(BIN / "egov"), "shell", "-c", code], env=env, check=True, capture_output=True, text=True
@@ -74,11 +79,9 @@ def prepare(url: str, data_dir: Path, *, recreate: bool, declarants: int) -> Non
     (data_dir / "brns.txt").write_text(done.stdout)
 
 
-def _declarant(
-    base: str, index: int, brn: str, until: float, think, out: list, errors: list, run: str
-) -> None:
+def _login(base: str, index: int) -> requests.Session:
     session = requests.Session()
-    login = session.get(f"{base}/accounts/login/", timeout=30)
+    login = session.get(f"{base}/accounts/login/", timeout=180)
     session.post(
         f"{base}/accounts/login/",
         data={
@@ -87,8 +90,23 @@ def _declarant(
             "csrfmiddlewaretoken": CSRF.search(login.text).group(1),
         },
         headers={"Referer": f"{base}/accounts/login/"},
-        timeout=30,
+        timeout=180,
     )
+    return session
+
+
+def _declarant(base: str, index: int, brn: str, start, think, out: list, errors: list, run: str) -> None:
+    """Log in (not timed), wait for every declarant to be logged in, then submit until the
+    window (`start`: a barrier whose action sets the deadline) is over."""
+    try:
+        session = _login(base, index)
+    except requests.RequestException as exc:
+        session = None
+        errors.append(f"declarant {index}: login {exc}")
+    start.wait()
+    until = start.deadline[0]
+    if session is None:
+        return
     if "sessionid" not in session.cookies:
         errors.append(f"declarant {index}: login failed")
         return
@@ -150,7 +168,9 @@ def run(
     server = None
     try:
         prepare(database_url, data_dir, recreate=recreate, declarants=declarants)
-        brns = (data_dir / "brns.txt").read_text().split()
+        brns = [
+            line for line in (data_dir / "brns.txt").read_text().split() if line.isdigit() and len(line) == 10
+        ]
         port = measure.free_port()
         server = subprocess.Popen(
             [
@@ -176,15 +196,19 @@ def run(
                 time.sleep(0.1)
         out: list = []
         errors: list = []
-        until = time.time() + seconds
+        deadline: list[float] = []
+        start = threading.Barrier(declarants, action=lambda: deadline.append(time.time() + seconds))
+        start.deadline = deadline
         tag = str(int(time.time()))
         threads = [
-            threading.Thread(target=_declarant, args=(base, i, brns[i], until, think, out, errors, tag))
+            threading.Thread(target=_declarant, args=(base, i, brns[i], start, think, out, errors, tag))
             for i in range(declarants)
         ]
-        began = time.time()
         for t in threads:
             t.start()
+        while not deadline:
+            time.sleep(0.05)
+        began = time.time()
         for t in threads:
             t.join()
         wall = time.time() - began

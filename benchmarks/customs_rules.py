@@ -1,8 +1,7 @@
 """Risk rules: a rule set of 500 rules evaluated per declaration (issue 16: under 5 ms p99), and a
 back-test of a draft rule set over past declarations (issue 16: 1,000,000 in under 60 s).
 
-    .venv/bin/python benchmarks/customs_rules.py                          # 500 rules, 20,000 evaluations,
-                                                                          # back-test over 200,000 declarations
+    .venv/bin/python benchmarks/customs_rules.py        # 500 rules, 20,000 evaluations, back-test of 200,000
     .venv/bin/python benchmarks/customs_rules.py --declarations 1000000
 
 1. Evaluation (in process, no database): 500 rules over every kind of fact (HS code prefixes,
@@ -100,8 +99,10 @@ def evaluation(evaluations: int) -> None:
     cpu.sort()
     p99 = times[int(len(times) * 0.99)]
     verdict = "meets" if p99 < TARGET_P99_MS else "MISSES"
-    print(f"CPU time per evaluation (this thread only; what the machine's load cannot inflate): "
-          f"p50 {statistics.median(cpu):.3f} ms, p99 {cpu[int(len(cpu) * 0.99)]:.3f} ms")
+    print(
+        f"CPU time per evaluation (this thread only; what the machine's load cannot inflate): "
+        f"p50 {statistics.median(cpu):.3f} ms, p99 {cpu[int(len(cpu) * 0.99)]:.3f} ms"
+    )
     print(
         f"500 rules compiled in {compile_ms:.1f} ms; {evaluations:,} evaluations: p50 "
         f"{statistics.median(times):.3f} ms, p99 {p99:.3f} ms ({verdict} p99 < {TARGET_P99_MS} ms), "
@@ -169,7 +170,8 @@ def backtest(declarations: int) -> None:
     total = Declaration.objects.count()
     result = selectors.backtest(actor=kcs, rule_set=draft, limit=total)
     print(
-        f"back-test of a 500-rule draft over {result.declarations:,} past declarations: {result.seconds:.1f} s "
+        f"back-test of a 500-rule draft over {result.declarations:,} past declarations: "
+        f"{result.seconds:.1f} s "
         f"({result.declarations / result.seconds:,.0f} a second); lanes before {dict(result.lanes_before)}, "
         f"after {dict(result.lanes_after)}"
     )
