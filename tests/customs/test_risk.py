@@ -188,3 +188,26 @@ def test_a_draft_is_back_tested_then_activated_and_the_old_set_retired(customs, 
 def test_only_the_customs_service_administrators_edit_rule_sets(customs, park, rules):
     with pytest.raises(PermissionDenied):
         rule_set_draft(actor=park)
+
+
+def test_the_back_tests_fast_path_agrees_with_the_full_evaluation():
+    rules = [
+        {"code": "A", "field": "origin", "operator": "in", "value": ["CN"], "weight": 50, "reason": "a"},
+        {
+            "code": "B",
+            "field": "customs_value",
+            "operator": "gt",
+            "value": "100",
+            "weight": 40,
+            "reason": "b",
+        },
+        {"code": "C", "field": "aeo_grade", "operator": "eq", "value": "AA", "weight": -30, "reason": "c"},
+    ]
+    compiled = risk.compile_rules(version=1, yellow_from=40, red_from=80, quota_bp=0, rules=rules)
+    for facts in (
+        {"origin": frozenset({"CN"}), "customs_value": "500", "aeo_grade": ""},
+        {"origin": frozenset({"US"}), "customs_value": 50, "aeo_grade": "AA"},
+        {"origin": frozenset({"CN"}), "customs_value": 500, "aeo_grade": "AA"},
+    ):
+        full = risk.evaluate(compiled, facts)
+        assert risk.lane_and_hits(compiled, facts) == (full.lane, [f["rule"] for f in full.fired])

@@ -178,11 +178,7 @@ def evaluate(rules: CompiledRuleSet, facts: dict) -> Assessment:
     fired with the value that made it fire."""
     score = 0
     fired = []
-    values = {}
-    for name, value in facts.items():
-        if value is not None and FIELDS.get(name, ("",))[0] == "number" and not isinstance(value, Decimal):
-            value = Decimal(value)
-        values[name] = value
+    values = _numbers(facts)
     for rule in rules.rules:
         fact = values.get(rule.field)
         if fact is None:
@@ -201,6 +197,29 @@ def evaluate(rules: CompiledRuleSet, facts: dict) -> Assessment:
             }
         )
     return Assessment(score, lane_for(rules, score), fired)
+
+
+def _numbers(facts: dict) -> dict:
+    values = {}
+    for name, value in facts.items():
+        if value is not None and FIELDS.get(name, ("",))[0] == "number" and not isinstance(value, Decimal):
+            value = Decimal(value)
+        values[name] = value
+    return values
+
+
+def lane_and_hits(rules: CompiledRuleSet, facts: dict) -> tuple[str, list[str]]:
+    """The lane and the codes of the rules that fire, without recording the values (what a
+    back-test needs over many declarations)."""
+    values = _numbers(facts)
+    score = 0
+    hits = []
+    for rule in rules.rules:
+        fact = values.get(rule.field)
+        if fact is not None and rule.test(fact) is not None:
+            score += rule.weight
+            hits.append(rule.code)
+    return lane_for(rules, score), hits
 
 
 def lane_for(rules: CompiledRuleSet, score: int) -> str:

@@ -112,15 +112,14 @@ def backtest(*, actor, rule_set: RuleSet, limit: int = 1_000_000, chunk: int = 5
         for _id, record in batch:
             facts = risk.facts_from_json(record.get("facts") or {})
             before = record.get("score_lane") or "green"
-            outcome = risk.evaluate(compiled, facts)
+            lane, hits = risk.lane_and_hits(compiled, facts)
             result.lanes_before[before] += 1
-            result.lanes_after[outcome.lane] += 1
-            if before != outcome.lane:
-                result.moves[(before, outcome.lane)] += 1
+            result.lanes_after[lane] += 1
+            if before != lane:
+                result.moves[(before, lane)] += 1
             for fired in record.get("fired") or ():
                 result.hits_before[fired["rule"]] += 1
-            for fired in outcome.fired:
-                result.hits_after[fired["rule"]] += 1
+            result.hits_after.update(hits)
         result.declarations += len(batch)
         last_id = batch[-1][0]
     result.seconds = time.perf_counter() - started
