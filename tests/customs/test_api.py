@@ -90,3 +90,9 @@ def test_statistics_are_public(customs, client, jisoo, segye):
     page = client.get("/customs/statistics/", HTTP_ACCEPT_LANGUAGE="ko")
     assert page.status_code == 200
     assert client.get("/api/v1/customs/draws").status_code == 200
+
+
+def test_an_empty_edifact_body_is_refused(customs, client, jisoo):
+    client.force_login(jisoo)
+    answer = client.post("/api/v1/customs/edifact", "", content_type="text/plain")
+    assert answer.status_code == 400 and answer.json()["field"] == "body"

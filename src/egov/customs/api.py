@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from egov.core.api_schemas import BRN_PATTERN, Error
+from egov.core.errors import ValidationFailed
 from egov.customs import edifact, selectors, services
 from egov.customs.models import Declaration
 
@@ -22,7 +23,7 @@ ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error
 NUMBER = r"^[0-9]{1,15}(\.[0-9]{1,3})?$"
 
 
-class ItemIn(Schema):
+class DeclarationItemIn(Schema):
     description: str = Field(..., min_length=1, max_length=200)
     hs_code: str = Field(..., pattern=r"^[0-9]{4}\.?[0-9]{2}\.?[0-9]{4}$", description="HSK, 10 digits")
     origin: str = Field(..., pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")
@@ -50,10 +51,10 @@ class DeclarationIn(Schema):
     incoterm: str = Field(..., pattern="^[A-Za-z]{3}$")
     currency: str = Field(..., pattern="^[A-Za-z]{3}$", description="ISO 4217")
     invoice_amount: str = Field(..., pattern=r"^[0-9]{1,15}(\.[0-9]{1,2})?$")
-    items: list[ItemIn] = Field(..., min_length=1, max_length=200)
+    items: list[DeclarationItemIn] = Field(..., min_length=1, max_length=200)
 
 
-class ItemOut(Schema):
+class DeclarationItemOut(Schema):
     sequence: int
     description: str
     hs_code: str
@@ -70,7 +71,7 @@ class ItemOut(Schema):
     explanation: list[dict]
 
 
-class StepOut(Schema):
+class DeclarationStepOut(Schema):
     at: dt.datetime
     state: str
     action: str
@@ -99,17 +100,17 @@ class DeclarationOut(Schema):
     release_document: str
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
-    items: list[ItemOut]
-    history: list[StepOut]
+    items: list[DeclarationItemOut]
+    history: list[DeclarationStepOut]
 
 
-class AmendIn(Schema):
+class DeclarationAmendIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
     items: dict[str, dict[str, str]] = Field(default_factory=dict, description="{sequence: {field: value}}")
     conveyance: str | None = Field(None, max_length=40)
 
 
-class WithdrawIn(Schema):
+class DeclarationWithdrawIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
@@ -207,7 +208,7 @@ def declaration_get(request: HttpRequest, number: str):
     response={200: DeclarationOut, **ERRORS},
     summary="Amend a declaration (정정)",
 )
-def declaration_amend(request: HttpRequest, number: str, payload: AmendIn):
+def declaration_amend(request: HttpRequest, number: str, payload: DeclarationAmendIn):
     declaration = selectors.declaration_get_for(actor=request.auth, number=number)
     declaration = services.declaration_amend(
         actor=request.auth,
@@ -225,7 +226,7 @@ def declaration_amend(request: HttpRequest, number: str, payload: AmendIn):
     response={200: DeclarationOut, **ERRORS},
     summary="Withdraw a declaration (취하)",
 )
-def declaration_withdraw(request: HttpRequest, number: str, payload: WithdrawIn):
+def declaration_withdraw(request: HttpRequest, number: str, payload: DeclarationWithdrawIn):
     declaration = selectors.declaration_get_for(actor=request.auth, number=number)
     return _out(
         services.declaration_withdraw(actor=request.auth, declaration=declaration, reason=payload.reason)
@@ -235,7 +236,7 @@ def declaration_withdraw(request: HttpRequest, number: str, payload: WithdrawIn)
 @router.post(
     "/edifact",
     auth=AUTH,
-    response={200: None, 401: Error, 403: Error},
+    response={200: None, 400: Error, 401: Error, 403: Error},
     summary="Submit a UN/EDIFACT CUSDEC (D96B subset); the answer is a CUSRES",
     openapi_extra={
         "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}, "required": True}
@@ -245,18 +246,22 @@ def edifact_post(request: HttpRequest):
     """The body is the interchange (UNA/UNB...UNZ) as text; the answer, always 200 with
     `application/edifact`, is a CUSRES giving the declaration's number and status, or the error
     code and the segment and element at fault (docs/customs.md)."""
+    if not request.body.strip():
+        raise ValidationFailed("Send the interchange as the request body.", field="body")
     answer = edifact.cusdec_receive(actor=request.auth, text=request.body.decode("utf-8", errors="replace"))
     return HttpResponse(answer, content_type="application/edifact; charset=utf-8")
 
 
-class DrawOut(Schema):
+class InspectionDrawOut(Schema):
     day: dt.date
     seed_commitment: str
     seed_revealed: str
 
 
 @router.get(
-    "/draws", response=list[DrawOut], summary="Random inspection draws: commitments and revealed seeds"
+    "/draws",
+    response=list[InspectionDrawOut],
+    summary="Random inspection draws: commitments and revealed seeds",
 )
 def draws(request: HttpRequest):
     """Each day's SHA-256 commitment, published before the day's draw, and its seed once the
