@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("egov.edocs.urls")),
     path("", include("egov.kpi.urls")),
     path("", include("egov.opendata.urls")),
+    path("", include("egov.customs.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -1,0 +1,206 @@
+"""Permission-checked reads of customs: declarations, queues, the back-test, statistics.
+
+A business representative sees the declarations of the traders they represent (whoever filed
+them, their brokers included) and those their broker firm filed under a mandate; an official
+sees those of their customs office and the offices under it. To anyone else a declaration
+does not exist (NotFound)."""
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from egov.accounts.models import BusinessRepresentation
+from egov.accounts.permissions import agency_scope_ids
+from egov.cases.selectors import case_queue_for
+from egov.core.errors import NotFound, PermissionDenied
+from egov.customs import risk
+from egov.customs.models import Declaration, DeclarationDraft, DeclarationItem, InspectionDraw, RuleSet
+from egov.customs.procedure import DECLARATION
+
+
+def _visible(actor) -> Q | None:
+    if getattr(actor, "is_official", False):
+        scope = agency_scope_ids(actor)
+        return Q(agency_id__in=scope) if scope else None
+    if getattr(actor, "is_business", False):
+        mine = list(BusinessRepresentation.objects.filter(user=actor).values_list("business_id", flat=True))
+        return Q(trader_id__in=mine) | Q(declarant_id__in=mine) if mine else None
+    return None
+
+
+def declaration_list_for(*, actor, state: str = "", limit: int = 200) -> QuerySet[Declaration]:
+    """The declarations `actor` may see, newest first."""
+    condition = _visible(actor)
+    if condition is None:
+        raise PermissionDenied(_("Only traders, brokers and customs officials see declarations."))
+    rows = Declaration.objects.filter(condition).select_related("trader", "declarant", "agency")
+    if state:
+        rows = rows.filter(state=state)
+    return rows[:limit]
+
+
+def declaration_get_for(*, actor, number: str) -> Declaration:
+    """One declaration `actor` may see, by number, or NotFound."""
+    condition = _visible(actor)
+    found = None
+    if condition is not None:
+        found = (
+            Declaration.objects.filter(condition, number=str(number or "")[:24])
+            .select_related("trader", "declarant", "agency", "broker__business", "rule_set", "clock")
+            .first()
+        )
+    if found is None:
+        raise NotFound(_("No such declaration."), field="number")
+    return found
+
+
+def declaration_items(declaration: Declaration) -> list[DeclarationItem]:
+    return list(declaration.items.select_related("heading").order_by("sequence"))
+
+
+def declaration_queue_for(*, actor, view: str = "team") -> QuerySet[Declaration]:
+    """The office's open declarations under review or inspection, most urgent first."""
+    return case_queue_for(actor=actor, procedure=DECLARATION, view=view).select_related("trader", "agency")
+
+
+def drafts_for(*, actor) -> QuerySet[DeclarationDraft]:
+    return DeclarationDraft.objects.filter(owner=actor)
+
+
+def draws_public(*, limit: int = 60) -> QuerySet[InspectionDraw]:
+    """The daily draws: commitments, and seeds once revealed (public; no declarations)."""
+    return InspectionDraw.objects.order_by("-day").only(
+        "day", "seed_commitment", "seed_revealed", "revealed_at"
+    )[:limit]
+
+
+# --- back-test -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Backtest:
+    draft_version: int
+    declarations: int = 0
+    seconds: float = 0.0
+    lanes_before: Counter = field(default_factory=Counter)
+    lanes_after: Counter = field(default_factory=Counter)
+    moves: Counter = field(default_factory=Counter)  # (before, after) -> count
+    hits_before: Counter = field(default_factory=Counter)  # rule code -> declarations it fired on
+    hits_after: Counter = field(default_factory=Counter)
+
+
+def backtest(*, actor, rule_set: RuleSet, limit: int = 1_000_000, chunk: int = 5000) -> Backtest:
+    """Run `rule_set` over the last `limit` declarations from the facts recorded at their
+    submission and compare with the lanes (by score, before any random draw) and rule hits they
+    got. Reads only the risk records, in chunks by primary key."""
+    if not getattr(actor, "is_official", False):
+        raise PermissionDenied(_("Only customs officials back-test rule sets."))
+    compiled = risk.compiled_rule_set(rule_set)
+    result = Backtest(draft_version=rule_set.version)
+    started = time.perf_counter()
+    last_id = None
+    rows = Declaration.objects.order_by("-id").values_list("id", "risk")
+    while result.declarations < limit:
+        page = rows.filter(id__lt=last_id) if last_id else rows
+        batch = list(page[: min(chunk, limit - result.declarations)])
+        if not batch:
+            break
+        for _id, record in batch:
+            facts = risk.facts_from_json(record.get("facts") or {})
+            before = record.get("score_lane") or "green"
+            lane, hits = risk.lane_and_hits(compiled, facts)
+            result.lanes_before[before] += 1
+            result.lanes_after[lane] += 1
+            if before != lane:
+                result.moves[(before, lane)] += 1
+            for fired in record.get("fired") or ():
+                result.hits_before[fired["rule"]] += 1
+            result.hits_after.update(hits)
+        result.declarations += len(batch)
+        last_id = batch[-1][0]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- statistics (public: totals only, nothing about a trader) ------------------------------------
+
+
+def trade_statistics(*, year: int | None = None) -> dict:
+    """Released declarations' customs value (won) and count by month and kind, by HS chapter and
+    by origin country (imports) — the open-data table."""
+    released = Q(declaration__state=Declaration.State.RELEASED)
+    items = DeclarationItem.objects.filter(released)
+    decls = Declaration.objects.filter(state=Declaration.State.RELEASED)
+    if year:
+        items = items.filter(declaration__submitted_at__year=year)
+        decls = decls.filter(submitted_at__year=year)
+    by_month = list(
+        decls.annotate(month=TruncMonth("submitted_at"))
+        .values("month", "kind")
+        .annotate(declarations=Count("id"), value=Sum("customs_value"))
+        .order_by("month", "kind")
+    )
+    chapters: dict[tuple[str, str], list[int]] = {}
+    for row in items.values("declaration__kind", "heading__code", "customs_value"):
+        key = (row["declaration__kind"], row["heading__code"][:2])
+        total = chapters.setdefault(key, [0, 0])
+        total[0] += row["customs_value"]
+        total[1] += 1
+    by_country = list(
+        items.values("declaration__kind", "origin")
+        .annotate(value=Sum("customs_value"), items=Count("id"))
+        .order_by("declaration__kind", "-value")
+    )
+    return {
+        "by_month": [
+            {
+                "month": r["month"].strftime("%Y-%m"),
+                "kind": r["kind"],
+                "declarations": r["declarations"],
+                "value": r["value"] or 0,
+            }
+            for r in by_month
+        ],
+        "by_chapter": [
+            {"kind": k, "chapter": c, "value": v[0], "items": v[1]} for (k, c), v in sorted(chapters.items())
+        ],
+        "by_country": [
+            {
+                "kind": r["declaration__kind"],
+                "country": r["origin"],
+                "value": r["value"] or 0,
+                "items": r["items"],
+            }
+            for r in by_country
+        ],
+    }
+
+
+def clearance_times(*, year: int | None = None) -> list[dict]:
+    """Per lane: released declarations and the median and 90th percentile of the time from
+    submission to release, in seconds."""
+    rows = Declaration.objects.filter(state=Declaration.State.RELEASED, decided_at__isnull=False)
+    if year:
+        rows = rows.filter(submitted_at__year=year)
+    by_lane: dict[str, list[float]] = {}
+    for lane, submitted, decided in rows.values_list("lane", "submitted_at", "decided_at").iterator():
+        by_lane.setdefault(lane, []).append((decided - submitted).total_seconds())
+    out = []
+    for lane in ("green", "yellow", "red"):
+        times = sorted(by_lane.get(lane, []))
+        if not times:
+            out.append({"lane": lane, "released": 0, "median_seconds": None, "p90_seconds": None})
+            continue
+        out.append(
+            {
+                "lane": lane,
+                "released": len(times),
+                "median_seconds": round(times[len(times) // 2], 1),
+                "p90_seconds": round(times[min(len(times) - 1, int(len(times) * 0.9))], 1),
+            }
+        )
+    return out
