@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import BusinessRepresentation, OfficialRole, User
 from egov.accounts.services import DEMO_PASSWORD
-from egov.cases.services import notifications_suppressed
+from egov.core.notifications import notifications_suppressed
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.customs import reference, services
 from egov.customs.models import (
