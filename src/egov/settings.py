@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "egov.participation",
     "egov.procurement",
     "egov.edocs",
+    "egov.tax",
     "egov.portal",
     "django.forms",  # the default widget templates, under portal's KRDS ones
 ]
