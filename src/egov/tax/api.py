@@ -89,9 +89,12 @@ class TaxInvoiceOut(Schema):
 
 
 class TaxInvoiceItemOut(Schema):
+    """One item of a batch: "received" or "already" with its approval number (the whole
+    invoice is at GET /invoices/{approval_number}), or "refused" with the error."""
+
     index: int
-    status: str  # "received", "already", "refused"
-    invoice: TaxInvoiceOut | None = None
+    status: str
+    approval_number: str | None = None
     error: Error | None = None
 
 
