@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("egov.disclosure.urls")),
     path("", include("egov.participation.urls")),
     path("", include("egov.procurement.urls")),
+    path("", include("egov.tax.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

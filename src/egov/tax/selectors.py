@@ -1,14 +1,17 @@
 """Permission-checked reads of the tax app: a business's invoices (issued and received), one
 invoice, and the figures a VAT return is pre-filled with."""
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import BusinessRepresentation
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound, PermissionDenied
+from egov.payments.models import PaymentOrder
 from egov.registry.models import Business
+from egov.tax import store
 from egov.tax.models import TaxInvoice, VatReturn
 
 
@@ -80,19 +83,8 @@ def _may_see(actor, invoice: TaxInvoice) -> bool:
 
 def vat_prefill(*, business: Business, period: str) -> dict[str, int]:
     """What the e-tax invoices of `period` say for `business`'s VAT return: sales (issued) and
-    purchases (received), supply value, tax and count. One aggregate query over the two
-    (business, period) indexes."""
-    row = TaxInvoice.objects.filter(
-        Q(issuer=business, period=period) | Q(buyer=business, period=period)
-    ).aggregate(
-        sales_supply=Coalesce(Sum("supply_amount", filter=Q(issuer=business)), 0),
-        sales_tax=Coalesce(Sum("tax_amount", filter=Q(issuer=business)), 0),
-        sales_count=Count("id", filter=Q(issuer=business)),
-        purchase_supply=Coalesce(Sum("supply_amount", filter=Q(buyer=business)), 0),
-        purchase_tax=Coalesce(Sum("tax_amount", filter=Q(buyer=business)), 0),
-        purchase_count=Count("id", filter=Q(buyer=business)),
-    )
-    return {key: int(value) for key, value in row.items()}
+    purchases (received), supply value, tax and count (`store.vat_figures`: one query)."""
+    return store.vat_figures(business_id=business.pk, period=period)
 
 
 def vat_return_get_for(*, actor, number: str) -> VatReturn:
@@ -118,3 +110,21 @@ def vat_returns_for_office(*, actor) -> QuerySet[VatReturn]:
         .exclude(state="draft")
         .select_related("business")
     )
+
+
+def arrears_of(*, business: Business | None = None, resident=None, today=None) -> int:
+    """Tax in arrears (체납액): what is outstanding, in won, on the tax payment orders of the
+    business (or of the resident) whose due date has passed. The orders are the ones the tax
+    app charged (cases of its procedures); an order paid late no longer counts."""
+    orders = PaymentOrder.objects.filter(
+        case_type=ContentType.objects.get_for_model(VatReturn),
+        state__in=PaymentOrder.PAYABLE_STATES,
+        due_date__lt=today or timezone.localdate(),
+    )
+    orders = (
+        orders.filter(payer_business=business)
+        if business is not None
+        else orders.filter(payer_resident=resident)
+    )
+    total = orders.aggregate(owed=Sum(F("amount") - F("paid_amount")))["owed"]
+    return int(total or 0)

@@ -1,4 +1,4 @@
-"""The e-tax invoice batch's write, in plain SQL on PostgreSQL (plain values in, ids out).
+"""The e-tax invoice batch's write and the VAT pre-fill's sums, in plain SQL on PostgreSQL.
 
 A batch of invoices and their audit events is three round trips whatever its size: the ids
 taken from the table's sequence in one statement, then the invoices and the audit events each
@@ -8,6 +8,8 @@ demo) take the ORM.
 """
 
 from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
 from egov.core.db import insert_fields, postgresql_fast_path
 from egov.core.models import AuditEvent
@@ -70,3 +72,43 @@ def _prep(field, value):
     if isinstance(prepared, memoryview):
         return bytes(prepared)
     return prepared
+
+
+_TABLE = TaxInvoice._meta.db_table
+_SIDE = (
+    f'SELECT COALESCE(SUM("supply_amount"), 0), COALESCE(SUM("tax_amount"), 0), COUNT(*) FROM "{_TABLE}" '  # noqa: S608 (names from the model)
+    'WHERE "{column}" = %s AND "period" = %s'
+)
+VAT_FIGURES_SQL = (
+    f"SELECT * FROM ({_SIDE.format(column='issuer_id')}) s, ({_SIDE.format(column='buyer_id')}) p"  # noqa: S608 (names from the model)
+)
+
+
+def vat_figures(*, business_id: int, period: str) -> dict[str, int]:
+    """Sales (issued) and purchases (received) of the business in the period: supply value,
+    tax and count of each. PostgreSQL: one statement of two index-only scans over the covering
+    (issuer, period) and (buyer, period) indexes; elsewhere one ORM aggregate."""
+    if postgresql_fast_path():
+        with connection.cursor() as cursor:
+            cursor.execute(VAT_FIGURES_SQL, [business_id, period, business_id, period])
+            values = cursor.fetchone()
+        keys = (
+            "sales_supply",
+            "sales_tax",
+            "sales_count",
+            "purchase_supply",
+            "purchase_tax",
+            "purchase_count",
+        )
+        return {key: int(value) for key, value in zip(keys, values, strict=True)}
+    mine = Q(issuer_id=business_id)
+    theirs = Q(buyer_id=business_id)
+    row = TaxInvoice.objects.filter((mine | theirs) & Q(period=period)).aggregate(
+        sales_supply=Coalesce(Sum("supply_amount", filter=mine), 0),
+        sales_tax=Coalesce(Sum("tax_amount", filter=mine), 0),
+        sales_count=Count("id", filter=mine),
+        purchase_supply=Coalesce(Sum("supply_amount", filter=theirs), 0),
+        purchase_tax=Coalesce(Sum("tax_amount", filter=theirs), 0),
+        purchase_count=Count("id", filter=theirs),
+    )
+    return {key: int(value) for key, value in row.items()}

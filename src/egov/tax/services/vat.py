@@ -154,6 +154,7 @@ def vat_return_file(
             order = payment_order_create(
                 actor=None, payer=actor, agency=case.agency, business=case.business, case=case,
                 purpose=_("VAT for %(period)s") % {"period": case.period}, amount=payable + case.penalty,
+                due_date=case.due_date if today <= case.due_date else None,
             )  # fmt: skip
             case.payment_order_id = order.pk
         fields = [*figures, "other_sales_supply", "other_sales_tax", "other_purchase_tax", "payable",
