@@ -134,6 +134,16 @@ class TaxInvoice(models.Model):
         return f"{n[:8]}-{n[8:16]}-{n[16:]}"
 
 
+def period_label(period: str) -> str:
+    """ "2026-1" as people read it: "2026년 제1기 (1월~6월)" / "2026, first half (January–June)"."""
+    year, _sep, half = period.partition("-")
+    if half == "1":
+        return _("%(year)s, first half (January–June)") % {"year": year}
+    if half == "2":
+        return _("%(year)s, second half (July–December)") % {"year": year}
+    return period
+
+
 class VatReturn(CaseModel):
     """A business's VAT return (부가가치세 확정신고) for one period, pre-filled from its e-tax
     invoices; a case of the procedure `tax.vat_return` (procedure.py)."""
@@ -189,6 +199,10 @@ class VatReturn(CaseModel):
     @property
     def input_tax(self) -> int:
         return self.purchase_tax + self.other_purchase_tax
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period)
 
     @property
     def refund(self) -> int:

@@ -13,6 +13,7 @@ from egov.core.errors import NotFound, ValidationFailed
 from egov.core.web import business_required, form_attempt, official_required
 from egov.tax import selectors
 from egov.tax.forms import InvoiceForm, VatReturnForm
+from egov.tax.models import period_label
 from egov.tax.services import invoices, vat
 
 
@@ -86,7 +87,7 @@ def invoice_page(request, approval_number: str):
 
 def _vat_returns(request, business, businesses, error: str = ""):
     returns = {r.period: r for r in business.vat_returns.all()}
-    periods = [(p, returns.get(p)) for p in _periods(timezone.localdate())]
+    periods = [(p, period_label(p), returns.get(p)) for p in _periods(timezone.localdate())]
     context = {"business": business, "businesses": businesses, "periods": periods, "error": error}
     return render(request, "tax/vat_returns.html", context, status=400 if error else 200)
 
