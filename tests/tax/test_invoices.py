@@ -101,6 +101,7 @@ def test_another_invoice_under_a_used_id_is_refused(hana, hanbit, daon):
         ({"lines": []}, "lines"),
         ({"amends": "202607150000000000000001"}, "amendment_reason"),
         ({"amendment_reason": "2"}, "amends"),
+        ({"amends": "2026\x00", "amendment_reason": "1"}, "amends"),
     ],
 )
 def test_an_invoice_that_does_not_add_up_is_refused_naming_the_field(hana, hanbit, daon, change, field):

@@ -37,11 +37,11 @@ AUTH = [PortalSessionAuth()]
 
 class TaxInvoiceLineIn(Schema):
     name: str = Field(..., max_length=100)
-    quantity: int = Field(1, strict=True)
-    unit_price: int = Field(0, strict=True, ge=0)
-    supply_amount: int = Field(..., strict=True)
-    tax_amount: int = Field(..., strict=True)
-    tax_rate: int = Field(10, strict=True, description="10 (standard) or 0 (zero-rated, 영세율)")
+    quantity: int = Field(1)
+    unit_price: int = Field(0, ge=0)
+    supply_amount: int = Field(...)
+    tax_amount: int = Field(...)
+    tax_rate: int = Field(10, description="10 (standard) or 0 (zero-rated, 영세율)")
 
 
 class TaxInvoiceIn(Schema):
@@ -51,9 +51,9 @@ class TaxInvoiceIn(Schema):
     )
     buyer_brn: str = Field(..., pattern=BRN_PATTERN)
     write_date: dt.date = Field(..., description="작성일자, the date of supply")
-    supply_amount: int = Field(..., strict=True)
-    tax_amount: int = Field(..., strict=True)
-    total_amount: int = Field(..., strict=True)
+    supply_amount: int = Field(...)
+    tax_amount: int = Field(...)
+    total_amount: int = Field(...)
     lines: list[TaxInvoiceLineIn] = Field(..., min_length=1, max_length=99)
     amends: str | None = Field(None, max_length=26, description="Approval number of the invoice amended")
     amendment_reason: str | None = Field(None, max_length=1, description="수정사유 1-6")

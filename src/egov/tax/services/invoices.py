@@ -133,6 +133,8 @@ def invoice_clean(data: dict, *, today: dt.date | None = None) -> Cleaned:
         raise ValidationFailed(_("The date of supply cannot be in the future."), field="write_date")
     amends = str(data.get("amends") or "").replace("-", "").strip()
     reason = str(data.get("amendment_reason") or "").strip()
+    if amends and not (amends.isascii() and amends.isdigit() and len(amends) == 24):
+        raise ValidationFailed(_("An approval number is 24 digits."), field="amends")
     if amends and reason not in AMENDMENT_REASONS:
         raise ValidationFailed(_("Choose the reason for the amendment."), field="amendment_reason")
     if reason and not amends:
