@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "egov.participation",
     "egov.procurement",
     "egov.edocs",
+    "egov.tax",
     "egov.customs",
     "egov.kpi",
     "egov.opendata",

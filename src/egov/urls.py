@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("egov.kpi.urls")),
     path("", include("egov.opendata.urls")),
     path("", include("egov.customs.urls")),
+    path("", include("egov.tax.urls")),
     path("office/", include("egov.registry.urls")),
     path("", include("egov.portal.urls")),
 ]

@@ -72,3 +72,27 @@ def test_a_free_service_is_not_charged(dog_registration, payer):
         data={"dog_name": "초코", "breed": "푸들", "chip_number": "410000000000001", "neutered": True},
     )  # fmt: skip
     assert application.state == "submitted" and payment_order_for_case(application) is None
+
+
+def test_withdrawing_an_application_waiting_for_its_fee_cancels_its_payment_order(dog_registration, payer):
+    application = civil.application_submit(
+        actor=payer, service=dog_registration, idempotency_key="dog-0004", consent=True,
+        data={"dog_name": "초코", "breed": "푸들", "chip_number": "410000000000001", "neutered": True},
+    )  # fmt: skip
+    civil.application_withdraw(actor=payer, application=application, reason="잘못 신청")
+    order = payment_order_for_case(application)
+    assert order.state == PaymentOrder.State.CANCELLED
+    result = statement_import(actor=None, content=camt054([credit(order, 10000, "DOG-4")]), source="test")
+    assert result.counts["closed"] == 1  # money sent anyway waits in the queue, to go back
+
+
+def test_withdrawing_after_a_partial_payment_leaves_the_order_for_reconciliation(dog_registration, payer):
+    application = civil.application_submit(
+        actor=payer, service=dog_registration, idempotency_key="dog-0005", consent=True,
+        data={"dog_name": "초코", "breed": "푸들", "chip_number": "410000000000001", "neutered": True},
+    )  # fmt: skip
+    order = payment_order_for_case(application)
+    statement_import(actor=None, content=camt054([credit(order, 4000, "DOG-5")]), source="test")
+    civil.application_withdraw(actor=payer, application=application)
+    order.refresh_from_db()
+    assert order.state == PaymentOrder.State.PARTLY_PAID

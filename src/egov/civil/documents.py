@@ -27,6 +27,12 @@ document_type(
     template="civil/documents/business_registration.html",
 )
 document_type(
+    "civil.tax_clearance",
+    title_ko="납세증명서",
+    title_en="Tax Clearance Certificate",
+    template="civil/documents/tax_clearance.html",
+)
+document_type(
     "civil.decision",
     title_ko="민원 처리 결과 통지서",
     title_en="Notice of Decision on an Application",

@@ -190,6 +190,37 @@ handler(
 )
 
 
+def _tax_clearance_payload(fetched: dict, options: dict, subject) -> dict:
+    """납세증명서: issued only when neither the person nor a business they represent has national
+    tax in arrears (국세징수법 제107조, as read here; docs/tax.md)."""
+    clearance = fetched["tax.clearance"]
+    owing = [b for b in clearance.get("businesses", []) if not b.get("clear")]
+    if not clearance.get("clear") or owing:
+        raise ValidationFailed(
+            _("A tax clearance certificate cannot be issued while national tax is in arrears."),
+            field="service",
+            code="tax_arrears",
+        )
+    return {
+        "name": subject.name_ko,
+        "rrn": subject.rrn_masked,
+        "address": subject.full_address,
+        "as_of": clearance.get("as_of", ""),
+        "businesses": clearance.get("businesses", []),
+    }
+
+
+handler(
+    Handler(
+        code="tax.clearance",
+        kind="instant",
+        items={"tax.clearance": ("clear", "arrears", "businesses", "as_of")},
+        doc_type="civil.tax_clearance",
+        payload=_tax_clearance_payload,
+    )
+)
+
+
 # --- the moving-in report (전입신고) -------------------------------------------------------------
 
 

@@ -40,6 +40,8 @@ CERTIFICATES = [
      "자동차관리법 제8조 (Motor Vehicle Management Act art. 8)", ["vehicle.registration"], 1),
     ("business-registration", "business.registration", NTS, "사업자등록증명 발급", "Certificate of business registration",
      "부가가치세법 제8조 (Value-Added Tax Act art. 8)", ["business.status"], 1),
+    ("tax-clearance", "tax.clearance", NTS, "납세증명서 발급", "Tax clearance certificate",
+     "국세징수법 제107조 (National Tax Collection Act art. 107)", ["tax.clearance"], 1),
 ]  # fmt: skip
 
 

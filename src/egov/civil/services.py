@@ -39,7 +39,8 @@ from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.documents.services import document_files_atomic, document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, person_record_shown, shared_item_fetch
-from egov.payments.services import payment_order_create
+from egov.payments.models import PaymentOrder
+from egov.payments.services import payment_order_cancel, payment_order_create, payment_order_for_case
 from egov.registry.models import Agency, Resident
 
 # Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
@@ -428,8 +429,15 @@ def _moving_in_none_open(resident: Resident) -> None:
 @transaction.atomic
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     """The applicant (`actor`) withdraws (취하) an application that is still open: it closes as
-    withdrawn, its clock stops and nothing of it is decided. Conflict once it is decided."""
+    withdrawn, its clock stops and nothing of it is decided. Conflict once it is decided. An
+    application still waiting for its fee has its payment order cancelled (nothing was paid
+    into it), so money sent to its virtual account afterwards goes to the reconciliation queue
+    and back to the payer; a fee partly paid stays for the officials to refund there."""
     application = case_lock_for(actor=actor, case=application, action="withdraw")
+    if application.state == Application.State.AWAITING_PAYMENT:
+        order = payment_order_for_case(application)
+        if order is not None and order.state == PaymentOrder.State.OPEN and not order.paid_amount:
+            payment_order_cancel(actor=None, order=order, reason="신청 취하 (application withdrawn)")
     reason = (reason or "").strip()[:2000]
     application.decided_at = timezone.now()
     clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)

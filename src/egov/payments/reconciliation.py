@@ -9,7 +9,7 @@ with its audit event. Refunds are gathered into a pain.001.001.09 file for the b
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,6 +144,57 @@ def reconciliation_refund(*, actor, item: Reconciliation, reason: str) -> Refund
         after={"refund": refund.end_to_end_id, "amount": amount, "order": entry.order_id}, reason=reason,
     )  # fmt: skip
     return refund
+
+
+@transaction.atomic
+def payment_order_refund(*, actor, order: PaymentOrder, reason: str) -> list[Refund]:
+    """Give back everything paid into a settled order (the service was not delivered, the
+    charge was wrong): one refund per credit received by bank transfer, to the account it came
+    from, leaving with the next pain.001 file; the order becomes refunded. An official with the
+    registrar role over the order's agency decides. A payment taken at the counter has no
+    account to send to: refused, naming the order, to be refunded at the counter."""
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=140)
+    require_role(actor, ROLE, agency_id=order.agency_id)
+    order = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+    if order.state not in PaymentOrder.SETTLED_STATES:
+        raise Conflict(_("Only a paid order can be refunded in full."), field="order", code="not_paid")
+    counted = (BankEntry.Outcome.MATCHED, BankEntry.Outcome.PARTIAL, BankEntry.Outcome.OVERPAID)
+    entries = list(order.bank_entries.filter(outcome__in=counted).order_by("id"))
+    if any(not e.debtor_account for e in entries):
+        raise ValidationFailed(
+            _("Part of this order was paid at the counter; refund it there."),
+            field="order",
+        )
+    refunded = {
+        entry_id: total
+        for entry_id, total in Refund.objects.filter(entry__in=entries)
+        .values_list("entry_id")
+        .annotate(total=models.Sum("amount"))
+    }
+    refunds = []
+    for entry in entries:
+        amount = entry.amount - refunded.get(entry.pk, 0)
+        if amount > 0:
+            refunds.append(
+                Refund.objects.create(
+                    entry=entry,
+                    order=order,
+                    amount=amount,
+                    end_to_end_id=f"RF{secrets.token_hex(16)}",
+                    reason=reason,
+                    created_by=actor,
+                )  # fmt: skip
+            )
+    before = {"state": order.state, "paid_amount": order.paid_amount}
+    order.paid_amount = 0
+    order.state = PaymentOrder.State.REFUNDED
+    order.save(update_fields=["paid_amount", "state"])
+    audit_record(
+        actor=actor, action="payment.order_refund", obj=order, before=before, reason=reason,
+        after={"state": order.state, "refunds": [r.end_to_end_id for r in refunds],
+               "amount": sum(r.amount for r in refunds)},
+    )  # fmt: skip
+    return refunds
 
 
 @transaction.atomic

@@ -63,13 +63,15 @@ def payment_order_create(
     amount,
     case: models.Model | None = None,
     due_days: int | None = None,
+    due_date: dt.date | None = None,
     resident: Resident | None = None,
     business: Business | None = None,
 ) -> PaymentOrder:
     """Charge `payer` (a user; the resident or business behind them) `amount` won for `purpose`
     on behalf of `agency`, for `case` (any model: a civil application, a customs declaration, a
     tax return), payable into a new virtual account by the due date `due_days` business days
-    ahead. `actor` is who charges: the platform (None) for a service's fee, or an official."""
+    ahead, or by `due_date` when the law fixes it (a tax's 납부기한; never before today).
+    `actor` is who charges: the platform (None) for a service's fee, or an official."""
     amount = amount_clean(amount)
     purpose = require_text(purpose, "purpose", label=_("The purpose"), max_length=200)
     if payer is None or not getattr(payer, "pk", None):
@@ -78,7 +80,7 @@ def payment_order_create(
         resident = getattr(payer, "resident", None)
     order = PaymentOrder(
         payer=payer, payer_resident=resident, payer_business=business, agency=agency, purpose=purpose,
-        amount=amount, due_date=due_date_for(due_days),
+        amount=amount, due_date=max(due_date, timezone.localdate()) if due_date else due_date_for(due_days),
         case_type=ContentType.objects.get_for_model(type(case)) if case is not None else None,
         case_id=case.pk if case is not None else None,
     )  # fmt: skip

@@ -67,6 +67,7 @@ def queue(request):
             "files": selectors.refund_file_list_for(actor=request.user),
             "forms": {name: form() for name, (form, _call) in ACTIONS.items()},
             "counter_form": CounterForm(),
+            "order_refund_form": OrderRefundForm(),
         },
     )
 
@@ -128,6 +129,48 @@ def counter_confirm(request):
             "files": selectors.refund_file_list_for(actor=request.user),
             "forms": {name: f() for name, (f, _call) in ACTIONS.items()},
             "counter_form": form,
+        },
+        status=400,
+    )
+
+
+class OrderRefundForm(forms.Form):
+    virtual_account = forms.CharField(label=gettext_lazy("Virtual account"), max_length=20)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=140)
+
+
+@official_required
+@require_POST
+def order_refund(request):
+    """Refund a whole paid order, found by its virtual account (pain.001 out with the next file)."""
+    form = OrderRefundForm(request.POST)
+    if form.is_valid():
+
+        def call():
+            order = selectors.payment_order_get_for_official(
+                actor=request.user, virtual_account=form.cleaned_data["virtual_account"]
+            )
+            return reconciliation.payment_order_refund(
+                actor=request.user, order=order, reason=form.cleaned_data["reason"]
+            )
+
+        try:
+            if form_attempt(form, call) is not None:
+                messages.success(
+                    request, _("The order is refunded; the money leaves with the next refund file.")
+                )
+                return redirect("payments:queue")
+        except ServiceError as exc:
+            form.add_error("virtual_account", exc.message)
+    return render(
+        request,
+        "payments/queue.html",
+        {
+            "items": selectors.reconciliation_list_for(actor=request.user),
+            "files": selectors.refund_file_list_for(actor=request.user),
+            "forms": {name: f() for name, (f, _call) in ACTIONS.items()},
+            "counter_form": CounterForm(),
+            "order_refund_form": form,
         },
         status=400,
     )

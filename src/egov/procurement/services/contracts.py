@@ -28,6 +28,8 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.documents.services import document_issue, document_pdf_discard
+from egov.exchange.models import Grant
+from egov.exchange.services import shared_item_fetch
 from egov.procurement.models import Award, Contract, Milestone, Payment, Tender
 from egov.procurement.selectors import lookup_text, tender_get_for
 from egov.procurement.services.tenders import PROCUREMENT_ROLE, _amount
@@ -93,12 +95,67 @@ def _payload(contract: Contract, tender: Tender, award: Award) -> dict:
     }
 
 
-@transaction.atomic
+TAX_CLEARANCE = "tax.clearance"
+CLEARANCE_PURPOSE = "계약 체결 전 납세사실 확인 (tax clearance before the contract)"
+
+
+def supplier_tax_clearance(*, actor: User, business, tender: Tender) -> dict:
+    """Whether the awarded supplier has tax in arrears, fetched from the National Tax Service
+    through `exchange` (shared item `tax.clearance`, about the business's representative, under
+    the buying agency's approved grant) instead of asking the supplier for a 납세증명서. Conflict
+    naming `tax_clearance` when the business is in arrears. Without a grant for the item the
+    contract proceeds as before, and the record says the check was not made."""
+    today = timezone.localdate()
+    grant = (
+        Grant.objects.filter(
+            consumer_id=actor.agency_id, item__code=TAX_CLEARANCE, status=Grant.Status.APPROVED,
+            valid_from__lte=today, valid_until__gte=today,
+        )
+        .order_by("-id")
+        .first()
+    )  # fmt: skip
+    if grant is None:
+        return {"checked": False}
+    data, entry = shared_item_fetch(
+        actor=actor, item=TAX_CLEARANCE, subject=business.representative.rrn_reveal(),
+        purpose=CLEARANCE_PURPOSE, basis=f"grant:{grant.pk}", fields=["businesses"],
+        case_ref=contract_number_of(tender),
+    )  # fmt: skip
+    found = next((b for b in data.get("businesses", []) if b.get("brn") == business.brn_formatted), None)
+    if found is None or not found.get("clear"):
+        raise Conflict(
+            _("The supplier has national tax in arrears; the contract cannot be signed until it is paid."),
+            field="tax_clearance",
+            code="tax_arrears",
+        )
+    return {"checked": True, "clear": True, "as_of": data.get("as_of"), "access_log_entry": entry.pk}
+
+
 def contract_issue(
     *, actor: User, number: str, start_date, end_date, terms: str, language: str = "ko"
 ) -> Contract:
     """Issue the contract of the awarded tender `number` (the agency's registrar): the amount is
-    the awarded amount; the signed document is issued in `language` (ko or en)."""
+    the awarded amount; the signed document is issued in `language` (ko or en). The supplier's
+    tax clearance is checked first (`supplier_tax_clearance`), in its own transaction, so the
+    read stays in the access log even when the contract is refused for arrears."""
+    tender = tender_get_for(actor=actor, number=number)
+    require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
+    award = (
+        Award.objects.select_related("bid__supplier__business__representative").filter(tender=tender).first()
+    )
+    clearance = {"checked": False}
+    if award is not None and not Contract.objects.filter(tender=tender).exists():
+        clearance = supplier_tax_clearance(actor=actor, business=award.bid.supplier.business, tender=tender)
+    return _contract_issue(
+        actor=actor, number=number, start_date=start_date, end_date=end_date, terms=terms, language=language,
+        clearance=clearance,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _contract_issue(
+    *, actor: User, number: str, start_date, end_date, terms: str, language: str, clearance: dict
+) -> Contract:
     tender = tender_get_for(actor=actor, number=number, lock=True)
     require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
     award = Award.objects.select_related("bid__supplier__business").filter(tender=tender).first()
@@ -159,6 +216,7 @@ def contract_issue(
             "amount": contract.amount,
             "period": [start.isoformat(), end.isoformat()],
             "document": contract.document.number,
+            "tax_clearance": clearance,
         },
     )
     return contract

@@ -1,0 +1,136 @@
+"""Pages: a business's e-tax invoices (issued and received), the issue form, its VAT returns
+(review and filing); the tax office's view of the returns filed with it."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egov.core.errors import NotFound, ValidationFailed
+from egov.core.web import business_required, form_attempt, official_required
+from egov.tax import selectors
+from egov.tax.forms import InvoiceForm, VatReturnForm
+from egov.tax.models import period_label
+from egov.tax.services import invoices, vat
+
+
+def _business(request):
+    """The business the page is about: `?brn=`, or the first one the user represents."""
+    businesses = list(selectors.businesses_of(actor=request.user).order_by("name"))
+    if not businesses:
+        raise NotFound(_("You represent no business."), field="brn")
+    wanted = request.GET.get("brn") or request.POST.get("brn")
+    business = businesses[0]
+    if wanted:
+        business = selectors.business_for(actor=request.user, brn=wanted, field="brn")
+    return business, businesses
+
+
+def _periods(today: dt.date, count: int = 4) -> list[str]:
+    """The last `count` VAT periods that have ended, the latest first."""
+    year, half = today.year, 1 if today.month <= 6 else 2
+    out = []
+    for _n in range(count):
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+        out.append(f"{year}-{half}")
+    return out
+
+
+@business_required
+def invoice_list(request):
+    business, businesses = _business(request)
+    period = request.GET.get("period") or ""
+    issued = selectors.invoices_issued(business=business, period=period or None)[:100]
+    received = selectors.invoices_received(business=business, period=period or None)[:100]
+    return render(
+        request,
+        "tax/invoices.html",
+        {
+            "business": business,
+            "businesses": businesses,
+            "issued": issued,
+            "received": received,
+            "period": period,
+        },
+    )
+
+
+@business_required
+def invoice_issue(request):
+    business, businesses = _business(request)
+    form = InvoiceForm(request.POST or None, initial={"write_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        result = form_attempt(
+            form,
+            lambda: invoices.tax_invoice_issue(actor=request.user, issuer=business, data=form.invoice_data()),
+        )
+        if result:
+            invoice, _already = result
+            messages.success(request, _("The tax invoice was issued and sent to the National Tax Service."))
+            return redirect("tax:invoice", approval_number=invoice.approval_number)
+    return render(
+        request,
+        "tax/invoice_issue.html",
+        {"business": business, "businesses": businesses, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@business_required
+def invoice_page(request, approval_number: str):
+    invoice = selectors.invoice_get_for(actor=request.user, approval_number=approval_number)
+    return render(request, "tax/invoice.html", {"invoice": invoice})
+
+
+def _vat_returns(request, business, businesses, error: str = ""):
+    returns = {r.period: r for r in business.vat_returns.all()}
+    periods = [(p, period_label(p), returns.get(p)) for p in _periods(timezone.localdate())]
+    context = {"business": business, "businesses": businesses, "periods": periods, "error": error}
+    return render(request, "tax/vat_returns.html", context, status=400 if error else 200)
+
+
+@business_required
+def vat_returns(request):
+    business, businesses = _business(request)
+    return _vat_returns(request, business, businesses)
+
+
+@business_required
+def vat_return_page(request, period: str):
+    business, businesses = _business(request)
+    try:
+        vat_return = vat.vat_return_prepare(actor=request.user, business=business, period=period)
+    except ValidationFailed as exc:
+        return _vat_returns(request, business, businesses, error=exc.message)
+    form = VatReturnForm(request.POST or None)
+    if request.method == "POST" and vat_return.state == "draft" and form.is_valid():
+        filed = form_attempt(
+            form, lambda: vat.vat_return_file(actor=request.user, vat_return=vat_return, **form.cleaned_data)
+        )
+        if filed:
+            messages.success(request, _("Your VAT return was filed."))
+            return redirect(f"{request.path}?brn={business.brn}")
+    return render(
+        request,
+        "tax/vat_return.html",
+        {"business": business, "vat_return": vat_return, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@official_required
+def office_vat_returns(request):
+    returns = selectors.vat_returns_for_office(actor=request.user)[:200]
+    return render(request, "tax/office_vat_returns.html", {"returns": returns})
+
+
+@require_POST
+@official_required
+def office_vat_refund(request, number: str):
+    vat_return = selectors.vat_return_get_for(actor=request.user, number=number)
+    vat.vat_return_refund(actor=request.user, vat_return=vat_return)
+    messages.success(request, _("The refund was recorded as paid out."))
+    return redirect("tax:office_vat_returns")

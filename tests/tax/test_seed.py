@@ -1,0 +1,32 @@
+"""`egov seed` gives tax offices, invoices both ways, a filed and an open VAT period."""
+
+import pytest
+
+from egov.accounts.models import User
+from egov.core.seeding import SeedOptions
+from egov.registry.seed import nation_seed
+from egov.tax import cii, seed
+from egov.tax.models import TaxInvoice, TaxOffice, Taxpayer, VatReturn
+
+
+@pytest.fixture
+def seeded(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    nation_seed(residents=300, seed=7)
+    report = seed.seed_step(options=SeedOptions(residents=300, seed=7))
+    return report
+
+
+def test_the_seed_makes_offices_invoices_both_ways_and_a_filed_and_an_open_return(seeded):
+    assert TaxOffice.objects.filter(agency__name_ko="종로세무서").exists()
+    business = User.objects.get(username="business")
+    mine = Taxpayer.objects.get(
+        business__in=[r.business for r in business.representations.all()][:1]
+    ).business
+    assert TaxInvoice.objects.filter(issuer=mine).exists() and TaxInvoice.objects.filter(buyer=mine).exists()
+    assert TaxInvoice.objects.filter(issuer=mine, kind="amended").count() == 1
+    states = dict(VatReturn.objects.filter(business=mine).values_list("period", "state"))
+    assert states == {"2026-1": "filed", "2025-2": "draft"}
+    cii.xml_validate(bytes(TaxInvoice.objects.first().xml))
+    assert seed.seed_present()
+    assert "tax" in seeded.lines[0]
