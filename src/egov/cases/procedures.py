@@ -22,6 +22,7 @@ its audit event, attachments checked by content, queues, reminder and escalation
 particular to the procedure: its forms, its rules inside each transition, its documents.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -107,6 +108,14 @@ class Procedure:
     escalations: bool = False
     mail_subject: str = ""  # "민원", "정보공개": the subject line's word for the case
     title_field: str | None = None  # the case's title shown in e-mails, if it has one
+    # The applicant's page of a case when it is not /my/<url_path>/<number>/ (a VAT return's,
+    # found by its period), as a function of the case.
+    applicant_link: Callable[[object], str] | None = None
+
+    def applicant_url(self, case) -> str:
+        if self.applicant_link is not None:
+            return self.applicant_link(case)
+        return f"/my/{self.url_path}/{case.number}/"
 
     def __post_init__(self) -> None:
         actions = [t.action for t in self.transitions]

@@ -166,15 +166,15 @@ def case_dashboard_for(*, actor, limit: int = 10) -> dict[str, list[MyCase]]:
             found.append(
                 MyCase(
                     procedure=str(procedure.label),
-                    number=case.number,
+                    number=case.number or "",
                     title=str(title or procedure.label),
                     state=procedure.state_label(case.state),
                     submitted_at=getattr(case, procedure.submitted_field),
-                    link=f"/my/{procedure.url_path}/{case.number}/",
+                    link=procedure.applicant_url(case),
                     needs_action=case.state in asked,
                 )
             )
-    found.sort(key=lambda c: c.submitted_at or 0, reverse=True)
+    found.sort(key=lambda c: str(c.submitted_at or ""), reverse=True)  # dates and datetimes alike
     for case in found:
         result["action" if case.needs_action else "progress"].append(case)
     return {key: value[:limit] for key, value in result.items()}

@@ -86,6 +86,7 @@ VAT_RETURN = procedure_register(
         closed_field="decided_at",
         number_label="신고번호 / VAT return",
         url_path="tax/vat",
+        applicant_link=lambda vat_return: f"/business/tax/vat/{vat_return.period}/",
         watches=(),
         mail_subject="부가가치세 신고",
     )
