@@ -47,14 +47,14 @@ def _browser_login(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
+    page.get_by_role("button", name="로그인", exact=True).click()
     user = User.objects.get(username=username)
     if user.requires_second_factor:
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         totp.time += device.step  # the next step's code: the crawl has just used this step's
         page.fill("input[name=token]", f"{totp.token():06d}")
-        page.get_by_role("button", name="확인").click()
+        page.get_by_role("button", name="확인", exact=True).click()
     page.wait_for_load_state()
 
 

@@ -33,7 +33,7 @@ def _login(page, base, username, password="pw"):
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.get_by_role("button", name="로그인").click()
+    page.get_by_role("button", name="로그인", exact=True).click()
 
 
 def test_citizen_issues_a_family_certificate_downloads_and_verifies_it(page, live_server, civil_nation):
@@ -88,7 +88,7 @@ def test_moving_in_report_approved_by_an_official_shows_on_my_page(
     device = TOTPDevice.objects.get(user=carol)
     token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
     page.fill("input[name=token]", f"{token:06d}")
-    page.get_by_role("button", name="확인").click()
+    page.get_by_role("button", name="확인", exact=True).click()
     page.goto(f"{base}/office/civil/")
     page.shot("official-queue")
     page.get_by_role("link", name=number).click()

@@ -134,7 +134,7 @@ def test_bob_adds_a_passkey_and_uses_it_as_his_second_factor(page, live_server, 
         "#id_token",
         f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}",
     )
-    page.get_by_role("button", name="확인").click()
+    page.get_by_role("button", name="확인", exact=True).click()
     page.wait_for_url("**/office/")
     page.goto(f"{base}/accounts/security/")
     page.get_by_role("button", name="패스키 추가").click()

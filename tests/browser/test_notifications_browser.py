@@ -29,7 +29,7 @@ def _official_approves(page, base, carol, number):
     device = TOTPDevice.objects.get(user=carol)
     token = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
     page.fill("input[name=token]", f"{token:06d}")
-    page.get_by_role("button", name="확인").click()
+    page.get_by_role("button", name="확인", exact=True).click()
     page.goto(f"{base}/office/civil/")
     page.get_by_role("link", name=number).click()
     page.locator("[data-testid=approve]").click()

@@ -92,7 +92,12 @@ def test_statistics_are_public(customs, client, jisoo, segye):
     assert client.get("/api/v1/customs/draws").status_code == 200
 
 
-def test_an_empty_edifact_body_is_refused(customs, client, jisoo):
+def test_an_empty_edifact_body_is_refused_in_cusres(customs, client, jisoo):
+    from egov.customs.models import Declaration
+
     client.force_login(jisoo)
-    answer = client.post("/api/v1/customs/edifact", "", content_type="text/plain")
-    assert answer.status_code == 400 and answer.json()["field"] == "body"
+    answer = client.post("/api/v1/customs/edifact", " ", content_type="text/plain")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("application/edifact")
+    text = answer.content.decode()
+    assert text.startswith("UN") and "CUSRES" in text and "SYNTAX" in text and "empty" in text
+    assert not Declaration.objects.exists()
