@@ -101,3 +101,5 @@ def test_an_empty_edifact_body_is_refused_in_cusres(customs, client, jisoo):
     text = answer.content.decode()
     assert text.startswith("UN") and "CUSRES" in text and "SYNTAX" in text and "empty" in text
     assert not Declaration.objects.exists()
+    missing = client.post("/api/v1/customs/edifact", "", content_type="text/plain")
+    assert missing.status_code == 400 and missing.json()["field"] == "body"

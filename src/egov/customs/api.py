@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from egov.core.api_schemas import BRN_PATTERN, Error
+from egov.core.errors import ValidationFailed
 from egov.customs import edifact, selectors, services
 from egov.customs.models import Declaration
 
@@ -235,7 +236,7 @@ def declaration_withdraw(request: HttpRequest, number: str, payload: Declaration
 @router.post(
     "/edifact",
     auth=AUTH,
-    response={200: None, 401: Error, 403: Error},
+    response={200: None, 400: Error, 401: Error, 403: Error},
     summary="Submit a UN/EDIFACT CUSDEC (D96B subset); the answer is a CUSRES",
     openapi_extra={
         "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}, "required": True}
@@ -245,7 +246,9 @@ def edifact_post(request: HttpRequest):
     """The body is the interchange (UNA/UNB...UNZ) as text; the answer, always 200 with
     `application/edifact`, is a CUSRES giving the declaration's number and status, or the error
     code and the segment and element at fault (docs/customs.md)."""
-    if not request.body.strip():  # an empty interchange is refused in CUSRES like any other syntax error
+    if not request.body:  # no body at all is a malformed request (the body is required)
+        raise ValidationFailed("Send the interchange as the request body.", field="body")
+    if not request.body.strip():  # a blank interchange is refused in CUSRES like any syntax error
         error = edifact.CusdecError("SYNTAX", "UNB", "The interchange is empty: send it as the request body.")
         answer = edifact.cusres_build(control="", recipient="", error=error)
     else:
