@@ -145,6 +145,14 @@ def test_rule_sets_are_edited_back_tested_and_switched_on_from_the_page(
     from egov.customs.models import RuleSet
 
     assert RuleSet.objects.get(state="active").version == 2
+    page = client.get("/office/customs/rules/?version=2", **KO).content.decode()
+    assert "원산지: US 중 하나" in page and "origin in" not in page
+
+
+def test_a_district_official_does_not_see_the_selectivity_rules(customs, client, bob, rules):
+    login_official(client, bob)
+    assert client.get("/office/customs/rules/").status_code == 404
+    assert client.post("/office/customs/rules/draft", {"note": "x"}).status_code == 404
 
 
 def test_a_new_rate_is_recorded_from_its_date_and_the_past_is_not_rewritten(customs, client, kang):

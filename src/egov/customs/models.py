@@ -272,6 +272,18 @@ class RuleSet(models.Model):
         return f"v{self.version} ({self.state})"
 
 
+# What an official reads instead of the fact's and operator's codes.
+RULE_FACT_WORDS = {
+    "kind": "신고 구분", "trader": "화주 사업자등록번호", "declarant": "신고인 사업자등록번호",
+    "aeo_grade": "AEO 등급", "transport_mode": "운송 수단", "port_of_loading": "적재항",
+    "origin": "원산지", "hs_chapter": "HS 류(2단위)", "hs_code": "HS 부호(10단위)",
+    "customs_value": "과세가격(원)", "unit_price_ratio_min": "참고가격 대비 최저 단가 비율",
+    "unit_price_ratio_max": "참고가격 대비 최고 단가 비율", "item_count": "품목 수",
+    "preference_claimed": "FTA 협정세율 적용 신청(1: 신청)",
+}  # fmt: skip
+RULE_OPERATOR_WORDS = {"eq": "=", "ne": "≠", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
 class Rule(models.Model):
     """One selectivity rule: `field` compared by `operator` with `value`; when it holds, the
     declaration's score grows by `weight` and the reason is recorded."""
@@ -290,6 +302,19 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.field} {self.operator} {self.value!r} ({self.weight:+d})"
+
+    def condition_text(self) -> str:
+        """The condition in words: "AEO 등급: A, AA, AAA 중 하나", "과세가격(원) ≥ 100000000"."""
+        fact = RULE_FACT_WORDS.get(self.field, self.field)
+        values = self.value if isinstance(self.value, list) else [self.value]
+        shown = ", ".join("(없음)" if v == "" else str(v) for v in values)
+        if self.operator == "in":
+            return f"{fact}: {shown} 중 하나"
+        if self.operator == "not_in":
+            return f"{fact}: {shown} 외"
+        if self.operator == "prefix":
+            return f"{fact}: {shown}(으)로 시작"
+        return f"{fact} {RULE_OPERATOR_WORDS.get(self.operator, self.operator)} {shown}"
 
 
 class InspectionDraw(models.Model):

@@ -347,6 +347,7 @@ def office_act(request, number: str, action: str):
 @official_required
 def office_rules(request):
     """Rule sets: the active one, drafts with their rules, a back-test, activation."""
+    services.rule_sets_require_customs(request.user)
     rule_sets = list(RuleSet.objects.prefetch_related("rules")[:20])
     selected = None
     version = request.GET.get("version")
@@ -379,6 +380,7 @@ def office_rules(request):
 @require_POST
 def office_rules_act(request, action: str):
     user = request.user
+    services.rule_sets_require_customs(user)
     try:
         if action == "draft":
             form = forms.DraftForm(request.POST)

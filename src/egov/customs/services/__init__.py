@@ -23,5 +23,6 @@ from egov.customs.services.rules import (  # noqa: F401
     rule_delete,
     rule_set_activate,
     rule_set_draft,
+    rule_sets_require_customs,
 )
 from egov.customs.services.tariff import exchange_rate_record, tariff_rate_record  # noqa: F401

@@ -34,6 +34,16 @@ def _require_rule_official(actor) -> None:
         raise PermissionDenied(_("Rule sets are kept by the customs service."))
 
 
+def rule_sets_require_customs(actor) -> None:
+    """The selectivity rules are seen by the customs service's own officials only (traders must
+    not learn them, nor may other agencies): NotFound for anyone else."""
+    agency = getattr(actor, "agency", None)
+    if agency is None or (agency.code != KCS and (agency.parent is None or agency.parent.code != KCS)):
+        from egov.core.errors import NotFound
+
+        raise NotFound(_("No such page."), field="rule_set")
+
+
 def _draft(rule_set: RuleSet) -> RuleSet:
     locked = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if locked.state != RuleSet.State.DRAFT:
