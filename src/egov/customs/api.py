@@ -239,7 +239,10 @@ def declaration_withdraw(request: HttpRequest, number: str, payload: Declaration
     response={200: None, 400: Error, 401: Error, 403: Error},
     summary="Submit a UN/EDIFACT CUSDEC (D96B subset); the answer is a CUSRES",
     openapi_extra={
-        "requestBody": {"content": {"text/plain": {"schema": {"type": "string", "minLength": 1}}}, "required": True}
+        "requestBody": {
+            "content": {"text/plain": {"schema": {"type": "string", "minLength": 1}}},
+            "required": True,
+        }
     },
 )
 def edifact_post(request: HttpRequest):
