@@ -326,6 +326,11 @@ def case_file_read(attachment: CaseAttachment) -> bytes:
     return core_files.file_read(attachment.storage_name, folder=_attachment_folder(attachment))
 
 
+def case_file_delete(attachment: CaseAttachment) -> None:
+    """Remove the attachment's bytes from the store (the row is the caller's); nothing if gone."""
+    core_files.file_delete(attachment.storage_name, folder=_attachment_folder(attachment))
+
+
 def case_file_path(attachment: CaseAttachment):
     """Where the attachment's bytes are on the filesystem store (tests and operators only)."""
     return core_files.file_path(attachment.storage_name, folder=_attachment_folder(attachment))

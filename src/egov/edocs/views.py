@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.cases.selectors import case_history
-from egov.cases.services import case_file_path
+from egov.cases.services import case_file_open
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
 from egov.core.web import form_attempt, official_required, page_language
 from egov.edocs import selectors
@@ -44,7 +44,7 @@ class _CappedPaginator(Paginator):
 
 def _file_response(attachment):
     try:
-        handle = open(case_file_path(attachment), "rb")  # noqa: SIM115 - FileResponse closes it
+        handle = case_file_open(attachment)  # through the file store; FileResponse closes it
     except (OSError, ValueError):
         raise Http404 from None
     response = FileResponse(

@@ -23,7 +23,13 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.cases.services import case_file_path, case_lock_for, case_number_allocate, case_transition
+from egov.cases.services import (
+    case_file_delete,
+    case_file_read,
+    case_lock_for,
+    case_number_allocate,
+    case_transition,
+)
 from egov.core.errors import Conflict, ValidationFailed
 from egov.edocs.models import AppraisalCase, OfficialDocument, UnitTask
 from egov.edocs.procedure import APPRAISAL
@@ -109,14 +115,14 @@ def appraisal_dispose(*, actor, case: AppraisalCase, reason: str) -> AppraisalCa
     from egov.core.checks import require_text
 
     reason = require_text(reason, "reason", label=_("The reason"), max_length=1000)
-    paths = []
+    gone = []  # attachments whose bytes leave the store once the disposal commits
     with transaction.atomic():
         case = case_lock_for(actor=actor, case=case, action="dispose")
         rows = list(_records(case).values_list("pk", "registration_number", "title"))
         listed = [[number, title] for _pk, number, title in rows]
         ids = [pk for pk, _n, _t in rows]
         for document in OfficialDocument.objects.filter(pk__in=ids).prefetch_related("files"):
-            paths += [case_file_path(f) for f in document.files.all()]
+            gone += list(document.files.all())
             document.files.all().delete()
         OfficialDocument.objects.filter(pk__in=ids).update(records_state=DISPOSED, content="")
         case.decided_at = timezone.now()
@@ -131,7 +137,7 @@ def appraisal_dispose(*, actor, case: AppraisalCase, reason: str) -> AppraisalCa
             data={"disposed": listed[:DISPOSAL_LIST_MAX], "count": len(listed)},
             after={"disposed": len(listed), "records": listed},
         )
-        transaction.on_commit(lambda: [Path(p).unlink(missing_ok=True) for p in paths])
+        transaction.on_commit(lambda: [case_file_delete(f) for f in gone])
     return case
 
 
@@ -213,7 +219,7 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
             for index, attachment in enumerate(document.files.order_by("id"), start=1):
                 target = folder / "attachments" / f"{index:02d}-{attachment.original_name}"
                 target.parent.mkdir(exist_ok=True)
-                target.write_bytes(case_file_path(attachment).read_bytes())
+                target.write_bytes(case_file_read(attachment))
         bag = bagit.make_bag(
             str(root),
             {
