@@ -103,12 +103,12 @@ def declaration_new(request):
             valid = True
         if valid and move == "submit" and step == 4:
             try:
-                declaration = services.declaration_submit(actor=request.user, **_submission(data))
+                declaration = services.draft_submit(
+                    actor=request.user, draft=draft, submission=_submission(data)
+                )
             except ServiceError as refused:
                 messages.error(request, _field_message(refused))
             else:
-                if draft is not None:
-                    draft.delete()
                 messages.success(request, _("Submitted."))
                 return redirect("customs:my_declaration", number=declaration.number)
         elif valid:

@@ -16,6 +16,7 @@ from egov.customs.services.declarations import (  # noqa: F401
     declaration_submit,
     declaration_withdraw,
     draft_save,
+    draft_submit,
 )
 from egov.customs.services.rules import (  # noqa: F401
     draw_reveal,

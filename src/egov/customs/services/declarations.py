@@ -1018,3 +1018,17 @@ def draft_save(*, actor, data: dict, step: int, draft: DeclarationDraft | None =
     draft.save()
     audit_record(actor=actor, action="customs.draft_save", obj=draft, after={"step": draft.step})
     return draft
+
+
+@transaction.atomic
+def draft_submit(*, actor, draft: DeclarationDraft | None, submission: dict):
+    """Submit what the multi-step form holds (`declaration_submit`) and, in the same
+    transaction, discard the actor's draft it came from: a refusal keeps the draft."""
+    declaration = declaration_submit(actor=actor, **submission)
+    if draft is not None:
+        deleted, _rows = DeclarationDraft.objects.filter(pk=draft.pk, owner=actor).delete()
+        if deleted:
+            audit_record(
+                actor=actor, action="customs.draft_submit", obj=declaration, after={"draft": draft.pk}
+            )
+    return declaration
