@@ -10,8 +10,9 @@ integrator's lag, full and incremental verification, on PostgreSQL.
    `INSERT … SELECT … FROM generate_series` whose leaf hash PostgreSQL computes from the
    entry's canonical form exactly as `accesslog.entry_leaf_hash` does (checked on a sample);
    then the tree's nodes, computed in Python from the leaf hashes (`tlog.append_leaves`) and
-   streamed in with COPY; then `VACUUM (ANALYZE)`. A witness (`python -m egov.exchange.witness`)
-   in a temporary directory cosigns the first checkpoint, signed by `access_log_integrate`.
+   streamed in with COPY, each leaf naming its entry (the entry's position); then
+   `VACUUM (ANALYZE)`. A witness (`python -m egov.exchange.witness`) in a temporary directory
+   cosigns the first checkpoint, signed by `access_log_integrate`.
 3. Inclusion proofs: --proofs random leaves, each `accesslog.inclusion_proof(index, size)` (one
    statement fetching the O(log n) nodes, plus the hashing), timed one by one: p50/p99/max.
 4. Appends: --writers processes of --threads threads (each with its own connection) append
@@ -54,7 +55,7 @@ CANONICAL_SQL = (
     "to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), i, i)"
 )
 FILL_SQL = (
-    'INSERT INTO "exchange_accesslogentry" ("seq", "at", "consumer_id", "client_id", "user_ref", '  # noqa: S608
+    'INSERT INTO "exchange_accesslogentry" ("id", "at", "consumer_id", "client_id", "user_ref", '  # noqa: S608
     '"case_ref", "message_id", "item_code", "subject_id", "fields", "purpose", "basis", "outcome", '
     '"error_code", "prev_hash", "entry_hash") '
     "SELECT i, t, NULL, 'bench', '', 'CASE-' || i, 'm-' || i, 'resident.abstract', NULL, "
@@ -92,11 +93,12 @@ def _fill(url: str, entries: int) -> None:
     from egov.exchange import tlog
 
     with psycopg.connect(url, autocommit=True) as conn:
-        have = conn.execute('SELECT COALESCE(MAX("seq"), 0) FROM "exchange_accesslogentry"').fetchone()[0]
+        have = conn.execute('SELECT COALESCE(MAX("id"), 0) FROM "exchange_accesslogentry"').fetchone()[0]
         started = time.monotonic()
         for first in range(have + 1, entries + 1, CHUNK):
             last = min(first + CHUNK - 1, entries)
             conn.execute(FILL_SQL, [first, last])
+            conn.execute("SELECT setval(pg_get_serial_sequence('exchange_accesslogentry', 'id'), %s)", [last])
             print(f"  entries up to {last:,} ({time.monotonic() - started:.0f} s)", flush=True)
         nodes = conn.execute('SELECT COUNT(*) FROM "exchange_accesslognode" WHERE "level" = 0').fetchone()[0]
         if nodes and nodes == have == entries:
@@ -109,14 +111,16 @@ def _fill(url: str, entries: int) -> None:
         size, frontier = 0, []
         # Two connections: one streams the leaves out while the other copies the nodes in.
         with psycopg.connect(url) as reader, reader.cursor(name="leaves") as leaves, conn.cursor() as out:
-            leaves.execute('SELECT "entry_hash" FROM "exchange_accesslogentry" ORDER BY "seq"')
-            with out.copy('COPY "exchange_accesslognode" ("level", "index", "digest") FROM STDIN') as copy:
+            leaves.execute('SELECT "id", "entry_hash" FROM "exchange_accesslogentry" ORDER BY "id"')
+            copy_sql = 'COPY "exchange_accesslognode" ("level", "index", "digest", "entry_id") FROM STDIN'
+            with out.copy(copy_sql) as copy:
                 while rows := leaves.fetchmany(100_000):
+                    first = size
                     size, frontier, created = tlog.append_leaves(
-                        size, frontier, (bytes.fromhex(r[0]) for r in rows)
+                        size, frontier, (bytes.fromhex(r[1]) for r in rows)
                     )
-                    for row in created:
-                        copy.write_row(row)
+                    for level, index, digest in created:  # a leaf names its entry: its position
+                        copy.write_row((level, index, digest, rows[index - first][0] if level == 0 else None))
         print(f"  nodes of {size:,} leaves in {time.monotonic() - started:.0f} s", flush=True)
         conn.execute('VACUUM (ANALYZE) "exchange_accesslogentry"')
         conn.execute('VACUUM (ANALYZE) "exchange_accesslognode"')

@@ -16,7 +16,13 @@ from django.db import connection, transaction
 
 from egov.exchange import accesslog, store, tlog
 from egov.exchange.accesslog import access_log_append, access_log_integrate, access_log_witness
-from egov.exchange.models import AccessLogCheckpoint, AccessLogCosignature, AccessLogEntry, AccessLogNode
+from egov.exchange.models import (
+    AccessLogCheckpoint,
+    AccessLogCosignature,
+    AccessLogEntry,
+    AccessLogNode,
+    AccessLogPending,
+)
 
 
 @pytest.fixture
@@ -161,13 +167,10 @@ def _rewrite_and_recompute(seq: int) -> None:
         entry.entry_hash = accesslog.entry_leaf_hash(entry).hex()
         AccessLogEntry.objects.filter(pk=entry.pk).update(purpose=entry.purpose, entry_hash=entry.entry_hash)
         size = store.tree_size()
-        leaves = [
-            bytes.fromhex(h)
-            for h in AccessLogEntry.objects.order_by("seq").values_list("entry_hash", flat=True)
-        ]
+        rows = list(AccessLogEntry.objects.order_by("seq").values_list("pk", "entry_hash"))
         AccessLogNode.objects.all().delete()
-        _, frontier, created = tlog.append_leaves(0, [], leaves)
-        store.nodes_insert(created)
+        _, frontier, created = tlog.append_leaves(0, [], [bytes.fromhex(h) for _, h in rows])
+        store.nodes_insert(created, {i: pk for i, (pk, _) in enumerate(rows)})
         root = tlog.frontier_root(frontier)
         note = tlog.note_sign(
             tlog.Checkpoint(accesslog.log_origin(), size, root).text(), accesslog.log_signer()
@@ -195,6 +198,14 @@ def test_a_naive_alteration_names_the_entry(db, witness):
     assert "broken at seq 3: altered" in broken()
 
 
+def test_a_leaf_whose_entry_was_deleted_is_reported_missing(db, witness):
+    append(6)
+    tick()
+    with attacker():
+        AccessLogEntry.objects.filter(seq=4).delete()
+    assert "broken at seq 4: missing: the entry at seq 4 is gone" in broken()
+
+
 def test_the_database_refuses_updates_and_deletes_of_the_log(db, platform, postgres_only):
     from django.db import ProgrammingError
 
@@ -203,13 +214,16 @@ def test_the_database_refuses_updates_and_deletes_of_the_log(db, platform, postg
     for attempt in (
         lambda: AccessLogEntry.objects.filter(seq=1).update(purpose="x"),
         lambda: AccessLogEntry.objects.filter(seq=2).delete(),
+        lambda: AccessLogEntry.plain.filter(purpose="연금 0").update(entry_hash="0" * 64),
         lambda: AccessLogNode.objects.filter(level=0).delete(),
+        lambda: AccessLogNode.objects.filter(level=0, index=0).update(entry=None),  # moving a position
         lambda: AccessLogCheckpoint.objects.update(note="x"),
     ):
         with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
             attempt()
     append(1, start=2)
-    assert access_log_integrate().integrated == 1  # the integrator's pending -> positioned is allowed
+    assert access_log_integrate().integrated == 1  # positions are written as new leaves: no UPDATE
+    assert AccessLogEntry.objects.get(seq=3).purpose == "연금 2"
 
 
 def test_the_witness_refuses_a_checkpoint_inconsistent_with_what_it_saw(db, witness):
@@ -335,32 +349,69 @@ def test_alice_downloads_the_proof_of_a_line_and_checks_it_offline_with_the_scri
     assert client.get(f"/my/access-log/{entry.pk}/proof.json").status_code in (403, 404)
 
 
-def test_the_former_hash_chain_becomes_the_trees_first_leaves_and_stays_verifiable(db, platform):
-    """Migration 0003's conversion, on entries written as the hash chain wrote them."""
+def _migrate(targets) -> "MigrationExecutor":  # noqa: F821
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_and_its_seqs_become_leaves_and_positions_beside_the_nodes(platform):
+    """Migrations 0003 and 0004 on entries written as the hash chain wrote them (their seq in
+    their own column) and one pending entry: the chain becomes the tree's first leaves, each
+    seq its leaf's entry, the pending one is queued; the log verifies and keeps growing."""
     import datetime as dt
-    import importlib
 
-    from django.apps import apps
+    from django.db.migrations.executor import MigrationExecutor
 
-    convert = importlib.import_module("egov.exchange.migrations.0003_chain_into_tree").convert
-    prev = accesslog.GENESIS_HASH
-    with attacker():  # the chain's rows predate the tree
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = _migrate([("exchange", "0002_merkle_tree")])
+        Entry = executor.loader.project_state([("exchange", "0002_merkle_tree")]).apps.get_model(
+            "exchange", "AccessLogEntry"
+        )
+        prev = accesslog.GENESIS_HASH
         for seq in range(1, 6):
-            entry = AccessLogEntry(
-                seq=seq, at=dt.datetime(2025, 3, seq, tzinfo=dt.UTC), client_id="nps-benefits",
-                item_code="resident.abstract", fields=["name_ko"], purpose=f"연금 {seq}", basis="grant:1",
-                outcome="granted", prev_hash=prev,
+            entry = Entry(
+                seq=seq, at=dt.datetime(2025, 3, seq, tzinfo=dt.UTC), client_id="nps-benefits", user_ref="",
+                case_ref="", message_id="", item_code="resident.abstract", fields=["name_ko"],
+                purpose=f"연금 {seq}", basis="grant:1", outcome="granted", error_code="", prev_hash=prev,
             )  # fmt: skip
-            entry.entry_hash = prev = accesslog.entry_hash(entry)
+            entry.entry_hash = prev = accesslog.entry_hash(
+                tuple(getattr(entry, c) for c in accesslog.CANONICAL_COLUMNS)
+            )
             entry.save()
-    convert(apps, None)
-    append(2)  # new entries follow the chain's
-    assert access_log_integrate().tree_size == 7
-    assert "intact: 7 entries (seq 1–7)" in verify()
+        _migrate([("exchange", "0003_chain_into_tree")])
+        Entry = executor.loader.project_state([("exchange", "0003_chain_into_tree")]).apps.get_model(
+            "exchange", "AccessLogEntry"
+        )
+        entry = Entry(  # as 0003's append wrote it: pending, its seq NULL
+            seq=None, at=dt.datetime(2025, 3, 6, tzinfo=dt.UTC), client_id="nps-benefits", user_ref="",
+            case_ref="", message_id="", item_code="resident.abstract", fields=["name_ko"], purpose="연금 6",
+            basis="grant:1", outcome="granted", error_code="", prev_hash="",
+        )  # fmt: skip
+        row = tuple(getattr(entry, c) for c in accesslog.CANONICAL_COLUMNS)
+        entry.entry_hash = accesslog.leaf_of(row).hex()
+        entry.save()
+        pending_id = entry.pk
+        _migrate(latest)
+    finally:
+        _migrate(latest)
+    pending = AccessLogEntry.objects.get(pk=pending_id)
+    assert pending.seq is None and AccessLogPending.objects.filter(entry_id=pending_id).exists()
+    assert [e.seq for e in AccessLogEntry.objects.order_by("id")] == [1, 2, 3, 4, 5, None]
     legacy = AccessLogEntry.objects.get(seq=2)
+    assert AccessLogNode.objects.get(level=0, index=1).entry_id == legacy.pk
     assert bytes(AccessLogNode.objects.get(level=0, index=1).digest) == accesslog.entry_leaf_hash(legacy)
+    append(2)  # new entries follow the chain's
+    assert access_log_integrate().tree_size == 8
+    assert AccessLogEntry.objects.get(pk=pending_id).seq == 6
+    assert "intact: 8 entries (seq 1–8)" in verify()
     with attacker():
-        AccessLogEntry.objects.filter(seq=2).update(purpose="감사 회피")
+        AccessLogEntry.plain.filter(pk=legacy.pk).update(purpose="감사 회피")
     assert "broken at seq 2: altered" in broken()
 
 

@@ -1,11 +1,12 @@
 """The access log: a Merkle tree log (RFC 9162 §2.1) with signed, witnessed checkpoints.
 
 Writers append an entry with no position and no lock (`access_log_append`): one INSERT of the
-entry with its leaf hash, SHA-256(0x00 ‖ canonical form), in the caller's transaction. The
-integrator (`access_log_integrate`, run by `egov worker` every second) is the only one that
-takes a lock, a transaction-scoped advisory lock that no writer ever waits for: it gives the
-pending entries their positions (`seq`), stores the new complete subtrees' hashes
-(`AccessLogNode`) and signs a checkpoint (`AccessLogCheckpoint`, C2SP tlog-checkpoint in a
+entry with its leaf hash, SHA-256(0x00 ‖ canonical form), queued for the integrator
+(`AccessLogPending`), in the caller's transaction. The integrator (`access_log_integrate`, run
+by `egov worker` every second) is the only one that takes a lock, a transaction-scoped
+advisory lock that no writer ever waits for: it takes pending entries off the queue, stores
+the new complete subtrees' hashes (`AccessLogNode`), each leaf naming its entry (its position,
+`seq` = index + 1), and signs a checkpoint (`AccessLogCheckpoint`, C2SP tlog-checkpoint in a
 signed note with the platform key). `access_log_witness` then sends each new checkpoint to the
 witnesses (`egov.exchange.witness`, EGOV_WITNESSES) with a consistency proof and stores their
 cosignatures. `exchange.verify` (`egov audit verify`) checks the database against the latest
@@ -161,6 +162,8 @@ def leaf_of(row: Sequence) -> bytes:
 
 
 def entry_leaf_hash(entry: AccessLogEntry) -> bytes:
+    """The leaf hash of an entry (one of the former chain read through
+    `AccessLogEntry.objects`, which gives its seq)."""
     return leaf_of(tuple(getattr(entry, column) for column in CANONICAL_COLUMNS))
 
 
@@ -285,7 +288,7 @@ def access_log_integrate(*, batch: int | None = None) -> Integration | None:
             if not store.integrator_lock():
                 return None
             size = store.tree_size()
-            pending = store.pending_entries(limit=batch)
+            pending = store.pending_take(limit=batch)
             frontier_ids = tlog.frontier_nodes(size)
             found = store.nodes_get(set(frontier_ids))
             frontier = [found[node] for node in frontier_ids]
@@ -293,8 +296,7 @@ def access_log_integrate(*, batch: int | None = None) -> Integration | None:
                 new_size, frontier, created = tlog.append_leaves(
                     size, frontier, (bytes.fromhex(leaf) for _, leaf in pending)
                 )
-                store.positions_assign([(entry_id, size + i + 1) for i, (entry_id, _) in enumerate(pending)])
-                store.nodes_insert(created)
+                store.nodes_insert(created, {size + i: entry_id for i, (entry_id, _) in enumerate(pending)})
                 integrated += new_size - size
                 size = new_size
             latest = store.checkpoint_latest()

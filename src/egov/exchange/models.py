@@ -88,11 +88,20 @@ class Consent(models.Model):
         return f"consent {self.pk}"
 
 
+class EntryManager(models.Manager):
+    """Every entry with its position `seq` (1-based; the tree's leaf index is seq - 1), read
+    from its level-0 node (`AccessLogNode.entry`), or None while it is pending."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(seq=F("leaf__index") + 1)
+
+
 class AccessLogEntry(models.Model):
     """One query, granted or refused: a leaf of the access log's Merkle tree
-    (`egov.exchange.accesslog`). Inserted by `access_log_append` without a position (`seq` is
-    NULL: pending); the integrator gives it its position `seq` (1-based; the tree's leaf index
-    is seq - 1), the only change the database allows (docs/transparency-log.md).
+    (`egov.exchange.accesslog`). Inserted by `access_log_append` with no position, queued in
+    `AccessLogPending`; the integrator gives it its position by writing its level-0 node
+    (`AccessLogNode.entry`) and dequeues it. An entry is never updated (the database refuses
+    it, docs/transparency-log.md); `objects` reads its position as `seq`.
 
     `entry_hash` is the leaf hash SHA-256(0x00 ‖ canonical form), hex, and `prev_hash` is
     empty. Entries written before the tree (issue 14) keep their hash chain: `prev_hash` is the
@@ -103,7 +112,7 @@ class AccessLogEntry(models.Model):
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
 
-    seq = models.BigIntegerField(unique=True, null=True, blank=True)
+    seq = None  # the position, as `objects` reads it from the level-0 node (None: pending)
     at = models.DateTimeField()
     consumer = models.ForeignKey(
         "registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -124,16 +133,30 @@ class AccessLogEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 
+    objects = EntryManager()
+    plain = models.Manager()  # noqa: DJ012 - a manager: the entries without their position's join
+
     class Meta:
         indexes = [
             models.Index(fields=["subject", "at"], name="access_subject_idx"),
             models.Index(fields=["item_code", "at"], name="access_item_idx"),
-            # The integrator's queue: entries not yet given a position, oldest first.
-            models.Index(fields=["id"], condition=Q(seq__isnull=True), name="access_pending_idx"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.item_code} {self.outcome}"
+
+
+class AccessLogPending(models.Model):
+    """The integrator's queue: an entry appended and not yet given a position. Inserted with
+    the entry, in the same statement; deleted by the integrator in the transaction that
+    writes the entry's level-0 node. Not part of the log (no append-only trigger)."""
+
+    entry = models.OneToOneField(
+        AccessLogEntry, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"pending {self.entry_id}"
 
 
 class AccessCheckpoint(models.Model):
@@ -155,12 +178,21 @@ class AccessLogNode(models.Model):
     """The hash of one complete subtree of the access log's Merkle tree: node (level, index)
     covers the leaves index·2^level up to (index+1)·2^level - 1; level 0 holds the leaf
     hashes. Written once by the integrator, never updated; an inclusion or consistency proof
-    reads O(log n) of them by primary key."""
+    reads O(log n) of them by primary key.
+
+    A leaf's node names its entry (`entry`, level 0 only): that is the entry's position, seq =
+    index + 1, written in bulk with the nodes instead of an UPDATE of each entry. No foreign
+    key constraint in the database (it would lock every entry row it checks); `egov audit
+    verify` checks that each leaf is its entry's hash."""
 
     pk = models.CompositePrimaryKey("level", "index")
     level = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
     digest = models.BinaryField()
+    entry = models.OneToOneField(
+        AccessLogEntry, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="leaf",
+    )  # fmt: skip
 
     def __str__(self) -> str:
         return f"node {self.level}/{self.index}"

@@ -16,7 +16,7 @@ from egov.accounts.services import DEMO_PASSWORD
 from egov.core.audit import audit_record
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.accesslog import access_log_integrate, entry_leaf_hash
-from egov.exchange.models import AccessLogEntry, Consent, Grant
+from egov.exchange.models import AccessLogEntry, AccessLogPending, Consent, Grant
 from egov.exchange.services import shared_item_sync
 from egov.registry.models import Agency, Resident
 from egov.registry.seed import demo_totp_key
@@ -219,4 +219,5 @@ def _past_queries(*, rng, grants, systems, consent, citizen, items) -> None:
         entry.entry_hash = entry_leaf_hash(entry).hex()
         entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries, batch_size=1000)
+    AccessLogPending.objects.bulk_create([AccessLogPending(entry_id=e.pk) for e in entries], batch_size=1000)
     access_log_integrate()

@@ -303,6 +303,7 @@ def shared_item_fetch(
     case_ref: str = "",
     message_id: str = "",
     user_ref: str = "",
+    resident: Resident | None = None,
 ) -> tuple[dict[str, Any], AccessLogEntry]:
     """Fetch `fields` (default: all allowed) of shared item `item` about the resident with
     national ID `subject`, for `purpose`, on `basis` ("grant:<id>" or "consent:<id>").
@@ -310,7 +311,8 @@ def shared_item_fetch(
     Every call, granted or refused, appends to the access log. Returns the data, holding only
     the allowed fields, and the log entry; raises ExchangeRefused (after logging) otherwise.
     `user_ref` names the person behind a system's call (X-Road-UserId); when given it replaces
-    the one taken from the actor.
+    the one taken from the actor. An in-process caller that holds the resident already passes
+    it as `resident` (and `subject` empty): no ID number is decrypted and looked up again.
     """
     consumer, client_id, actor_user_ref = _consumer_of(actor)
     user_ref = user_ref[:64] if user_ref else actor_user_ref
@@ -338,10 +340,11 @@ def shared_item_fetch(
             raise ExchangeRefused(
                 _("State the purpose of the query."), field="purpose", code="missing_purpose"
             )
-        try:
-            resident = resident_get_by_rrn(rrn=subject)
-        except ValidationFailed as exc:
-            raise ExchangeRefused(exc.message, field="subject", code="malformed_id") from None
+        if resident is None:
+            try:
+                resident = resident_get_by_rrn(rrn=subject)
+            except ValidationFailed as exc:
+                raise ExchangeRefused(exc.message, field="subject", code="malformed_id") from None
         if resident is None:
             raise ExchangeRefused(
                 _("No resident has this ID number."), field="subject", code="unknown_subject"

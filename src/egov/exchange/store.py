@@ -25,6 +25,7 @@ from egov.exchange.models import (
     AccessLogCosignature,
     AccessLogEntry,
     AccessLogNode,
+    AccessLogPending,
     Grant,
     QueryReceipt,
     SharedItem,
@@ -156,6 +157,7 @@ INTEGRATOR_LOCK_KEY = 0x65676F77  # "egow"
 _INSERT_FIELDS = [f for f in AccessLogEntry._meta.concrete_fields if not f.primary_key]
 _NODES = AccessLogNode._meta.db_table
 _CHECKPOINTS = AccessLogCheckpoint._meta.db_table
+_PENDING = AccessLogPending._meta.db_table
 
 
 def _columns(fields) -> str:
@@ -167,6 +169,12 @@ def _placeholders(fields) -> str:
 
 
 INSERT_SQL = f'INSERT INTO "{_ENTRIES}" ({_columns(_INSERT_FIELDS)}) VALUES ({_placeholders(_INSERT_FIELDS)})'  # noqa: S608
+PENDING_INSERT_SQL = f'INSERT INTO "{_PENDING}" ("entry_id") VALUES (%s)'  # noqa: S608
+# PostgreSQL: the entry and its place in the integrator's queue in one statement.
+APPEND_SQL = (
+    f'WITH e AS ({INSERT_SQL} RETURNING "id"), '  # noqa: S608 (model names)
+    f'q AS (INSERT INTO "{_PENDING}" ("entry_id") SELECT "id" FROM e) SELECT "id" FROM e'
+)
 
 
 def _db_values(entry: AccessLogEntry, fields) -> list:
@@ -174,14 +182,17 @@ def _db_values(entry: AccessLogEntry, fields) -> list:
 
 
 def access_log_insert(entry: AccessLogEntry) -> int:
-    """Insert the entry as it is (pending: no seq); returns its id. No lock."""
+    """Insert the entry as it is and queue it for the integrator (`AccessLogPending`);
+    returns its id. No lock."""
     values = _db_values(entry, _INSERT_FIELDS)
     with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(INSERT_SQL + ' RETURNING "id"', values)
+        if postgresql_fast_path():
+            cursor.execute(APPEND_SQL, values)
             return cursor.fetchone()[0]
         cursor.execute(INSERT_SQL, values)
-        return cursor.lastrowid
+        entry_id = cursor.lastrowid
+        cursor.execute(PENDING_INSERT_SQL, [entry_id])
+        return entry_id
 
 
 def pipeline_enter(stack: contextlib.ExitStack) -> bool:
@@ -215,13 +226,18 @@ def access_log_append_sent(entry: AccessLogEntry) -> SentAppend:
     """In a pipeline (`pipeline_enter`): send the entry's INSERT without waiting for it."""
     cursor = connection.cursor()
     with connection.wrap_database_errors:
-        cursor.execute(INSERT_SQL + ' RETURNING "id"', _db_values(entry, _INSERT_FIELDS))
+        cursor.execute(APPEND_SQL, _db_values(entry, _INSERT_FIELDS))
     return SentAppend(cursor)  # its result is read after the COMMIT
 
 
 # The integrator's statements.
 TREE_SIZE_SQL = f'SELECT "index" FROM "{_NODES}" WHERE "level" = 0 ORDER BY "index" DESC LIMIT 1'  # noqa: S608
-PENDING_SQL = f'SELECT "id", "entry_hash" FROM "{_ENTRIES}" WHERE "seq" IS NULL ORDER BY "id" LIMIT %s'  # noqa: S608
+# Take the oldest pending entries off the queue, with their leaf hashes (PostgreSQL).
+PENDING_TAKE_SQL = (
+    f'WITH d AS (DELETE FROM "{_PENDING}" WHERE "entry_id" IN '  # noqa: S608 (model names)
+    f'(SELECT "entry_id" FROM "{_PENDING}" ORDER BY "entry_id" LIMIT %s) RETURNING "entry_id") '
+    f'SELECT e."id", e."entry_hash" FROM d JOIN "{_ENTRIES}" AS e ON e."id" = d."entry_id" ORDER BY e."id"'
+)
 CHECKPOINT_LATEST_SQL = (
     f'SELECT "tree_size", "note", "id" FROM "{_CHECKPOINTS}" ORDER BY "tree_size" DESC LIMIT 1'  # noqa: S608
 )
@@ -245,41 +261,40 @@ def tree_size() -> int:
     return row[0] + 1 if row else 0
 
 
-def pending_entries(*, limit: int) -> list[tuple[int, str]]:
-    """(id, leaf hash hex) of entries without a position, oldest first."""
-    with connection.cursor() as cursor:
-        cursor.execute(PENDING_SQL, [limit])
-        return cursor.fetchall()
-
-
-def positions_assign(pairs: list[tuple[int, int]]) -> None:
-    """Set each pending entry's seq: (id, seq) pairs."""
+def pending_take(*, limit: int) -> list[tuple[int, str]]:
+    """(id, leaf hash hex) of the oldest entries without a position, up to `limit`, taken
+    off the integrator's queue: call in the transaction that then writes their nodes."""
     with connection.cursor() as cursor:
         if postgresql_fast_path():
-            cursor.execute(
-                f'UPDATE "{_ENTRIES}" AS e SET "seq" = u.seq '  # noqa: S608 (model names)
-                'FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq) WHERE e."id" = u.id',
-                [[p[0] for p in pairs], [p[1] for p in pairs]],
-            )
-        else:
-            sql = f'UPDATE "{_ENTRIES}" SET "seq" = %s WHERE "id" = %s'  # noqa: S608 (model names)
-            cursor.executemany(sql, [(q, i) for i, q in pairs])
+            cursor.execute(PENDING_TAKE_SQL, [limit])
+            return cursor.fetchall()
+        cursor.execute(
+            f'SELECT e."id", e."entry_hash" FROM "{_PENDING}" AS p JOIN "{_ENTRIES}" AS e '  # noqa: S608
+            'ON e."id" = p."entry_id" ORDER BY p."entry_id" LIMIT %s',
+            [limit],
+        )
+        taken = cursor.fetchall()
+        cursor.executemany(f'DELETE FROM "{_PENDING}" WHERE "entry_id" = %s', [(t[0],) for t in taken])  # noqa: S608
+        return taken
 
 
-def nodes_insert(nodes: list[tuple[int, int, bytes]]) -> None:
-    """Insert (level, index, hash) rows."""
+def nodes_insert(nodes: list[tuple[int, int, bytes]], leaf_entries: dict[int, int] | None = None) -> None:
+    """Insert (level, index, hash) rows; a leaf (level 0) whose index is in `leaf_entries`
+    names that entry: the entry's position."""
     if not nodes:
         return
+    leaf_entries = leaf_entries or {}
+    entries = [leaf_entries.get(n[1]) if n[0] == 0 else None for n in nodes]
     with connection.cursor() as cursor:
         if postgresql_fast_path():
             cursor.execute(
-                f'INSERT INTO "{_NODES}" ("level", "index", "digest") '  # noqa: S608
-                "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
-                [[n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes]],
+                f'INSERT INTO "{_NODES}" ("level", "index", "digest", "entry_id") '  # noqa: S608
+                "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[], %s::bigint[])",
+                [[n[0] for n in nodes], [n[1] for n in nodes], [n[2] for n in nodes], entries],
             )
         else:
-            sql = f'INSERT INTO "{_NODES}" ("level", "index", "digest") VALUES (%s, %s, %s)'  # noqa: S608
-            cursor.executemany(sql, nodes)
+            sql = f'INSERT INTO "{_NODES}" ("level", "index", "digest", "entry_id") VALUES (%s, %s, %s, %s)'  # noqa: S608
+            cursor.executemany(sql, [(*n, e) for n, e in zip(nodes, entries, strict=True)])
 
 
 def nodes_get(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
@@ -339,24 +354,26 @@ def access_log_chain_read():
 
 
 def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: int) -> Iterator[tuple]:
-    """Every positioned entry after seq `start`, in seq order, as tuples of `columns` (which
-    start with seq and at and hold fields), the stored hash and the tree's level-0 node for
-    it (None if missing); the time as its canonical ISO text and `fields` as JSON text.
+    """Every leaf of the tree after seq `start` (position start + 1 on), in order, with its
+    entry: tuples of `columns` (which start with seq and at and hold fields; seq is the
+    leaf's index + 1), the entry's stored hash and the leaf's digest; the time as its
+    canonical ISO text and `fields` as JSON text. A leaf whose entry is gone has None for
+    every column of the entry.
 
     On PostgreSQL straight from a binary server-side cursor: Django's text-mode loaders (a
     Python class per timestamp, `json.loads` and a converter per `fields`) would double the
     time of a million-entry run. Call within `access_log_chain_read`."""
     quote = connection.ops.quote_name
-    names = [f"e.{quote(AccessLogEntry._meta.get_field(c).column)}" for c in (*columns, "entry_hash")]
-    fields_at = columns.index("fields")
+    names = [f"e.{quote(AccessLogEntry._meta.get_field(c).column)}" for c in (*columns[1:], "entry_hash")]
+    fields_at = columns.index("fields") - 1
     if postgresql_fast_path():
-        names[1] = _PG_UTC_ISO.format(at=names[1])
+        names[0] = _PG_UTC_ISO.format(at=names[0])
         names[fields_at] += "::text"
-    seq = names[0]
+    # The positions are the leaves: a leaf whose entry is gone comes with NULLs.
     query = (
-        f'SELECT {", ".join(names)}, n."digest" FROM {quote(_ENTRIES)} e '  # noqa: S608 (quoted names only)
-        f'LEFT JOIN {quote(_NODES)} n ON n."level" = 0 AND n."index" = {seq} - 1 '
-        f"WHERE {seq} > %s ORDER BY {seq}"
+        f'SELECT n."index" + 1, {", ".join(names)}, n."digest" FROM {quote(_NODES)} n '  # noqa: S608 (quoted names only)
+        f'LEFT JOIN {quote(_ENTRIES)} e ON e."id" = n."entry_id" '
+        'WHERE n."level" = 0 AND n."index" >= %s ORDER BY n."index"'
     )
     connection.ensure_connection()
     if postgresql_fast_path():
@@ -371,6 +388,9 @@ def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: in
         cursor.execute(query, [start])
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
+                if row[1] is None:
+                    yield row
+                    continue
                 at = row[1] if isinstance(row[1], dt.datetime) else parse_datetime(row[1])
                 if timezone.is_naive(at):
                     at = timezone.make_aware(at, dt.UTC)

@@ -185,6 +185,9 @@ def access_log_verify(
                     expected, "missing", f"no entry at seq {expected}; the next is at seq {seq}"
                 )
                 break
+            if row[15] is None:
+                problem = flush() or LogProblem(seq, "missing", f"the entry at seq {seq} is gone")
+                break
             values = (seq, row[1], *row[2:9], loads(row[9]), *row[10:15])
             try:
                 canonical = encode(*values) if row[14] else encode(0, *values[1:])
