@@ -3,6 +3,7 @@
 import pytest
 
 from egov.customs.edifact import cusdec_build
+from egov.customs.tasks import release_notices_tick
 from tests.customs.conftest import laptops_export, tshirts
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,23 @@ def test_an_empty_edifact_body_is_refused_in_cusres(customs, client, jisoo):
     assert not Declaration.objects.exists()
     missing = client.post("/api/v1/customs/edifact", "", content_type="text/plain")
     assert missing.status_code == 400 and missing.json()["field"] == "body"
+
+
+def test_a_green_export_answers_released_at_once_and_shows_its_notice_after_the_worker_tick(
+    customs, client, jisoo, segye
+):
+    client.force_login(jisoo)
+    answer = client.post(URL, laptops_export(trader_brn=segye.brn), content_type="application/json")
+    data = answer.json()
+    assert answer.status_code == 201 and data["state"] == "released"
+    assert data["release_notice_pending"] and data["release_document"] == ""
+    page = client.get(f"/my/customs/{data['number']}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "발급 중입니다" in page
+
+    release_notices_tick()  # what `egov worker` runs every second
+
+    data = client.get(f"{URL}/{data['number']}").json()
+    assert not data["release_notice_pending"] and data["release_document"]
+    assert [step["action"] for step in data["history"]][-1] == "issue_notice"
+    page = client.get(f"/my/customs/{data['number']}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert f"/verify?number={data['release_document']}" in page and "발급 중입니다" not in page

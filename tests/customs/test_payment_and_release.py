@@ -11,6 +11,7 @@ from egov.customs.services import (
     declaration_submit,
     declaration_withdraw,
 )
+from egov.customs.services.notices import release_notices_issue_pending
 from egov.documents.models import Document
 from egov.exchange.models import AccessLogEntry
 from egov.payments.models import PaymentOrder
@@ -52,8 +53,13 @@ def test_paying_the_duties_releases_the_goods_with_a_signed_import_certificate(
         statement_import(actor=None, content=camt054([credit(order, order.amount, "CUS-1")]), source="test")
     declaration.refresh_from_db()
     assert declaration.state == "released" and declaration.decided_at is not None
-    assert Document.objects.get(number=declaration.release_document).doc_type == "customs.import_release"
     assert [e.action for e in declaration.events.all()] == ["submit", "charge", "release"]
+    with django_capture_on_commit_callbacks(execute=True):
+        release_notices_issue_pending()
+    declaration.refresh_from_db()
+    assert Document.objects.get(number=declaration.release_document).doc_type == "customs.import_release"
+    notice = declaration.events.get(action="issue_notice")
+    assert "납부" in notice.note and declaration.release_document in notice.note
     assert any("hana@hanbit.example" in m.to for m in mailoutbox)
 
 

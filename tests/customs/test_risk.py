@@ -3,13 +3,15 @@ inspection draw anyone can verify once its seed is revealed, and the back-test."
 
 import datetime as dt
 import hashlib
+import random
+from collections import Counter
 
 import pytest
 from django.utils import timezone
 
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
-from egov.customs import risk, selectors
-from egov.customs.models import InspectionDraw, RuleSet
+from egov.customs import risk, selectors, store
+from egov.customs.models import Declaration, InspectionDraw, RuleSet
 from egov.customs.services import (
     declaration_submit,
     draw_reveal,
@@ -190,24 +192,87 @@ def test_only_the_customs_service_administrators_edit_rule_sets(customs, park, r
         rule_set_draft(actor=park)
 
 
-def test_the_back_tests_fast_path_agrees_with_the_full_evaluation():
-    rules = [
-        {"code": "A", "field": "origin", "operator": "in", "value": ["CN"], "weight": 50, "reason": "a"},
-        {
-            "code": "B",
-            "field": "customs_value",
-            "operator": "gt",
-            "value": "100",
-            "weight": 40,
-            "reason": "b",
-        },
-        {"code": "C", "field": "aeo_grade", "operator": "eq", "value": "AA", "weight": -30, "reason": "c"},
+def _random_rules(rng: random.Random) -> list[dict]:
+    """Rules over every field and operator, thresholds often equal to the facts' values."""
+    values = {
+        "text": ["", "AA", "A", "import", "export", "4", "CNSHA", "1234567890"],
+        "set": ["CN", "US", "03", "85", "8517120000", "0303890000"],
+        "number": ["0", "1", "0.5", "0.8000", "100", "7000000", "2"],
+    }
+    rules = []
+    for n in range(120):
+        name = rng.choice(sorted(risk.FIELDS))
+        kind = risk.FIELDS[name][0]
+        operator = rng.choice(risk.OPERATORS[kind])
+        if operator in ("in", "not_in"):
+            value = rng.sample(values["set" if kind == "set" else "text"], 2)
+        else:
+            value = rng.choice(values[kind])
+            if operator == "prefix":
+                value = value[:2] or "A"
+            if kind != "number" and not value:
+                value = "A"
+        rules.append(
+            {
+                "code": f"R{n}",
+                "field": name,
+                "operator": operator,
+                "value": value,
+                "weight": rng.randint(-20, 40),
+                "reason": "r",
+            }
+        )
+    return rules
+
+
+def _random_facts(rng: random.Random) -> dict:
+    return {
+        "kind": rng.choice(["import", "export"]),
+        "trader": rng.choice(["1234567890", "2222222222"]),
+        "aeo_grade": rng.choice(["", "AA", "A"]),
+        "transport_mode": rng.choice(["1", "4"]),
+        "port_of_loading": rng.choice(["CNSHA", "KRICN"]),
+        "origin": sorted(rng.sample(["CN", "US", "JP"], rng.randint(1, 2))),
+        "hs_chapter": sorted(rng.sample(["03", "85", "61"], rng.randint(1, 2))),
+        "hs_code": sorted(rng.sample(["8517120000", "0303890000", "6109100000"], 1)),
+        "customs_value": rng.choice([0, 1, 100, 101, 7000000, 6999999, 123456789]),
+        "unit_price_ratio_min": rng.choice([None, "0.5000", "0.8000", "0.4999", "1.2000"]),
+        "item_count": rng.randint(1, 3),
+        "preference_claimed": rng.randint(0, 1),
+    }
+
+
+def test_the_back_tests_rule_index_agrees_with_the_full_evaluation_on_every_operator():
+    rng = random.Random(16)
+    compiled = risk.compile_rules(
+        version=1, yellow_from=40, red_from=80, quota_bp=0, rules=_random_rules(rng)
+    )
+    index = risk.RuleIndex(compiled)
+    records = [_random_facts(rng) for _ in range(400)]
+    # the facts as the risk record keeps them and the store gives them back: text, or None
+    rows = [
+        (n, "green", *(store._text(facts.get(name)) for name in index.fields))
+        for n, facts in enumerate(records)
     ]
-    compiled = risk.compile_rules(version=1, yellow_from=40, red_from=80, quota_bp=0, rules=rules)
-    for facts in (
-        {"origin": frozenset({"CN"}), "customs_value": "500", "aeo_grade": ""},
-        {"origin": frozenset({"US"}), "customs_value": 50, "aeo_grade": "AA"},
-        {"origin": frozenset({"CN"}), "customs_value": 500, "aeo_grade": "AA"},
-    ):
-        full = risk.evaluate(compiled, facts)
-        assert risk.lane_and_hits(compiled, facts) == (full.lane, [f["rule"] for f in full.fired])
+    scores = index.scores(rows, first=2)
+    expected_hits = Counter()
+    for facts, score in zip(records, scores, strict=True):
+        full = risk.evaluate(compiled, risk.facts_from_json(facts))
+        assert score == full.score
+        expected_hits.update(f["rule"] for f in full.fired)
+    assert index.hits() == expected_hits and sum(expected_hits.values()) > 400
+
+
+def test_the_back_test_reads_the_same_facts_through_the_orm_as_through_sql(
+    customs, hana, hanbit, jisoo, segye, kang, rules, monkeypatch
+):
+    declaration_submit(actor=hana, trader_brn=hanbit.brn, **tshirts())
+    declaration_submit(actor=jisoo, trader_brn=segye.brn, **laptops_export())
+    fields = sorted(risk.FIELDS)
+    through_sql = [row for rows in store.facts_pages(fields=fields, limit=10, page=1) for row in rows]
+    monkeypatch.setattr(store, "postgresql_fast_path", lambda: False)
+    through_orm = [row for rows in store.facts_pages(fields=fields, limit=10, page=1) for row in rows]
+    assert through_sql == through_orm and len(through_sql) == 2
+    assert store.hits_since(from_id=through_sql[-1][0]) == {
+        f["rule"]: 1 for d in Declaration.objects.all() for f in d.risk["fired"]
+    }

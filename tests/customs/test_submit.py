@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.core.models import Notification
 from egov.customs.models import Declaration, DeclarationItem
 from egov.customs.services import declaration_submit
+from egov.customs.services.notices import release_notices_issue_pending
 from egov.documents.models import Document
 from egov.payments.services import payment_order_for_case
 from tests.customs.conftest import laptops_export, tshirts
@@ -68,13 +70,24 @@ def test_an_excise_line_adds_the_individual_consumption_tax(customs, hana, hanbi
     assert [line["step"] for line in item.explanation] == ["customs_value", "duty", "excise", "vat"]
 
 
-def test_a_green_export_is_released_at_once_with_a_signed_export_certificate(customs, jisoo, segye):
+def test_a_green_export_is_released_at_once_and_its_signed_certificate_follows(customs, jisoo, segye):
     declaration = declaration_submit(actor=jisoo, trader_brn=segye.brn, **laptops_export())
     assert declaration.state == "released" and declaration.lane == "green"
+    assert declaration.decided_at is not None and declaration.release_notice_pending
     assert declaration.tax_total == 0 and declaration.agency.code == "1223000"
+    assert not Document.objects.exists()  # the request did not sign anything
+    assert [e.action for e in declaration.events.all()] == ["submit", "release"]
+
+    assert not Notification.objects.filter(user=jisoo).exists()  # told with the notice
+
+    assert release_notices_issue_pending() == 1
+    declaration.refresh_from_db()
     document = Document.objects.get(number=declaration.release_document)
     assert document.doc_type == "customs.export_release" and document.subject_business == segye
-    assert [e.action for e in declaration.events.all()] == ["submit", "release"]
+    assert [e.action for e in declaration.events.all()] == ["submit", "release", "issue_notice"]
+    told = Notification.objects.get(user=jisoo)
+    assert declaration.number in told.title_ko and declaration.release_document in told.body
+    assert release_notices_issue_pending() == 0  # issued once
 
 
 def test_resubmitting_the_same_reference_creates_one_declaration(customs, hana, hanbit):

@@ -97,7 +97,13 @@ class DeclarationOut(Schema):
     penalty_total: int
     tax_total: int
     deferred_payment: bool
-    release_document: str
+    release_document: str = Field(
+        ...,
+        description="The release notice's issuance number; empty until it is issued, a moment after release",
+    )
+    release_notice_pending: bool = Field(
+        ..., description="Released, its notice being signed (issued within seconds by the worker)"
+    )
     submitted_at: dt.datetime
     decided_at: dt.datetime | None
     items: list[DeclarationItemOut]
@@ -136,6 +142,7 @@ def _out(declaration: Declaration, *, history: bool = True) -> dict:
         "tax_total": declaration.tax_total,
         "deferred_payment": declaration.deferred_payment,
         "release_document": declaration.release_document,
+        "release_notice_pending": declaration.release_notice_pending,
         "submitted_at": declaration.submitted_at,
         "decided_at": declaration.decided_at,
         "items": [

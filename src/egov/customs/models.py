@@ -389,7 +389,10 @@ class Declaration(CaseModel):
     risk = models.JSONField(default=dict, blank=True)  # fired rules with their values, the draw
     hold_reason = models.CharField(max_length=300, blank=True)
     deferred_payment = models.BooleanField(default=False)  # an AEO released before paying
-    release_document = models.CharField(max_length=16, blank=True)  # the notice's issuance number
+    # the notice's issuance number; "" on a released declaration while the notice is being issued
+    # (signed out of the request by `egov worker`: `services.notices`)
+    release_document = models.CharField(max_length=16, blank=True)
+    release_note = models.CharField(max_length=1000, blank=True)  # printed on the notice
     findings = models.TextField(blank=True)
     # the office's clock, started when the declaration is routed to review or inspection
     clock = models.OneToOneField(
@@ -403,6 +406,11 @@ class Declaration(CaseModel):
         indexes = [
             models.Index(fields=["agency", "state"], name="declaration_agency_state_idx"),
             models.Index(fields=["trader", "submitted_at"], name="declaration_trader_idx"),
+            models.Index(
+                fields=["id"],
+                condition=Q(state="released", release_document=""),
+                name="declaration_notice_due_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -421,6 +429,10 @@ class Declaration(CaseModel):
     @property
     def case_ref(self) -> str:
         return f"customs.declaration:{self.number}"
+
+    @property
+    def release_notice_pending(self) -> bool:
+        return self.state == self.State.RELEASED and not self.release_document
 
     @property
     def due_at(self):

@@ -90,6 +90,14 @@ DECLARATION = procedure_register(
                 legal_basis=f"{LAW} 제248조 (신고의 수리)",
             ),
             Transition(
+                "issue_notice",
+                pgettext_lazy("declaration action", "Release notice issued"),
+                sources=("released",),
+                target=None,
+                by=SYSTEM,
+                legal_basis=f"{LAW} 제248조 (신고의 수리)",
+            ),
+            Transition(
                 "request_documents",
                 pgettext_lazy("declaration action", "Documents requested"),
                 sources=WORK,

@@ -8,9 +8,12 @@ is a scalar (a string or a number) or a set (the origins, HS chapters and codes 
 a set matches when any member does, and the members that matched are recorded as the values.
 """
 
+import bisect
 import hashlib
 import hmac
+import json
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,6 +53,7 @@ class CompiledRule:
     weight: int
     reason: str
     test: Callable[[object], object]  # fact -> the matching value(s), or None
+    value: object = None  # as written (a number rule's threshold, for `RuleIndex`)
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ def compile_rules(*, version: int, yellow_from: int, red_from: int, quota_bp: in
                 int(get("weight")),
                 get("reason"),
                 _test(kind, get("operator"), get("value")),
+                get("value"),
             )
         )
     return CompiledRuleSet(version, yellow_from, red_from, quota_bp, tuple(compiled))
@@ -208,18 +213,81 @@ def _numbers(facts: dict) -> dict:
     return values
 
 
-def lane_and_hits(rules: CompiledRuleSet, facts: dict) -> tuple[str, list[str]]:
-    """The lane and the codes of the rules that fire, without recording the values (what a
-    back-test needs over many declarations)."""
-    values = _numbers(facts)
-    score = 0
-    hits = []
-    for rule in rules.rules:
-        fact = values.get(rule.field)
-        if fact is not None and rule.test(fact) is not None:
-            score += rule.weight
-            hits.append(rule.code)
-    return lane_for(rules, score), hits
+class RuleIndex:
+    """A rule set compiled for many declarations at once (the back-test): the rules grouped by
+    the fact they look at, and for each field a table from the value a declaration holds to
+    the score that field's rules give it and the rules that fire. Each distinct value is
+    evaluated once, by the same closures `evaluate` uses; a number is looked up by where it
+    falls among the rules' thresholds (two bisections tell below, equal or above for every
+    threshold at once), so a million customs values need as many evaluations as there are
+    thresholds. Values come as text, as the risk record stores them (`store.facts_pages`)."""
+
+    def __init__(self, rules: CompiledRuleSet):
+        self.rules = rules
+        by_field: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules.rules):
+            by_field.setdefault(rule.field, []).append(position)
+        self.fields = sorted(by_field)
+        self._by_field = by_field
+        self._thresholds = {
+            name: sorted({Decimal(str(rules.rules[p].value)) for p in positions})
+            for name, positions in by_field.items()
+            if FIELDS[name][0] == "number"
+        }
+        self._tables: dict[str, dict] = {name: {} for name in self.fields}
+        self.key_counts: dict[str, Counter] = {name: Counter() for name in self.fields}
+
+    def _key(self, name: str, raw: str):
+        thresholds = self._thresholds.get(name)
+        if thresholds is None:
+            return raw
+        value = Decimal(raw)
+        return (bisect.bisect_left(thresholds, value), bisect.bisect_right(thresholds, value)), value
+
+    def _entry(self, name: str, raw: str, value) -> tuple[int, tuple[int, ...]]:
+        kind = FIELDS[name][0]
+        fact = frozenset(json.loads(raw)) if kind == "set" else value if kind == "number" else raw
+        score, fired = 0, []
+        for position in self._by_field[name]:
+            rule = self.rules.rules[position]
+            if rule.test(fact) is not None:
+                score += rule.weight
+                fired.append(position)
+        return score, tuple(fired)
+
+    def scores(self, rows: list[tuple], first: int) -> list[int]:
+        """The score of each row, whose facts (text, or None) are `row[first:]` in the order of
+        `fields`; counts each value seen, for `hits`."""
+        scores = [0] * len(rows)
+        for offset, name in enumerate(self.fields):
+            column = first + offset
+            table = self._tables[name]
+            seen = self.key_counts[name]
+            numeric = name in self._thresholds
+            for index, row in enumerate(rows):
+                raw = row[column]
+                if raw is None:
+                    continue
+                if numeric:
+                    key, value = self._key(name, raw)
+                else:
+                    key = value = raw
+                entry = table.get(key)
+                if entry is None:
+                    entry = table[key] = self._entry(name, raw, value)
+                seen[key] += 1
+                scores[index] += entry[0]
+        return scores
+
+    def hits(self) -> Counter:
+        """Declarations each rule fired on, over every row scored so far (by rule code)."""
+        hits: Counter = Counter()
+        for name in self.fields:
+            table = self._tables[name]
+            for key, count in self.key_counts[name].items():
+                for position in table[key][1]:
+                    hits[self.rules.rules[position].code] += count
+        return hits
 
 
 def lane_for(rules: CompiledRuleSet, score: int) -> str:

@@ -35,6 +35,7 @@ from egov.customs.models import (
     RuleSet,
 )
 from egov.customs.offices import BUSAN, KCS
+from egov.customs.services.notices import release_notices_issue_pending
 from egov.customs.shared import QUARANTINE, QUARANTINE_ITEM
 from egov.payments.iso20022 import Credit, notification_build
 from egov.payments.services import payment_order_for_case
@@ -361,6 +362,8 @@ def customs_seed(*, seed: int) -> dict[str, int]:
                 incoterm="FCA",
                 items=[item("휴대전화 (mobile phones)", "8517120000", "KR", "H87", 100 * n, 40000 * n)],
             )
+    # The release notices `egov worker` would sign a moment after each release.
+    release_notices_issue_pending()
     # Yesterday's draw, its seed revealed: the public page shows how to check it.
     yesterday = today - dt.timedelta(days=1)
     services.rules.draw_for(yesterday)

@@ -54,7 +54,6 @@ from egov.customs.offices import KCS, office_code_for
 from egov.customs.periods import EXAMINATION
 from egov.customs.procedure import DECLARATION
 from egov.customs.services.rules import draw_for
-from egov.documents.services import document_issue
 from egov.exchange.models import Grant
 from egov.exchange.services import ExchangeRefused, shared_item_fetch
 from egov.payments.models import PaymentOrder
@@ -621,51 +620,20 @@ def _clock_close(declaration: Declaration, reason: str) -> None:
 
 
 def _release(declaration: Declaration, *, note: str = "", fields: list[str] | None = None) -> None:
-    now = timezone.now()
+    """Release the goods now (수리), in the caller's transaction. The release notice is rendered
+    and signed out of the request (`services.notices`, run by `egov worker`), which also tells
+    the trader: signing is most of a green declaration's cost, and the release does not wait
+    for it."""
     _clock_close(declaration, "released")
-    items = list(declaration.items.select_related("heading"))
-    payload = {
-        "declaration": declaration.number,
-        "kind": declaration.kind,
-        "trader": declaration.trader.name,
-        "trader_brn": declaration.trader.brn_formatted,
-        "declarant": declaration.declarant.name,
-        "conveyance": declaration.conveyance,
-        "port_of_loading": declaration.port_of_loading,
-        "port_of_discharge": declaration.port_of_discharge,
-        "customs_value": f"{declaration.customs_value:,}원",
-        "tax_total": f"{declaration.tax_total + declaration.penalty_total:,}원",
-        "accepted_at": timezone.localtime(declaration.submitted_at).strftime("%Y-%m-%d %H:%M:%S"),
-        "released_at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S"),
-        "items": [
-            {
-                "sequence": i.sequence,
-                "hs_code": i.heading.code,
-                "description": i.description,
-                "quantity": str(i.quantity),
-                "unit": i.unit,
-                "origin": i.origin,
-                "customs_value": f"{i.customs_value:,}원",
-            }
-            for i in items
-        ],
-        "note": note,
-    }
-    doc_type = (
-        "customs.import_release" if declaration.kind == Declaration.Kind.IMPORT else "customs.export_release"
-    )
-    document = document_issue(
-        actor=None, doc_type=doc_type, subject=declaration.trader, payload=payload, agency=declaration.agency
-    )
-    declaration.release_document = document.number
-    declaration.decided_at = now
+    declaration.decided_at = timezone.now()
+    declaration.release_note = note[:1000]
     case_transition(
         actor=None,
         case=declaration,
         action="release",
         note=note,
-        fields=["release_document", "decided_at", *(fields or [])],
-        after={"document": document.number},
+        fields=["decided_at", "release_note", *(fields or [])],
+        notify=False,
     )
 
 
