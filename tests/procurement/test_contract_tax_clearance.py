@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from egov.core.errors import Conflict
+from egov.core.errors import Conflict, ValidationFailed
 from egov.core.models import AuditEvent
 from egov.exchange import services as exchange
 from egov.exchange.models import AccessLogEntry, SharedItem
@@ -15,6 +15,7 @@ from egov.tax.models import TaxOffice
 from egov.tax.services.invoices import tax_invoice_issue
 from egov.tax.services.vat import vat_return_file, vat_return_prepare
 from tests import factories
+from tests.conftest import login_official
 from tests.procurement import test_contracts
 from tests.tax.conftest import invoice_data
 
@@ -69,7 +70,67 @@ def test_a_supplier_in_arrears_is_refused_and_the_read_stays_logged(
     assert AccessLogEntry.objects.filter(item_code="tax.clearance", outcome="granted").count() == 1
 
 
-def test_without_a_grant_the_contract_proceeds_and_says_it_was_not_checked(awarded, bob):
-    contract = issue(bob, awarded)
+def test_with_a_grant_the_exchange_decides_and_a_paper_number_is_not_needed(awarded, bob, clearance_grant):
+    contract = issue(bob, awarded, clearance_document="", clearance_checked_on=None)
     event = AuditEvent.objects.get(action="procurement.contract_issue", object_id=str(contract.pk))
-    assert event.after["tax_clearance"] == {"checked": False}
+    assert event.after["tax_clearance"]["method"] == "exchange"
+
+
+def test_without_a_grant_or_a_paper_check_no_contract_is_issued(awarded, bob):
+    """No silent "unchecked" path: without the exchange, the registrar must record the paper."""
+    with pytest.raises(ValidationFailed) as refused:
+        issue(bob, awarded, clearance_document="", clearance_checked_on=None)
+    assert refused.value.field == "clearance_document" and refused.value.code == "tax_clearance_required"
+    with pytest.raises(ValidationFailed) as refused:
+        issue(bob, awarded, clearance_document="1234-567-8901", clearance_checked_on=None)
+    assert refused.value.field == "clearance_checked_on"
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationFailed) as refused:
+        issue(bob, awarded, clearance_document="1234-567-8901", clearance_checked_on=tomorrow)
+    assert refused.value.field == "clearance_checked_on"
+    with pytest.raises(ValidationFailed) as refused:
+        issue(bob, awarded, clearance_document="12\x00", clearance_checked_on=timezone.localdate())
+    assert refused.value.field == "clearance_document"
+    assert not Contract.objects.exists() and not AccessLogEntry.objects.exists()
+
+
+def test_without_a_grant_the_paper_check_is_recorded_with_who_when_and_the_number(awarded, bob):
+    checked = timezone.localdate() - dt.timedelta(days=2)
+    contract = issue(
+        bob, awarded, clearance_document=" 1234-567-8901 ", clearance_checked_on=checked.isoformat()
+    )
+    event = AuditEvent.objects.get(action="procurement.contract_issue", object_id=str(contract.pk))
+    record = event.after["tax_clearance"]
+    assert record["checked"] is True and record["method"] == "paper"
+    assert record["document"] == "1234-567-8901" and record["checked_on"] == checked.isoformat()
+    assert record["checked_by"] == bob.pk and record["recorded_at"]
+    assert not AccessLogEntry.objects.exists()  # nothing was fetched
+
+
+def test_the_contract_page_asks_for_the_paper_only_without_a_grant(client, awarded, bob):
+    login_official(client, bob)
+    page = client.get(
+        f"/office/procurement/tenders/{awarded.number}/", HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert 'name="clearance_document"' in page and "납세증명서" in page
+    answer = client.post(
+        f"/office/procurement/tenders/{awarded.number}/contract",
+        {"start_date": timezone.localdate().isoformat(), "end_date": timezone.localdate().isoformat(),
+         "terms": "t", "language": "ko"},
+    )  # fmt: skip
+    assert answer.status_code == 302 and not Contract.objects.exists()
+    answer = client.post(
+        f"/office/procurement/tenders/{awarded.number}/contract",
+        {"start_date": timezone.localdate().isoformat(), "end_date": timezone.localdate().isoformat(),
+         "terms": "t", "language": "ko", "clearance_document": "1234-567-8901",
+         "clearance_checked_on": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert answer.status_code == 302 and Contract.objects.count() == 1
+
+
+def test_with_a_grant_the_contract_page_does_not_ask_for_the_paper(client, awarded, bob, clearance_grant):
+    login_official(client, bob)
+    page = client.get(
+        f"/office/procurement/tenders/{awarded.number}/", HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert 'name="clearance_document"' not in page and "국세청" in page

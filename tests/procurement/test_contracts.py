@@ -41,6 +41,9 @@ def issue(actor, tender, **overrides) -> Contract:
         "start_date": today,
         "end_date": today + dt.timedelta(days=90),
         "terms": "납품 장소: 종로구청\nDelivery within 60 days.",
+        # no grant for tax.clearance here: the registrar records the paper certificate checked
+        "clearance_document": "1234-567-8901",
+        "clearance_checked_on": today,
     }
     kwargs.update(overrides)
     return services.contract_issue(actor=actor, number=tender.number, **kwargs)
@@ -219,7 +222,8 @@ def test_the_office_pages_issue_and_record(client, awarded, bob, carol):
     answer = client.post(
         f"/office/procurement/tenders/{awarded.number}/contract",
         {"start_date": today.isoformat(), "end_date": (today + dt.timedelta(days=60)).isoformat(),
-         "terms": "Delivery within 60 days.", "language": "en"},
+         "terms": "Delivery within 60 days.", "language": "en",
+         "clearance_document": "1234-567-8901", "clearance_checked_on": today.isoformat()},
     )  # fmt: skip
     contract = Contract.objects.get()
     assert answer.status_code == 302 and answer.url.endswith(

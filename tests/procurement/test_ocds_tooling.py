@@ -352,7 +352,13 @@ def test_the_contract_and_its_implementation_pass_the_checker_and_compile(
     award = services.tender_award(actor=bob, number=tender.number)
     today = timezone.localdate()
     contract = services.contract_issue(
-        actor=bob, number=tender.number, start_date=today, end_date=today + dt.timedelta(days=60), terms="x"
+        actor=bob,
+        number=tender.number,
+        start_date=today,
+        end_date=today + dt.timedelta(days=60),
+        terms="x",
+        clearance_document="1234-567-8901",
+        clearance_checked_on=today,
     )
     ocid = ocds.ocid_of(tender)
     url = f"/api/v1/procurement/ocds/{ocid}"

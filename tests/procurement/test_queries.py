@@ -26,7 +26,13 @@ def contracted(bob, committee, hana, hanbit, minsu, donghae, *, milestones: int 
     services.tender_award(actor=bob, number=tender.number)
     today = timezone.localdate()
     contract = services.contract_issue(
-        actor=bob, number=tender.number, start_date=today, end_date=today + dt.timedelta(days=90), terms="T"
+        actor=bob,
+        number=tender.number,
+        start_date=today,
+        end_date=today + dt.timedelta(days=90),
+        terms="T",
+        clearance_document="1234-567-8901",
+        clearance_checked_on=today,
     )
     for n in range(milestones):
         m = services.milestone_add(

@@ -129,6 +129,19 @@ class ContractForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the document"), choices=[("ko", "한국어"), ("en", "English")], initial="ko"
     )
+    clearance_document = forms.CharField(
+        label=_("Tax clearance certificate number"), max_length=100, required=False,
+        help_text=_("The issuance number of the supplier's tax clearance certificate you checked."),
+    )  # fmt: skip
+    clearance_checked_on = forms.DateField(
+        label=_("Day you checked it"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, paper: bool = True, **kwargs):
+        """`paper=False` when the agency fetches the clearance through the data exchange."""
+        super().__init__(*args, **kwargs)
+        if not paper:
+            del self.fields["clearance_document"], self.fields["clearance_checked_on"]
 
 
 class MilestoneForm(forms.Form):

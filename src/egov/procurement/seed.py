@@ -13,6 +13,10 @@ committee officials of Jongno-gu, all through the services:
 | awarded | lowest price; and one by the multiple reserve price method (picks sealed with the bids) |
 | contracted | awarded to the demo business, contract signed, two milestones, one accepted and paid |
 
+Jongno-gu holds an approved grant for the shared item `tax.clearance` (when the exchange's
+seed has synced it), so the contract's tax clearance is fetched through `exchange`; without the
+item the registrar records the paper 납세증명서 they checked.
+
 Bids are real sealed bids (`client.seal_bid` with the tender's public key); the seed collects the
 committee's shares through the service, holds them in memory and hands two in to open.
 
@@ -35,6 +39,7 @@ from egov.accounts.models import BusinessRepresentation, OfficialRole, User
 from egov.core import keys
 from egov.core.audit import audit_record
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
+from egov.exchange.models import Grant, SharedItem
 from egov.procurement import crypto, services
 from egov.procurement.client import seal_bid
 from egov.procurement.models import Award, Bid, CommitteeMember, ReserveDraw, Supplier, Tender
@@ -184,6 +189,25 @@ class _Stage:
                 after=self.moved,
                 reason="Demo data: the tender's dates moved into the past before its opening",
             )
+
+
+def _clearance_grant(registrar: User, today: dt.date) -> dict:
+    """The registrar's agency may check suppliers' tax clearance through `exchange`; the paper
+    check to record (contract_issue's arguments) when the item is not there."""
+    item = SharedItem.objects.filter(code="tax.clearance").first()
+    if item is None:
+        return {"clearance_document": "0000-000-0001", "clearance_checked_on": today}
+    Grant.objects.get_or_create(
+        consumer=registrar.agency, item=item, status=Grant.Status.APPROVED,
+        purpose="계약 체결 전 납세사실 확인 (tax clearance before the contract)",
+        defaults={
+            "fields": ["businesses"],
+            "legal_basis": "국가를 당사자로 하는 계약에 관한 법률 시행령 제12조",
+            "valid_from": today - dt.timedelta(days=365), "valid_until": today + dt.timedelta(days=3 * 365),
+            "requested_by": registrar, "decided_by": registrar, "decided_at": timezone.now(),
+        },
+    )  # fmt: skip
+    return {}
 
 
 def _items(description: str, quantity: int, unit: str = "EA") -> list[dict]:
@@ -340,6 +364,7 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
     contracted.open()
     award = contracted.award(registrar)
     today = timezone.localdate()
+    paper = _clearance_grant(registrar, today)
     contract = services.contract_issue(
         actor=registrar,
         number=contracted.tender.number,
@@ -348,6 +373,7 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
         terms="1. 과업 범위: 구청 홈페이지 웹 접근성 인증 기준 충족.\n"
         "2. 대금 지급: 단계별 검수 후 14일 이내 지급.\n"
         "3. 지체상금: 지체 1일마다 계약금액의 0.05%.",
+        **paper,
     )
     first = services.milestone_add(
         actor=registrar,

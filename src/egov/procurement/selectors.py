@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import BusinessRepresentation, User
 from egov.accounts.permissions import agency_scope_ids
 from egov.core.errors import NotFound
+from egov.exchange.models import Grant
 from egov.procurement.models import (
     Bid,
     BidToken,
@@ -226,3 +227,18 @@ def clarification_get(*, clarification_id: int) -> Clarification:
     if item is None:
         raise NotFound(_("No such question."), field="clarification")
     return item
+
+
+def clearance_grant_of(*, actor: User) -> Grant | None:
+    """The actor's agency's approved grant for the shared item `tax.clearance`, valid today, or
+    None: with it a contract's tax clearance is fetched through `exchange`, without it the
+    registrar records the paper certificate they checked."""
+    today = timezone.localdate()
+    return (
+        Grant.objects.filter(
+            consumer_id=actor.agency_id, item__code="tax.clearance", status=Grant.Status.APPROVED,
+            valid_from__lte=today, valid_until__gte=today,
+        )
+        .order_by("-id")
+        .first()
+    )  # fmt: skip

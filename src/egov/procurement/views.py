@@ -216,6 +216,7 @@ def office_tender(request, number: str, *, cancel_form=None, status: int = 200):
     own = tender.agency_id in agency_scope_ids(request.user)
     questions = selectors.clarification_list_for(actor=request.user, tender=tender)
     detail = api.tender_detail(tender)
+    clearance_by_exchange = selectors.clearance_grant_of(actor=request.user) is not None
     return render(
         request,
         "procurement/office_tender.html",
@@ -229,7 +230,8 @@ def office_tender(request, number: str, *, cancel_form=None, status: int = 200):
             "committee": selectors.committee_list(tender=tender),
             "can_award": tender.state == Tender.State.OPENED and detail["award"] is None and own,
             "can_contract": own and detail["award"] is not None and detail["contract"] is None,
-            "contract_form": ContractForm(),
+            "contract_form": ContractForm(paper=not clearance_by_exchange),
+            "clearance_by_exchange": clearance_by_exchange,
             "can_cancel": own and tender.state == Tender.State.PUBLISHED,
             "cancel_form": cancel_form or CancelForm(),
         },

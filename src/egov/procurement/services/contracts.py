@@ -28,10 +28,9 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.documents.services import document_issue, document_pdf_discard
-from egov.exchange.models import Grant
 from egov.exchange.services import shared_item_fetch
 from egov.procurement.models import Award, Contract, Milestone, Payment, Tender
-from egov.procurement.selectors import lookup_text, tender_get_for
+from egov.procurement.selectors import clearance_grant_of, lookup_text, tender_get_for
 from egov.procurement.services.tenders import PROCUREMENT_ROLE, _amount
 
 CONTRACT_DOC_TYPE = "procurement.contract"
@@ -95,27 +94,15 @@ def _payload(contract: Contract, tender: Tender, award: Award) -> dict:
     }
 
 
-TAX_CLEARANCE = "tax.clearance"
+TAX_CLEARANCE = "tax.clearance"  # the shared item; also named in selectors.clearance_grant_of
 CLEARANCE_PURPOSE = "계약 체결 전 납세사실 확인 (tax clearance before the contract)"
 
 
-def supplier_tax_clearance(*, actor: User, business, tender: Tender) -> dict:
+def supplier_tax_clearance(*, actor: User, business, tender: Tender, grant) -> dict:
     """Whether the awarded supplier has tax in arrears, fetched from the National Tax Service
     through `exchange` (shared item `tax.clearance`, about the business's representative, under
-    the buying agency's approved grant) instead of asking the supplier for a 납세증명서. Conflict
-    naming `tax_clearance` when the business is in arrears. Without a grant for the item the
-    contract proceeds as before, and the record says the check was not made."""
-    today = timezone.localdate()
-    grant = (
-        Grant.objects.filter(
-            consumer_id=actor.agency_id, item__code=TAX_CLEARANCE, status=Grant.Status.APPROVED,
-            valid_from__lte=today, valid_until__gte=today,
-        )
-        .order_by("-id")
-        .first()
-    )  # fmt: skip
-    if grant is None:
-        return {"checked": False}
+    the buying agency's approved `grant`) instead of asking the supplier for a 납세증명서.
+    Conflict naming `tax_clearance` when the business is in arrears."""
     data, entry = shared_item_fetch(
         actor=actor, item=TAX_CLEARANCE, subject=business.representative.rrn_reveal(),
         purpose=CLEARANCE_PURPOSE, basis=f"grant:{grant.pk}", fields=["businesses"],
@@ -128,24 +115,65 @@ def supplier_tax_clearance(*, actor: User, business, tender: Tender) -> dict:
             field="tax_clearance",
             code="tax_arrears",
         )
-    return {"checked": True, "clear": True, "as_of": data.get("as_of"), "access_log_entry": entry.pk}
+    return {
+        "checked": True, "method": "exchange", "clear": True, "as_of": data.get("as_of"),
+        "access_log_entry": entry.pk,
+    }  # fmt: skip
+
+
+def paper_clearance(*, actor: User, document: str, checked_on) -> dict:
+    """The official's record of a paper 납세증명서 they checked (when the agency has no grant for
+    `tax.clearance`): who, on which day, and the certificate's issuance number."""
+    if not (document or "").strip():
+        raise ValidationFailed(
+            _(
+                "Your agency cannot check tax clearance through the data exchange: check the "
+                "supplier's tax clearance certificate and give its issuance number."
+            ),
+            field="clearance_document",
+            code="tax_clearance_required",
+        )
+    document = require_text(document, "clearance_document", label=_("Certificate number"), max_length=100)
+    if checked_on in (None, ""):
+        raise ValidationFailed(_("Give the day you checked the certificate."), field="clearance_checked_on")
+    day = _date(checked_on, "clearance_checked_on")
+    if day > timezone.localdate():
+        raise ValidationFailed(_("The day of the check is not in the future."), field="clearance_checked_on")
+    return {
+        "checked": True, "method": "paper", "document": document, "checked_on": day.isoformat(),
+        "checked_by": actor.pk, "checked_by_name": actor.get_full_name() or actor.username,
+        "recorded_at": timezone.now().isoformat(),
+    }  # fmt: skip
 
 
 def contract_issue(
-    *, actor: User, number: str, start_date, end_date, terms: str, language: str = "ko"
-) -> Contract:
+    *, actor: User, number: str, start_date, end_date, terms: str, language: str = "ko",
+    clearance_document: str = "", clearance_checked_on=None,
+) -> Contract:  # fmt: skip
     """Issue the contract of the awarded tender `number` (the agency's registrar): the amount is
-    the awarded amount; the signed document is issued in `language` (ko or en). The supplier's
-    tax clearance is checked first (`supplier_tax_clearance`), in its own transaction, so the
-    read stays in the access log even when the contract is refused for arrears."""
+    the awarded amount; the signed document is issued in `language` (ko or en).
+
+    The supplier's tax clearance is checked first, and no contract is issued without it: with
+    the agency's grant for `tax.clearance` it is fetched through `exchange`
+    (`supplier_tax_clearance`, in its own transaction, so the read stays in the access log even
+    when the contract is refused for arrears); without a grant the registrar records the paper
+    certificate they checked (`clearance_document`, `clearance_checked_on`; `paper_clearance`),
+    and without either the contract is refused (field `clearance_document`)."""
     tender = tender_get_for(actor=actor, number=number)
     require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
     award = (
         Award.objects.select_related("bid__supplier__business__representative").filter(tender=tender).first()
     )
-    clearance = {"checked": False}
+    clearance = None
     if award is not None and not Contract.objects.filter(tender=tender).exists():
-        clearance = supplier_tax_clearance(actor=actor, business=award.bid.supplier.business, tender=tender)
+        grant = clearance_grant_of(actor=actor)
+        if grant is not None:
+            business = award.bid.supplier.business
+            clearance = supplier_tax_clearance(actor=actor, business=business, tender=tender, grant=grant)
+        else:
+            clearance = paper_clearance(
+                actor=actor, document=clearance_document, checked_on=clearance_checked_on
+            )
     return _contract_issue(
         actor=actor, number=number, start_date=start_date, end_date=end_date, terms=terms, language=language,
         clearance=clearance,
@@ -154,7 +182,7 @@ def contract_issue(
 
 @transaction.atomic
 def _contract_issue(
-    *, actor: User, number: str, start_date, end_date, terms: str, language: str, clearance: dict
+    *, actor: User, number: str, start_date, end_date, terms: str, language: str, clearance: dict | None
 ) -> Contract:
     tender = tender_get_for(actor=actor, number=number, lock=True)
     require_role(actor, PROCUREMENT_ROLE, agency_id=tender.agency_id)
@@ -163,6 +191,8 @@ def _contract_issue(
         raise Conflict(_("A contract follows the award: this tender is not awarded."), field="tender")
     if Contract.objects.filter(tender=tender).exists():
         raise Conflict(_("This tender's contract is already issued."), field="tender")
+    if clearance is None:  # awarded between the check and the lock: check again
+        raise Conflict(_("The tender changed meanwhile; try again."), field="tender")
     start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
     if end < start:
         raise ValidationFailed(_("The contract ends on or after its start."), field="end_date")
