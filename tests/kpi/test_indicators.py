@@ -132,3 +132,23 @@ def test_each_indicator_gives_its_series_as_columns_and_rows_for_the_open_data_f
     assert columns == ["indicator", "year", "month", "service", "value", "unit", "target"]
     assert [r[2:5] for r in rows] == [[TODAY.month, "", 4.0], [TODAY.month, "petitions.petition", 4.0]]
     assert len(indicator_feeds()) == len(INDICATORS)
+
+
+def test_every_indicator_series_is_published_as_an_open_dataset_in_korean(jongno, mois):
+    from egov.core.open_data import feeds
+    from egov.opendata.models import DatastoreRow
+    from egov.opendata.services import feed_refresh
+
+    by_slug = {f.slug: f for f in feeds()}
+    assert {"kpi-" + i.code.replace("_", "-") for i in INDICATORS} <= set(by_slug)
+    cells(*[Fact("cases.closed", jongno.pk, TODAY, "petitions.petition", value=d) for d in (2, 4, 6)])
+    feed = by_slug["kpi-processing-days-p50"]
+    assert feed.title_ko == "전자정부 성과지표: 처리기간(중앙값)"
+    dataset = feed_refresh(feed=feed, force=True)
+    rows = [r.data for r in DatastoreRow.objects.filter(resource__dataset=dataset).order_by("row_id")]
+    assert [(r["year"], r["month"], r["service_code"], r["value"]) for r in rows] == [
+        (TODAY.year, TODAY.month, "", 4.0),
+        (TODAY.year, TODAY.month, "petitions.petition", 4.0),
+    ]
+    assert rows[0]["service"] == "전체" and rows[1]["service"] != "petitions.petition"
+    assert rows[0]["target"] == BY_CODE["processing_days_p50"].target(TODAY.year)

@@ -5,6 +5,7 @@ import pytest
 from egov.core.open_data import MIN_CELL, Column, OpenDataFeed, Table, feeds, suppress_small
 from egov.opendata.models import Dataset, DatasetVersion, DatastoreRow
 from egov.opendata.services import feed_refresh, feeds_refresh
+from tests import factories
 from tests.opendata.conftest import BUS_ROWS, bus_feed, bus_table
 
 
@@ -79,22 +80,32 @@ def test_the_platform_declares_feeds_for_its_apps():
         "civil-service-counters",
         "procurement-ocds-releases",
         "information-sharing-usage",
+        "customs-trade-statistics",
+        "customs-clearance-times",
+        "edocs-statistics-by-agency",
+        "kpi-online-services-share",
+        "kpi-customs-clearance-hours",
     } <= slugs
     assert all(isinstance(f, OpenDataFeed) for f in feeds())
 
 
-def test_every_platform_feed_publishes_on_the_first_run(mois, seoul, jongno):
+@pytest.fixture
+def kcs(db):
+    return factories.agency("1220000", "관세청", "Korea Customs Service", kind="office")
+
+
+def test_every_platform_feed_publishes_on_the_first_run(mois, seoul, jongno, kcs):
     published = feeds_refresh(force=True)
     assert "administrative-agencies" in published and "procurement-ocds-releases" in published
     assert len(published) == len(feeds())
     agencies = Dataset.objects.get(name="administrative-agencies").resources.get()
-    assert agencies.row_count == 3
+    assert agencies.row_count == 4  # with 관세청
     ocds = Dataset.objects.get(name="procurement-ocds-releases").resources.get()
     assert ocds.format == "JSON" and b'"releases"' in bytes(ocds.content)
     assert feeds_refresh() == []  # none is due again at once
 
 
-def test_the_seed_step_publishes_the_platform_feeds_once(mois, seoul, jongno):
+def test_the_seed_step_publishes_the_platform_feeds_once(mois, seoul, jongno, kcs):
     from egov.core.seeding import SeedOptions
     from egov.opendata.seed import seed_present, seed_step
 
