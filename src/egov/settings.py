@@ -298,6 +298,10 @@ EGOV_OPENDATA_ANONYMOUS_RATE = env_str("EGOV_OPENDATA_ANONYMOUS_RATE", "600/60")
 # periodic sweeps (escalation, reminders, deemed refusals) every EGOV_SWEEP_SECONDS.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 EGOV_SWEEP_SECONDS = env_int("EGOV_SWEEP_SECONDS", 300)
+# Every EGOV_WORKER_WATCH_SECONDS a worker renews its sign of life (a PostgreSQL advisory lock)
+# and looks for running tasks whose worker is gone: seen so on two rounds running, such a task
+# is put back in the queue once, and failed with the reason the second time (egov.core.tasks).
+EGOV_WORKER_WATCH_SECONDS = env_int("EGOV_WORKER_WATCH_SECONDS", 15)
 # Officials are reminded of open petitions due within this many business days.
 EGOV_REMINDER_BUSINESS_DAYS = env_int("EGOV_REMINDER_BUSINESS_DAYS", 1)
 # Participation: days a proposal collects agreements, and how many make it a petition.

@@ -100,3 +100,32 @@ def _clocks_due_write_orm(batch, *, now: dt.datetime, actor_id, reason: str) -> 
         batch_size=500,
     )
     return len(batch)
+
+
+# The first key of the workers' two-key advisory locks ("eg"): the second is the worker's key.
+WORKER_LOCK_SPACE = 0x6567
+
+
+def worker_lock_take(conn, key: int) -> bool:
+    """Take the session advisory lock (WORKER_LOCK_SPACE, `key`) on `conn` (PostgreSQL): held
+    until that connection ends, which is how a killed worker's lock is freed. False when another
+    session holds it."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s::int4, %s::int4)", [WORKER_LOCK_SPACE, key])
+        return bool(cursor.fetchone()[0])
+
+
+def worker_locks_held(keys) -> set[int]:
+    """Which of the workers' `keys` some session of this database holds the lock of now
+    (PostgreSQL's `pg_locks`, read without taking anything)."""
+    keys = list(keys)
+    if not keys:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 2 AND classid::bigint = %s AND objid::bigint = ANY(%s) "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            [WORKER_LOCK_SPACE, keys],
+        )
+        return {row[0] for row in cursor.fetchall()}

@@ -1,5 +1,7 @@
 """`egov worker [--once]`: run background jobs (django-tasks' database worker) and enqueue the
-periodic sweeps every `EGOV_SWEEP_SECONDS`."""
+periodic sweeps every `EGOV_SWEEP_SECONDS`. On PostgreSQL the worker holds its lease (an
+advisory lock named by its worker id) and watches for the tasks of lost workers
+(`egov.core.tasks.tasks_orphaned_reap`), so a task whose worker was killed runs again, once."""
 
 import logging
 import signal
@@ -10,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from egov.core.tasks import sweeps_enqueue, ticks
+from egov.core.tasks import WorkerLease, sweeps_enqueue, tasks_orphaned_reap, ticks, worker_id_new
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,22 @@ def _tick_loop(stop: threading.Event, seconds: float) -> None:
         connections.close_all()
 
 
+def _watch_loop(stop: threading.Event, lease: WorkerLease, seconds: int) -> None:
+    """Every `seconds`, until `stop`: keep the lease (take it again after a database restart)
+    and reap the tasks of lost workers, two rounds running being needed (see the reaper)."""
+    suspects: set = set()
+    while not stop.wait(seconds):
+        try:
+            if not lease.keep():
+                logger.error("worker lease not held", extra={"worker_id": lease.worker_id})
+                continue
+            suspects = tasks_orphaned_reap(suspects)["suspects"]
+        except Exception:  # noqa: BLE001 - the next round tries again
+            logger.exception("lost workers' tasks not reaped")
+        finally:
+            connections.close_all()
+
+
 class Command(BaseCommand):
     help = (
         "Run background jobs (django-tasks database worker) and enqueue the periodic sweeps "
@@ -65,7 +83,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, sweep_seconds: int | None, queue_name: str, **options) -> None:
-        worker_args = ["--queue-name", queue_name, "--no-reload", f"--verbosity={options['verbosity']}"]
+        worker_id = worker_id_new()
+        lease = WorkerLease(worker_id)
+        if not lease.keep() and connections["default"].vendor == "postgresql":
+            raise CommandError(f"The worker's lease (advisory lock of {worker_id}) could not be taken.")
+        worker_args = [
+            "--queue-name", queue_name, "--no-reload", f"--verbosity={options['verbosity']}",
+            "--worker-id", worker_id,
+        ]  # fmt: skip
+        try:
+            self._run(once, sweep_seconds, worker_args, lease)
+        finally:
+            lease.close()
+
+    def _run(self, once: bool, sweep_seconds: int | None, worker_args: list[str], lease: WorkerLease) -> None:
         if once:
             enqueued = sweeps_enqueue()
             self.stdout.write(f"{len(enqueued)} sweep(s) enqueued.")
@@ -91,6 +122,13 @@ class Command(BaseCommand):
             daemon=True,
         )
         ticker.start()
+        watcher = threading.Thread(
+            target=_watch_loop,
+            args=(stop, lease, settings.EGOV_WORKER_WATCH_SECONDS),
+            name="egov-watch",
+            daemon=True,
+        )
+        watcher.start()
         self.stdout.write(f"Worker started; sweeps every {seconds} s.")
         try:
             call_command("db_worker", *worker_args, stdout=self.stdout)
