@@ -52,11 +52,69 @@ def test_redelivery_of_the_same_message_adds_nothing(approved, minji):
     assert Message.objects.count() == 1 and ReceivedDocument.objects.count() == 1
 
 
+def test_the_message_goes_through_the_exchange_which_seals_it_with_the_acknowledgement(approved, minji):
+    from egov.exchange.delivery import delivery_seal_valid
+    from egov.exchange.models import Delivery
+
+    [message] = document_dispatch(actor=minji, document=approved())
+    delivery = Delivery.objects.get(message_id=message.message_id)
+    assert delivery.service == "edocs.document" and delivery.state == "delivered"
+    assert (delivery.sender.code, delivery.recipient.code) == ("3000000", "3220000")
+    assert delivery.body == message.body and delivery.ack == message.ack
+    assert delivery_seal_valid(delivery)
+    delivery.ack = delivery.ack.replace(message.receipt.number, "ER-0000-0000000")
+    assert not delivery_seal_valid(delivery)  # the acknowledgement cannot be changed afterwards
+
+
+def test_the_exchange_delivers_a_message_id_once_and_refuses_it_for_another_body(approved, minji):
+    from egov.core.errors import Conflict
+    from egov.exchange.delivery import Envelope, messages_deliver
+    from egov.exchange.models import Delivery
+
+    [message] = document_dispatch(actor=minji, document=approved())
+    envelope = Envelope(
+        message.message_id, "edocs.document", message.sender, message.recipient_agency,
+        message.body, message.signature, message.kid,
+    )  # fmt: skip
+    [again] = messages_deliver(envelopes=[envelope])
+    assert again == Delivery.objects.get() and ReceivedDocument.objects.count() == 1
+    forged = Envelope(
+        message.message_id, "edocs.document", message.sender, message.recipient_agency,
+        message.body[:-1] + ',"x":1}', message.signature, message.kid,
+    )  # fmt: skip
+    with pytest.raises(Conflict) as refused:
+        messages_deliver(envelopes=[forged])
+    assert refused.value.code == "message_id_reused"
+
+
+def test_a_message_with_a_bad_signature_or_unknown_to_on_nara_bounces_at_the_exchange(
+    approved, minji, jongno, gangnam
+):
+    from egov.exchange.delivery import Envelope, messages_deliver
+
+    [message] = document_dispatch(actor=minji, document=approved())
+    forged = message.signature[:-8] + ("A" * 8 if not message.signature.endswith("A" * 8) else "B" * 8)
+    bad, unknown = messages_deliver(
+        envelopes=[
+            Envelope("new-1", "edocs.document", jongno, gangnam, message.body, forged, message.kid),
+            Envelope(
+                "new-2", "edocs.document", jongno, gangnam, message.body, message.signature, message.kid
+            ),
+        ]
+    )
+    assert bad.state == "bounced" and "signature" in bad.bounce_reason
+    assert unknown.state == "bounced" and "no such message" in unknown.bounce_reason
+    assert ReceivedDocument.objects.count() == 1
+
+
 def test_an_agency_without_a_registry_office_bounces_with_a_reason(approved, minji, busan):
     document = approved(recipients=[busan])
     [message] = document_dispatch(actor=minji, document=document)
     assert message.state == "bounced" and "registry office" in message.bounce_reason
     assert not ReceivedDocument.objects.exists()
+    from egov.exchange.models import Delivery
+
+    assert Delivery.objects.get(message_id=message.message_id).bounce_reason == message.bounce_reason
     assert document.events.last().data["bounced"][0][0] == "6260000"
 
 

@@ -30,7 +30,7 @@ from egov.accounts.permissions import agency_scope_ids, has_role
 from egov.cases.models import CaseAttachment, CaseEvent, CaseNumberCounter
 from egov.cases.procedures import APPLICANT, OFFICIAL, SYSTEM, Procedure, procedure_of
 from egov.core import files as core_files
-from egov.core.audit import audit_record, refusal_log
+from egov.core.audit import audit_many, audit_record, refusal_log
 from egov.core.errors import Conflict, NotFound, PermissionDenied
 from egov.core.notifications import notification_send, notifications_enabled
 
@@ -99,6 +99,23 @@ def case_serial_allocate(*, procedure: Procedure, scope: str, at: dt.datetime | 
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
+
+
+def case_numbers_unsequenced(*, procedure: Procedure, count: int, at: dt.datetime | None = None) -> list[str]:
+    """`count` distinct numbers as `case_number_allocate(sequenced=False)` gives them, checked
+    against the cases filed in one query (and again for any that collide): for a batch of
+    cases created at once, as a document delivered to fifty agencies opens fifty receipts."""
+    day = timezone.localdate(at) if at is not None else timezone.localdate()
+    low = 10 ** (procedure.number.digits - 1)
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        wanted = {
+            procedure.number.format(day, low + secrets.randbelow(9 * low))
+            for _ in range(count - len(numbers))
+        }
+        taken = set(procedure.model_class.objects.filter(number__in=wanted).values_list("number", flat=True))
+        numbers |= wanted - taken
+    return sorted(numbers)[:count]
 
 
 def _number_unsequenced(procedure: Procedure, at: dt.datetime | None) -> str:
@@ -209,6 +226,42 @@ def case_event_record(
         action=action,
         note=note,
         data=data,
+    )
+
+
+def case_opened_many(
+    *,
+    actor,
+    cases: list[models.Model],
+    action: str,
+    data: list[dict],
+    after: list[dict],
+    at: dt.datetime | None = None,
+) -> None:
+    """Record that `cases` of one procedure, just created in the state `action` opens them in
+    (a transition without sources), were opened: each case's history event and audit event,
+    as `case_transition(..., notify=False)` writes them, in two statements for the batch."""
+    if not cases:
+        return
+    procedure = procedure_of(cases[0])
+    transition = procedure.transition(action)
+    if transition.sources or any(case.state != transition.target for case in cases):
+        raise ValueError(f"{procedure.code}.{action} does not open cases in their current state")
+    at = at or timezone.now()
+    case_type = ContentType.objects.get_for_model(type(cases[0]))
+    actor_or_none = actor if getattr(actor, "pk", None) else None
+    CaseEvent.objects.bulk_create(
+        CaseEvent(at=at, case_type=case_type, case_id=case.pk, actor=actor_or_none, state=case.state,
+                  action=action, data=values)
+        for case, values in zip(cases, data, strict=True)
+    )  # fmt: skip
+    audit_many(
+        actor=actor,
+        action=f"{procedure.audit_prefix}.{action}",
+        objects=cases,
+        before=[{"state": None}] * len(cases),
+        after=[{"state": case.state, **values} for case, values in zip(cases, after, strict=True)],
+        legal_basis=transition.legal_basis,
     )
 
 

@@ -32,6 +32,29 @@ def audit_record(
     return AuditEvent.objects.create(**row)
 
 
+def audit_many(
+    *,
+    actor,
+    action: str,
+    objects: list[models.Model],
+    before: list[dict[str, Any]],
+    after: list[dict[str, Any]],
+    reason: str = "",
+    legal_basis: str = "",
+) -> None:
+    """Append one audit event per object, as `audit_record` would, in one statement (a service
+    acting on a batch at once). Call inside the service's transaction."""
+    rows = []
+    for obj, old, new in zip(objects, before, after, strict=True):
+        row = audit_row(
+            actor=actor, action=action, object_type=obj._meta.label_lower, object_id=obj.pk,
+            before=old, after=new, reason=reason, legal_basis=legal_basis,
+        )  # fmt: skip
+        row["actor"] = actor if row.pop("actor_id") is not None else None
+        rows.append(AuditEvent(**row))
+    AuditEvent.objects.bulk_create(rows)
+
+
 def audit_row(
     *,
     actor,

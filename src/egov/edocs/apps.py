@@ -8,3 +8,7 @@ class EdocsConfig(AppConfig):
 
     def ready(self) -> None:
         from egov.edocs import publication  # noqa: F401 - registers the proactive publication source
+        from egov.edocs.services.delivery import SERVICE, documents_receive
+        from egov.exchange.delivery import delivery_service_register
+
+        delivery_service_register(SERVICE, documents_receive)

@@ -60,6 +60,11 @@ class DraftForm(forms.Form):
     cooperators = forms.MultipleChoiceField(
         label=_("Cooperating officials"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
     )
+    outside_cooperators = forms.MultipleChoiceField(
+        label=_("Cooperating officials of other agencies"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
     approver = forms.ChoiceField(label=_("Approver"))
     unit_task = forms.ChoiceField(label=_("Unit task"), required=False)
     disclosure = forms.ChoiceField(label=_("Disclosure grade"), choices=Disclosure.choices)
@@ -89,6 +94,11 @@ class DraftForm(forms.Form):
         self.fields["reviewers"].choices = people
         self.fields["cooperators"].choices = people
         self.fields["approver"].choices = [("", "—"), *people]
+        self.outside = {str(p.official_id): p for p in selectors.cooperation_candidates(actor=actor)}
+        self.fields["outside_cooperators"].choices = [
+            (key, f"{p.department.agency.name(lang)} {_post_label(p, lang)}")
+            for key, p in self.outside.items()
+        ]
         self.tasks = {str(t.pk): t for t in selectors.unit_tasks_for(actor=actor)}
         self.fields["unit_task"].choices = [("", "—")] + [
             (k, f"{t.name(lang)} ({t.get_retention_display()})") for k, t in self.tasks.items()
@@ -106,6 +116,7 @@ class DraftForm(forms.Form):
         cooperators = [self.posts[k] for k in data.get("cooperators") or ()]
         approver = self.posts.get(data.get("approver") or "")
         line = [(p.official, "review") for p in sorted(reviewers, key=lambda p: (p.position, p.display_name))]
+        cooperators += [self.outside[k] for k in data.get("outside_cooperators") or ()]
         line += [(p.official, "cooperate") for p in cooperators]
         if approver is not None:
             line.append((approver.official, "approve"))

@@ -115,6 +115,17 @@ def line_candidates(*, actor) -> QuerySet:
     )
 
 
+def cooperation_candidates(*, actor) -> QuerySet:
+    """Officials of other agencies who may cooperate (협조) on the actor's approval lines."""
+    post = _post(actor)
+    return (
+        OfficialPost.objects.select_related("department__agency", "official")
+        .filter(department__closed_at__isnull=True, official__is_active=True)
+        .exclude(department__agency_id=post.department.agency_id)
+        .order_by("department__agency__code", "department__code", "-position", "display_name")
+    )
+
+
 def assignable_posts(*, receipt: ReceivedDocument) -> QuerySet:
     """Whom a received document may be assigned to (배부): officials of the receiving agency."""
     return (
@@ -157,12 +168,12 @@ def approval_history(*, document: OfficialDocument) -> list[dict]:
     from egov.edocs.signatures import official_signature_valid
 
     rows = []
-    for step in document.steps.select_related("department", "acted_by").order_by("order"):
+    for step in document.steps.select_related("department__agency", "acted_by").order_by("order"):
         valid = None
         if step.signature:
             signer = step.acted_by_id or step.official_id
             valid = official_signature_valid(
-                agency_code=document.agency.code,
+                agency_code=step.department.agency.code,  # a cooperator of another agency: theirs
                 official_id=signer,
                 kid=step.kid,
                 text=step.signed,

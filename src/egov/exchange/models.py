@@ -247,3 +247,45 @@ class QueryReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}/{self.message_id}"
+
+
+class Delivery(models.Model):
+    """One message delivered between agencies through the exchange (`exchange.delivery`), as
+    X-Road's message log keeps it: the sender's signed body, the recipient's signed
+    acknowledgement or the reason it bounced, and the exchange's seal (the platform key's
+    Ed25519 signature over both). The message ID is unique: a re-delivery finds this row and
+    delivers nothing twice."""
+
+    class State(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
+
+    message_id = models.CharField(max_length=100, unique=True)  # X-Road-Id
+    service = models.CharField(max_length=64)  # what the recipient's handler serves
+    sender = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()  # as the sender signed it
+    body_sha256 = models.CharField(max_length=64)
+    signature = models.TextField()  # the sender's, base64
+    kid = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices)
+    bounce_reason = models.CharField(max_length=200, blank=True)
+    ack = models.TextField(blank=True)  # as the recipient signed it
+    ack_signature = models.TextField(blank=True)
+    ack_kid = models.CharField(max_length=64, blank=True)
+    seal = models.CharField(max_length=128)  # the platform's Ed25519 signature, hex
+    seal_kid = models.CharField(max_length=16)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["sender", "at"], name="delivery_sender_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state="delivered", bounce_reason="") & ~Q(ack=""))
+                | (Q(state="bounced", ack="") & ~Q(bounce_reason="")),
+                name="delivery_acknowledged_or_bounced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

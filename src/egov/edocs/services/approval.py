@@ -12,10 +12,11 @@ the final approval gives the department's next registration number (생산등록
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.accounts.permissions import has_role
 from egov.cases.services import case_lock_for, case_refused, case_serial_allocate, case_transition
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.edocs.models import ApprovalStep, DelegationRule, OfficialDocument, Position, Substitute
-from egov.edocs.procedure import DOCUMENT
+from egov.edocs.procedure import DOCUMENT, OFFICE_ROLES
 from egov.edocs.services.common import COMMENT_MAX, content_hash, post_of
 from egov.edocs.services.issuing import document_pdf_issue
 from egov.edocs.signatures import official_sign
@@ -135,6 +136,35 @@ def _turn(actor, document: OfficialDocument, action: str) -> tuple[ApprovalStep,
     raise NotFound(_("No such official document."), field="number")
 
 
+def _lock_on_line(actor, document: OfficialDocument, action: str) -> OfficialDocument:
+    """The document locked for a step on its line. Officials of the drafting agency go through
+    the kernel's check (`case_lock_for`); an official of another agency reaches the document
+    only as a cooperator (협조) on its line — NotFound to any other — and needs an office role
+    like everyone on a line."""
+    if getattr(actor, "agency_id", None) == document.agency_id or not getattr(actor, "is_official", False):
+        return case_lock_for(actor=actor, case=document, action=action, check_state=False)
+    locked = OfficialDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    if not locked.steps.filter(official=actor, role=ApprovalStep.Role.COOPERATE).exists():
+        case_refused(actor, DOCUMENT, f"{action} on another agency's document", case_id=locked.pk)
+        raise NotFound(_("No such official document."), field="number")
+    post_of(actor)
+    if not any(has_role(actor, role) for role in OFFICE_ROLES):
+        raise PermissionDenied(_("This step needs another role."))
+    return locked
+
+
+def _in_approval(actor, document: OfficialDocument, action: str) -> None:
+    if document.state == OfficialDocument.State.IN_APPROVAL:
+        return
+    if actor.agency_id == document.agency_id:
+        case_lock_for(actor=actor, case=document, action=action)  # words the refusal
+    raise Conflict(
+        _("The document is %(state)s; this cannot be done now.") % {"state": document.get_state_display()},
+        field="document",
+        code="wrong_state" if document.is_open else "closed",
+    )
+
+
 def document_sign(*, actor, document: OfficialDocument, comment: str = "") -> OfficialDocument:
     """The official whose turn it is signs: a reviewer's review (검토), a cooperator's
     cooperation (협조) or the approver's approval (결재) — which is approval under delegation
@@ -146,9 +176,8 @@ def document_sign(*, actor, document: OfficialDocument, comment: str = "") -> Of
 
     comment = (comment or "").strip()[:COMMENT_MAX]
     with transaction.atomic():
-        document = case_lock_for(actor=actor, case=document, action="review", check_state=False)
-        if document.state != OfficialDocument.State.IN_APPROVAL:
-            case_lock_for(actor=actor, case=document, action="review")  # words the refusal
+        document = _lock_on_line(actor, document, "review")
+        _in_approval(actor, document, "review")
         step, substitute = _turn(actor, document, "sign")
         now = timezone.now()
         if step.role == ApprovalStep.Role.APPROVE:
@@ -227,9 +256,8 @@ def document_return(*, actor, document: OfficialDocument, comment: str) -> Offic
 
     comment = require_text(comment, "comment", label=_("The reason for returning"), max_length=COMMENT_MAX)
     with transaction.atomic():
-        document = case_lock_for(actor=actor, case=document, action="return", check_state=False)
-        if document.state != OfficialDocument.State.IN_APPROVAL:
-            case_lock_for(actor=actor, case=document, action="return")
+        document = _lock_on_line(actor, document, "return")
+        _in_approval(actor, document, "return")
         step, _substitute = _turn(actor, document, "return")
         step.outcome, step.acted_by, step.acted_at, step.comment = (
             ApprovalStep.Outcome.RETURNED,

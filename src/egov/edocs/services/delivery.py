@@ -1,13 +1,19 @@
 """Dispatch (발송) and receipt (접수, 배부).
 
-An approved document is dispatched to each recipient as a `Message`: the canonical body signed
-with the sending agency's key, under a message ID derived from the document, its version and
-the recipient, so a re-delivery (a retry after a crash) finds the message already there — the
-unique constraint decides, not a check — and adds nothing. The receiving side checks the
-signature, opens a `ReceivedDocument` case in the recipient's registry office (문서과) or the
-named department and answers with an acknowledgement signed with its own agency key. A
+An approved document is dispatched to each recipient agency as a signed message through the
+exchange (`exchange.delivery`, X-Road style): the canonical body signed with the sending
+agency's key, under a message ID derived from the document, its version and the recipient, so
+a re-delivery (a retry after a crash) finds the message already there — the unique
+constraints decide, not a check — and adds nothing. On-nara's receiving service
+(`documents_receive`, registered with the exchange as `edocs.document`) checks the signature,
+opens a `ReceivedDocument` case in the recipient's registry office (문서과) or the named
+department and answers with an acknowledgement signed with the receiving agency's key. A
 recipient unknown to On-nara (an agency without an open registry office) or closed (a closed
 department) bounces with the reason, recorded on the message and in the sender's history.
+
+The sender's `Message` is its register of what it sent; the exchange keeps each delivery
+sealed (`exchange.models.Delivery`). A document to fifty agencies is delivered in one batch:
+a few statements in all, not a dozen per recipient.
 """
 
 import uuid
@@ -20,7 +26,8 @@ from egov.accounts.models import User
 from egov.cases.services import (
     case_lock_for,
     case_notify,
-    case_number_allocate,
+    case_numbers_unsequenced,
+    case_opened_many,
     case_refused,
     case_serial_allocate,
     case_transition,
@@ -31,8 +38,10 @@ from egov.edocs.procedure import DOCUMENT, RECEIPT
 from egov.edocs.services.common import post_of
 from egov.edocs.services.issuing import document_pdf_issue
 from egov.edocs.signatures import agency_sign, agency_signature_valid, sha256_hex
+from egov.exchange.delivery import Answer, Envelope, messages_deliver
 
 MESSAGE_NAMESPACE = uuid.UUID("6f1d2b0e-8f3a-4c1e-9a57-0e7d3c2b1a90")
+SERVICE = "edocs.document"  # the exchange service On-nara receives documents under
 
 
 def message_id_for(document: OfficialDocument, recipient: Recipient) -> str:
@@ -41,20 +50,6 @@ def message_id_for(document: OfficialDocument, recipient: Recipient) -> str:
         recipient.department.code if recipient.department_id else "*"
     )
     return str(uuid.uuid5(MESSAGE_NAMESPACE, name))
-
-
-def _destination(recipient: Recipient) -> tuple[Department | None, str]:
-    if recipient.department_id:
-        department = recipient.department
-        if department.closed_at is not None:
-            return None, _("The receiving department is closed.")
-        return department, ""
-    office = Department.objects.filter(
-        agency_id=recipient.agency_id, is_registry_office=True, closed_at__isnull=True
-    ).first()
-    if office is None:
-        return None, _("The receiving agency has no open registry office in On-nara.")
-    return office, ""
 
 
 def _body(document: OfficialDocument, message_id: str, recipient: Recipient, at) -> dict:
@@ -75,20 +70,21 @@ def _body(document: OfficialDocument, message_id: str, recipient: Recipient, at)
     }
 
 
-def message_deliver(*, document: OfficialDocument, recipient: Recipient, at=None) -> Message:
-    """Deliver the document to one recipient (the platform's step, no person's): the signed
-    message, and at the recipient either a delivered `ReceivedDocument` and a signed
-    acknowledgement, or a bounce with its reason. Idempotent by message ID."""
+def messages_send(*, document: OfficialDocument, recipients: list[Recipient], at=None) -> list[Message]:
+    """Send the document to agency `recipients` through the exchange (the platform's step, no
+    person's): one signed message each, delivered with the receiving agency's signed
+    acknowledgement or bounced with the reason. Idempotent by message ID: a recipient already
+    sent to gets its existing message. Returns the messages in the order of `recipients`."""
     at = at or timezone.now()
-    message_id = message_id_for(document, recipient)
-    existing = Message.objects.filter(message_id=message_id).first()
-    if existing is not None:
-        return existing
-    department, reason = _destination(recipient)
-    text, signature, kid = agency_sign(document.agency, _body(document, message_id, recipient, at))
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
+    wanted = {message_id_for(document, r): r for r in recipients}
+    existing = {m.message_id: m for m in Message.objects.filter(message_id__in=wanted)}
+    fresh = []
+    for message_id, recipient in wanted.items():
+        if message_id in existing:
+            continue
+        text, signature, kid = agency_sign(document.agency, _body(document, message_id, recipient, at))
+        fresh.append(
+            Message(
                 message_id=message_id,
                 document=document,
                 sender=document.agency,
@@ -98,56 +94,121 @@ def message_deliver(*, document: OfficialDocument, recipient: Recipient, at=None
                 body_sha256=sha256_hex(text),
                 signature=signature,
                 kid=kid,
-                state=Message.State.BOUNCED if department is None else Message.State.DELIVERED,
-                bounce_reason=reason,
+                state=Message.State.DELIVERED,  # until the exchange answers, in this transaction
                 sent_at=at,
             )
-            if department is not None:
-                _receive(message, department, at)
-    except IntegrityError:
-        found = Message.objects.filter(message_id=message_id).first()
-        if found is None:
-            raise
-        return found  # delivered by a concurrent retry
-    return message
+        )
+    if fresh:
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(fresh)
+                deliveries = messages_deliver(
+                    envelopes=[
+                        Envelope(
+                            m.message_id, SERVICE, m.sender, m.recipient_agency, m.body, m.signature, m.kid
+                        )
+                        for m in fresh
+                    ],
+                    at=at,
+                )
+                for message, delivery in zip(fresh, deliveries, strict=True):
+                    message.state, message.bounce_reason = delivery.state, delivery.bounce_reason
+                    message.ack, message.ack_signature, message.ack_kid = (
+                        delivery.ack, delivery.ack_signature, delivery.ack_kid
+                    )  # fmt: skip
+                Message.objects.bulk_update(
+                    fresh, ["state", "bounce_reason", "ack", "ack_signature", "ack_kid"]
+                )
+        except IntegrityError:
+            # sent by a concurrent retry: what it sent stands
+            existing = {m.message_id: m for m in Message.objects.filter(message_id__in=wanted)}
+            if len(existing) < len(wanted):
+                raise
+            fresh = []
+    existing.update((m.message_id, m) for m in fresh)
+    return [existing[message_id] for message_id in wanted]
 
 
-def _receive(message: Message, department: Department, at) -> ReceivedDocument:
-    if not agency_signature_valid(
-        agency_code=message.sender.code, kid=message.kid, text=message.body, signature=message.signature
-    ):
-        raise Conflict(_("The message's signature does not verify."), field="message", code="bad_signature")
-    receipt = ReceivedDocument.objects.create(
-        number=case_number_allocate(procedure=RECEIPT, at=at, sequenced=False),
-        message=message,
-        source=message.document,
-        agency=department.agency,
-        department=department,
-        sender=message.document.drafter,
-        delivered_at=at,
+def message_deliver(*, document: OfficialDocument, recipient: Recipient, at=None) -> Message:
+    """`messages_send` to one recipient."""
+    return messages_send(document=document, recipients=[recipient], at=at)[0]
+
+
+def _destinations(messages: list[Message]) -> dict[int, Department]:
+    """The open registry office (문서과) of each agency addressed as a whole, by agency id."""
+    agencies = {m.recipient_agency_id for m in messages if m.recipient_department_id is None}
+    offices = Department.objects.filter(
+        agency_id__in=agencies, is_registry_office=True, closed_at__isnull=True
     )
-    case_transition(
+    return {office.agency_id: office for office in offices.select_related("agency")}
+
+
+def documents_receive(envelopes: list[Envelope], *, at) -> list[Answer]:
+    """On-nara's receiving service at the exchange (`edocs.document`): for each message, the
+    sender's signature is checked, a delivered `ReceivedDocument` opened in the recipient's
+    registry office or the named department and an acknowledgement signed with the receiving
+    agency's key returned; a recipient unknown to On-nara or closed bounces with the reason."""
+    messages = Message.objects.select_related(
+        "document__drafter", "recipient_department__agency", "sender"
+    ).in_bulk([e.message_id for e in envelopes], field_name="message_id")
+    offices = _destinations(list(messages.values()))
+    answers: list[Answer | None] = []
+    taking: list[tuple[int, Message, Department]] = []
+    for index, envelope in enumerate(envelopes):
+        message = messages.get(envelope.message_id)
+        if not agency_signature_valid(
+            agency_code=envelope.sender.code,
+            kid=envelope.kid,
+            text=envelope.body,
+            signature=envelope.signature,
+        ):
+            answers.append(Answer.bounce(_("The message's signature does not verify.")))
+            continue
+        if message is None or message.body != envelope.body:
+            answers.append(Answer.bounce(_("On-nara has no such message.")))
+            continue
+        department = message.recipient_department or offices.get(message.recipient_agency_id)
+        if department is None:
+            answers.append(Answer.bounce(_("The receiving agency has no open registry office in On-nara.")))
+        elif department.closed_at is not None:
+            answers.append(Answer.bounce(_("The receiving department is closed.")))
+        else:
+            answers.append(None)
+            taking.append((index, message, department))
+    numbers = case_numbers_unsequenced(procedure=RECEIPT, count=len(taking), at=at)
+    receipts = ReceivedDocument.objects.bulk_create(
+        ReceivedDocument(
+            number=number,
+            message=message,
+            source=message.document,
+            agency=department.agency,
+            department=department,
+            sender=message.document.drafter,
+            delivered_at=at,
+        )
+        for number, (_index, message, department) in zip(numbers, taking, strict=True)
+    )
+    case_opened_many(
         actor=None,
-        case=receipt,
+        cases=receipts,
         action="deliver",
         at=at,
-        notify=False,
-        data={"message_id": message.message_id, "from": message.sender.code},
-        after={"message_id": message.message_id, "department": department.code},
+        data=[{"message_id": m.message_id, "from": m.sender.code} for _i, m, _d in taking],
+        after=[{"message_id": m.message_id, "department": d.code} for _i, m, d in taking],
     )
-    ack, ack_signature, ack_kid = agency_sign(
-        department.agency,
-        {
-            "message_id": message.message_id,
-            "body_sha256": message.body_sha256,
-            "receipt": receipt.number,
-            "received_at": at.isoformat(),
-            "recipient": department.agency.code,
-        },
-    )
-    message.ack, message.ack_signature, message.ack_kid = ack, ack_signature, ack_kid
-    message.save(update_fields=["ack", "ack_signature", "ack_kid"])
-    return receipt
+    for receipt, (index, message, department) in zip(receipts, taking, strict=True):
+        ack, ack_signature, ack_kid = agency_sign(
+            department.agency,
+            {
+                "message_id": message.message_id,
+                "body_sha256": message.body_sha256,
+                "receipt": receipt.number,
+                "received_at": at.isoformat(),
+                "recipient": department.agency.code,
+            },
+        )
+        answers[index] = Answer(ack=ack, ack_signature=ack_signature, ack_kid=ack_kid)
+    return answers
 
 
 def _issue_to_person(actor, document: OfficialDocument, recipient: Recipient) -> str:
@@ -189,9 +250,9 @@ def document_dispatch(*, actor, document: OfficialDocument) -> list[Message]:
         document_pdf_issue(actor=actor, document=document)
         recipients = list(document.recipients.select_related("agency", "department", "resident", "business"))
         issued = [_issue_to_person(actor, document, r) for r in recipients if r.is_person]
-        messages = [
-            message_deliver(document=document, recipient=r, at=now) for r in recipients if not r.is_person
-        ]
+        messages = messages_send(
+            document=document, recipients=[r for r in recipients if not r.is_person], at=now
+        )
         bounced = [m for m in messages if m.state == Message.State.BOUNCED]
         case_transition(
             actor=actor,

@@ -74,8 +74,9 @@ def _recipients(recipients, *, internal: bool, sender_id: int) -> list[tuple]:
 
 
 def _line(actor, agency_id: int, line) -> list[tuple[OfficialPost, str]]:
-    """[(post, role)] in order: reviewers and cooperators of the drafter's agency, the approver
-    last; nobody twice, the drafter not at all."""
+    """[(post, role)] in order: reviewers of the drafter's agency, cooperators of it or of
+    another agency (협조 with another agency), the approver of the drafter's agency last;
+    nobody twice, the drafter not at all."""
     steps = list(line or ())
     if not steps or len(steps) > MAX_LINE:
         raise ValidationFailed(
@@ -100,14 +101,15 @@ def _line(actor, agency_id: int, line) -> list[tuple[OfficialPost, str]]:
             if isinstance(official, User)
             else None
         )
-        if (
-            post is None
-            or not post.official.is_active
-            or post.department.agency_id != agency_id
-            or post.department.closed_at is not None
-        ):
+        if post is None or not post.official.is_active or post.department.closed_at is not None:
             raise ValidationFailed(
                 _("Choose officials of your agency for the approval line."), field="approval_line"
+            )
+        if post.department.agency_id != agency_id and role != ApprovalStep.Role.COOPERATE:
+            # another agency's official stands on the line only to cooperate (협조)
+            raise ValidationFailed(
+                _("An official of another agency cooperates; review and approval are your agency's."),
+                field="approval_line",
             )
         if post.official_id in seen:
             raise ValidationFailed(_("An official appears on the line twice."), field="approval_line")
