@@ -419,3 +419,12 @@ def test_the_worker_runs_the_integrator_every_tick():
     from egov.core.tasks import ticks
 
     assert accesslog.access_log_tick in ticks()
+
+
+def test_monitoring_reads_the_pending_entries_from_the_queue(db, platform):
+    assert accesslog.access_log_pending() == (0, None)
+    append(3)
+    count, oldest = accesslog.access_log_pending()
+    assert count == 3 and oldest == AccessLogEntry.objects.order_by("at").first().at
+    access_log_integrate()
+    assert accesslog.access_log_pending() == (0, None)

@@ -81,17 +81,29 @@ def fetch_plan(*, service: Service, resident: Resident | None) -> list[Fetch]:
     """What the service will fetch, from which agency, on which basis — shown before applying."""
     today = timezone.localdate()
     plan = []
-    items = {
-        i.code: i for i in SharedItem.objects.select_related("provider").filter(code__in=_items_of(service))
-    }
-    # The agency's approved grants on all these items in one statement, the longest-running first.
-    grants = {}
-    for grant in Grant.objects.filter(
-        consumer=service.agency_id, item__in=[i.pk for i in items.values()], status="approved",
-        valid_from__lte=today, valid_until__gte=today,
-    ).order_by("-valid_until", "-pk"):  # fmt: skip
+    wanted = _items_of(service)
+    # The agency's approved grants on these items with their items, in one statement, the
+    # longest-running first; the items without one (to consent to) in a second, if any.
+    grants, items = {}, {}
+    for grant in (
+        Grant.objects.select_related("item__provider")
+        .filter(
+            consumer=service.agency_id,
+            item__code__in=list(wanted),
+            status="approved",
+            valid_from__lte=today,
+            valid_until__gte=today,
+        )
+        .order_by("-valid_until", "-pk")
+    ):
         grants.setdefault(grant.item_id, grant)
-    for code, fields in _items_of(service).items():
+        items.setdefault(grant.item.code, grant.item)
+    if len(items) < len(wanted):
+        items.update(
+            (i.code, i)
+            for i in SharedItem.objects.select_related("provider").filter(code__in=set(wanted) - set(items))
+        )
+    for code, fields in wanted.items():
         item = items.get(code)
         if item is None:
             continue

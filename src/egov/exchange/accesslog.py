@@ -417,6 +417,12 @@ def checkpoint_published() -> tuple[int, bytes, str] | None:
     return size, tlog.Checkpoint.parse(tlog.note_split(note)[0]).root, note + lines
 
 
+def access_log_pending() -> tuple[int, dt.datetime | None]:
+    """(entries not yet in the tree, the time of the oldest): what monitoring shows, read from
+    the integrator's queue (cheap on any size of log)."""
+    return store.pending_summary()
+
+
 def entry_position(*, entry_id: int, client_id: str | None = None) -> tuple[int | None, str] | None:
     """(seq or None while pending, leaf hash hex) of an entry, of this client's entries only
     when `client_id` is given; None if there is no such entry."""

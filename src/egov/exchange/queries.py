@@ -1,6 +1,7 @@
 """Mediated queries from agency systems, answered once per client message ID.
 
-`shared_item_query` is what the API calls: it runs `shared_item_fetch` and keeps the answer
+`shared_item_query` is what the API calls: it runs `shared_item_fetch`'s reads
+(`shared_item_check`), then logs the query (`shared_item_record`) and keeps the answer
 in a QueryReceipt in the same transaction as the query's log entry, so a retry with the same
 X-Road-Id gets the stored answer and leaves no second log entry. The receipt's look-up and
 insert are plain SQL in `exchange.store`: every API query runs them, and Model.save costs
@@ -17,7 +18,13 @@ from egov.accounts.models import AgencySystem
 from egov.exchange import store
 from egov.exchange.accesslog import appends_sent_with_the_commit
 from egov.exchange.models import AccessLogEntry
-from egov.exchange.services import REFUSAL_STATUS, ExchangeRefused, shared_item_fetch
+from egov.exchange.services import (
+    REFUSAL_STATUS,
+    Checked,
+    ExchangeRefused,
+    shared_item_check,
+    shared_item_record,
+)
 
 # (HTTP status, body) of an answer given before, or None when the message is new.
 StoredAnswer = tuple[int, dict] | None
@@ -53,11 +60,11 @@ def _receipt_store(client_id: str, message_id: str, status: int, body: dict, ent
     )
 
 
-def _fetch(*, system: AgencySystem, message_id: str, **query) -> tuple[int, dict, AccessLogEntry]:
-    """Run the query; return (status, body, log entry). Call inside a transaction. An
+def _record(checked: Checked, message_id: str) -> tuple[int, dict, AccessLogEntry]:
+    """Log the checked query; return (status, body, log entry). Call inside a transaction. An
     answer's `log_id` is the entry's id, None while the append waits for the COMMIT."""
     try:
-        data, entry = shared_item_fetch(actor=system, message_id=message_id, **query)
+        data, entry = shared_item_record(checked)
     except ExchangeRefused as refusal:
         body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
         return REFUSAL_STATUS.get(refusal.code, 400), body, refusal.log_entry
@@ -86,14 +93,18 @@ def shared_item_query(
         stored = _stored_answer(system.client_id, message_id)
     if stored is not None:
         return stored
-    query = {"item": item, "subject": subject, "purpose": purpose, "basis": basis, "fields": fields,
-             "case_ref": case_ref, "user_ref": user_ref}  # fmt: skip
+    # The reads (item, grant, resident in one statement; the data) before the transaction:
+    # it then holds only the writes.
+    checked = shared_item_check(
+        actor=system, item=item, subject=subject, purpose=purpose, basis=basis, fields=fields,
+        case_ref=case_ref, message_id=message_id, user_ref=user_ref,
+    )  # fmt: skip
     try:
-        # On PostgreSQL the append, the receipt and the COMMIT go to the server in one round
-        # trip (`appends_sent_with_the_commit`); no lock is taken.
+        # On PostgreSQL the BEGIN, the append, the receipt and the COMMIT go to the server in
+        # one round trip (`appends_sent_with_the_commit`); no lock is taken.
         with appends_sent_with_the_commit() as deferral, transaction.atomic():
-            status, body, entry = _fetch(system=system, message_id=message_id, **query)
-            deferral.send_with_the_commit()  # the receipt goes with the COMMIT in any case
+            deferral.send_with_the_commit()
+            status, body, entry = _record(checked, message_id)
             _receipt_store(system.client_id, message_id, status, body, entry)
     except IntegrityError:
         # The same message arrived twice at once and the other copy committed first: its

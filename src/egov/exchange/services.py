@@ -14,13 +14,14 @@ from egov.accounts.models import AgencySystem
 from egov.accounts.permissions import require_role
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
+from egov.core.crypto import blind_index
 from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
+from egov.core.ids import IdentifierError, rrn_parse
 from egov.exchange import store
 from egov.exchange.accesslog import access_log_append, appends_sent_with_the_commit
 from egov.exchange.catalogue import READS, REGISTRY
 from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
 from egov.registry.models import Agency, Resident
-from egov.registry.selectors import resident_get_by_rrn
 
 
 class ExchangeRefused(ServiceError):
@@ -253,12 +254,6 @@ class _ItemRow:
     grant: tuple[str, dt.date, dt.date, list[str]] | None  # status, valid from, until, fields
 
 
-def _item_and_grant(*, code: str, consumer: Agency, basis: _Basis) -> _ItemRow | None:
-    grant_id = basis.ident if basis.kind == "grant" else None
-    found = store.item_and_grant_get(code=code, consumer_id=consumer.pk, grant_id=grant_id)
-    return _ItemRow(*found) if found else None
-
-
 def _allowed_fields(*, consumer: Agency, item: _ItemRow, resident: Resident, basis: _Basis, today: dt.date):
     """The fields the basis allows, or ExchangeRefused."""
     if not basis.kind:
@@ -292,6 +287,114 @@ def _allowed_fields(*, consumer: Agency, item: _ItemRow, resident: Resident, bas
     return list(item.fields)
 
 
+@dataclass
+class Checked:
+    """A mediated query checked (`shared_item_check`), not yet logged: the log entry's values,
+    and the data served or the refusal."""
+
+    log: dict[str, Any]
+    data: dict[str, Any] | None = None
+    refusal: ExchangeRefused | None = None
+
+
+def shared_item_check(
+    *,
+    actor,
+    item: str,
+    subject: str,
+    purpose: str,
+    basis: str,
+    fields: list[str] | None = None,
+    case_ref: str = "",
+    message_id: str = "",
+    user_ref: str = "",
+    resident: Resident | None = None,
+) -> Checked:
+    """The reads of `shared_item_fetch` (its arguments): the item, the basis, the resident and
+    the data, with no write and no transaction of its own, so that a caller can run them
+    before it opens the transaction that logs the query (`shared_item_record`). Raises only
+    PermissionDenied (not an agency's actor); refusals come back in `Checked.refusal`."""
+    consumer, client_id, actor_user_ref = _consumer_of(actor)
+    user_ref = user_ref[:64] if user_ref else actor_user_ref
+    if consumer is None:
+        raise PermissionDenied(_("Only an agency's official or system may fetch shared items."))
+    # What callers send is logged as sent, minus NUL characters (which no database column holds)
+    # and cut to the column sizes; the checks below run on the same cleaned values.
+    # A value changed by cleaning is not what the caller asked for: it matches nothing.
+    exact_item = _clean(item, 64) == item
+    exact_fields = all(_clean(f, 64) == f for f in fields or [])
+    item, purpose, subject = _clean(item, 64), _clean(purpose, 300), _clean(subject, 20)
+    log = {
+        "consumer": consumer, "client_id": client_id, "user_ref": _clean(user_ref, 64),
+        "case_ref": _clean(case_ref, 100), "message_id": _clean(message_id, 100), "item_code": item,
+        "purpose": purpose, "basis": _clean(basis, 32), "fields": [],
+    }  # fmt: skip
+    try:
+        parsed = _Basis.parse(basis)
+        malformed = None
+        rrn_index = None
+        if resident is None:
+            try:
+                rrn_index = blind_index(rrn_parse(subject).digits)
+            except IdentifierError as exc:
+                malformed = str(exc)
+        shared = None
+        if exact_item and item in REGISTRY:
+            # The item, the grant and the resident in one statement.
+            grant_id = parsed.ident if parsed.kind == "grant" else None
+            found = store.item_grant_and_resident_get(
+                code=item, consumer_id=consumer.pk, grant_id=grant_id, rrn_index=rrn_index
+            )
+            if found is not None:
+                shared = _ItemRow(*found[:3])
+                resident = resident or found[3]
+        if shared is None:
+            raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
+        if not (purpose or "").strip():
+            raise ExchangeRefused(
+                _("State the purpose of the query."), field="purpose", code="missing_purpose"
+            )
+        if malformed is not None:
+            raise ExchangeRefused(malformed, field="subject", code="malformed_id")
+        if resident is None:
+            raise ExchangeRefused(
+                _("No resident has this ID number."), field="subject", code="unknown_subject"
+            )
+        log["subject"] = resident
+        allowed = _allowed_fields(
+            consumer=consumer, item=shared, resident=resident, basis=parsed, today=timezone.localdate()
+        )
+        wanted = list(dict.fromkeys(_clean(f, 64) for f in fields)) if fields else allowed
+        log["fields"] = wanted
+        outside = [f for f in wanted if f not in allowed or not exact_fields]
+        if outside:
+            raise ExchangeRefused(
+                _("Not allowed under this basis: %(fields)s.") % {"fields": ", ".join(outside)},
+                field="fields",
+                code="field_not_granted",
+            )
+    except ExchangeRefused as refusal:
+        return Checked(log, refusal=refusal)
+    served = REGISTRY[item].serve(resident, wanted)
+    return Checked(log, data={field: served[field] for field in wanted})
+
+
+def shared_item_record(checked: Checked) -> tuple[dict[str, Any], AccessLogEntry]:
+    """Log a checked query (an append, no lock) in the caller's transaction or one of its own;
+    returns the data and the entry, or raises the refusal (ExchangeRefused) once logged."""
+    refusal = checked.refusal
+    with transaction.atomic(savepoint=False):
+        if refusal is not None:
+            outcome, error_code = AccessLogEntry.Outcome.REFUSED, refusal.code
+        else:
+            outcome, error_code = AccessLogEntry.Outcome.GRANTED, ""
+        entry = access_log_append(outcome=outcome, error_code=error_code, **checked.log)
+    if refusal is not None:  # raised outside the block: the entry is kept
+        refusal.log_entry = entry
+        raise refusal
+    return checked.data, entry
+
+
 def shared_item_fetch(
     *,
     actor,
@@ -314,66 +417,11 @@ def shared_item_fetch(
     the one taken from the actor. An in-process caller that holds the resident already passes
     it as `resident` (and `subject` empty): no ID number is decrypted and looked up again.
     """
-    consumer, client_id, actor_user_ref = _consumer_of(actor)
-    user_ref = user_ref[:64] if user_ref else actor_user_ref
-    if consumer is None:
-        raise PermissionDenied(_("Only an agency's official or system may fetch shared items."))
-    # What callers send is logged as sent, minus NUL characters (which no database column holds)
-    # and cut to the column sizes; the checks below run on the same cleaned values.
-    # A value changed by cleaning is not what the caller asked for: it matches nothing.
-    exact_item = _clean(item, 64) == item
-    exact_fields = all(_clean(f, 64) == f for f in fields or [])
-    item, purpose, subject = _clean(item, 64), _clean(purpose, 300), _clean(subject, 20)
-    log = {
-        "consumer": consumer, "client_id": client_id, "user_ref": _clean(user_ref, 64),
-        "case_ref": _clean(case_ref, 100), "message_id": _clean(message_id, 100), "item_code": item,
-        "purpose": purpose, "basis": _clean(basis, 32), "fields": [],
-    }  # fmt: skip
-    try:
-        parsed = _Basis.parse(basis)
-        shared = None
-        if exact_item and item in REGISTRY:
-            shared = _item_and_grant(code=item, consumer=consumer, basis=parsed)
-        if shared is None:
-            raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
-        if not (purpose or "").strip():
-            raise ExchangeRefused(
-                _("State the purpose of the query."), field="purpose", code="missing_purpose"
-            )
-        if resident is None:
-            try:
-                resident = resident_get_by_rrn(rrn=subject)
-            except ValidationFailed as exc:
-                raise ExchangeRefused(exc.message, field="subject", code="malformed_id") from None
-        if resident is None:
-            raise ExchangeRefused(
-                _("No resident has this ID number."), field="subject", code="unknown_subject"
-            )
-        log["subject"] = resident
-        allowed = _allowed_fields(
-            consumer=consumer, item=shared, resident=resident, basis=parsed, today=timezone.localdate()
-        )
-        wanted = list(dict.fromkeys(_clean(f, 64) for f in fields)) if fields else allowed
-        log["fields"] = wanted
-        outside = [f for f in wanted if f not in allowed or not exact_fields]
-        if outside:
-            raise ExchangeRefused(
-                _("Not allowed under this basis: %(fields)s.") % {"fields": ", ".join(outside)},
-                field="fields",
-                code="field_not_granted",
-            )
-    except ExchangeRefused as refusal:
-        with transaction.atomic(savepoint=False):
-            refusal.log_entry = access_log_append(
-                outcome=AccessLogEntry.Outcome.REFUSED, error_code=refusal.code, **log
-            )
-        raise
-    # No savepoint: inside a caller's transaction (the API's) a failure rolls it all back anyway.
-    with transaction.atomic(savepoint=False):
-        served = REGISTRY[item].serve(resident, wanted)
-        data = {field: served[field] for field in wanted}
-        entry = access_log_append(outcome=AccessLogEntry.Outcome.GRANTED, error_code="", **log)
-    return data, entry
+    checked = shared_item_check(
+        actor=actor, item=item, subject=subject, purpose=purpose, basis=basis, fields=fields,
+        case_ref=case_ref, message_id=message_id, user_ref=user_ref, resident=resident,
+    )  # fmt: skip
+    return shared_item_record(checked)
 
 
 # --- reads of a person by an official or a system, outside a mediated query ---------------------
