@@ -66,6 +66,7 @@ def _step(base: str, users: int, seconds: int, work: Path) -> dict:
         "actions": actions,
         "stderr": err[-500:],
         "locust_cpu": locust_cpu,
+        "issued": int(rows.get("certificate: submit and result page", {}).get("Request Count", 0)),
     }
 
 
@@ -100,6 +101,8 @@ def main() -> None:
                 time.sleep(0.2)
         print(f"one app node: gunicorn 2 workers x 4 threads; {os.cpu_count()} cores; {measure_load()}")
         best = None
+        size_before, files_before = _database_bytes(args.database_url), _files_bytes(data_dir)
+        issued = 0
         for users in steps:
             server_cpu = measure.cpu_seconds(measure.server_pids(server.pid))
             result = _step(base, users, args.seconds, work)
@@ -113,8 +116,16 @@ def main() -> None:
                 f"locust {result['locust_cpu'] / result['wall'] * 100:.0f} % of one core "
                 f"-> {'within' if ok else 'OVER'} p95 < {TARGET_P95_MS} ms\n      {kinds}"
             )
+            issued += result["issued"]
             if ok:
                 best = result
+        grown = _database_bytes(args.database_url) - size_before
+        files = _files_bytes(data_dir) - files_before
+        if issued:
+            print(
+                f"growth per certificate issued ({issued}, with the page views around them): database "
+                f"{grown / issued / 1024:.1f} KB, files {files / issued / 1024:.1f} KB"
+            )
         if best:
             print(f"highest step within the target: {best['users']} users, {best['rps']:.1f} requests/s")
         else:
@@ -125,6 +136,17 @@ def main() -> None:
             server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _database_bytes(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        return db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+
+
+def _files_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
 def measure_load() -> str:
