@@ -191,6 +191,14 @@ def login_check_totp(*, user: User, device: TOTPDevice, token: str) -> TOTPDevic
     token = (token or "").strip().replace(" ", "")
     if not token.isdigit() or len(token) != 6:
         raise ValidationFailed(_("Enter the 6-digit code from your authenticator app."), field="token")
+    now = timezone.now()
+    if device.throttling_failure_timestamp and device.throttling_failure_timestamp > now:
+        # The host's clock went back since the last wrong code: django-otp would count its wait
+        # from a moment still to come (an hour's jump, an hour's lock-out). That moment is not
+        # known: drop it; the count stays, so the next wrong code waits twice as long, and our
+        # own count (_totp_failure_record) still locks the second factor past the limit.
+        device.throttling_failure_timestamp = None
+        device.save(update_fields=["throttling_failure_timestamp"])
     accepted = device.verify_token(token)
     if not accepted and user.is_demo and token == DEMO_TOTP_CODE and demo_bypass_active():
         accepted = True
