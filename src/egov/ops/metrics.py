@@ -99,19 +99,20 @@ def _task_metrics(now: dt.datetime):
 
 
 def _access_log_metrics(now: dt.datetime):
-    from egov.exchange.models import AccessLogCheckpoint, AccessLogEntry
+    from egov.exchange.accesslog import access_log_pending
+    from egov.exchange.models import AccessLogCheckpoint
 
-    # The partial index access_pending_idx keeps both of these cheap on a large log.
-    pending = AccessLogEntry.objects.filter(seq__isnull=True).aggregate(n=Count("pk"), oldest=Min("at"))
+    # Read from the integrator's queue of pending entries: cheap on any size of log.
+    pending_n, pending_oldest = access_log_pending()
     lag = GaugeMetricFamily(
         "egov_access_log_pending_entries", "Access-log entries not yet integrated into the Merkle tree."
     )
-    lag.add_metric([], pending["n"])
+    lag.add_metric([], pending_n)
     age = GaugeMetricFamily(
         "egov_access_log_integration_lag_seconds",
         "Age of the oldest access-log entry not yet in the tree (0 when none waits).",
     )
-    age.add_metric([], _seconds_since(pending["oldest"], now))
+    age.add_metric([], _seconds_since(pending_oldest, now))
     latest = AccessLogCheckpoint.objects.aggregate(size=Max("tree_size"), at=Max("signed_at"))
     size = GaugeMetricFamily("egov_access_log_tree_size", "Entries in the latest signed checkpoint.")
     size.add_metric([], latest["size"] or 0)
