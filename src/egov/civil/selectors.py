@@ -22,9 +22,9 @@ from egov.cases.selectors import case_history, case_queue_for
 from egov.civil.models import Application, Notice, Service
 from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
+from egov.core.errors import NotFound, ValidationFailed
 from egov.core.histogram import buckets_add, percentile
 from egov.core.measures import rollup_cells
-from egov.core.errors import NotFound, ValidationFailed
 from egov.registry.models import Agency
 
 
@@ -45,7 +45,12 @@ def _month_bounds(month: str) -> tuple[dt.datetime, dt.datetime, str]:
     return start, end, first.strftime("%Y-%m")
 
 
-COUNTER_MEASURES = ("civil.applications", "civil.applications_online", "civil.decided", "civil.decided_on_time")
+COUNTER_MEASURES = (
+    "civil.applications",
+    "civil.applications_online",
+    "civil.decided",
+    "civil.decided_on_time",
+)
 
 
 def counters(*, official=None, month: str = "", services=None) -> tuple[list[dict], str]:
