@@ -161,6 +161,11 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="time `rollups_rebuild` (always when empty)")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="no cache: every request renders the figures (the first reader after a tick)",
+    )
     args = parser.parse_args()
 
     data_dir = ROOT / "var" / "bench-kpi"
@@ -198,6 +203,13 @@ def main() -> None:
         print(f"incremental tick: {read:,} new rows in {took:.2f} s ({read / took:,.0f} rows/s)", flush=True)
     print(f"bench petitions: {_bench_count():,}")
 
+    if args.uncached:
+        from django.test.utils import override_settings
+
+        override_settings(
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        ).enable()
+        print("uncached: Django's cache is a DummyCache, every request renders the dashboard")
     public = Client()
     results = {"/kpi/": _time(public, "/kpi/", args.warmup, args.requests)}
     results["/petitions/statistics/"] = _time(public, "/petitions/statistics/", args.warmup, args.requests)

@@ -63,3 +63,34 @@ def test_an_empty_catalogue_still_conforms(client, mois, shapes):
         _graph(client, "/catalog.ttl", "turtle"), shacl_graph=shapes, inference="none"
     )
     assert conforms, text
+
+
+def test_each_dataset_keeps_its_rdf_fragment_written_again_when_it_changes(client, catalogue):
+    from egov.opendata.models import DatasetRdf
+    from egov.opendata.services import dataset_update
+    from tests import factories
+
+    bus = catalogue[0]
+    fragment = DatasetRdf.objects.get(dataset=bus)  # written by the feed's refresh
+    assert "시내버스 이용 현황" in fragment.ntriples and fragment.source_modified == bus.modified_at
+    admin = factories.official("sora", bus.publisher, roles=("agency_admin",))
+    bus = dataset_update(actor=admin, dataset=bus, title_ko="시내버스 승하차 현황")
+    fragment.refresh_from_db()
+    assert '"시내버스 승하차 현황"@ko' in fragment.ntriples
+    assert fragment.source_modified == bus.modified_at
+    graph = _graph(client, "/catalog.ttl", "turtle")
+    node = next(d for d in graph.subjects(RDF.type, DCAT.Dataset) if "bus-riders" in str(d))
+    assert {str(t) for t in graph.objects(node, DCTERMS.title)} == {"시내버스 승하차 현황", bus.title_en}
+
+
+def test_a_stale_or_missing_fragment_is_written_before_the_catalogue_is_assembled(client, catalogue):
+    from egov.opendata.models import Dataset, DatasetRdf
+
+    DatasetRdf.objects.all().delete()
+    Dataset.objects.filter(pk=catalogue[1].pk).update(title_ko="바뀐 제목")  # no service: no fragment
+    graph = _graph(client, "/catalog.ttl", "turtle")
+    assert DatasetRdf.objects.count() == 2
+    assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 2
+    assert "바뀐 제목" in {str(t) for t in graph.objects(None, DCTERMS.title)}
+    lines = client.get("/catalog.ttl").content.decode().splitlines()
+    assert len(lines) == len(set(lines))  # shared nodes described once

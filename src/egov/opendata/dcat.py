@@ -3,8 +3,11 @@
 Every dataset with its distributions, publisher (a foaf:Agent), theme (a skos:Concept of our
 theme scheme), keywords, contact point, temporal and spatial coverage, frequency (the EU
 frequency vocabulary) and licence (공공누리 types 1-4, CC BY 4.0). The shared nodes (agencies,
-themes, licences, frequencies, formats) are described once. Datasets are read in one query plus
-three prefetches, in chunks, so 10,000 of them take a handful of queries.
+themes, licences, frequencies, formats) are described once.
+
+Each dataset's part is kept as stored N-Triples (`DatasetRdf`), written by the services when the
+dataset changes; an export puts the fragments together (each line once) instead of building
+10,000 datasets' terms again, which is what made the export slow (docs/benchmarks.md).
 """
 
 import datetime as dt
@@ -175,11 +178,61 @@ class _Builder:
 
 
 def catalogue_graph() -> Graph:
-    """The whole catalogue as an rdflib graph."""
-    return _catalogue(_Builder()).g
+    """The whole catalogue as an rdflib graph (read from the assembled N-Triples)."""
+    return Graph(store="SimpleMemory").parse(data=catalogue_build("ttl").decode("utf-8"), format="nt")
 
 
-def _catalogue(b: _Builder) -> _Builder:
+def _fragment(b: _Builder, catalog: URIRef, d: Dataset) -> str:
+    """The N-Triples lines of one dataset: its triples, its link from the catalogue, and the
+    description of every shared node it points to (repeated in each fragment; the assembly
+    writes each line once)."""
+    b.triples = []
+    b.agents.clear()
+    b.shared.clear()
+    b.dataset(catalog, d)
+    return "".join(_nt_row(t) for t in dict.fromkeys(b.triples))
+
+
+def fragments_refresh(datasets=None) -> int:
+    """Write the RDF fragment of each dataset (of `datasets`, a queryset; default all) that has
+    none or was changed since its fragment was written; return how many were written. The
+    services call it for the dataset they changed, in their transaction; the assembly calls it
+    for whatever is left stale (a dataset written some other way)."""
+    from django.db.models import F, Q
+
+    from egov.opendata.models import DatasetRdf
+
+    stale = (datasets if datasets is not None else Dataset.objects.all()).filter(
+        Q(rdf__isnull=True) | ~Q(rdf__source_modified=F("modified_at"))
+    )
+    b = _Builder(graph=False)
+    catalog = _url("/catalog")
+    written = 0
+    last_pk = None
+    while True:
+        chunk = stale.order_by("pk")
+        if last_pk is not None:
+            chunk = chunk.filter(pk__gt=last_pk)
+        rows = list(datasets_with_details(chunk)[:CHUNK])
+        if not rows:
+            return written
+        fragments = [
+            DatasetRdf(dataset_id=d.pk, ntriples=_fragment(b, catalog, d), source_modified=d.modified_at)
+            for d in rows
+        ]
+        DatasetRdf.objects.bulk_create(
+            fragments,
+            update_conflicts=True,
+            unique_fields=["dataset"],
+            update_fields=["ntriples", "source_modified"],
+        )
+        written += len(fragments)
+        last_pk = rows[-1].pk
+
+
+def _head() -> tuple[_Builder, list]:
+    """The catalogue's own triples (title, homepage, theme scheme, last change, publisher)."""
+    b = _Builder(graph=False)
     catalog = _url("/catalog")
     b.add(catalog, RDF.type, DCAT.Catalog)
     b.add(catalog, DCTERMS.title, Literal("공공데이터포털", lang="ko"))
@@ -194,42 +247,32 @@ def _catalogue(b: _Builder) -> _Builder:
     latest = Dataset.objects.aggregate(m=Max("modified_at"))["m"]
     if latest:
         b.add(catalog, DCTERMS.modified, _stamp(latest))
-    publisher = None
-    last_pk = None
-    while True:
-        chunk = Dataset.objects.order_by("pk")
-        if last_pk is not None:
-            chunk = chunk.filter(pk__gt=last_pk)
-        rows = list(datasets_with_details(chunk)[:CHUNK])
-        if not rows:
-            break
-        for d in rows:
-            publisher = publisher or d.publisher
-            b.dataset(catalog, d)
-        last_pk = rows[-1].pk
-    if publisher is None:
-        from egov.registry.models import Agency
+    from egov.registry.models import Agency
 
-        publisher = Agency.objects.filter(code="1741000").first() or Agency.objects.order_by("code").first()
+    first = Dataset.objects.order_by("pk").select_related("publisher").first()
+    publisher = (
+        first.publisher
+        if first is not None
+        else Agency.objects.filter(code="1741000").first() or Agency.objects.order_by("code").first()
+    )
     if publisher is not None:
         b.add(catalog, DCTERMS.publisher, b.agent(publisher))
-    return b
+    return b, b.triples
 
 
 def catalogue_serialize(kind: str) -> tuple[bytes, str]:
     """(the catalogue in `kind` — ttl, jsonld or rdf —, its media type), kept in the cache under
-    the catalogue's stamp (how many datasets, the last change), so it is built again only
+    the catalogue's stamp (how many datasets, the last change), so it is assembled again only
     after the catalogue changed.
 
-    Turtle is written as N-Triples lines (N-Triples is a subset of Turtle) straight from the
-    rdflib terms, without an in-memory graph: rdflib's pretty Turtle serializer takes ~15 times
-    longer than its N-Triples row writer on 10,000 datasets (docs/benchmarks.md)."""
+    Turtle is written as N-Triples lines (N-Triples is a subset of Turtle): the datasets' stored
+    fragments put together, each line once; no rdflib graph is built for it."""
     from django.core.cache import cache
 
     from egov.opendata.selectors import catalogue_stamp
 
     fmt, media_type = SERIALIZATIONS[kind]
-    key = f"opendata:dcat:{kind}:{catalogue_stamp()}"
+    key = f"opendata:dcat:{kind}:" + "-".join(map(str, catalogue_stamp()))
     content = cache.get(key)
     if content is None:
         content = catalogue_build(kind)
@@ -238,9 +281,34 @@ def catalogue_serialize(kind: str) -> tuple[bytes, str]:
 
 
 def catalogue_build(kind: str) -> bytes:
-    """The catalogue in `kind`, built now."""
+    """The catalogue in `kind`, assembled now from the datasets' fragments (those missing or
+    stale written first). JSON-LD and RDF/XML are serialized by rdflib from the assembled
+    triples."""
+    from egov.opendata.models import DatasetRdf
+
     fmt, _media_type = SERIALIZATIONS[kind]
+    fragments_refresh()
+    _b, head = _head()
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in (_nt_row(t) for t in head):
+        if line not in seen:
+            seen.add(line)
+            out.append(line)
+    for text in (
+        DatasetRdf.objects.order_by("dataset_id")
+        .values_list("ntriples", flat=True)
+        .iterator(chunk_size=CHUNK)
+    ):
+        for line in text.splitlines(keepends=True):
+            if line not in seen:
+                seen.add(line)
+                out.append(line)
+    content = "".join(out)
     if kind == "ttl":
-        triples = _catalogue(_Builder(graph=False)).triples
-        return "".join(_nt_row(t) for t in dict.fromkeys(triples)).encode("utf-8")
-    return _catalogue(_Builder()).g.serialize(format=fmt, encoding="utf-8")
+        return content.encode("utf-8")
+    graph = Graph(store="SimpleMemory")
+    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS), ("vcard", VCARD)):
+        graph.bind(prefix, ns)
+    graph.parse(data=content, format="nt")
+    return graph.serialize(format=fmt, encoding="utf-8")

@@ -133,6 +133,21 @@ class DatasetVersion(models.Model):
         return f"{self.dataset_id} v{self.number}"
 
 
+class DatasetRdf(models.Model):
+    """The dataset's part of the DCAT-AP catalogue, as N-Triples lines (its own triples and those
+    describing the shared nodes it points to: publisher, theme, licence, formats), written when
+    the dataset changes (`opendata.dcat.fragments_refresh`); the catalogue is these fragments
+    put together. `source_modified` is the dataset's `modified_at` it was built from: a fragment
+    whose dataset changed since is built again before the catalogue is assembled."""
+
+    dataset = models.OneToOneField(Dataset, primary_key=True, on_delete=models.CASCADE, related_name="rdf")
+    ntriples = models.TextField()
+    source_modified = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"RDF of {self.dataset_id}"
+
+
 class Resource(models.Model):
     """A file of a dataset, or a table in the datastore (`datastore_active`) with its field list
     (`fields`: [{"id", "type", "label_ko"}]) and, for download, the same table as CSV."""

@@ -21,7 +21,7 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.open_data import COLUMN_TYPES, FileOutput, OpenDataFeed, Table, feeds
-from egov.opendata import store
+from egov.opendata import dcat, store
 from egov.opendata.models import (
     ApiKey,
     DataRequest,
@@ -179,6 +179,7 @@ def feed_refresh(
             obj=dataset,
             after={"feed": feed.slug, "version": dataset.version, "size": len(content)},
         )
+        dcat.fragments_refresh(Dataset.objects.filter(pk=dataset.pk))
     return dataset
 
 
@@ -241,6 +242,7 @@ def dataset_update(*, actor, dataset: Dataset, **values) -> Dataset:
         dataset.search_text = search_text_of(dataset, [t.name for t in dataset.tags.all()])
         dataset.save()
         audit_record(actor=actor, action="opendata.dataset_update", obj=dataset, before=before, after=values)
+        dcat.fragments_refresh(Dataset.objects.filter(pk=dataset.pk))
     return dataset
 
 
