@@ -5,37 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0003_chain_into_tree'),
-        ('registry', '0004_road_address_register'),
+        ("exchange", "0003_chain_into_tree"),
+        ("registry", "0004_road_address_register"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=100, unique=True)),
-                ('service', models.CharField(max_length=64)),
-                ('body', models.TextField()),
-                ('body_sha256', models.CharField(max_length=64)),
-                ('signature', models.TextField()),
-                ('kid', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('delivered', 'Delivered'), ('bounced', 'Bounced')], max_length=10)),
-                ('bounce_reason', models.CharField(blank=True, max_length=200)),
-                ('ack', models.TextField(blank=True)),
-                ('ack_signature', models.TextField(blank=True)),
-                ('ack_kid', models.CharField(blank=True, max_length=64)),
-                ('seal', models.CharField(max_length=128)),
-                ('seal_kid', models.CharField(max_length=16)),
-                ('at', models.DateTimeField()),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.agency')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=100, unique=True)),
+                ("service", models.CharField(max_length=64)),
+                ("body", models.TextField()),
+                ("body_sha256", models.CharField(max_length=64)),
+                ("signature", models.TextField()),
+                ("kid", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("delivered", "Delivered"), ("bounced", "Bounced")], max_length=10
+                    ),
+                ),
+                ("bounce_reason", models.CharField(blank=True, max_length=200)),
+                ("ack", models.TextField(blank=True)),
+                ("ack_signature", models.TextField(blank=True)),
+                ("ack_kid", models.CharField(blank=True, max_length=64)),
+                ("seal", models.CharField(max_length=128)),
+                ("seal_kid", models.CharField(max_length=16)),
+                ("at", models.DateTimeField()),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.agency"
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.agency"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['sender', 'at'], name='delivery_sender_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('bounce_reason', ''), ('state', 'delivered'), models.Q(('ack', ''), _negated=True)), models.Q(('ack', ''), ('state', 'bounced'), models.Q(('bounce_reason', ''), _negated=True)), _connector='OR'), name='delivery_acknowledged_or_bounced')],
+                "indexes": [models.Index(fields=["sender", "at"], name="delivery_sender_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("bounce_reason", ""),
+                                ("state", "delivered"),
+                                models.Q(("ack", ""), _negated=True),
+                            ),
+                            models.Q(
+                                ("ack", ""),
+                                ("state", "bounced"),
+                                models.Q(("bounce_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="delivery_acknowledged_or_bounced",
+                    )
+                ],
             },
         ),
     ]
