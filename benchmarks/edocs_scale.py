@@ -8,14 +8,14 @@ sweep over every record in under 60 s.
 What it does, in-process against `egov_edocs_bench` (prepared by edocs_dispatch.py: nation,
 On-nara's demo office, keys):
 
-1. Fill, up to --documents (what is there is kept): the trigram indexes are dropped, the
+1. Fill, up to --documents (what is there is kept): the bigram index is dropped, the
    missing official documents of Jongno-gu are inserted by one `INSERT … SELECT
    generate_series` (titles and texts drawn
    from a vocabulary of Korean administrative words, both departments, every state with the
    constraints the services keep: registered when approved or dispatched, a ground when not
    public; unit tasks of Jongno's scheme; retention ending over 2021-2035), 1 % of them in
-   approval with the demo official's review step due (`ApprovalStep` rows), then the indexes
-   are created again and the tables vacuumed and analysed. The fill is not timed.
+   approval with the demo official's review step due (`ApprovalStep` rows), then the index
+   is created again and the tables vacuumed and analysed. The fill is not timed.
 2. Pages, in-process through the views (RequestFactory, the demo official logged in with the
    second factor): `/office/edocs/` (결재할 문서) and `/office/edocs/register/` (문서등록대장),
    --requests times each after 3 warm-ups; p50/p95/max.
@@ -50,10 +50,9 @@ QUERIES = ("민원", "주차장", "환경 개선", "예산 집행", "재난 대�
 
 def fill(cursor, n: int, *, start: int = 1, agency_id: int, departments: list[int], drafter: int,
          reviewer: int, tasks: list[int]) -> None:  # fmt: skip
-    from egov.edocs.store import POSTGRESQL_SETUP, POSTGRESQL_TEARDOWN
+    from egov.edocs.store import BIGRAM_INDEX_CREATE, BIGRAM_INDEX_DROP
 
-    for statement in POSTGRESQL_TEARDOWN:
-        cursor.execute(statement)
+    cursor.execute(BIGRAM_INDEX_DROP)
     words = "(ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "])"
     w = f"{words}[1 + (hashtext(g::text || '%s') & 2147483647) %%%% {len(WORDS)}]"  # %% once formatted
     title = " || ' ' || ".join(w % salt for salt in ("a", "b", "c")) + " || ' 알림'"
@@ -98,8 +97,7 @@ def fill(cursor, n: int, *, start: int = 1, agency_id: int, departments: list[in
         """,
         [drafter, reviewer],
     )
-    for statement in POSTGRESQL_SETUP:
-        cursor.execute(statement)
+    cursor.execute(BIGRAM_INDEX_CREATE)
     cursor.execute("ANALYZE edocs_officialdocument")
     cursor.execute("ANALYZE edocs_approvalstep")
 

@@ -53,3 +53,40 @@ def test_the_search_and_statistics_pages(client, documents, minji):
     assert client.get("/office/edocs/search/", {"date_from": "not a date"}).status_code == 400
     figures = client.get("/office/edocs/statistics/").content.decode()
     assert 'data-testid="produced">1<' in figures and "100%" in figures
+
+
+def test_the_sqlite_bigram_index_is_kept_by_its_triggers_and_finds_two_syllable_words():
+    """The embedded default's index, on a SQLite database of its own whatever the suite runs on:
+    the statements of migration 0006 and the query `search_filter` sends there."""
+    import sqlite3
+
+    from egov.edocs import store
+
+    db = sqlite3.connect(":memory:")
+    db.create_function("edocs_bigrams", 1, store._bigram_words, deterministic=True)
+    db.execute("CREATE TABLE edocs_officialdocument (id INTEGER PRIMARY KEY, title TEXT, content TEXT)")
+    db.execute("INSERT INTO edocs_officialdocument VALUES (1, '민원실 환경 개선', '주차장 이용 안내')")
+    for statement in store.BIGRAM_SQLITE_SETUP:  # fills the index from the rows already there
+        db.execute(statement)
+    db.execute("INSERT INTO edocs_officialdocument VALUES (2, '청사 주차 지침', 'Parking RULES')")
+
+    def found(query):
+        grams = store.bigrams(" ".join(query.split()))
+        sql = store.GRAMS_MATCH_SQL.replace("%s", "?") + " ORDER BY rowid"
+        return [row[0] for row in db.execute(sql, (store.fts_terms(grams),))]
+
+    assert store.bigrams("민원 처리, OK") == ["민원", "처리", "ok"]
+    assert found("민원") == [1] and found("주차") == [1, 2] and found("환경 개선") == [1]
+    assert found("parking") == [2]  # lower-cased on both sides
+    assert found("원처") == []  # a bigram across a space is not indexed
+    db.execute("UPDATE edocs_officialdocument SET title = '청사 안전 점검' WHERE id = 2")
+    assert found("주차") == [1] and found("점검") == [2]
+    db.execute("DELETE FROM edocs_officialdocument WHERE id = 1")
+    assert found("민원") == [] and found("안전") == [2]
+
+
+def test_two_syllable_words_match_anywhere_in_a_word(documents, minji):
+    sent, other = documents
+    assert list(selectors.document_search_for(actor=minji, query="민원")) == [sent]  # 민원실
+    assert list(selectors.document_search_for(actor=minji, query="차장")) == [other]  # inside 주차장
+    assert not selectors.document_search_for(actor=minji, query="원실환").exists()

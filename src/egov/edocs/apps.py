@@ -12,3 +12,9 @@ class EdocsConfig(AppConfig):
         from egov.exchange.delivery import delivery_service_register
 
         delivery_service_register(SERVICE, documents_receive)
+
+        from django.db.backends.signals import connection_created
+
+        from egov.edocs.store import sqlite_functions_register
+
+        connection_created.connect(sqlite_functions_register, dispatch_uid="edocs_sqlite_functions")

@@ -1,27 +1,29 @@
 """On-nara's persistence seam for full-text search in Korean over official documents.
 
-Korean has no stemmer in either database, so both match substrings through trigrams:
+Korean has no stemmer in either database and most Korean nouns have two syllables (민원, 주차),
+so both match substrings through an index of **syllable bigrams** (every two adjacent
+characters, lower-cased, none holding a space), and check the candidates with a substring match:
 
-- PostgreSQL: `pg_trgm` GIN indexes on the title and the text (migration
-  `0003_full_text_search` creates the extension and the indexes); `ILIKE '%…%'` uses them for a
-  query of three characters or more (shorter ones still work, by a scan).
-- SQLite (the embedded default): an FTS5 table with the `trigram` tokenizer
-  (`edocs_document_fts`), kept in step by triggers; queries of three characters or more use it,
-  shorter ones fall back to `LIKE`.
+- PostgreSQL: an immutable SQL function `edocs_bigrams(text)` and a GIN index on
+  `edocs_bigrams(title || ' ' || content)` (migration `0006_bigram_search`, which replaces the
+  trigram indexes of `0003`). A query's bigrams must all be in a document's (`@>`), then
+  `ILIKE '%…%'` on title or text decides. A one-character query scans.
+- SQLite (the embedded default): an FTS5 table `edocs_document_grams` whose one column holds
+  the document's bigrams as words (`unicode61` tokenizer), kept in step by triggers that call
+  the Python function `edocs_bigrams` registered on every SQLite connection
+  (`sqlite_functions_register`, connected in `edocs.apps`). Every bigram of the query must
+  match, then `LIKE` decides.
 
 `search_filter(rows, query)` narrows a permission-checked queryset (the selectors'): the seam
 never widens what an official may see.
 """
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-FTS_TABLE = "edocs_document_fts"
-MIN_TRIGRAM = 3
-
 # Fixed statements, no value interpolated (the query text is always a parameter).
-SQLITE_SETUP = (  # noqa: S608
+TRIGRAM_SQLITE_SETUP = (  # noqa: S608  (migration 0003; dropped by 0006)
     "CREATE VIRTUAL TABLE IF NOT EXISTS edocs_document_fts USING fts5("
     "title, content, content='edocs_officialdocument', content_rowid='id', tokenize='trigram')",
     "INSERT INTO edocs_document_fts(rowid, title, content) "
@@ -36,39 +38,119 @@ SQLITE_SETUP = (  # noqa: S608
     "VALUES ('delete', old.id, old.title, old.content); "
     "INSERT INTO edocs_document_fts(rowid, title, content) VALUES (new.id, new.title, new.content); END",
 )
-SQLITE_TEARDOWN = (
+TRIGRAM_SQLITE_TEARDOWN = (
     "DROP TRIGGER IF EXISTS edocs_fts_insert",
     "DROP TRIGGER IF EXISTS edocs_fts_delete",
     "DROP TRIGGER IF EXISTS edocs_fts_update",
     "DROP TABLE IF EXISTS edocs_document_fts",
 )
-POSTGRESQL_SETUP = (
+TRIGRAM_POSTGRESQL_SETUP = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS edocs_doc_title_trgm ON edocs_officialdocument "
     "USING gin (title gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS edocs_doc_content_trgm ON edocs_officialdocument "
     "USING gin (content gin_trgm_ops)",
 )
-POSTGRESQL_TEARDOWN = (
+TRIGRAM_POSTGRESQL_TEARDOWN = (
     "DROP INDEX IF EXISTS edocs_doc_title_trgm",
     "DROP INDEX IF EXISTS edocs_doc_content_trgm",
 )
 
 
 def search_setup(schema_editor, reverse: bool = False) -> None:
+    """Migration 0003's trigram set-up (kept so that the migrations replay as they ran)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        statements = POSTGRESQL_TEARDOWN if reverse else POSTGRESQL_SETUP
+        statements = TRIGRAM_POSTGRESQL_TEARDOWN if reverse else TRIGRAM_POSTGRESQL_SETUP
     elif vendor == "sqlite":
-        statements = SQLITE_TEARDOWN if reverse else SQLITE_SETUP
+        statements = TRIGRAM_SQLITE_TEARDOWN if reverse else TRIGRAM_SQLITE_SETUP
     else:
         return
     for statement in statements:
         schema_editor.execute(statement)
 
 
-def _fts_phrase(query: str) -> str:
-    return '"' + query.replace('"', '""') + '"'
+# --- syllable bigrams (migration 0006) ------------------------------------------------------
+
+BIGRAM_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION edocs_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT "
+    "PARALLEL SAFE AS $$ SELECT coalesce(array_agg(DISTINCT g), '{}') FROM ("
+    "SELECT substr(lower(t), i, 2) AS g FROM generate_series(1, char_length(t) - 1) AS i) AS grams "
+    "WHERE g !~ '\\s' $$"
+)
+BIGRAM_INDEX_CREATE = (
+    "CREATE INDEX IF NOT EXISTS edocs_doc_bigrams ON edocs_officialdocument "
+    "USING gin (edocs_bigrams(title || ' ' || content))"
+)
+BIGRAM_INDEX_DROP = "DROP INDEX IF EXISTS edocs_doc_bigrams"
+BIGRAM_POSTGRESQL_SETUP = (*TRIGRAM_POSTGRESQL_TEARDOWN, BIGRAM_FUNCTION, BIGRAM_INDEX_CREATE)
+BIGRAM_POSTGRESQL_TEARDOWN = (
+    BIGRAM_INDEX_DROP,
+    "DROP FUNCTION IF EXISTS edocs_bigrams(text)",
+    *TRIGRAM_POSTGRESQL_SETUP,
+)
+GRAMS_TABLE = "edocs_document_grams"
+BIGRAM_SQLITE_SETUP = (
+    *TRIGRAM_SQLITE_TEARDOWN,
+    "CREATE VIRTUAL TABLE IF NOT EXISTS edocs_document_grams USING fts5(grams, tokenize='unicode61')",
+    "INSERT INTO edocs_document_grams(rowid, grams) "
+    "SELECT id, edocs_bigrams(title || ' ' || content) FROM edocs_officialdocument",
+    "CREATE TRIGGER IF NOT EXISTS edocs_grams_insert AFTER INSERT ON edocs_officialdocument BEGIN "
+    "INSERT INTO edocs_document_grams(rowid, grams) "
+    "VALUES (new.id, edocs_bigrams(new.title || ' ' || new.content)); END",
+    "CREATE TRIGGER IF NOT EXISTS edocs_grams_delete AFTER DELETE ON edocs_officialdocument BEGIN "
+    "DELETE FROM edocs_document_grams WHERE rowid = old.id; END",
+    "CREATE TRIGGER IF NOT EXISTS edocs_grams_update "
+    "AFTER UPDATE OF title, content ON edocs_officialdocument BEGIN "
+    "UPDATE edocs_document_grams SET grams = edocs_bigrams(new.title || ' ' || new.content) "
+    "WHERE rowid = new.id; END",
+)
+BIGRAM_SQLITE_TEARDOWN = (
+    "DROP TRIGGER IF EXISTS edocs_grams_insert",
+    "DROP TRIGGER IF EXISTS edocs_grams_delete",
+    "DROP TRIGGER IF EXISTS edocs_grams_update",
+    "DROP TABLE IF EXISTS edocs_document_grams",
+    *TRIGRAM_SQLITE_SETUP,
+)
+
+
+def bigrams(text: str) -> list[str]:
+    """The distinct syllable bigrams of `text` the SQLite index holds: two adjacent letters or
+    digits, lower-cased ("민원 처리" → 민원, 처리)."""
+    text = (text or "").lower()
+    return list(dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1) if text[i : i + 2].isalnum()))
+
+
+def _bigram_words(text: str | None) -> str:
+    return " ".join(bigrams(text or ""))
+
+
+def sqlite_functions_register(sender, connection, **kwargs) -> None:
+    """`edocs_bigrams(text)` on a new SQLite connection, for the triggers that keep the index
+    (a `connection_created` receiver)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("edocs_bigrams", 1, _bigram_words, deterministic=True)
+
+
+def bigram_search_setup(schema_editor, reverse: bool = False) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        statements = BIGRAM_POSTGRESQL_TEARDOWN if reverse else BIGRAM_POSTGRESQL_SETUP
+    elif vendor == "sqlite":
+        sqlite_functions_register(None, schema_editor.connection)
+        statements = BIGRAM_SQLITE_TEARDOWN if reverse else BIGRAM_SQLITE_SETUP
+    else:
+        return
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
+GRAMS_MATCH_SQL = "SELECT rowid FROM edocs_document_grams WHERE edocs_document_grams MATCH %s"
+
+
+def fts_terms(grams: list[str]) -> str:
+    """An FTS5 query that every one of `grams` matches."""
+    return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
 def search_filter(rows: QuerySet, query: str) -> QuerySet:
@@ -76,9 +158,17 @@ def search_filter(rows: QuerySet, query: str) -> QuerySet:
     query = " ".join((query or "").split())[:100]
     if not query:
         return rows
-    if connection.vendor == "sqlite" and len(query) >= MIN_TRIGRAM:
-        matched = RawSQL(  # noqa: S611 - a fixed statement, the query is a parameter
-            "SELECT rowid FROM edocs_document_fts WHERE edocs_document_fts MATCH %s", (_fts_phrase(query),)
+    holds = Q(title__icontains=query) | Q(content__icontains=query)
+    table = rows.model._meta.db_table
+    if connection.vendor == "postgresql" and len(query) >= 2:
+        indexed = RawSQL(  # noqa: S611 - the table name is the model's, the query is a parameter
+            f'edocs_bigrams("{table}"."title" || \' \' || "{table}"."content") @> edocs_bigrams(%s)',
+            (query,),
+            output_field=BooleanField(),
         )
-        return rows.filter(id__in=matched)
-    return rows.filter(Q(title__icontains=query) | Q(content__icontains=query))
+        return rows.filter(indexed).filter(holds)
+    grams = bigrams(query)
+    if connection.vendor == "sqlite" and grams:
+        matched = RawSQL(GRAMS_MATCH_SQL, (fts_terms(grams),))  # noqa: S611 - the terms are a parameter
+        return rows.filter(id__in=matched).filter(holds)
+    return rows.filter(holds)
