@@ -3,7 +3,8 @@
 import pytest
 
 from egov.customs.edifact import cusdec_build, cusdec_parse, cusdec_receive
-from egov.customs.models import Declaration
+from egov.customs.models import Amendment, Declaration
+from egov.payments.services import payment_order_for_case
 from tests.customs.conftest import laptops_export, tshirts
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,69 @@ def test_a_syntax_error_is_answered_with_a_cusres(customs, jisoo):
 def test_a_wrong_message_type_is_refused(customs, jisoo):
     text = cusdec_build(trader_brn="1018212345", **laptops_export()).replace("CUSDEC:D:96B", "INVOIC:D:96A")
     assert "ERC+UNSUPPORTED'" in cusdec_receive(actor=jisoo, text=text)
+
+
+def test_a_cusdec_change_amends_the_declaration_through_the_same_service_as_the_portal(customs, hana, hanbit):
+    original = tshirts(trader_brn=hanbit.brn)
+    first = cusdec_receive(actor=hana, text=cusdec_build(**original))
+    declaration = Declaration.objects.get()
+    assert declaration.state == "awaiting_payment" and declaration.tax_total == 1_701_000
+
+    # the same message, its value corrected: BGM 1225 = 4 (change), RFF+ABE the number, FTX+ACB why
+    changed = {**original, "invoice_amount": "4000", "items": [{**original["items"][0], "value": "4000"}]}
+    text = cusdec_build(
+        **changed, function="4", number=declaration.number, reason="송장 금액 정정", control="2"
+    )
+    parsed = cusdec_parse(text)
+    assert (parsed.function, parsed.number, parsed.reason) == ("4", declaration.number, "송장 금액 정정")
+    answer = cusdec_receive(actor=hana, text=text)
+
+    assert f"BGM+962+{declaration.number}+29'" in answer and "GIS+awaiting_payment'" in answer
+    assert f"BGM+962+{declaration.number}+29'" in first
+    declaration.refresh_from_db()
+    amendment = Amendment.objects.get(declaration=declaration)
+    assert amendment.reason == "송장 금액 정정" and amendment.after["1"] == {"value": "4000"}
+    assert declaration.customs_value == 5_600_000 and declaration.tax_total < 1_701_000
+    assert payment_order_for_case(declaration).amount == declaration.tax_total  # a new order
+    assert [e.action for e in declaration.events.all()][-1] == "amend"
+
+
+def test_a_cusdec_replacement_found_by_its_reference_changes_an_items_hs_code(customs, hana, hanbit):
+    original = tshirts(trader_brn=hanbit.brn)
+    cusdec_receive(actor=hana, text=cusdec_build(**original))
+    replaced = {**original, "items": [{**original["items"][0], "hs_code": "6109101000", "sequence": 1}]}
+    answer = cusdec_receive(actor=hana, text=cusdec_build(**replaced, function="5", reason="HS 정정"))
+    assert "+29'" in answer
+    declaration = Declaration.objects.get()
+    assert declaration.items.get().heading.code == "6109101000"
+    amendment = Amendment.objects.get()
+    assert amendment.before == {"1": {"hs_code": "6109100000"}, "tax_total": 1_701_000}
+    assert declaration.conveyance  # an empty TDT 8028 leaves the vessel the manifest gave
+
+
+def test_a_cusdec_amendment_is_refused_naming_what_it_may_not_change_or_misses(customs, hana, hanbit, sora):
+    original = tshirts(trader_brn=hanbit.brn)
+    cusdec_receive(actor=hana, text=cusdec_build(**original))
+    number = Declaration.objects.get().number
+    unchanged = cusdec_build(**original, function="4", number=number, reason="r")
+    assert "ERC+MISSING'" in cusdec_receive(actor=hana, text=unchanged)
+    no_reason = cusdec_build(**{**original, "conveyance": "NEW SHIP"}, function="4", number=number)
+    assert "ERC+MISSING'" in (answer := cusdec_receive(actor=hana, text=no_reason)) and "FTX?+ACB" in answer
+    other_port = cusdec_build(
+        **{**original, "port_of_loading": "CNSHA"}, function="5", number=number, reason="r"
+    )
+    answer = cusdec_receive(actor=hana, text=other_port)
+    assert "ERC+NOT_AMENDABLE'" in answer and "LOC[1]/2.1" in answer
+    bad_code = {**original, "items": [{**original["items"][0], "hs_code": "6109109999"}]}
+    answer = cusdec_receive(
+        actor=hana, text=cusdec_build(**bad_code, function="4", number=number, reason="r")
+    )
+    assert "ERC+INVALID'" in answer and "LIN[1]/CST[1]/2.1" in answer
+    # another trader's representative: the declaration does not exist for her
+    answer = cusdec_receive(
+        actor=sora, text=cusdec_build(**original, function="4", number=number, reason="r")
+    )
+    assert "ERC+NOT_FOUND'" in answer
+    assert not Amendment.objects.exists()
+    unknown_function = cusdec_build(**original, function="7")
+    assert "ERC+CODE'" in cusdec_receive(actor=hana, text=unknown_function)

@@ -12,6 +12,7 @@ message (from 1; items count their LIN groups as `LIN[k]/TAG`), data element e, 
 import datetime as dt
 import warnings
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,8 @@ from egov.customs.models import Declaration
 DECLARATION_KIND = {"929": "import", "830": "export"}  # BGM 1001: goods declaration for imp./exp.
 CUSRES_ACCEPTED = "29"  # BGM 1225: accepted without amendment
 CUSRES_REFUSED = "27"  # not accepted
+ORIGINAL, CHANGE, REPLACEMENT = "9", "4", "5"  # BGM 1225: message function
+AMENDMENTS = (CHANGE, REPLACEMENT)
 
 
 class CusdecError(Exception):
@@ -39,6 +42,10 @@ class Parsed:
     where: dict[str, str]  # service field -> segment/element position
     sender: str
     control: str
+    function: str = ORIGINAL  # BGM 1225
+    number: str = ""  # RFF+ABE: the declaration an amendment amends
+    reason: str = ""  # FTX+ACB: why it is amended
+    lines: list[str] | None = None  # LIN 1082 of each item, in order
 
 
 def _el(segment: Segment, index: int, component: int | None = None) -> str:
@@ -80,6 +87,8 @@ def cusdec_parse(text: str) -> Parsed:
             raise CusdecError("UNSUPPORTED", "UNH[1]/2", "Only CUSDEC D:96B:UN is accepted.")
     data: dict = {"items": []}
     where: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    lines: list[str] = []
     item = None
     counts: dict[str, int] = {}
     lin = 0
@@ -94,6 +103,7 @@ def cusdec_parse(text: str) -> Parsed:
         if tag == "LIN":
             lin += 1
             counts = {"LIN": lin}
+            lines.append(_el(segment, 0) or str(lin))
             item = {}
             data["items"].append(item)
             continue
@@ -111,6 +121,16 @@ def cusdec_parse(text: str) -> Parsed:
                 raise CusdecError("CODE", at(tag, 1), "BGM 1001 is 929 (import) or 830 (export).")
             put("kind", DECLARATION_KIND[code], 1)
             put("declarant_reference", _el(segment, 1, 0), 2)
+            function = _el(segment, 2, 0) or ORIGINAL
+            if function not in (ORIGINAL, *AMENDMENTS):
+                raise CusdecError(
+                    "CODE", at(tag, 3), "BGM 1225 is 9 (original), 4 (change) or 5 (replacement)."
+                )
+            extra["function"] = function
+        elif tag == "RFF" and item is None and _el(segment, 0, 0) == "ABE":
+            extra["number"] = _el(segment, 0, 1)
+        elif tag == "FTX" and item is None and _el(segment, 0) == "ACB":
+            extra["reason"] = " ".join(_el(segment, 3, c) for c in range(5) if _el(segment, 3, c))
         elif tag == "NAD" and item is None:
             qualifier, brn = _el(segment, 0), _el(segment, 1, 0)
             if qualifier in ("IM", "EX"):
@@ -152,7 +172,7 @@ def cusdec_parse(text: str) -> Parsed:
         if not data.get(required):
             segment = {"kind": "BGM", "declarant_reference": "BGM", "trader_brn": "NAD"}[required]
             raise CusdecError("MISSING", f"{segment}[1]", f"The message has no {segment} giving {required}.")
-    return Parsed(data, where, sender, control)
+    return Parsed(data, where, sender, control, lines=lines, **extra)
 
 
 def _line(tag: str, *elements) -> str:
@@ -218,6 +238,8 @@ def cusdec_receive(*, actor, text: str) -> str:
     except CusdecError as error:
         return cusres_build(control="", recipient="", error=error)
     data = parsed.data
+    if parsed.function in AMENDMENTS:
+        return _amend(actor=actor, parsed=parsed)
     try:
         with transaction.atomic():
             declaration = declaration_submit(actor=actor, **{k: v for k, v in data.items()})
@@ -241,6 +263,102 @@ def cusdec_receive(*, actor, text: str) -> str:
         reference=declaration.declarant_reference,
         status=declaration.state,
     )
+
+
+# What an amendment may not change: the declaration's identity and routing (`declaration_amend`
+# amends items and the conveyance); a replacement repeating them unchanged is fine.
+_FIXED = (
+    "trader_brn",
+    "transport_mode",
+    "port_of_loading",
+    "port_of_discharge",
+    "transport_document",
+    "incoterm",
+    "currency",
+)
+_ITEM_FIELDS = ("description", "hs_code", "origin", "unit", "quantity", "value", "preference", "origin_proof")
+
+
+def _same(old, new: str) -> bool:
+    old, new = str(old or "").strip().upper(), str(new or "").strip().upper()
+    if old == new:
+        return True
+    try:
+        return Decimal(old.replace(",", "")) == Decimal(new.replace(",", ""))
+    except ArithmeticError:
+        return False
+
+
+def _amend(*, actor, parsed: Parsed) -> str:
+    """A CUSDEC amending a declaration (BGM 1225 = 4 change, 5 replacement), answered by a
+    CUSRES: through `declaration_amend`, the service the portal's and the API's amendments
+    use. The declaration is named by RFF+ABE (its number) or else by the declarant's reference
+    (BGM 1004); the reason is FTX+ACB. Items are matched by their line number (LIN 1082 =
+    the item's sequence); what differs from the declaration is amended, the rest left as is."""
+    from egov.customs.selectors import declaration_by_reference_for, declaration_get_for
+    from egov.customs.services import declaration_amend
+
+    data = parsed.data
+    reply = {"control": parsed.control, "recipient": parsed.sender, "reference": data["declarant_reference"]}
+    where: dict[str, str] = {}  # the service's field names of items -> their place in the message
+    try:
+        if parsed.number:
+            declaration = declaration_get_for(actor=actor, number=parsed.number)
+        else:
+            declaration = declaration_by_reference_for(actor=actor, reference=data["declarant_reference"])
+        if not parsed.reason.strip():
+            raise CusdecError("MISSING", "FTX+ACB", "An amendment gives its reason in FTX+ACB.")
+        current = {
+            "trader_brn": declaration.trader.brn,
+            "transport_mode": declaration.transport_mode,
+            "port_of_loading": declaration.port_of_loading,
+            "port_of_discharge": declaration.port_of_discharge,
+            "transport_document": declaration.transport_document,
+            "incoterm": declaration.incoterm,
+            "currency": declaration.currency,
+        }
+        for name in _FIXED:
+            if name in data and not _same(current[name], data[name]):
+                raise CusdecError(
+                    "NOT_AMENDABLE",
+                    parsed.where.get(name, _SEGMENT_OF.get(name, name)),
+                    f"{name} cannot be amended; withdraw the declaration and declare again.",
+                )
+        items = {i.sequence: i for i in declaration.items.select_related("heading")}
+        changes: dict[str, dict] = {}
+        for index, (line, item) in enumerate(zip(parsed.lines or [], data["items"], strict=True)):
+            old = items.get(int(line)) if line.isdigit() else None
+            for name in _ITEM_FIELDS:
+                if name not in item:
+                    continue
+                where[f"items[{line}].{name}"] = parsed.where.get(f"items[{index}].{name}", "")
+                value = None
+                if old is not None:
+                    value = old.heading.code if name == "hs_code" else getattr(old, name)
+                if old is None or not _same(value, item[name]):
+                    changes.setdefault(line, {})[name] = item[name]
+            where.setdefault(f"items[{line}]", f"LIN[{index + 1}]/LIN[1]/1.1")
+        conveyance = data.get("conveyance") or None  # an empty TDT 8028 changes nothing
+        if conveyance is not None and _same(conveyance, declaration.conveyance):
+            conveyance = None
+        if not changes and conveyance is None:
+            raise CusdecError("MISSING", "LIN", "The amendment changes nothing.")
+        with transaction.atomic():
+            declaration = declaration_amend(
+                actor=actor,
+                declaration=declaration,
+                reason=parsed.reason,
+                items=changes or None,
+                conveyance=conveyance,
+            )
+    except CusdecError as error:
+        return cusres_build(**reply, error=error)
+    except ServiceError as exc:
+        field = exc.field or ""
+        located = where.get(field) or parsed.where.get(field) or _SEGMENT_OF.get(field) or field or "BGM"
+        error = CusdecError(exc.code.upper()[:17], located, exc.message)
+        return cusres_build(**reply, error=error)
+    return cusres_build(**reply, number=declaration.number, status=declaration.state)
 
 
 _SEGMENT_OF = {
@@ -290,12 +408,23 @@ def cusdec_build(
     declarant_brn: str | None = None,
     sender: str = "SENDER",
     control: str = "1",
+    function: str = ORIGINAL,
+    number: str = "",
+    reason: str = "",
 ) -> str:
-    """A CUSDEC of the documented subset (what declarant software sends; tests and the seed)."""
+    """A CUSDEC of the documented subset (what declarant software sends; tests and the seed);
+    with `function` 4 or 5, an amendment of declaration `number` for `reason`. An item's
+    `sequence`, when given, is its line number (LIN 1082)."""
     code = {v: k for k, v in DECLARATION_KIND.items()}[kind]
     body = [
         _line("UNH", "1", ["CUSDEC", "D", "96B", "UN"]),
-        _line("BGM", code, declarant_reference, "9"),
+        _line("BGM", code, declarant_reference, function),
+    ]
+    if number:
+        body.append(_line("RFF", ["ABE", number]))
+    if reason:
+        body.append(_line("FTX", "ACB", "", "", [reason[i : i + 70] for i in range(0, len(reason), 70)][:5]))
+    body += [
         _line("NAD", "IM" if kind == "import" else "EX", trader_brn),
     ]
     if declarant_brn:
@@ -310,7 +439,7 @@ def cusdec_build(
     body += [_line("TOD", "", "", incoterm), _line("MOA", ["39", invoice_amount, currency])]
     for index, item in enumerate(items, start=1):
         body += [
-            _line("LIN", str(index)),
+            _line("LIN", str(item.get("sequence") or index)),
             _line("IMD", "", "", ["", "", "", item["description"]]),
             _line("CST", "", [item["hs_code"], "122"]),
             _line("LOC", "27", item["origin"]),

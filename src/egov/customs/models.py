@@ -79,6 +79,38 @@ class AeoCertificate(models.Model):
         return f"AEO {self.grade} {self.business_id}"
 
 
+class SecurityDeposit(models.Model):
+    """A security (담보) a trader lodged with customs: goods are released before their duties
+    are paid while it covers them (관세법 제24조, 제248조 ②). What it covers now is the sum of
+    `Declaration.secured_amount` of the declarations released against it and not yet paid."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", pgettext_lazy("security kind", "Cash")
+        GUARANTEE_INSURANCE = "insurance", pgettext_lazy("security kind", "Guarantee insurance")
+        BANK_GUARANTEE = "bank", pgettext_lazy("security kind", "Bank guarantee")
+
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="customs_securities")
+    kind = models.CharField(max_length=9, choices=Kind.choices)
+    reference = models.CharField(max_length=35)  # the policy's or guarantee's number
+    amount = models.BigIntegerField()  # won
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="security_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="security_dates_ordered"
+            ),
+            models.UniqueConstraint(fields=["business", "reference"], name="security_once_per_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"security {self.reference}"
+
+
 class Carrier(models.Model):
     """A carrier or forwarder that files cargo manifests (적하목록)."""
 
@@ -388,7 +420,12 @@ class Declaration(CaseModel):
     rule_set = models.ForeignKey(RuleSet, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     risk = models.JSONField(default=dict, blank=True)  # fired rules with their values, the draw
     hold_reason = models.CharField(max_length=300, blank=True)
-    deferred_payment = models.BooleanField(default=False)  # an AEO released before paying
+    deferred_payment = models.BooleanField(default=False)  # released before paying (AEO or security)
+    # the security the goods were released against, and what of it they use until paid
+    security = models.ForeignKey(
+        SecurityDeposit, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
+    )
+    secured_amount = models.BigIntegerField(default=0)
     # the notice's issuance number; "" on a released declaration while the notice is being issued
     # (signed out of the request by `egov worker`: `services.notices`)
     release_document = models.CharField(max_length=16, blank=True)

@@ -53,7 +53,8 @@ class CompiledRule:
     weight: int
     reason: str
     test: Callable[[object], object]  # fact -> the matching value(s), or None
-    value: object = None  # as written (a number rule's threshold, for `RuleIndex`)
+    value: object = None  # as written, and the operator: for `RuleIndex`
+    operator: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def compile_rules(*, version: int, yellow_from: int, red_from: int, quota_bp: in
                 get("reason"),
                 _test(kind, get("operator"), get("value")),
                 get("value"),
+                get("operator"),
             )
         )
     return CompiledRuleSet(version, yellow_from, red_from, quota_bp, tuple(compiled))
@@ -213,14 +215,46 @@ def _numbers(facts: dict) -> dict:
     return values
 
 
+class _StringIndex:
+    """Which of one field's rules a single string satisfies, by dictionary look-ups instead of
+    one test per rule: `eq`/`in` by value, `prefix` by the value's first characters, `ne` and
+    `not_in` as all of them but those that name the value. Rule positions are bits of an int."""
+
+    def __init__(self, rules: list[tuple[int, CompiledRule, str]]):
+        self.exact: dict[str, int] = {}
+        self.prefixes: dict[str, int] = {}
+        self.excluded: dict[str, int] = {}
+        self.negative = 0
+        for position, rule, operator in rules:
+            bit = 1 << position
+            values = [rule.value] if isinstance(rule.value, str) else list(rule.value)
+            if operator in ("eq", "in"):
+                for value in values:
+                    self.exact[value] = self.exact.get(value, 0) | bit
+            elif operator == "prefix":
+                self.prefixes[rule.value] = self.prefixes.get(rule.value, 0) | bit
+            else:  # ne, not_in
+                self.negative |= bit
+                for value in values:
+                    self.excluded[value] = self.excluded.get(value, 0) | bit
+        self.lengths = sorted({len(p) for p in self.prefixes})
+
+    def mask(self, value: str) -> int:
+        bits = self.exact.get(value, 0) | (self.negative & ~self.excluded.get(value, 0))
+        for length in self.lengths:
+            bits |= self.prefixes.get(value[:length], 0)
+        return bits
+
+
 class RuleIndex:
-    """A rule set compiled for many declarations at once (the back-test): the rules grouped by
-    the fact they look at, and for each field a table from the value a declaration holds to
-    the score that field's rules give it and the rules that fire. Each distinct value is
-    evaluated once, by the same closures `evaluate` uses; a number is looked up by where it
-    falls among the rules' thresholds (two bisections tell below, equal or above for every
-    threshold at once), so a million customs values need as many evaluations as there are
-    thresholds. Values come as text, as the risk record stores them (`store.facts_pages`)."""
+    """A rule set compiled for many declarations at once (the back-test). Rules are grouped by
+    the fact they look at; a declaration's value of a field is turned into the set of that
+    field's rules it satisfies (a bit mask) by look-ups, not by trying each rule: strings by
+    `_StringIndex`, a set fact as the union over its members (a set rule fires when any member
+    does), a number by where it falls among the rules' thresholds (two bisections tell below,
+    equal or above for every threshold at once; each such place is evaluated once by the
+    rules' own tests). Values come as text, as the risk record stores them
+    (`store.facts_pages`); a value seen before is not looked at again."""
 
     def __init__(self, rules: CompiledRuleSet):
         self.rules = rules
@@ -229,65 +263,84 @@ class RuleIndex:
             by_field.setdefault(rule.field, []).append(position)
         self.fields = sorted(by_field)
         self._by_field = by_field
+        self._strings = {
+            name: _StringIndex([(p, rules.rules[p], rules.rules[p].operator) for p in positions])
+            for name, positions in by_field.items()
+            if FIELDS[name][0] != "number"
+        }
         self._thresholds = {
             name: sorted({Decimal(str(rules.rules[p].value)) for p in positions})
             for name, positions in by_field.items()
             if FIELDS[name][0] == "number"
         }
-        self._tables: dict[str, dict] = {name: {} for name in self.fields}
-        self.key_counts: dict[str, Counter] = {name: Counter() for name in self.fields}
+        self._masks: dict[str, dict] = {name: {} for name in self.fields}  # value as text -> mask
+        self._scores: dict[int, int] = {0: 0}
+        self.mask_counts: dict[str, Counter] = {name: Counter() for name in self.fields}
 
-    def _key(self, name: str, raw: str):
-        thresholds = self._thresholds.get(name)
-        if thresholds is None:
-            return raw
-        value = Decimal(raw)
-        return (bisect.bisect_left(thresholds, value), bisect.bisect_right(thresholds, value)), value
-
-    def _entry(self, name: str, raw: str, value) -> tuple[int, tuple[int, ...]]:
+    def _mask(self, name: str, raw: str) -> int:
         kind = FIELDS[name][0]
-        fact = frozenset(json.loads(raw)) if kind == "set" else value if kind == "number" else raw
-        score, fired = 0, []
-        for position in self._by_field[name]:
-            rule = self.rules.rules[position]
-            if rule.test(fact) is not None:
-                score += rule.weight
-                fired.append(position)
-        return score, tuple(fired)
+        if kind == "set":
+            index = self._strings[name]
+            bits = 0
+            for member in json.loads(raw):
+                bits |= index.mask(member)
+            return bits
+        if kind == "text":
+            return self._strings[name].mask(raw)
+        value = Decimal(raw)
+        thresholds = self._thresholds[name]
+        place = (bisect.bisect_left(thresholds, value), bisect.bisect_right(thresholds, value))
+        masks = self._masks[name]
+        if place not in masks:
+            bits = 0
+            for position in self._by_field[name]:
+                if self.rules.rules[position].test(value) is not None:
+                    bits |= 1 << position
+            masks[place] = bits
+        return masks[place]
+
+    def _score(self, bits: int) -> int:
+        score = self._scores.get(bits)
+        if score is None:
+            score = self._scores[bits] = sum(
+                rule.weight for position, rule in enumerate(self.rules.rules) if bits >> position & 1
+            )
+        return score
 
     def scores(self, rows: list[tuple], first: int) -> list[int]:
         """The score of each row, whose facts (text, or None) are `row[first:]` in the order of
-        `fields`; counts each value seen, for `hits`."""
+        `fields`; counts the rules each fired, for `hits`."""
         scores = [0] * len(rows)
         for offset, name in enumerate(self.fields):
             column = first + offset
-            table = self._tables[name]
-            seen = self.key_counts[name]
-            numeric = name in self._thresholds
+            masks = self._masks[name] if FIELDS[name][0] != "number" else {}
+            seen = self.mask_counts[name]
             for index, row in enumerate(rows):
                 raw = row[column]
                 if raw is None:
                     continue
-                if numeric:
-                    key, value = self._key(name, raw)
-                else:
-                    key = value = raw
-                entry = table.get(key)
-                if entry is None:
-                    entry = table[key] = self._entry(name, raw, value)
-                seen[key] += 1
-                scores[index] += entry[0]
+                bits = masks.get(raw)
+                if bits is None:
+                    bits = self._mask(name, raw)
+                    if len(masks) < MEMO:
+                        masks[raw] = bits
+                if bits:
+                    seen[bits] += 1
+                    scores[index] += self._score(bits)
         return scores
 
     def hits(self) -> Counter:
         """Declarations each rule fired on, over every row scored so far (by rule code)."""
         hits: Counter = Counter()
         for name in self.fields:
-            table = self._tables[name]
-            for key, count in self.key_counts[name].items():
-                for position in table[key][1]:
-                    hits[self.rules.rules[position].code] += count
+            for bits, count in self.mask_counts[name].items():
+                for position in self._by_field[name]:
+                    if bits >> position & 1:
+                        hits[self.rules.rules[position].code] += count
         return hits
+
+
+MEMO = 200_000  # distinct text values remembered per field (traders, HS codes...)
 
 
 def lane_for(rules: CompiledRuleSet, score: int) -> str:

@@ -59,6 +59,22 @@ def declaration_get_for(*, actor, number: str) -> Declaration:
     return found
 
 
+def declaration_by_reference_for(*, actor, reference: str) -> Declaration:
+    """The declaration one of `actor`'s businesses declared under its own `reference` (LRN),
+    or NotFound."""
+    mine = []
+    if getattr(actor, "is_business", False):
+        mine = list(BusinessRepresentation.objects.filter(user=actor).values_list("business_id", flat=True))
+    found = (
+        Declaration.objects.filter(declarant_id__in=mine, declarant_reference=str(reference or "")[:35])
+        .select_related("trader", "declarant", "agency")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such declaration."), field="declarant_reference")
+    return found
+
+
 def declaration_items(declaration: Declaration) -> list[DeclarationItem]:
     return list(declaration.items.select_related("heading").order_by("sequence"))
 

@@ -54,6 +54,7 @@ from egov.customs.offices import KCS, office_code_for
 from egov.customs.periods import EXAMINATION
 from egov.customs.procedure import DECLARATION
 from egov.customs.services.rules import draw_for
+from egov.customs.services.securities import security_to_cover
 from egov.exchange.models import Grant
 from egov.exchange.services import ExchangeRefused, shared_item_fetch
 from egov.payments.models import PaymentOrder
@@ -605,6 +606,17 @@ def _settle(declaration: Declaration, *, aeo) -> None:
             fields=["deferred_payment"],
         )
         return
+    security = security_to_cover(trader=declaration.trader, amount=owed)
+    if security is not None:
+        declaration.deferred_payment = True
+        declaration.security, declaration.secured_amount = security, owed
+        _release(
+            declaration,
+            note=_("Released before payment against security %(reference)s; %(note)s")
+            % {"reference": security.reference, "note": note},
+            fields=["deferred_payment", "security", "secured_amount"],
+        )
+        return
     case_transition(
         actor=None,
         case=declaration,
@@ -646,6 +658,17 @@ def declaration_paid(*, order) -> None:
         return
     if declaration.state == Declaration.State.AWAITING_PAYMENT:
         _release(declaration, note=f"{order.paid_amount:,}원 납부 (paid)")
+    elif declaration.secured_amount:
+        freed = declaration.secured_amount
+        declaration.secured_amount = 0
+        declaration.save(update_fields=["secured_amount"])
+        audit_record(
+            actor=None,
+            action="customs.security_free",
+            obj=declaration,
+            before={"secured_amount": freed},
+            after={"secured_amount": 0, "security": declaration.security_id},
+        )
 
 
 # --- the declarant after submission ----------------------------------------------------------
