@@ -1,6 +1,7 @@
 """The officials' work queue pages twenty at a time with the shared KRDS pagination, keeping
 its filter (issue 13)."""
 
+import re
 import uuid
 
 from django.utils import timezone
@@ -26,3 +27,21 @@ def test_the_work_queue_pages_twenty_at_a_time_and_keeps_its_filter(catalogue, g
     assert second.count('href="/office/civil/applications/') == 1
     filtered = client.get("/office/civil/?state=submitted").content.decode()
     assert "state=submitted&amp;page=2" in filtered
+
+
+def _current_step(html: str) -> str:
+    steps = html.split('data-testid="steps"')[1].split("</ol>")[0]
+    active = re.search(r'<li class="active"[^>]*>(.*?)</li>', steps, flags=re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", active).split())
+
+
+def test_the_counter_form_shows_the_krds_step_indicator(catalogue, carol, client):
+    login_official(client, carol)
+    first = client.get("/office/civil/counter/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert 'class="krds-step-wrap"' in first and 'aria-current="step"' in first
+    assert _current_step(first) == "현재 단계 1단계 민원 선택"
+    second = client.get(
+        "/office/civil/counter/?service=moving-in", HTTP_ACCEPT_LANGUAGE="ko"
+    ).content.decode()
+    assert _current_step(second) == "현재 단계 2단계 신청서 작성"
+    assert '<li class="done"' in second
