@@ -9,7 +9,7 @@ def test_the_steps_run_in_app_order_the_registry_first():
     labels = [label for label, _ in seed_modules()]
     assert labels == [
         "registry", "exchange", "payments", "civil", "petitions", "participation", "procurement",
-        "edocs", "tax", "customs", "kpi", "opendata",
+        "edocs", "tax", "customs", "kpi", "opendata", "portal",
     ]  # fmt: skip
 
 

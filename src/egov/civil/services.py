@@ -483,7 +483,7 @@ def application_shown(*, actor, application: Application) -> None:
     _subject_shown(actor=actor, application=application, what="civil.application")
 
 
-FEE_PAUSE = "수수료 납부 대기 (awaiting the fee)"
+FEE_PAUSE = "수수료 납부 대기"
 
 
 def application_fee_charge(*, application: Application) -> None:

@@ -30,7 +30,7 @@ from egov.civil.handlers import handler_get
 from egov.civil.models import Application
 from egov.civil.receipts import application_receipt_issue
 from egov.core.errors import NotFound, ServiceError
-from egov.core.web import citizen_required, form_attempt, official_required, page_language
+from egov.core.web import citizen_required, form_attempt, official_required, page_language, page_of
 
 # --- public catalogue ---------------------------------------------------------------------------
 
@@ -198,17 +198,19 @@ def my_application_withdraw(request, number: str):
 @official_required
 def queue(request):
     state = request.GET.get("state", "")
-    rows = list(
+    page = page_of(
+        request,
         selectors.application_queue_for(
             actor=request.user, state=state, overdue_only=request.GET.get("overdue") == "1"
-        )[:500]
+        ),
     )
     now = timezone.now()
     return render(
         request,
         "civil/queue.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "now": now,
             "state": state,
             "states": [(value, Application.State(value).label) for value in Application.OPEN_STATES],

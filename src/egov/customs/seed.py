@@ -57,11 +57,11 @@ RULES = [
         "lt",
         "0.5",
         90,
-        "기준가격의 절반 미만 신고 (unit price below half the reference)",
+        "기준가격의 절반 미만 신고",
     ),
-    ("HIGH-VALUE", "customs_value", "gte", "500000000", 30, "고액 신고 (high value)"),
-    ("GOLD", "hs_code", "prefix", "7108", 45, "금괴 (unwrought gold)"),
-    ("AEO", "aeo_grade", "in", ["A", "AA", "AAA"], -50, "AEO 공인업체 (authorised economic operator)"),
+    ("HIGH-VALUE", "customs_value", "gte", "500000000", 30, "고액 신고"),
+    ("GOLD", "hs_code", "prefix", "7108", 45, "금괴"),
+    ("AEO", "aeo_grade", "in", ["A", "AA", "AAA"], -50, "AEO 공인업체"),
 ]
 
 
@@ -170,7 +170,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
     rule_set = RuleSet.objects.create(
         version=1,
         state="active",
-        note="데모 규칙 (demonstration rules)",
+        note="데모 규칙",
         inspection_quota_bp=200,
         created_by=kcs,
         activated_at=timezone.now(),
@@ -233,7 +233,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             importer,
             "DEMO-IM-001",
             bl=bls[0],
-            items=[item("노트북 (laptops)", "8471300000", "US", "H87", 20, 16000)],
+            items=[item("노트북", "8471300000", "US", "H87", 20, 16000)],
             port_from="USLAX",
         )
         paid = submit(
@@ -243,7 +243,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             bl=bls[1],
             items=[
                 item(
-                    "와인 (wine)",
+                    "와인",
                     "2204210000",
                     "FR",
                     "LTR",
@@ -252,7 +252,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
                     preference="KR-EU",
                     origin_proof="FR-EUR1-2026-0042",
                 ),
-                item("위스키 (whisky)", "2208300000", "GB", "LTR", 120, 4800),
+                item("위스키", "2208300000", "GB", "LTR", 120, 4800),
             ],
             currency="EUR",
             port_from="FRLEH",
@@ -274,7 +274,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             items=[item("리튬이온 배터리 (Li-ion batteries)", "8507600000", "CN", "H87", 2000, 20000)],
         )
         services.declaration_record_inspection(
-            actor=busan, declaration=red, findings="수량 일치. 가격 자료 요청 예정 (quantity matches)"
+            actor=busan, declaration=red, findings="수량 일치. 가격 자료 요청 예정"
         )
         # Reviewed and approved with an amended assessment; rejected; withdrawn.
         reviewed = submit(
@@ -282,16 +282,14 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             importer,
             "DEMO-IM-005",
             bl=bls[4],
-            items=[item("남성용 면바지 (cotton trousers)", "6203420000", "CN", "H87", 500, 7000)],
+            items=[item("남성용 면바지", "6203420000", "CN", "H87", 500, 7000)],
         )
-        services.declaration_request_documents(
-            actor=busan, declaration=reviewed, note="상업송장 원본 제출 (invoice)"
-        )
+        services.declaration_request_documents(actor=busan, declaration=reviewed, note="상업송장 원본 제출")
         services.declaration_reassess(
             actor=busan,
             declaration=reviewed,
             items={"1": {"value": "8000"}},
-            reason="가격 경정 (value amended)",
+            reason="가격 경정",
         )
         services.declaration_approve(actor=busan, declaration=reviewed)
         rejected = submit(
@@ -299,27 +297,25 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             importer,
             "DEMO-IM-006",
             bl=bls[5],
-            items=[item("완구 (toys)", "9503000000", "CN", "H87", 4000, 1000)],
+            items=[item("완구", "9503000000", "CN", "H87", 4000, 1000)],
         )
-        services.declaration_reject(
-            actor=busan, declaration=rejected, reason="가격 자료 불충분 (no price evidence)"
-        )
+        services.declaration_reject(actor=busan, declaration=rejected, reason="가격 자료 불충분")
         withdrawn = submit(
             demo,
             importer,
             "DEMO-IM-007",
             bl=bls[6],
-            items=[item("선글라스 (sunglasses)", "9004100000", "IT", "H87", 100, 3000)],
+            items=[item("선글라스", "9004100000", "IT", "H87", 100, 3000)],
             port_from="ITGOA",
         )
-        services.declaration_withdraw(actor=demo, declaration=withdrawn, reason="중복 신고 (filed twice)")
+        services.declaration_withdraw(actor=demo, declaration=withdrawn, reason="중복 신고")
         # Held: frozen fish without a quarantine clearance; shrimps with one.
         submit(
             fish_user,
             fish_firm,
             "DEMO-IM-008",
             bl=bls[8],
-            items=[item("냉동 고등어 (frozen mackerel)", "0303890000", "NO", "KGM", 8000, 16000)],
+            items=[item("냉동 고등어", "0303890000", "NO", "KGM", 8000, 16000)],
             port_from="NOBGO",
         )
         submit(
@@ -329,7 +325,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             bl=bls[9],
             items=[
                 item(
-                    "냉동 새우 (frozen shrimps)",
+                    "냉동 새우",
                     "0306170000",
                     "VN",
                     "KGM",
@@ -347,7 +343,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
             aeo_firm,
             "DEMO-IM-010",
             bl=bls[10],
-            items=[item("집적회로 (processors)", "8542310000", "TW", "H87", 5000, 50000)],
+            items=[item("집적회로", "8542310000", "TW", "H87", 5000, 50000)],
             port_from="TWKHH",
         )
         for n in range(1, 7):
@@ -360,7 +356,7 @@ def customs_seed(*, seed: int) -> dict[str, int]:
                 port_from="KRICN",
                 port_to=rng.choice(["USJFK", "DEFRA", "JPNRT", "VNSGN"]),
                 incoterm="FCA",
-                items=[item("휴대전화 (mobile phones)", "8517120000", "KR", "H87", 100 * n, 40000 * n)],
+                items=[item("휴대전화", "8517120000", "KR", "H87", 100 * n, 40000 * n)],
             )
     # The release notices `egov worker` would sign a moment after each release.
     release_notices_issue_pending()

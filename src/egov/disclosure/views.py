@@ -21,6 +21,7 @@ from egov.core.web import (
     form_attempt,
     official_required,
     page_language,
+    page_of,
     statistics_for,
     statistics_year,
 )
@@ -217,10 +218,11 @@ def office_queue(request):
     for row in rows:
         row.queue_due_at = selectors.queue_due_at(row)
     rows.sort(key=lambda row: row.queue_due_at)
+    page = page_of(request, rows)
     return render(
         request,
         "disclosure/office_queue.html",
-        {"rows": rows, "now": timezone.now(), "lang": page_language()},
+        {"rows": page.object_list, "page": page, "now": timezone.now(), "lang": page_language()},
     )
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from egov.core import ratelimit
 from egov.core.errors import NotFound
-from egov.core.web import form_attempt, official_required
+from egov.core.web import form_attempt, official_required, page_of
 from egov.documents import selectors, services, verification
 from egov.documents.forms import RevokeForm, VerifyFileForm, VerifyJwsForm, VerifyNumberForm
 
@@ -72,8 +72,8 @@ def my_documents(request):
     user = request.user
     if user.is_official:
         raise DjangoPermissionDenied
-    documents = selectors.document_list_for(actor=user)
-    return render(request, "documents/my_documents.html", {"documents": documents[:200]})
+    page = page_of(request, selectors.document_list_for(actor=user).order_by("-issued_at", "-id"))
+    return render(request, "documents/my_documents.html", {"documents": page.object_list, "page": page})
 
 
 def _download(request, number: str, kind: str):

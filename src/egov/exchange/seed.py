@@ -94,7 +94,7 @@ def exchange_history_seed(*, seed: int, password_hash: str, totp_key) -> dict[st
             agencies[NPS],
             items["resident.abstract"],
             ["name_ko", "birth_date", "address", "status"],
-            "연금 수급자격 확인 (pension eligibility)",
+            "연금 수급자격 확인",
             "국민연금법 제123조 (National Pension Act art. 123)",
             "approved",
             nps_admin,
@@ -105,7 +105,7 @@ def exchange_history_seed(*, seed: int, password_hash: str, totp_key) -> dict[st
             agencies[NHIS],
             items["family.relations"],
             ["parents", "spouse", "children"],
-            "피부양자 자격 확인 (dependant eligibility)",
+            "피부양자 자격 확인",
             "국민건강보험법 제96조 (National Health Insurance Act art. 96)",
             "approved",
             nps_admin,
@@ -152,7 +152,7 @@ def exchange_history_seed(*, seed: int, password_hash: str, totp_key) -> dict[st
         consent = Consent.objects.create(
             resident=citizen.resident,
             recipient=agencies[BANK],
-            purpose="주택담보대출 심사 (mortgage review)",
+            purpose="주택담보대출 심사",
             valid_from=today - dt.timedelta(days=20),
             valid_until=today + dt.timedelta(days=70),
         )
@@ -182,8 +182,8 @@ def _past_queries(*, rng, grants, systems, consent, citizen, items) -> None:
     times = sorted(now - dt.timedelta(seconds=rng.randint(3600, 60 * 86400)) for _ in range(QUERIES))
     seq = AccessLogEntry.objects.count()
     plans = [
-        (grants["nps"], systems["1352000"], "연금 수급자격 확인 (pension eligibility)"),
-        (grants["nhis"], systems["1352100"], "피부양자 자격 확인 (dependant eligibility)"),
+        (grants["nps"], systems["1352000"], "연금 수급자격 확인"),
+        (grants["nhis"], systems["1352100"], "피부양자 자격 확인"),
     ]
     entries = []
     for at in times:

@@ -16,9 +16,9 @@ from egov.payments.services import payment_order_create, payment_receipts_issue_
 from egov.payments.statements import statement_import
 
 PURPOSES = (  # purpose, amount in won, how much the payer sends
-    ("주정차 위반 과태료 (parking fine)", 40_000, 40_000),
-    ("도로점용료 (road occupancy charge)", 125_000, 125_000),
-    ("옥외광고물 표시 수수료 (outdoor sign fee)", 18_000, 10_000),
+    ("주정차 위반 과태료", 40_000, 40_000),
+    ("도로점용료", 125_000, 125_000),
+    ("옥외광고물 표시 수수료", 18_000, 10_000),
 )
 
 

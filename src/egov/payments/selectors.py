@@ -1,5 +1,6 @@
 """Reads for the payer's and the officials' pages."""
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import agency_scope_ids, has_role
@@ -8,9 +9,13 @@ from egov.payments.models import PaymentOrder, Reconciliation, RefundFile
 from egov.payments.virtual_accounts import virtual_account_clean
 
 
-def payment_order_list_for(*, actor) -> list[PaymentOrder]:
-    """The orders `actor` is the payer of, newest first."""
-    return list(PaymentOrder.objects.filter(payer=actor).select_related("agency", "receipt")[:200])
+def payment_order_list_for(*, actor, payable: bool = False) -> QuerySet[PaymentOrder]:
+    """The orders `actor` is the payer of, newest first (`payable`: only those still to pay).
+    My payments shows them a page at a time."""
+    orders = PaymentOrder.objects.filter(payer=actor).select_related("agency", "receipt")
+    if payable:
+        orders = orders.filter(state__in=PaymentOrder.PAYABLE_STATES)
+    return orders
 
 
 def _official(actor) -> set[int]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import ServiceError
-from egov.core.web import citizen_or_business_required, form_attempt, official_required
+from egov.core.web import citizen_or_business_required, form_attempt, official_required, page_of
 from egov.payments import reconciliation, selectors
 from egov.payments.gateways import gateway
 
@@ -36,9 +36,8 @@ class CounterForm(forms.Form):
 
 @citizen_or_business_required
 def my_payments(request):
-    return render(
-        request, "payments/my_payments.html", {"orders": selectors.payment_order_list_for(actor=request.user)}
-    )
+    page = page_of(request, selectors.payment_order_list_for(actor=request.user))
+    return render(request, "payments/my_payments.html", {"orders": page.object_list, "page": page})
 
 
 ACTIONS = {

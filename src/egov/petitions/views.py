@@ -176,6 +176,7 @@ def office_queue(request):
         QUEUE_PAGE_SIZE,
         total=selectors.petition_queue_count(actor=request.user, view=view),
     ).get_page(request.GET.get("page"))
+    page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return render(
         request,
         "petitions/office_queue.html",

@@ -13,7 +13,6 @@ from egov.core import notifications
 from egov.core.search import search_query_clean, search_sections
 from egov.core.web import form_attempt, page_language, page_of
 from egov.documents.selectors import document_list_for
-from egov.payments.models import PaymentOrder
 from egov.payments.selectors import payment_order_list_for
 from egov.registry import addresses, selectors
 
@@ -41,11 +40,11 @@ def mypage(request):
     if user.is_official:
         return redirect("registry:home")
     dashboard = case_dashboard_for(actor=user)
-    unpaid = [o for o in payment_order_list_for(actor=user) if o.state in PaymentOrder.PAYABLE_STATES]
+    unpaid = list(payment_order_list_for(actor=user, payable=True)[:10])
     context = {
         "needs_action": dashboard["action"],
         "in_progress": dashboard["progress"],
-        "unpaid": unpaid[:10],
+        "unpaid": unpaid,
         "recent_documents": list(document_list_for(actor=user)[:5]),
         "recent_notifications": list(notifications.notification_list_for(actor=user, unread=True)[:5]),
         "language": page_language(),

@@ -247,7 +247,7 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
     base = 48_000_000
     open_stage = _Stage(
         **stage_kwargs,
-        title="종로구청 민원실 노트북 구매 (laptops for the civil service desk)",
+        title="종로구청 민원실 노트북 구매",
         items=_items("노트북 14인치 (14-inch laptop)", 30),
         budget=54_000_000,
         base_price=base,
@@ -348,8 +348,8 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
     base = 40_000_000
     contracted = _Stage(
         **stage_kwargs,
-        title="종로구청 홈페이지 접근성 개선 용역 (website accessibility works)",
-        items=_items("웹 접근성 개선 용역 (accessibility works)", 1, "식"),
+        title="종로구청 홈페이지 접근성 개선 용역",
+        items=_items("웹 접근성 개선 용역", 1, "식"),
         budget=45_000_000,
         base_price=base,
         award_method="lowest_price",
@@ -378,14 +378,14 @@ def procurement_seed(*, seed: int) -> dict[str, int]:
     first = services.milestone_add(
         actor=registrar,
         contract=contract.number,
-        description="1단계: 접근성 진단 보고서 (accessibility audit report)",
+        description="1단계: 접근성 진단 보고서",
         due_date=today,
         amount=award.amount * 4 // 10,
     )
     services.milestone_add(
         actor=registrar,
         contract=contract.number,
-        description="2단계: 개선 완료 및 인증 (fixes and certification)",
+        description="2단계: 개선 완료 및 인증",
         due_date=today + 80 * day,
         amount=award.amount - award.amount * 4 // 10,
     )

@@ -81,6 +81,7 @@ VAT_RETURN = procedure_register(
         ),
         open_states=VatReturn.OPEN_STATES,
         applicant_field="applicant",
+        title_field="period_label",  # "2026년 제2기": a draft has no number yet
         agency_field="agency",
         submitted_field="submitted_at",
         closed_field="decided_at",

@@ -594,7 +594,7 @@ def _settle(declaration: Declaration, *, aeo) -> None:
         agency=declaration.agency,
         amount=owed,
         case=declaration,
-        purpose=f"관세 등 (customs duties and taxes) {declaration.number}",
+        purpose=f"관세 등 {declaration.number}",
         due_days=AEO_DEFERRED_DAYS if aeo is not None else None,
     )
     note = f"{owed:,}원 · 가상계좌 {order.virtual_account_display} · ~{order.due_date:%Y-%m-%d}"
@@ -834,7 +834,7 @@ def _recharge(declaration: Declaration, reason: str) -> None:
             agency=declaration.agency,
             amount=owed,
             case=declaration,
-            purpose=f"관세 등 (customs duties and taxes) {declaration.number}",
+            purpose=f"관세 등 {declaration.number}",
         )
 
 

@@ -5,7 +5,7 @@ from base64 import b32encode
 from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from egov.accounts.models import User
+from egov.accounts.models import RelyingParty, User
 from egov.accounts.services import DEMO_PASSWORD, DEMO_TOTP_CODE, demo_bypass_active
 
 KIND_ORDER = {User.Kind.CITIZEN: 0, User.Kind.BUSINESS: 1, User.Kind.OFFICIAL: 2}
@@ -42,6 +42,18 @@ class Command(BaseCommand):
             if device is not None:
                 self.stdout.write(f"    TOTP secret: {b32encode(device.bin_key).decode()}")
                 self.stdout.write(f"    {device.config_url}")
+        for party in RelyingParty.objects.filter(
+            is_active=True, application__client_type="public"
+        ).select_related("application"):
+            redirect = party.application.redirect_uris.split()[0]
+            self.stdout.write(
+                f"\nRelying party (one login across government sites): {party.name}\n"
+                f"    client id: {party.application.client_id} (public client: PKCE, no secret)\n"
+                f"    redirect: {redirect}; scopes: {party.allowed_scopes}\n"
+                f"    try it: open {redirect} in a browser, give it this site's /oidc/authorize/\n"
+                f"    address, this client id, scope '{party.allowed_scopes}', response type code and PKCE,\n"
+                f"    then log in as a demo citizen and agree on the consent screen"
+            )
         state = "on" if demo_bypass_active() else "off"
         self.stdout.write(
             f"\nOfficials may also enter the code {DEMO_TOTP_CODE}, but only while EGOV_DEBUG=1 and "
