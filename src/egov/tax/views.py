@@ -4,17 +4,19 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egov.core.errors import NotFound, ValidationFailed
-from egov.core.web import business_required, form_attempt, official_required
+from egov.core.errors import NotFound, ServiceError, ValidationFailed
+from egov.core.web import business_required, citizen_required, form_attempt, official_required
+from egov.documents.services import document_pdf
 from egov.tax import selectors
 from egov.tax.forms import InvoiceForm, VatReturnForm
-from egov.tax.models import period_label
-from egov.tax.services import invoices, vat
+from egov.tax.models import DeductionKind, period_label
+from egov.tax.services import invoices, vat, yearend
 
 
 def _business(request):
@@ -134,3 +136,68 @@ def office_vat_refund(request, number: str):
     vat.vat_return_refund(actor=request.user, vat_return=vat_return)
     messages.success(request, _("The refund was recorded as paid out."))
     return redirect("tax:office_vat_returns")
+
+
+# --- year-end settlement, simplified (연말정산 간소화) ------------------------------------------
+
+
+@citizen_required
+def yearend_page(request):
+    """The employee's year-end settlement data: gather a year's, view and download it, give it
+    to the employer."""
+    packages = {p.year: p for p in selectors.yearend_packages_of(actor=request.user)}
+    years = [(year, packages.get(year)) for year in yearend.yearend_years()]
+    return render(request, "tax/yearend.html", {"years": years, "kinds": dict(DeductionKind.choices)})
+
+
+@citizen_required
+@require_POST
+def yearend_fetch(request):
+    try:
+        package = yearend.yearend_prefill(
+            actor=request.user, year=request.POST.get("year"), consent=request.POST.get("consent") == "on"
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Your %(year)s deduction data is gathered and issued as a signed document.")
+            % {"year": package.year},
+        )
+    return redirect("tax:yearend")
+
+
+@citizen_required
+@require_POST
+def yearend_give(request, year: int):
+    try:
+        package = yearend.yearend_give(
+            actor=request.user, year=year, brn=request.POST.get("brn", ""),
+            consent=request.POST.get("consent") == "on",
+        )  # fmt: skip
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your data is given to %(name)s.") % {"name": package.employer.name})
+    return redirect("tax:yearend")
+
+
+@business_required
+def yearend_received(request):
+    business, businesses = _business(request)
+    packages = selectors.yearend_received(business=business)[:500]
+    return render(
+        request,
+        "tax/yearend_received.html",
+        {"business": business, "businesses": businesses, "packages": packages},
+    )
+
+
+@business_required
+def yearend_received_pdf(request, pk: int):
+    business, _businesses = _business(request)
+    package = selectors.yearend_received_get(business=business, pk=pk)
+    response = HttpResponse(document_pdf(package.document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="yearend-{package.year}-{package.pk}.pdf"'
+    return response
