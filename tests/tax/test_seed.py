@@ -30,3 +30,18 @@ def test_the_seed_makes_offices_invoices_both_ways_and_a_filed_and_an_open_retur
     cii.xml_validate(bytes(TaxInvoice.objects.first().xml))
     assert seed.seed_present()
     assert "tax" in seeded.lines[0]
+
+
+def test_the_seed_gives_year_end_data_and_the_demo_citizens_year_to_the_demo_employer(seeded):
+    from django.utils import timezone
+
+    from egov.exchange.models import AccessLogEntry
+    from egov.tax.models import DeductionRecord, YearEndPackage
+
+    citizen = User.objects.get(username="citizen")
+    assert DeductionRecord.objects.filter(resident=citizen.resident).values("kind").distinct().count() == 4
+    package = YearEndPackage.objects.get(resident=citizen.resident)
+    assert package.year == timezone.localdate().year - 1 and package.total > 0
+    business = User.objects.get(username="business")
+    assert package.employer in [r.business for r in business.representations.all()]
+    assert AccessLogEntry.objects.filter(item_code__startswith="yearend.", outcome="granted").count() == 4
