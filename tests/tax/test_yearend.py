@@ -132,6 +132,7 @@ def test_the_pages_in_korean(client, alice, alices_data, hanbit, hana, minsu):
     assert package.employer == hanbit
 
     client.force_login(hana)
+    assert "/business/tax/yearend/" in client.get("/business/tax/vat/").content.decode()
     received = client.get("/business/tax/yearend/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "이서연" in received and "17,440,000" in received
     pdf = client.get(f"/business/tax/yearend/{package.pk}/pdf")
