@@ -270,3 +270,50 @@ class YearEndPackage(models.Model):
     @property
     def total(self) -> int:
         return sum(self.totals.values())
+
+
+class WithholdingStatement(models.Model):
+    """The employer's withholding statement (근로소득 지급명세서) for an employee's year: the
+    year's total pay (총급여) and the tax withheld monthly (기납부세액), filed from the data the
+    employee gave (`package`), with the settlement computed from both (`yearend_calc.settle`,
+    kept in `result`). Filing again with other figures is an amended filing: a new version; the
+    highest version is the one in force."""
+
+    employer = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField(default=1)
+    package = models.ForeignKey(YearEndPackage, on_delete=models.PROTECT, related_name="statements")
+    total_pay = models.PositiveBigIntegerField()  # 총급여, won
+    withheld_tax = models.PositiveBigIntegerField()  # 기납부세액 소득세
+    withheld_local_tax = models.PositiveBigIntegerField()  # 기납부세액 지방소득세
+    result = models.JSONField(default=dict)  # Settlement.as_dict()
+    balance = models.BigIntegerField()  # 차감징수세액 소득세: < 0 refund
+    local_balance = models.BigIntegerField()  # 〃 지방소득세
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "resident", "year", "version"], name="tax_withholding_one_per_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["resident", "year"], name="tax_withholding_res_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.resident_id} v{self.version}"
+
+    @property
+    def total_balance(self) -> int:
+        return self.balance + self.local_balance
+
+    @property
+    def refund(self) -> int:
+        """환급 예정 금액 (소득세 and 지방소득세)."""
+        return max(-self.total_balance, 0)
+
+    @property
+    def additional(self) -> int:
+        """추가 납부 금액 (소득세 and 지방소득세)."""
+        return max(self.total_balance, 0)

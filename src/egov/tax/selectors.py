@@ -12,7 +12,7 @@ from egov.core.errors import NotFound, PermissionDenied
 from egov.payments.models import PaymentOrder
 from egov.registry.models import Business
 from egov.tax import store
-from egov.tax.models import TaxInvoice, VatReturn, YearEndPackage
+from egov.tax.models import TaxInvoice, VatReturn, WithholdingStatement, YearEndPackage
 
 
 def require_business_user(actor) -> None:
@@ -161,3 +161,21 @@ def yearend_received_get(*, business: Business, pk) -> YearEndPackage:
     if package is None:
         raise NotFound(_("No such data was given to this business."), field="package")
     return package
+
+
+def withholding_current(*, packages) -> dict[int, WithholdingStatement]:
+    """The statement in force (the highest version) for each of `packages` (already authorized
+    by the caller: the employee's own, or those given to the business), by package id."""
+    current: dict[int, WithholdingStatement] = {}
+    for statement in WithholdingStatement.objects.filter(package__in=[p.pk for p in packages]).order_by(
+        "version"
+    ):
+        current[statement.package_id] = statement
+    return current
+
+
+def withholding_versions(*, package: YearEndPackage) -> QuerySet[WithholdingStatement]:
+    """Every version filed for `package` (already authorized), the latest first."""
+    return (
+        WithholdingStatement.objects.filter(package=package).select_related("filed_by").order_by("-version")
+    )

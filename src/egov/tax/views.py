@@ -16,7 +16,7 @@ from egov.documents.services import document_pdf
 from egov.tax import selectors
 from egov.tax.forms import InvoiceForm, VatReturnForm
 from egov.tax.models import DeductionKind, period_label
-from egov.tax.services import invoices, vat, yearend
+from egov.tax.services import invoices, vat, withholding, yearend
 
 
 def _business(request):
@@ -146,7 +146,11 @@ def yearend_page(request):
     """The employee's year-end settlement data: gather a year's, view and download it, give it
     to the employer."""
     packages = {p.year: p for p in selectors.yearend_packages_of(actor=request.user)}
-    years = [(year, packages.get(year)) for year in yearend.yearend_years()]
+    statements = selectors.withholding_current(packages=list(packages.values()))
+    years = [
+        (year, packages.get(year), statements.get(packages[year].pk) if year in packages else None)
+        for year in yearend.yearend_years()
+    ]
     return render(request, "tax/yearend.html", {"years": years, "kinds": dict(DeductionKind.choices)})
 
 
@@ -186,12 +190,50 @@ def yearend_give(request, year: int):
 @business_required
 def yearend_received(request):
     business, businesses = _business(request)
-    packages = selectors.yearend_received(business=business)[:500]
+    packages = list(selectors.yearend_received(business=business)[:500])
+    statements = selectors.withholding_current(packages=packages)
+    rows = [(p, statements.get(p.pk)) for p in packages]
     return render(
         request,
         "tax/yearend_received.html",
-        {"business": business, "businesses": businesses, "packages": packages},
+        {"business": business, "businesses": businesses, "rows": rows},
     )
+
+
+@business_required
+def yearend_statement(request, pk: int):
+    """The employer files the withholding statement for one employee's year and sees the
+    settlement computed (refund or additional tax)."""
+    business, businesses = _business(request)
+    package = selectors.yearend_received_get(business=business, pk=pk)
+    form, status = {}, 200
+    if request.method == "POST":
+        form = {
+            "total_pay": request.POST.get("total_pay", ""),
+            "withheld_tax": request.POST.get("withheld_tax", ""),
+        }
+        try:
+            withholding.withholding_file(
+                actor=request.user, business=business, package_pk=package.pk, total_pay=form["total_pay"],
+                withheld_tax=form["withheld_tax"], amend=request.POST.get("amend") == "on",
+            )  # fmt: skip
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            status = 400 if isinstance(exc, ValidationFailed) else 409
+        else:
+            messages.success(request, _("The withholding statement is filed and the settlement computed."))
+            return redirect(f"{request.path}?brn={business.brn}")
+    labels = {"insurance": _("Insurance premiums"), "medical": _("Medical costs"),
+              "education": _("Education costs"), "card": _("Card spending")}  # fmt: skip
+    totals = [(labels[k], package.totals.get(k, 0)) for k in labels]
+    versions = list(selectors.withholding_versions(package=package))
+    return render(
+        request,
+        "tax/yearend_employee.html",
+        {"business": business, "businesses": businesses, "package": package, "totals": totals,
+         "statement": versions[0] if versions else None, "versions": versions, "form": form},
+        status=status,
+    )  # fmt: skip
 
 
 @business_required
