@@ -14,10 +14,18 @@ from egov.accounts.models import BusinessRepresentation, User
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.exchange.services import shared_item_sync
 from egov.registry.models import Agency, Business, Resident
-from egov.tax.models import DeductionRecord, TaxInvoice, TaxOffice, VatReturn, YearEndPackage
+from egov.tax.models import (
+    DeductionRecord,
+    TaxInvoice,
+    TaxOffice,
+    VatReturn,
+    WithholdingStatement,
+    YearEndPackage,
+)
 from egov.tax.services.invoices import tax_invoices_issue
 from egov.tax.services.taxpayers import taxpayer_register_business
 from egov.tax.services.vat import vat_return_file, vat_return_prepare
+from egov.tax.services.withholding import withholding_file
 from egov.tax.services.yearend import yearend_give, yearend_prefill
 from egov.tax.shared import YEAREND_PROVIDERS
 
@@ -121,7 +129,7 @@ def seed_step(*, options: SeedOptions) -> SeedReport:
         vat_return_file(actor=user, vat_return=filed, other_sales_supply=500_000, other_sales_tax=50_000,
                         today=dt.date(2026, 7, 20))  # fmt: skip
     vat_return_prepare(actor=user, business=mine, period="2025-2", today=dt.date(2026, 1, 10))
-    _yearend(mine)
+    _yearend(mine, user)
     counts = {
         "tax offices": TaxOffice.objects.count(),
         "e-tax invoices": TaxInvoice.objects.count(),
@@ -129,6 +137,7 @@ def seed_step(*, options: SeedOptions) -> SeedReport:
         "being prepared": VatReturn.objects.filter(state="draft").count(),
         "deduction records": DeductionRecord.objects.count(),
         "year-end data given": YearEndPackage.objects.exclude(employer=None).count(),
+        "withholding statements": WithholdingStatement.objects.count(),
     }
     return SeedReport(lines=[summary_line("tax", counts)])
 
@@ -144,9 +153,10 @@ DEDUCTIONS = (
 )
 
 
-def _yearend(employer: Business) -> None:
+def _yearend(employer: Business, user) -> None:
     """Providers and their shared items, deduction data, the demo citizen's year gathered and
-    given to `employer`."""
+    given to `employer`, whose representative `user` files the withholding statement (총급여
+    42,000,000 won, 2,280,000 won withheld: a refund)."""
     providers = {}
     for kind, _code, code, (name_ko, name_en), _names in YEAREND_PROVIDERS:
         providers[kind], _created = Agency.objects.get_or_create(
@@ -170,4 +180,6 @@ def _yearend(employer: Business) -> None:
     DeductionRecord.objects.bulk_create(rows)
     if citizen is not None and citizen.resident is not None:
         yearend_prefill(actor=citizen, year=last, consent=True)
-        yearend_give(actor=citizen, year=last, brn=employer.brn, consent=True)
+        package = yearend_give(actor=citizen, year=last, brn=employer.brn, consent=True)
+        withholding_file(actor=user, business=employer, package_pk=package.pk, total_pay=42_000_000,
+                         withheld_tax=2_280_000)  # fmt: skip
