@@ -1,16 +1,24 @@
 """The employer files the withholding statement (근로소득 지급명세서) from the data an employee
 gave, and the settlement is computed: refund or additional tax, shown to both."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.core.models import AuditEvent, Notification
+from egov.documents.services import document_pdf
 from egov.tax.models import WithholdingStatement
 from egov.tax.services.withholding import withholding_file
 from egov.tax.services.yearend import yearend_give, yearend_prefill
 from tests.tax.test_yearend import LAST, alices_data, providers  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(document) -> str:
+    return PdfReader(io.BytesIO(document_pdf(document))).pages[0].extract_text()
 
 
 @pytest.fixture
@@ -33,6 +41,12 @@ def test_filing_computes_the_refund_from_the_data_given(given, hana, hanbit, ali
     assert (s.balance, s.local_balance) == (-52_500, 294_750 - 300_000)
     assert s.withheld_local_tax == 300_000 and s.refund == 57_750 and s.additional == 0
     assert AuditEvent.objects.filter(action="tax.withholding_file", object_id=str(s.pk)).count() == 1
+    assert (
+        s.document.doc_type == "tax.withholding_receipt"
+        and s.document.subject_resident_id == alice.resident_id
+    )
+    text = _pdf_text(s.document)
+    assert "근로소득 원천징수영수증" in text and "2,947,500" in text and "-52,500" in text
     note = Notification.objects.get(user=alice, key=f"tax-withholding:{s.pk}")
     assert "환급 예정 금액 57,750원" in note.title_ko
 
@@ -55,6 +69,7 @@ def test_filing_again_is_idempotent_and_a_correction_is_an_amended_version(given
     assert amended.additional == 492_250 and amended.refund == 0
     first.refresh_from_db()
     assert first.version == 1 and first.balance == -52_500  # the original is kept
+    assert amended.document != first.document and "447,500" in _pdf_text(amended.document)
     assert AuditEvent.objects.filter(action="tax.withholding_amend", object_id=str(amended.pk)).count() == 1
 
 
@@ -110,13 +125,19 @@ def test_the_pages_show_the_result_to_employer_and_employee(client, given, hana,
     client.post(url, {"total_pay": "50,000,000", "withheld_tax": "2,500,000", "amend": "on"})
     assert WithholdingStatement.objects.count() == 2
 
+    receipt = client.get(f"{url}receipt.pdf")
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+
     client.force_login(minsu)  # another employer
     assert client.get(url).status_code == 404
+    assert client.get(f"{url}receipt.pdf").status_code == 404
     assert client.post(url, {"total_pay": "1", "withheld_tax": "0"}).status_code == 404
 
     client.force_login(alice)
     mine = client.get("/tax/yearend/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    assert "추가 납부 금액" in mine and "492,250" in mine
+    assert "추가 납부 금액" in mine and "492,250" in mine and "원천징수영수증" in mine
+    latest = WithholdingStatement.objects.get(version=2).document
+    assert client.get(f"/documents/{latest.number}.pdf").status_code == 200
     assert "연말정산 결과" in client.get("/my/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     client.force_login(bob)  # another citizen sees none of it
     assert "492,250" not in client.get("/tax/yearend/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()

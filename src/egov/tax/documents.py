@@ -8,3 +8,10 @@ document_type(
     title_en="Year-end Settlement Deduction Data",
     template="tax/documents/yearend.html",
 )
+
+document_type(
+    "tax.withholding_receipt",
+    title_ko="근로소득 원천징수영수증",
+    title_en="Withholding Receipt for Earned Income",
+    template="tax/documents/withholding.html",
+)

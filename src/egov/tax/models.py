@@ -292,6 +292,8 @@ class WithholdingStatement(models.Model):
     local_balance = models.BigIntegerField()  # 〃 지방소득세
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filed_at = models.DateTimeField(default=timezone.now)
+    # the signed 근로소득 원천징수영수증 of this version (through `documents`)
+    document = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [

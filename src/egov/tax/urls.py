@@ -16,5 +16,8 @@ urlpatterns = [
     path("tax/yearend/<int:year>/give", views.yearend_give, name="yearend_give"),
     path("business/tax/yearend/", views.yearend_received, name="yearend_received"),
     path("business/tax/yearend/<int:pk>/", views.yearend_statement, name="yearend_statement"),
+    path(
+        "business/tax/yearend/<int:pk>/receipt.pdf", views.yearend_statement_pdf, name="yearend_statement_pdf"
+    ),
     path("business/tax/yearend/<int:pk>/pdf", views.yearend_received_pdf, name="yearend_received_pdf"),
 ]

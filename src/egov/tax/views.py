@@ -243,3 +243,16 @@ def yearend_received_pdf(request, pk: int):
     response = HttpResponse(document_pdf(package.document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="yearend-{package.year}-{package.pk}.pdf"'
     return response
+
+
+@business_required
+def yearend_statement_pdf(request, pk: int):
+    """The signed 근로소득 원천징수영수증 of the statement in force, for the employer."""
+    business, _businesses = _business(request)
+    package = selectors.yearend_received_get(business=business, pk=pk)
+    statement = selectors.withholding_versions(package=package).exclude(document=None).first()
+    if statement is None:
+        raise NotFound(_("No withholding statement has been filed yet."), field="package")
+    response = HttpResponse(document_pdf(statement.document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="withholding-{package.year}-{package.pk}.pdf"'
+    return response

@@ -14,10 +14,14 @@ from egov.accounts.models import User
 from egov.core.audit import audit_record
 from egov.core.errors import Conflict, ValidationFailed
 from egov.core.notifications import notification_send
-from egov.registry.models import Business
+from egov.documents.services import document_files_atomic, document_issue
+from egov.registry.models import Agency, Business
 from egov.tax import selectors
 from egov.tax.models import WithholdingStatement, YearEndPackage
-from egov.tax.yearend_calc import LOCAL_TAX_PCT, settle
+from egov.tax.shared import NTS
+from egov.tax.yearend_calc import LOCAL_TAX_PCT, Settlement, settle
+
+DOC_TYPE = "tax.withholding_receipt"
 
 MAX_WON = 10**13  # far above any wage; keeps the integers in the database's range
 
@@ -76,14 +80,19 @@ def withholding_file(
             )
         if current is None and amend:
             raise ValidationFailed(_("Nothing has been filed yet to amend."), field="amend")
+        version = (current.version + 1) if current else 1
         try:
-            with transaction.atomic():
+            with transaction.atomic(), document_files_atomic():
+                document = document_issue(
+                    actor=actor, doc_type=DOC_TYPE, subject=package.resident,
+                    agency=Agency.objects.get(code=NTS), language="ko",
+                    payload=_payload(package, business, version, result),
+                )  # fmt: skip
                 statement = WithholdingStatement.objects.create(
-                    employer=business, resident_id=package.resident_id, year=package.year,
-                    version=(current.version + 1) if current else 1, package=package,
-                    total_pay=total_pay, withheld_tax=withheld_tax, withheld_local_tax=withheld_local,
-                    result=result.as_dict(), balance=result.balance, local_balance=result.local_balance,
-                    filed_by=actor,
+                    employer=business, resident_id=package.resident_id, year=package.year, version=version,
+                    package=package, total_pay=total_pay, withheld_tax=withheld_tax,
+                    withheld_local_tax=withheld_local, result=result.as_dict(), balance=result.balance,
+                    local_balance=result.local_balance, filed_by=actor, document=document,
                 )  # fmt: skip
         except IntegrityError:
             raise Conflict(
@@ -99,6 +108,28 @@ def withholding_file(
         )  # fmt: skip
         _notify_employee(statement)
     return statement
+
+
+LINES = (
+    ("total_pay", "총급여"), ("earned_income_deduction", "근로소득공제"), ("earned_income", "근로소득금액"),
+    ("basic_deduction", "기본공제(본인)"), ("card_deduction", "신용카드 등 소득공제"),
+    ("tax_base", "과세표준"), ("computed_tax", "산출세액"), ("wage_credit", "근로소득세액공제"),
+    ("insurance_credit", "보험료 세액공제"),
+    ("medical_credit", "의료비 세액공제"), ("education_credit", "교육비 세액공제"),
+    ("standard_credit", "표준세액공제"), ("determined_tax", "결정세액(소득세)"),
+    ("withheld_tax", "기납부세액(소득세)"), ("balance", "차감징수세액(소득세)"),
+    ("determined_local_tax", "결정세액(지방소득세)"), ("withheld_local_tax", "기납부세액(지방소득세)"),
+    ("local_balance", "차감징수세액(지방소득세)"),
+)  # fmt: skip
+
+
+def _payload(package: YearEndPackage, business: Business, version: int, result: Settlement) -> dict:
+    values = result.as_dict()
+    return {
+        "name": package.resident.name_ko, "rrn": package.resident.rrn_masked, "year": package.year,
+        "employer": business.name, "employer_brn": business.brn, "version": version,
+        "lines": [[label, values[key]] for key, label in LINES], "result": values,
+    }  # fmt: skip
 
 
 def _notify_employee(statement: WithholdingStatement) -> None:
