@@ -16,8 +16,10 @@ def test_the_demo_nation_comes_with_a_living_exchange_history(db):
     civil = sum(len(a.fetched) for a in Application.objects.all())  # the demo's certificates fetch too
     assert civil > 0
     # officials' counter records and decisions show their subjects too (exchange.catalogue.READS);
-    # customs' permit checks and tax clearances add their own fetches to the exchange's 300
-    others = {"tax.clearance", "quarantine.import_permits"}
+    # customs' permit checks, tax clearances and the year-end settlement data the demo citizen
+    # gathered add their own fetches to the exchange's 300
+    others = {"tax.clearance", "quarantine.import_permits", "yearend.insurance", "yearend.medical",
+              "yearend.education", "yearend.card"}  # fmt: skip
     fetched = [e for e in entries if e.item_code not in READS and e.item_code not in others]
     assert len(fetched) == 300 + civil, sorted({e.item_code for e in fetched})
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))

@@ -3,7 +3,10 @@
 Two kinds of application share the declaration:
 
 - an **instant certificate** (`civil.services.certificate_issue`) is filed and issued in one
-  step ("issue"). It is the national hot path: issuing must never wait on a row lock held
+  step ("issue"); one whose service has a fee is requested ("request"), charged ("charge"),
+  and issued by the platform once the fee is paid ("pay", then "issue_paid"; "issue_failed"
+  when the data no longer allows it, the fee then refunded by an official). It is the
+  national hot path: issuing must never wait on a row lock held
   across the fetch, the rendering and the signing, so its number is a lock-free random serial
   of the same shape (`case_number_allocate(..., sequenced=False)`); the document's own
   issuance number is the register that counts.
@@ -70,6 +73,30 @@ APPLICATION = procedure_register(
                 target="issued",
                 by=APPLICANT,
                 legal_basis=f"{LAW} 제8조·제27조; 전자정부법 제9조 (전자민원창구)",
+            ),
+            Transition(
+                "request",
+                pgettext_lazy("application action", "Requested, to be issued once the fee is paid"),
+                sources=(),
+                target="submitted",
+                by=APPLICANT,
+                legal_basis=f"{LAW} 제8조; 전자정부법 제9조 (전자민원창구)",
+            ),
+            Transition(
+                "issue_paid",
+                pgettext_lazy("application action", "Issued once the fee was paid"),
+                sources=("submitted",),
+                target="issued",
+                by=SYSTEM,
+                legal_basis=f"{LAW} 제10조의2 (민원 수수료)·제27조",
+            ),
+            Transition(
+                "issue_failed",
+                pgettext_lazy("application action", "Could not be issued; the fee is refunded"),
+                sources=("submitted",),
+                target="rejected",
+                by=SYSTEM,
+                legal_basis=f"{LAW} 제27조제2항 (거부 이유의 통지)",
             ),
             Transition(
                 "charge",

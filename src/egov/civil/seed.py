@@ -29,7 +29,7 @@ JONGNO, GANGNAM = "3000000", "3220000"
 CIVIL_ACT = "민원 처리에 관한 법률 제10조의2 (Civil Petitions Treatment Act art. 10-2: no papers the administration holds)"
 
 CERTIFICATES = [
-    # code, handler, agency, name_ko, name_en, basis, items, papers
+    # code, handler, agency, name_ko, name_en, basis, items, papers; a fee in FEES
     ("resident-abstract", "resident.abstract", MOIS, "주민등록표 초본 발급", "Resident registration abstract",
      "주민등록법 제29조 (Resident Registration Act art. 29)", ["resident.abstract"], 1),
     ("resident-copy", "resident.copy", MOIS, "주민등록표 등본 발급", "Resident registration copy (household)",
@@ -43,6 +43,9 @@ CERTIFICATES = [
     ("tax-clearance", "tax.clearance", NTS, "납세증명서 발급", "Tax clearance certificate",
      "국세징수법 제107조 (National Tax Collection Act art. 107)", ["tax.clearance"], 1),
 ]  # fmt: skip
+# Instant certificates charged a fee (won): paid by virtual account, then issued by themselves.
+# The amount is the demo's, UNCONFIRMED against the 수수료 규정 (see docs/payments.md).
+FEES = {"vehicle-registration": 1000}
 
 
 def _grant(consumer: Agency, item: SharedItem, approver: User, today: dt.date) -> None:
@@ -86,6 +89,7 @@ def catalogue_seed() -> list[Service]:
                 summary_en=f"{name_en}, issued at once. No papers to bring.",
                 eligibility_ko="본인", eligibility_en="The person themselves",
                 kind=Service.Kind.INSTANT, handler=handler, items=needs, papers_replaced=papers,
+                fee=FEES.get(code, 0),
                 doc_type=handler if handler == "resident.abstract" else f"civil.{handler.replace('.', '_')}",
             ),
         )  # fmt: skip

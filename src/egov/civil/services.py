@@ -12,6 +12,7 @@ is one transaction with its declared step in the history, its audit event, its d
 (core.deadlines) and an e-mail to the applicant after commit.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -35,12 +36,17 @@ from egov.civil.procedure import APPLICATION
 from egov.core import deadlines
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
-from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from egov.documents.services import document_files_atomic, document_issue
 from egov.exchange.models import Consent, Grant, SharedItem
 from egov.exchange.services import ExchangeRefused, person_record_shown, shared_item_fetch
 from egov.payments.models import PaymentOrder
-from egov.payments.services import payment_order_cancel, payment_order_create, payment_order_for_case
+from egov.payments.services import (
+    due_date_for,
+    payment_order_cancel,
+    payment_order_create,
+    payment_order_for_case,
+)
 from egov.registry.models import Agency, Resident
 
 # Other apps subscribe to decisions in process (e.g. a benefit recomputed after a move);
@@ -149,7 +155,14 @@ def _civil_system(agency: Agency) -> AgencySystem:
 
 
 def _fetch(
-    *, service: Service, citizen, resident: Resident, number: str, consent: bool, options: dict | None = None
+    *,
+    service: Service,
+    citizen,
+    resident: Resident,
+    number: str,
+    consent: bool,
+    options: dict | None = None,
+    consent_until: dt.date | None = None,
 ) -> tuple[dict, list]:
     plan = fetch_plan(service=service, resident=resident)
     h = handler_get(service.handler)
@@ -170,7 +183,7 @@ def _fetch(
         given = consent_give(
             actor=citizen, recipient=service.agency, items=[f.item for f in missing],
             purpose=_("Civil service: %(service)s") % {"service": service.name_ko},
-            valid_until=timezone.localdate(),
+            valid_until=consent_until or timezone.localdate(),
         )  # fmt: skip
         for f in missing:
             f.basis = f"consent:{given.pk}"
@@ -278,6 +291,11 @@ def certificate_issue(
         raise ValidationFailed(_("Choose Korean or English."), field="language")
     number = case_number_allocate(procedure=APPLICATION, sequenced=False)
     now = timezone.now()
+    if service.fee > 0:
+        return _certificate_charge(
+            actor=actor, service=service, resident=resident, number=number, options=options,
+            language=language, key=key, consent=consent,
+        )  # fmt: skip
     try:
         with document_files_atomic():  # a rollback takes the PDF with it
             fetched, trail = _fetch(
@@ -309,6 +327,93 @@ def certificate_issue(
             return existing  # a concurrent double submission: the first one won
         raise
     return application
+
+
+def _certificate_charge(
+    *, actor, service: Service, resident: Resident, number: str, options: dict, language: str, key: str,
+    consent: bool,
+) -> Application:  # fmt: skip
+    """An instant certificate whose service has a fee: the data is fetched and the certificate's
+    content checked now (a refusal, such as tax in arrears, comes before any charge), the
+    request is filed ("request") and charged ("charge": a payment order with its own virtual
+    account). The certificate is issued by the platform when the payment arrives
+    (`certificate_paid`), fetched again then under the same basis: a consent given here lasts
+    until the order's due date."""
+    h = handler_get(service.handler)
+    due = due_date_for()
+    try:
+        with transaction.atomic():
+            fetched, trail = _fetch(
+                service=service, citizen=actor, resident=resident, number=number, consent=consent,
+                options=options, consent_until=due,
+            )  # fmt: skip
+            h.payload(fetched, options, resident)  # refused now, not after the payment
+            application = Application.objects.create(
+                number=number, service=service, applicant=actor, subject=resident, agency=service.agency,
+                channel=Application.Channel.ONLINE, state=Application.State.SUBMITTED,
+                data={"options": options, "language": language}, fetched=trail, idempotency_key=key,
+                submitted_at=timezone.now(),
+            )  # fmt: skip
+            _filed(
+                application, actor=actor, action="request", notify=False,
+                after={"service": service.code, "fee": service.fee},
+            )  # fmt: skip
+            order = payment_order_create(
+                actor=None, payer=actor, agency=service.agency, amount=service.fee, due_date=due,
+                purpose=f"{service.name_ko} 수수료 ({service.name_en} fee) {number}", case=application,
+            )  # fmt: skip
+            account, until = order.virtual_account_display, f"{order.due_date:%Y-%m-%d}"
+            note = f"{service.fee:,}원 · 가상계좌 {account} · ~{until}"
+            case_transition(
+                actor=None, case=application, action="charge", note=note,
+                after={"order": order.pk, "amount": service.fee, "virtual_account": order.virtual_account},
+            )  # fmt: skip
+    except IntegrityError:
+        existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
+        if existing:
+            return existing
+        raise
+    return application
+
+
+def certificate_paid(*, application: Application, order) -> None:
+    """The fee of an instant certificate is paid ("pay"): the platform fetches the data again and
+    issues the certificate ("issue_paid"), within the transaction that settles the order. When
+    the data no longer allows it (the consent revoked, tax now in arrears) the request closes
+    as "issue_failed" with the reason, and the paid order waits in payments for an official's
+    refund (the payer is told by e-mail)."""
+    case_transition(
+        actor=None, case=application, action="pay", note=f"{order.paid_amount:,}원",
+        after={"order": order.pk, "paid": order.paid_amount}, notify=False,
+    )  # fmt: skip
+    service, citizen = application.service, application.applicant
+    h = handler_get(service.handler)
+    options, language = application.data.get("options", {}), application.data.get("language", "ko")
+    try:
+        with document_files_atomic():
+            resident = Resident.objects.get(pk=application.subject_id)
+            fetched, trail = _fetch(
+                service=service, citizen=citizen, resident=resident, number=application.number, consent=False,
+                options=options,
+            )  # fmt: skip
+            payload = h.payload(fetched, options, resident)
+            application.document = document_issue(
+                actor=None, doc_type=h.doc_type, subject=resident, payload=payload, agency=service.agency,
+                language=language,
+            )  # fmt: skip
+            application.fetched = [*application.fetched, *trail]
+            application.decided_at = timezone.now()
+            case_transition(
+                actor=None, case=application, action="issue_paid", note=application.document.number_display,
+                fields=["document", "fetched", "decided_at"], after={"document": application.document.number},
+            )  # fmt: skip
+    except ServiceError as exc:
+        application.decided_at = timezone.now()
+        application.decision_reason = exc.message
+        case_transition(
+            actor=None, case=application, action="issue_failed", fields=["decided_at", "decision_reason"],
+            note=exc.message, reason=exc.message, after={"order": order.pk, "refund": "official"},
+        )  # fmt: skip
 
 
 # --- applications decided by officials ----------------------------------------------------------
@@ -458,8 +563,9 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
             payment_order_cancel(actor=None, order=order, reason="신청 취하 (application withdrawn)")
     reason = (reason or "").strip()[:2000]
     application.decided_at = timezone.now()
-    clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)
-    _clock_sync(application, clock)
+    if application.clock_id is not None:  # an instant certificate waiting for its fee has none
+        clock = deadlines.clock_close(case_ref=application.case_ref, actor=actor)
+        _clock_sync(application, clock)
     case_transition(
         actor=actor, case=application, action="withdraw", fields=["decided_at"], note=reason, reason=reason,
     )  # fmt: skip
@@ -511,6 +617,9 @@ def application_paid(*, order) -> None:
     application withdrawn meanwhile: its money goes back through reconciliation)."""
     application = Application.objects.select_for_update().filter(pk=order.case_id).first()
     if application is None or application.state != Application.State.AWAITING_PAYMENT:
+        return
+    if application.clock_id is None:  # an instant certificate: issued now
+        certificate_paid(application=application, order=order)
         return
     clock = deadlines.clock_resume(case_ref=application.case_ref)
     _clock_sync(application, clock)

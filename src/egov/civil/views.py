@@ -113,6 +113,14 @@ def service_apply(request, code: str):
             messages.success(
                 request, _("Your certificate is issued. Download it below; it is also in My documents.")
             )
+        elif application.state == Application.State.AWAITING_PAYMENT and h.kind == "instant":
+            messages.success(
+                request,
+                _(
+                    "Pay the fee into the virtual account shown below; the certificate is issued "
+                    "as soon as the payment arrives, and you get an e-mail."
+                ),
+            )
         else:
             messages.success(
                 request, _("Your application is submitted. You will get an e-mail at each change.")

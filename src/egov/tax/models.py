@@ -208,3 +208,114 @@ class VatReturn(CaseModel):
     def refund(self) -> int:
         """The refund due (won) when input tax exceeds output tax, else 0."""
         return max(-self.payable, 0)
+
+
+class DeductionKind(models.TextChoices):
+    """The kinds of 연말정산 간소화 data the platform gathers (the issue's four)."""
+
+    INSURANCE = "insurance", _("Insurance premiums")
+    MEDICAL = "medical", _("Medical costs")
+    EDUCATION = "education", _("Education costs")
+    CARD = "card", _("Card spending")
+
+
+class DeductionRecord(models.Model):
+    """One year's amount a provider holds about a resident (연말정산 간소화 자료): premiums an
+    insurer received, what a hospital was paid, tuition a school received, card spending. The
+    provider (an agency or a company registered as a third-party agency) serves its records
+    through `exchange` as the shared item of its kind (`tax/shared.py`)."""
+
+    provider = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=DeductionKind.choices)
+    payee = models.CharField(max_length=200)  # 지급처: the hospital, school, insurer, card issuer
+    amount = models.PositiveBigIntegerField()  # won
+
+    class Meta:
+        indexes = [models.Index(fields=["resident", "kind", "year"], name="tax_deduction_res_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.amount}"
+
+
+class YearEndPackage(models.Model):
+    """An employee's year-end settlement data for a year (연말정산 간소화 자료), gathered with
+    their consent through `exchange` and issued to them as a signed document; given to their
+    employer (a business) only when they consent to that too."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    items = models.JSONField(default=list)  # [{kind, provider, provider_name, payee, amount}]
+    totals = models.JSONField(default=dict)  # {kind: won}
+    fetched = models.JSONField(default=list)  # [{item, provider, basis, log_seq}]
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    employer = models.ForeignKey(Business, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "year"], name="tax_yearend_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(employer__isnull=True, given_at__isnull=True)
+                | Q(employer__isnull=False, given_at__isnull=False),
+                name="tax_yearend_given_with_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.resident_id}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+class WithholdingStatement(models.Model):
+    """The employer's withholding statement (근로소득 지급명세서) for an employee's year: the
+    year's total pay (총급여) and the tax withheld monthly (기납부세액), filed from the data the
+    employee gave (`package`), with the settlement computed from both (`yearend_calc.settle`,
+    kept in `result`). Filing again with other figures is an amended filing: a new version; the
+    highest version is the one in force."""
+
+    employer = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField(default=1)
+    package = models.ForeignKey(YearEndPackage, on_delete=models.PROTECT, related_name="statements")
+    total_pay = models.PositiveBigIntegerField()  # 총급여, won
+    withheld_tax = models.PositiveBigIntegerField()  # 기납부세액 소득세
+    withheld_local_tax = models.PositiveBigIntegerField()  # 기납부세액 지방소득세
+    result = models.JSONField(default=dict)  # Settlement.as_dict()
+    balance = models.BigIntegerField()  # 차감징수세액 소득세: < 0 refund
+    local_balance = models.BigIntegerField()  # 〃 지방소득세
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+    # the signed 근로소득 원천징수영수증 of this version (through `documents`)
+    document = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "resident", "year", "version"], name="tax_withholding_one_per_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["resident", "year"], name="tax_withholding_res_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.resident_id} v{self.version}"
+
+    @property
+    def total_balance(self) -> int:
+        return self.balance + self.local_balance
+
+    @property
+    def refund(self) -> int:
+        """환급 예정 금액 (소득세 and 지방소득세)."""
+        return max(-self.total_balance, 0)
+
+    @property
+    def additional(self) -> int:
+        """추가 납부 금액 (소득세 and 지방소득세)."""
+        return max(self.total_balance, 0)

@@ -1,7 +1,10 @@
 """Tax's step of `egov seed`: a tax office under the National Tax Service for each metropolitan
 government, e-tax invoices both ways between the demo business and a few others (one amended),
 the demo business's VAT return for 2026-1 filed (with its payment order) and the one for
-2025-2 being prepared, so the pages show a filed and an open period."""
+2025-2 being prepared, so the pages show a filed and an open period; for year-end settlement
+(연말정산 간소화) the four providers of deduction data with their shared items, deduction data
+of last year (and the year before) for the demo citizen and a few other residents, and the demo
+citizen's data gathered and given to the demo business as their employer."""
 
 import datetime as dt
 
@@ -9,11 +12,22 @@ from django.utils import timezone
 
 from egov.accounts.models import BusinessRepresentation, User
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
-from egov.registry.models import Agency, Business
-from egov.tax.models import TaxInvoice, TaxOffice, VatReturn
+from egov.exchange.services import shared_item_sync
+from egov.registry.models import Agency, Business, Resident
+from egov.tax.models import (
+    DeductionRecord,
+    TaxInvoice,
+    TaxOffice,
+    VatReturn,
+    WithholdingStatement,
+    YearEndPackage,
+)
 from egov.tax.services.invoices import tax_invoices_issue
 from egov.tax.services.taxpayers import taxpayer_register_business
 from egov.tax.services.vat import vat_return_file, vat_return_prepare
+from egov.tax.services.withholding import withholding_file
+from egov.tax.services.yearend import yearend_give, yearend_prefill
+from egov.tax.shared import YEAREND_PROVIDERS
 
 NTS = "1210000"
 # Metropolitan government -> (code, name) of the tax office the demo gives it.
@@ -115,10 +129,57 @@ def seed_step(*, options: SeedOptions) -> SeedReport:
         vat_return_file(actor=user, vat_return=filed, other_sales_supply=500_000, other_sales_tax=50_000,
                         today=dt.date(2026, 7, 20))  # fmt: skip
     vat_return_prepare(actor=user, business=mine, period="2025-2", today=dt.date(2026, 1, 10))
+    _yearend(mine, user)
     counts = {
         "tax offices": TaxOffice.objects.count(),
         "e-tax invoices": TaxInvoice.objects.count(),
         "VAT returns filed": VatReturn.objects.exclude(state="draft").count(),
         "being prepared": VatReturn.objects.filter(state="draft").count(),
+        "deduction records": DeductionRecord.objects.count(),
+        "year-end data given": YearEndPackage.objects.exclude(employer=None).count(),
+        "withholding statements": WithholdingStatement.objects.count(),
     }
     return SeedReport(lines=[summary_line("tax", counts)])
+
+
+# (kind, payee, amount) of a resident's year: the demo's deduction data.
+DEDUCTIONS = (
+    ("insurance", "한빛생명보험", 1_080_000),
+    ("medical", "서울대학교병원", 732_400),
+    ("medical", "종로온누리약국", 48_600),
+    ("education", "한국방송통신대학교", 1_460_000),
+    ("card", "한빛카드", 14_820_000),
+    ("card", "다온체크카드", 3_215_000),
+)
+
+
+def _yearend(employer: Business, user) -> None:
+    """Providers and their shared items, deduction data, the demo citizen's year gathered and
+    given to `employer`, whose representative `user` files the withholding statement (총급여
+    42,000,000 won, 2,280,000 won withheld: a refund)."""
+    providers = {}
+    for kind, _code, code, (name_ko, name_en), _names in YEAREND_PROVIDERS:
+        providers[kind], _created = Agency.objects.get_or_create(
+            code=code,
+            defaults={"name_ko": name_ko, "name_en": name_en,
+                      "kind": "third_party" if code.startswith("9") else "ministry"},
+        )  # fmt: skip
+    shared_item_sync()
+    citizen = User.objects.filter(username="citizen").select_related("resident").first()
+    residents = list(Resident.objects.exclude(pk=getattr(citizen, "resident_id", None)).order_by("pk")[:5])
+    if citizen is not None and citizen.resident is not None:
+        residents.insert(0, citizen.resident)
+    last = timezone.localdate().year - 1
+    rows = []
+    for n, resident in enumerate(residents):
+        for year in (last, last - 1):
+            for kind, payee, amount in DEDUCTIONS:
+                scaled = amount * (90 + 7 * n + (last - year) * 3) // 100
+                rows.append(DeductionRecord(provider=providers[kind], resident=resident, year=year, kind=kind,
+                                            payee=payee, amount=scaled))  # fmt: skip
+    DeductionRecord.objects.bulk_create(rows)
+    if citizen is not None and citizen.resident is not None:
+        yearend_prefill(actor=citizen, year=last, consent=True)
+        package = yearend_give(actor=citizen, year=last, brn=employer.brn, consent=True)
+        withholding_file(actor=user, business=employer, package_pk=package.pk, total_pay=42_000_000,
+                         withheld_tax=2_280_000)  # fmt: skip

@@ -12,7 +12,7 @@ from egov.core.errors import NotFound, PermissionDenied
 from egov.payments.models import PaymentOrder
 from egov.registry.models import Business
 from egov.tax import store
-from egov.tax.models import TaxInvoice, VatReturn
+from egov.tax.models import TaxInvoice, VatReturn, WithholdingStatement, YearEndPackage
 
 
 def require_business_user(actor) -> None:
@@ -128,3 +128,54 @@ def arrears_of(*, business: Business | None = None, resident=None, today=None) -
     )
     total = orders.aggregate(owed=Sum(F("amount") - F("paid_amount")))["owed"]
     return int(total or 0)
+
+
+def yearend_packages_of(*, actor) -> QuerySet[YearEndPackage]:
+    """The citizen's own year-end settlement data, the latest year first."""
+    if not getattr(actor, "is_citizen", False) or not getattr(actor, "resident_id", None):
+        raise PermissionDenied(_("Only the employee themselves can do this."))
+    return (
+        YearEndPackage.objects.filter(resident_id=actor.resident_id)
+        .select_related("document", "employer")
+        .order_by("-year")
+    )
+
+
+def yearend_received(*, business: Business) -> QuerySet[YearEndPackage]:
+    """The year-end settlement data employees gave `business` (the caller got it through
+    `business_for`)."""
+    return (
+        YearEndPackage.objects.filter(employer=business)
+        .select_related("resident", "document")
+        .order_by("-year", "-given_at")
+    )
+
+
+def yearend_received_get(*, business: Business, pk) -> YearEndPackage:
+    """One package given to `business`; NotFound for any other."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = 0
+    package = yearend_received(business=business).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if package is None:
+        raise NotFound(_("No such data was given to this business."), field="package")
+    return package
+
+
+def withholding_current(*, packages) -> dict[int, WithholdingStatement]:
+    """The statement in force (the highest version) for each of `packages` (already authorized
+    by the caller: the employee's own, or those given to the business), by package id."""
+    current: dict[int, WithholdingStatement] = {}
+    for statement in WithholdingStatement.objects.filter(package__in=[p.pk for p in packages]).order_by(
+        "version"
+    ):
+        current[statement.package_id] = statement
+    return current
+
+
+def withholding_versions(*, package: YearEndPackage) -> QuerySet[WithholdingStatement]:
+    """Every version filed for `package` (already authorized), the latest first."""
+    return (
+        WithholdingStatement.objects.filter(package=package).select_related("filed_by").order_by("-version")
+    )
