@@ -321,7 +321,10 @@ def test_a_retried_refusal_is_refused_the_same_way_once(ask):
 def test_different_message_ids_are_two_queries_logged_twice(ask):
     ask(headers={"X-Road-Id": "a"})
     ask(headers={"X-Road-Id": "b"})
-    assert list(AccessLogEntry.objects.order_by("seq").values_list("message_id", flat=True)) == ["a", "b"]
+    assert list(AccessLogEntry.objects.order_by("seq", "pk").values_list("message_id", flat=True)) == [
+        "a",
+        "b",
+    ]
 
 
 def test_the_same_message_id_from_two_systems_is_two_queries(ask, client, pension_admin, alice_resident):

@@ -2,7 +2,8 @@
 an act on the line, assignment (배부) and sending back (반송)."""
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.files import MAX_FILES
@@ -79,10 +80,17 @@ class DraftForm(forms.Form):
         label=_("Attachments"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-        help_text=_(
-            "PDF, PNG, JPEG, HWP, HWPX, DOCX or XLSX, kept as they are; at most %(n)d files of 10 MB each."
-        )
-        % {"n": MAX_FILES},
+        # Interpolated when shown, so in the request's language (a lazy string's % is eager).
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "PDF, PNG, JPEG, HWP, HWPX, DOCX or XLSX, kept as they are; "
+                    "at most %(n)d files of 10 MB each."
+                )
+                % {"n": MAX_FILES}
+            ),
+            str,
+        )(),
     )
     in_reply_to = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
@@ -48,16 +49,17 @@ def _rows(entries, names):
         }
 
 
-# Why a read was refused, as the person says it (the API's error codes stay in the API).
+# Why a read was refused, as the person says it (the API's error codes stay in the API); lazy,
+# so each page shows it in the language of its request, not the one active at import.
 REFUSAL_REASONS = {
-    "unknown_item": _("no such data"),
-    "unknown_subject": _("no such person"),
-    "malformed_id": _("a malformed number"),
-    "missing_purpose": _("no purpose given"),
-    "no_basis": _("no legal basis or consent"),
-    "grant_invalid": _("the data-sharing approval was not valid"),
-    "consent_invalid": _("your consent was not valid"),
-    "field_not_granted": _("data outside the approval was asked for"),
+    "unknown_item": gettext_lazy("no such data"),
+    "unknown_subject": gettext_lazy("no such person"),
+    "malformed_id": gettext_lazy("a malformed number"),
+    "missing_purpose": gettext_lazy("no purpose given"),
+    "no_basis": gettext_lazy("no legal basis or consent"),
+    "grant_invalid": gettext_lazy("the data-sharing approval was not valid"),
+    "consent_invalid": gettext_lazy("your consent was not valid"),
+    "field_not_granted": gettext_lazy("data outside the approval was asked for"),
 }
 
 

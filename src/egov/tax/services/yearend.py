@@ -29,7 +29,7 @@ from egov.tax.models import DeductionKind, YearEndPackage
 from egov.tax.shared import NTS, YEAREND_PROVIDERS, YEAREND_YEARS
 
 DOC_TYPE = "tax.yearend_deductions"
-PURPOSE = "연말정산 간소화 자료 조회 (year-end settlement deduction data)"
+PURPOSE = "연말정산 간소화 자료 조회"
 ITEMS = {code: kind for kind, code, *_rest in YEAREND_PROVIDERS}
 
 
