@@ -180,3 +180,12 @@ def test_the_household_copy_gives_each_members_moving_in_date(catalogue, citizen
     )
     text = PdfReader(io.BytesIO(document_pdf(issued.document))).pages[0].extract_text()
     assert "2019-03-04" in text
+
+
+def test_my_page_names_an_open_application_in_korean_only(catalogue, citizen, gangnam, client):
+    application = _moving_in(citizen, catalogue, gangnam)
+    service = catalogue["moving-in"]
+    client.force_login(citizen)
+    page = client.get("/my/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert application.number in page and service.name_ko in page
+    assert f"({service.name_en})" not in page  # e-mails name it in both languages; a page does not

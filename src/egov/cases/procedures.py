@@ -108,6 +108,8 @@ class Procedure:
     escalations: bool = False
     mail_subject: str = ""  # "민원", "정보공개": the subject line's word for the case
     title_field: str | None = None  # the case's title shown in e-mails, if it has one
+    # the title on pages, where it differs from the e-mails' (which name it in both languages)
+    page_title_field: str | None = None
     # The applicant's page of a case when it is not /my/<url_path>/<number>/ (a VAT return's,
     # found by its period), as a function of the case.
     applicant_link: Callable[[object], str] | None = None

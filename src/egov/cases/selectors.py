@@ -162,7 +162,8 @@ def case_dashboard_for(*, actor, limit: int = 10) -> dict[str, list[MyCase]]:
             **{procedure.applicant_field: actor}, state__in=procedure.open_states
         ).order_by(f"-{procedure.submitted_field}")[:limit]
         for case in rows:
-            title = getattr(case, procedure.title_field, "") if procedure.title_field else ""
+            title_field = procedure.page_title_field or procedure.title_field
+            title = getattr(case, title_field, "") if title_field else ""
             found.append(
                 MyCase(
                     procedure=str(procedure.label),

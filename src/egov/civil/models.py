@@ -10,8 +10,8 @@ kernel (`procedure.py`): its history is `application.events` (`cases.CaseEvent`)
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from egov.cases.models import CaseModel
 from egov.documents.models import Document
@@ -151,6 +151,11 @@ class Application(CaseModel):
     def title(self) -> str:
         """What the application is for, as its e-mails name it."""
         return f"{self.service.name_ko} ({self.service.name_en})"
+
+    @property
+    def service_name(self) -> str:
+        """What the application is for, as a page names it: in the request's language only."""
+        return self.service.name(get_language() or "ko")
 
 
 class Subscription(models.Model):

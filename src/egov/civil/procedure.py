@@ -194,5 +194,6 @@ APPLICATION = procedure_register(
         url_path="applications",
         mail_subject="민원",
         title_field="title",
+        page_title_field="service_name",
     )
 )
