@@ -21,6 +21,7 @@ FIELD_LABELS = {
     "vehicles": _("Vehicles"),
     "businesses": _("Businesses"),
     "rrn": _("Resident registration number (masked)"),
+    "records": _("Itemised records"),
 }
 
 
