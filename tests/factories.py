@@ -53,6 +53,10 @@ def resident(
         road_address="서울특별시 종로구 세종대로 209",
         address_detail="101호",
         postal_code="03154",
+        sido="서울특별시",
+        sigungu="종로구",
+        road_name="세종대로",
+        building_number="209",
         household=household,
         relation_to_head=relation_to_head,
     )
@@ -65,6 +69,10 @@ def resident(
             road_address=person.road_address,
             address_detail=person.address_detail,
             postal_code=person.postal_code,
+            sido=person.sido,
+            sigungu=person.sigungu,
+            road_name=person.road_name,
+            building_number=person.building_number,
         )
         person.household = household
         person.relation_to_head = "head"
@@ -100,6 +108,10 @@ def business(agency: Agency, representative: Resident, name: str = "한빛상사
         opened_on=dt.date(2015, 3, 1),
         road_address="서울특별시 종로구 종로 1",
         postal_code="03154",
+        sido="서울특별시",
+        sigungu="종로구",
+        road_name="종로",
+        building_number="1",
     )
 
 

@@ -18,6 +18,7 @@ from tests.portal.crawl import crawl, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "browser" / "full-menu"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 RUN_AXE = (
     "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
@@ -117,3 +118,50 @@ def test_a_certificate_is_issued_with_the_keyboard_alone(page, live_server, demo
     page.locator("[data-testid=download-pdf]").wait_for()
     page.shot("issued-by-keyboard")
     assert len(focused) >= 4
+
+
+def _check_full_menu(page, problems: list[str], where: str) -> None:
+    """On a phone, KRDS's full menu (전체메뉴) is reached with Tab, opens with Enter, keeps the
+    focus inside while open, passes axe open, and closes with Escape back on its button."""
+    assert not page.locator("#egov-menu").is_visible(), where  # the desktop menu folds away
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('[data-menu-toggle]')"):
+            break
+    else:
+        raise AssertionError(f"{where}: the menu button is not reached with Tab")
+    page.keyboard.press("Enter")
+    panel = page.locator("#mobile-nav .gnb-wrap")
+    panel.wait_for(state="visible")
+    page.wait_for_timeout(500)  # KRDS's slide-in transition
+    assert page.get_attribute("[data-menu-toggle]", "aria-expanded") == "true"
+    header_links = page.locator("#egov-menu nav .egov-nav > li > a").count()
+    assert page.locator("#mobile-nav .gnb-sub-trigger").count() == header_links > 3, where
+    for _ in range(header_links + 10):
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => !!document.activeElement.closest('#mobile-nav')"), where
+    page.add_script_tag(path=str(AXE))
+    problems += [f"{where} (menu open): {v}" for v in page.evaluate(RUN_AXE, RULES)]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"full-menu-open-{where.strip('/').replace('/', '-') or 'home'}.png"))
+    page.keyboard.press("Escape")
+    assert not page.locator("#mobile-nav .gnb-wrap").is_visible(), where
+    assert page.get_attribute("[data-menu-toggle]", "aria-expanded") == "false"
+    assert page.evaluate("() => document.activeElement.matches('[data-menu-toggle]')"), where
+
+
+def test_the_krds_full_menu_on_a_phone_is_keyboard_usable_and_passes_axe(browser, live_server, demo_nation):
+    context = browser.new_context(locale="ko-KR", bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.goto(f"{live_server.url}/")
+    _check_full_menu(page, problems, "/")
+    assert page.locator("#mobile-nav .gnb-sub-trigger", has_text="나라장터").count() == 1
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _browser_login(page, live_server.url, "official.jongno")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/office/")
+    _check_full_menu(page, problems, "/office/")
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -12,10 +12,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from egov.civil import services
-from egov.civil.handlers import full_road_address
 from egov.civil.models import Application
 from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.documents.services import document_pdf
+from egov.registry.addresses import full_road_address
 from egov.registry.models import LifeEvent
 from tests import factories
 from tests.conftest import login_official

@@ -96,7 +96,7 @@ def test_bob_records_a_move_and_a_death_through_the_pages(bob_client, jongno):
     response = bob_client.post(
         f"/office/residents/{person.pk}/move/",
         {
-            "road_address": "서울특별시 종로구 사직로 161", "postal_code": "03045", "agency": jongno.pk,
+            "road_address": "서울특별시 종로구 사직로 161", "postal_code": "03045", "agency": jongno.code,
             "occurred_on": "2024-05-01", "reason": "전입", "legal_basis": "주민등록법 제16조",
         },
     )  # fmt: skip

@@ -27,7 +27,7 @@ def test_bob_registers_a_business_and_its_history_starts(bob, jongno, alice_resi
 def test_a_wrong_check_digit_names_the_brn_field(bob, jongno, alice_resident):
     with pytest.raises(ValidationFailed) as exc:
         services.business_register(
-            actor=bob, brn="1234567890", name="x", representative=alice_resident, road_address="a",
+            actor=bob, brn="1234567890", name="x", representative=alice_resident, road_address="종로 1",
             postal_code="03154", agency=jongno, opened_on=dt.date(2020, 1, 1), **WHY,
         )  # fmt: skip
     assert exc.value.field == "brn"
@@ -38,7 +38,7 @@ def test_a_duplicate_business_number_is_refused(bob, jongno, alice_resident):
     existing = factories.business(jongno, alice_resident)
     with pytest.raises(Conflict):
         services.business_register(
-            actor=bob, brn=existing.brn, name="x", representative=alice_resident, road_address="a",
+            actor=bob, brn=existing.brn, name="x", representative=alice_resident, road_address="종로 1",
             postal_code="03154", agency=jongno, opened_on=dt.date(2020, 1, 1), **WHY,
         )  # fmt: skip
 

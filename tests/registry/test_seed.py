@@ -112,6 +112,12 @@ def test_names_and_addresses_pass_the_registers_own_checks(nation):
     for household in Household.objects.prefetch_related("members"):
         addresses = {(m.road_address, m.address_detail, m.postal_code) for m in household.members.all()}
         assert addresses == {(household.road_address, household.address_detail, household.postal_code)}
+    # Stored structured: the full address is 시도 시군구 도로명 건물번호, each part kept.
+    for model in (Resident, Household, Business):
+        for row in model.objects.values("road_address", "sido", "sigungu", "road_name", "building_number"):
+            assert row["sido"] and row["road_name"] and row["building_number"], row
+            parts = [row["sido"], row["sigungu"], row["road_name"], row["building_number"]]
+            assert row["road_address"] == " ".join(p for p in parts if p), row
 
 
 def test_ages_are_spread_like_a_real_population(nation):

@@ -225,18 +225,20 @@ handler(
 
 
 def _moving_in_validate(service, data: dict) -> dict:
+    from egov.registry.addresses import address_structure
     from egov.registry.models import Agency
-    from egov.registry.services.common import check_address
 
-    address = check_address(
-        str(data.get("road_address", "")),
-        str(data.get("address_detail", "")),
-        str(data.get("postal_code", "")),
-    )
     code = str(data.get("agency", "")).strip()
     agency = Agency.objects.filter(code=code, kind=Agency.Kind.LOCAL).first()
     if agency is None:
         raise ValidationFailed(_("Choose the city, county or district you moved to."), field="agency")
+    address = address_structure(
+        road_address=str(data.get("road_address", "") or ""),
+        address_detail=str(data.get("address_detail", "") or ""),
+        postal_code=str(data.get("postal_code", "") or ""),
+        address_key=str(data.get("address_key", "") or ""),
+        agency=agency,
+    )
     try:
         moved_on = dt.date.fromisoformat(str(data.get("moved_on", "")))
     except ValueError:
@@ -246,55 +248,8 @@ def _moving_in_validate(service, data: dict) -> dict:
     today = timezone.localdate()
     if moved_on > today or moved_on < today - dt.timedelta(days=365):
         raise ValidationFailed(_("The date of the move must be within the last year."), field="moved_on")
-    address["road_address"] = full_road_address(address["road_address"], agency.name_ko)
-    address.update(_structured_address(data, address, agency))
     whole = bool(data.get("whole_household"))
     return {**address, "agency": agency.code, "moved_on": moved_on.isoformat(), "whole_household": whole}
-
-
-def _structured_address(data: dict, address: dict, agency) -> dict:
-    """The address as the register has it (시도, 시군구, 도로명, 건물번호, 우편번호 and its key),
-    from the picker's choice or the typed address; once the register is loaded, an address it
-    does not hold is refused."""
-    from egov.registry.addresses import address_agency, address_get, address_match
-    from egov.registry.models import RoadAddress
-
-    key = str(data.get("address_key", "") or "").strip()
-    typed = str(data.get("road_address", "") or "")
-    found = address_get(key) if key else (address_match(typed) or address_match(address["road_address"]))
-    if found is None:
-        if RoadAddress.objects.exists():
-            raise ValidationFailed(
-                _("This address is not in the road-name address register; search for it and choose it."),
-                field="road_address",
-            )
-        return {}
-    place = address_agency(found)
-    if place is not None and place.pk != agency.pk:
-        raise ValidationFailed(
-            _("The address is in %(place)s, not in the district you chose.") % {"place": place.name_ko},
-            field="agency",
-        )
-    return {
-        "road_address": found.road_address,
-        "postal_code": found.postal_code,
-        "address_key": found.key,
-        "sido": found.sido,
-        "sigungu": found.sigungu,
-        "road_name": found.road_name,
-        "building_number": found.building_number,
-    }
-
-
-def full_road_address(road_address: str, agency_name: str) -> str:
-    """The road-name address with its 시도 and 시군구: a citizen who chose 서울특별시 강남구 and
-    typed "테헤란로 152" (or "강남구 테헤란로 152") moved to "서울특별시 강남구 테헤란로 152"."""
-    road_address = " ".join(road_address.split())
-    region = agency_name.split()
-    for start in range(len(region)):
-        if road_address.startswith(" ".join(region[start:]) + " "):
-            return " ".join([*region[:start], road_address])
-    return " ".join([*region, road_address])
 
 
 def _moving_in_agency(service, data: dict):
@@ -309,23 +264,23 @@ def _moving_in_approve(application, actor) -> None:
 
     data = application.data
     agency = Agency.objects.get(code=data["agency"])
-    # Applications filed before the address was completed at filing are completed here.
-    data["road_address"] = full_road_address(data["road_address"], agency.name_ko)
+    # The register's services resolve the address again (an application filed before the
+    # address was completed at filing is completed here with the district's 시도/시군구).
+    address = {
+        "road_address": data["road_address"], "address_detail": data.get("address_detail", ""),
+        "postal_code": data["postal_code"], "address_key": data.get("address_key", ""),
+    }  # fmt: skip
     reason = _("Moving-in report %(number)s") % {"number": application.number}
     moved_on = dt.date.fromisoformat(data["moved_on"])
     resident = application.subject
     household = resident.household
     if data.get("whole_household") and household and household.head_id == resident.pk:
         household_move(
-            actor=actor, household=household, road_address=data["road_address"],
-            address_detail=data.get("address_detail", ""), postal_code=data["postal_code"],
-            agency=agency, occurred_on=moved_on, reason=reason,
+            actor=actor, household=household, **address, agency=agency, occurred_on=moved_on, reason=reason,
         )  # fmt: skip
     else:
         move_register(
-            actor=actor, resident=resident, road_address=data["road_address"],
-            address_detail=data.get("address_detail", ""), postal_code=data["postal_code"],
-            agency=agency, occurred_on=moved_on, reason=reason,
+            actor=actor, resident=resident, **address, agency=agency, occurred_on=moved_on, reason=reason,
         )  # fmt: skip
 
 

@@ -31,6 +31,24 @@ TYPES = {
 }
 
 
+EXTENSIONS = tuple(ext for _magic, extensions in TYPES.values() for ext in extensions)
+
+
+def accepted_kinds(extensions=EXTENSIONS, *, limit: int | None = None) -> str:
+    """The kinds of file a field takes, in words for people ("PDF, PNG, JPG 파일, 10MB까지"):
+    from the extensions the content checks accept (.jpeg counted with .jpg) and, when given,
+    the size limit in bytes."""
+    names: list[str] = []
+    for extension in extensions:
+        name = {"JPEG": "JPG"}.get(extension.lstrip(".").upper(), extension.lstrip(".").upper())
+        if name not in names:
+            names.append(name)
+    kinds = ", ".join(names)
+    if limit is None:
+        return _("%(kinds)s files") % {"kinds": kinds}
+    return _("%(kinds)s files, up to %(mb)d MB") % {"kinds": kinds, "mb": max(1, limit // (1024 * 1024))}
+
+
 @dataclass
 class CheckedFile:
     name: str

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.forms import KindsFileInput
+from egov.documents import verification
+
 
 class VerifyNumberForm(forms.Form):
     number = forms.CharField(
@@ -15,7 +18,7 @@ class VerifyFileForm(forms.Form):
     file = forms.FileField(
         label=_("Document file (PDF)"),
         help_text=_("The PDF as you received it, at most 5 MB. It is checked and not kept."),
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        widget=KindsFileInput(extensions=(".pdf",), limit=lambda: verification.MAX_PDF_BYTES),
     )
 
 

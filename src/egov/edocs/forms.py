@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.files import MAX_FILES
+from egov.core.files import EXTENSIONS, MAX_FILES
 from egov.core.forms import MultipleFileField, MultipleFileInput
 from egov.edocs import selectors
 from egov.edocs.attachments import OFFICE_TYPES
@@ -15,7 +15,7 @@ from egov.edocs.services.common import COMMENT_MAX, CONTENT_MAX, TITLE_MAX
 from egov.registry.models import Agency
 
 TEXT = {"class": "krds-input"}
-ACCEPT = ".pdf,.png,.jpg,.jpeg," + ",".join(OFFICE_TYPES)
+ACCEPTED = (*EXTENSIONS, *OFFICE_TYPES)  # what edocs.attachments checks
 
 # The body a draft of each kind starts from (the regulation's numbered items: 관련, 내용, 붙임).
 KIND_TEMPLATES = {
@@ -79,7 +79,7 @@ class DraftForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        widget=MultipleFileInput(extensions=ACCEPTED),
         # Interpolated when shown, so in the request's language (a lazy string's % is eager).
         help_text=lazy(
             lambda: (

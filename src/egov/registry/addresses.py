@@ -3,6 +3,7 @@ loader behind `egov addresses load FILE`, the search behind every address picker
 the demo seed generates in the same layout. docs/addresses.md describes the layout."""
 
 import random
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ LAYOUT = (
 )
 RETIRED = "63"  # 이동사유코드 폐지: the address no longer exists
 SEARCH_LIMIT = 10
+SIDO_ENDINGS = ("특별시", "광역시", "특별자치시", "도")  # 서울특별시, 부산광역시, 세종특별자치시, 경기도
 REGION_ENDINGS = ("시", "도", "구", "군", "읍", "면", "동")
 BATCH = 2000
 
@@ -214,8 +216,119 @@ def address_match(road_address: str) -> RoadAddress | None:
         road_name_norm=road_name_normalize(words[-2]), building_main=int(main), building_sub=int(sub or 0)
     )
     for word in words[:-2]:
-        qs = qs.filter(Q(sigungu=word) | Q(sido=word))
+        # 시군구명 may be two words ("수원시 장안구").
+        qs = qs.filter(
+            Q(sigungu=word)
+            | Q(sido=word)
+            | Q(sigungu__startswith=f"{word} ")
+            | Q(sigungu__endswith=f" {word}")
+        )
     return qs.first()
+
+
+def full_road_address(road_address: str, agency_name: str) -> str:
+    """The road-name address with its 시도 and 시군구: a citizen who chose 서울특별시 강남구 and
+    typed "테헤란로 152" (or "강남구 테헤란로 152") moved to "서울특별시 강남구 테헤란로 152"."""
+    road_address = " ".join((road_address or "").split())
+    if road_address.split(" ", 1)[0].endswith(SIDO_ENDINGS):
+        return road_address  # already from the 시도 on, wherever that is
+    region = agency_name.split()
+    for start in range(len(region)):
+        if road_address.startswith(" ".join(region[start:]) + " "):
+            return " ".join([*region[:start], road_address])
+    return " ".join([*region, road_address])
+
+
+BUILDING_NUMBER_RE = re.compile(r"^(지하)?([0-9]{1,5})(-[0-9]{1,5})?$")
+
+
+def address_parts(road_address: str) -> dict[str, str] | None:
+    """시도, 시군구, 도로명 and 건물번호 of a full road-name address ("서울특별시 강남구 테헤란로
+    152", "경기도 수원시 장안구 정자로 7-2", "세종특별자치시 한누리대로 2130"), or None when it
+    does not end in a road name and a building number after at least the 시도."""
+    words = " ".join((road_address or "").split()).replace("지하 ", "지하").split()
+    if len(words) < 3 or not BUILDING_NUMBER_RE.match(words[-1]):
+        return None
+    road_name, region = words[-2], words[:-2]
+    if road_name.endswith(REGION_ENDINGS[:-1]) and not road_name.endswith(("로", "길")):
+        return None
+    return {
+        "sido": region[0],
+        "sigungu": " ".join(region[1:]),
+        "road_name": road_name,
+        "building_number": words[-1].removeprefix("지하"),
+    }
+
+
+def _from_register(found: RoadAddress) -> dict[str, str]:
+    return {
+        "road_address": found.road_address,
+        "postal_code": found.postal_code,
+        "address_key": found.key,
+        "sido": found.sido,
+        "sigungu": found.sigungu,
+        "road_name": found.road_name,
+        "building_number": found.building_number,
+    }
+
+
+def address_structure(
+    *,
+    road_address: str,
+    address_detail: str = "",
+    postal_code: str = "",
+    address_key: str = "",
+    agency: Agency | None = None,
+) -> dict[str, str]:
+    """The address as every register stores it: the full road-name address (with 시도 and
+    시군구), its parts, the postal code, the register's key and the detail typed (동·호).
+
+    The address is the register's row chosen in the picker (`address_key`) or the one matching
+    what was typed, completed with the 시도/시군구 of `agency` when they were left out. Once the
+    register is loaded, an address it does not hold is refused (field road_address), and one
+    outside `agency`'s district too (field agency). On a machine whose register is empty the
+    typed address is split into its parts, completed the same way. Refusals name the field."""
+    detail = " ".join((address_detail or "").split())
+    if len(detail) > 100:
+        raise ValidationFailed(_("The address detail is longer than 100 characters."), field="address_detail")
+    typed = " ".join((road_address or "").split())
+    key = (address_key or "").strip()
+    completed = full_road_address(typed, agency.name_ko) if agency is not None and typed else typed
+    if key:
+        found = address_get(key)
+    elif typed:
+        found = address_match(completed) or address_match(typed)
+    else:
+        raise ValidationFailed(_("The road-name address is required."), field="road_address")
+    if found is not None:
+        place = address_agency(found) if agency is not None else None
+        if place is not None and place.pk != agency.pk:
+            raise ValidationFailed(
+                _("The address is in %(place)s, not in the district you chose.") % {"place": place.name_ko},
+                field="agency",
+            )
+        return {**_from_register(found), "address_detail": detail}
+    if RoadAddress.objects.exists():
+        raise ValidationFailed(
+            _("This address is not in the road-name address register; search for it and choose it."),
+            field="road_address",
+        )
+    parts = address_parts(completed)
+    if parts is None or len(completed) > 200:
+        raise ValidationFailed(
+            _("Give the road-name address as the road name and building number, e.g. 세종대로 209."),
+            field="road_address",
+        )
+    postal = (postal_code or "").strip()
+    if not (len(postal) == 5 and postal.isdigit()):
+        raise ValidationFailed(_("The postal code is 5 digits."), field="postal_code")
+    return {
+        "road_address": completed,
+        "postal_code": postal,
+        "address_key": "",
+        **parts,
+        "address_detail": detail,
+    }
 
 
 # --- the demo seed's file ---------------------------------------------------------------------

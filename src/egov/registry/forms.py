@@ -26,13 +26,20 @@ def address_picker() -> forms.TextInput:
             "data-address-picker": "",
             "data-postal-target": "id_postal_code",
             "data-agency-target": "id_agency",
+            "data-key-target": "id_address_key",
             "autocomplete": "off",
         }
     )
 
 
+def address_key_field() -> forms.CharField:
+    """The register's key of the address chosen in the picker (empty when typed)."""
+    return forms.CharField(required=False, max_length=26, widget=forms.HiddenInput)
+
+
 class AddressFields(forms.Form):
     road_address = forms.CharField(label=_("Road-name address"), max_length=200, widget=address_picker())
+    address_key = address_key_field()
     address_detail = forms.CharField(label=_("Detail (building, unit)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5, min_length=5)
 
@@ -41,6 +48,7 @@ class ResidentCorrectForm(WhyForm):
     name_ko = forms.CharField(label=_("Name (Hangul)"), max_length=40)
     name_en = forms.CharField(label=_("Name (romanised)"), max_length=80)
     road_address = forms.CharField(label=_("Road-name address"), max_length=200, widget=address_picker())
+    address_key = address_key_field()
     address_detail = forms.CharField(label=_("Detail (building, unit)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5)
     field_order = [
@@ -75,7 +83,8 @@ class MoveForm(AddressFields, WhyForm):
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(a.pk, f"{a.name_ko} ({a.code})") for a in agencies]
+        # By code, as the address picker fills it in.
+        self.fields["agency"].choices = [(a.code, a.name_ko) for a in agencies]
 
 
 class DateWhyForm(WhyForm):
@@ -95,7 +104,8 @@ class BusinessCorrectForm(WhyForm):
         required=False,
         help_text=_("Leave empty to keep the current representative."),
     )
-    road_address = forms.CharField(label=_("Road-name address"), max_length=200)
+    road_address = forms.CharField(label=_("Road-name address"), max_length=200, widget=address_picker())
+    address_key = address_key_field()
     address_detail = forms.CharField(label=_("Detail (building, unit)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=5)
     field_order = [

@@ -44,9 +44,17 @@ class Agency(models.Model):
 class Address(models.Model):
     """A road-name address (도로명주소) as fields; abstract so each register embeds it."""
 
+    # The full road-name address as shown (시도 시군구 도로명 건물번호), kept with its parts.
     road_address = models.CharField(_("road-name address"), max_length=200)
     address_detail = models.CharField(_("detail (building, unit)"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5)
+    sido = models.CharField(_("province or metropolitan city"), max_length=40, default="")  # 시도
+    sigungu = models.CharField(_("city, county or district"), max_length=40, blank=True, default="")  # 시군구
+    road_name = models.CharField(_("road name"), max_length=80, default="")  # 도로명
+    building_number = models.CharField(_("building number"), max_length=20, default="")  # 건물번호
+    # The register's 도로명주소관리번호 when the address was chosen from it (empty for addresses
+    # recorded before the register was loaded).
+    address_key = models.CharField(max_length=26, blank=True, default="")
 
     class Meta:
         abstract = True

@@ -138,7 +138,7 @@ def resident_move(request, resident_id: int):
         forms.MoveForm(
             request.POST or None,
             agencies=agencies,
-            initial={"legal_basis": "주민등록법 제16조", "agency": resident.agency_id},
+            initial={"legal_basis": "주민등록법 제16조", "agency": resident.agency.code},
         ),
         call=lambda data: services.move_register(
             actor=request.user,
@@ -146,7 +146,8 @@ def resident_move(request, resident_id: int):
             road_address=data["road_address"],
             address_detail=data["address_detail"],
             postal_code=data["postal_code"],
-            agency=agencies.get(pk=data["agency"]),
+            address_key=data["address_key"],
+            agency=agencies.get(code=data["agency"]),
             occurred_on=data["occurred_on"],
             reason=data["reason"],
             legal_basis=data["legal_basis"],
@@ -332,7 +333,10 @@ def business_detail(request, business_id: int):
 @official_required
 def business_correct(request, business_id: int):
     business = selectors.business_get_for(actor=request.user, business_id=business_id)
-    initial = {f: getattr(business, f) for f in ("name", "road_address", "address_detail", "postal_code")}
+    initial = {
+        f: getattr(business, f)
+        for f in ("name", "road_address", "address_key", "address_detail", "postal_code")
+    }
 
     def changes(data) -> dict:
         changed = {f: data[f] for f in initial if data[f] != initial[f]}

@@ -86,13 +86,15 @@ class Nation(BusinessesAndVehicles):
     def _district(self) -> District:
         return self.districts[bisect.bisect(self.district_cum, self.rng.random() * self.district_cum[-1])]
 
-    def _address(self, district: District) -> tuple[str, str, str]:
+    def _address(self, district: District) -> tuple[str, ...]:
+        """The address columns (loader.ADDRESS_COLUMNS): road address, detail, postal code,
+        시도, 시군구, 도로명, 건물번호 and the register's key (none: the seed's buildings go past
+        the generated register's)."""
         rng = self.rng
         road, postal = rng.choice(district.roads)
-        number = rng.randint(1, 250)
-        road_address = f"{district.name_ko} {road} {number}" + (
-            f"-{rng.randint(1, 30)}" if rng.random() < 0.2 else ""
-        )
+        number = str(rng.randint(1, 250)) + (f"-{rng.randint(1, 30)}" if rng.random() < 0.2 else "")
+        road_address = f"{district.name_ko} {road} {number}"
+        sido, _space, sigungu = district.name_ko.partition(" ")
         kind = rng.random()
         if kind < 0.6:
             building, floor, unit = rng.randint(101, 120), rng.randint(1, 25), rng.randint(1, 4)
@@ -101,7 +103,7 @@ class Nation(BusinessesAndVehicles):
             detail = f"{self.pools.given_name('F', self.today)}빌라 {rng.randint(1, 5)}0{rng.randint(1, 4)}호"
         else:
             detail = ""
-        return road_address, detail, postal
+        return road_address, detail, postal, sido, sigungu, road, number, ""
 
     # -- households
 
@@ -233,8 +235,7 @@ class Nation(BusinessesAndVehicles):
         head = living[0]
         formed_on = meta["formed_on"]
         wedding = meta["wedding"]
-        road_address, detail, postal = self._address(district)
-        address = [road_address, detail, postal]
+        address = list(self._address(district))
         household_id = self.ids[Household]()
         serial_key = (district.code, formed_on.year)
         serial = self.household_serials.get(serial_key, 0) + 1

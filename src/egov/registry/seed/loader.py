@@ -19,16 +19,20 @@ from egov.registry.models import (
     VehicleEvent,
 )
 
+ADDRESS_COLUMNS = (
+    "road_address", "address_detail", "postal_code", "sido", "sigungu", "road_name", "building_number",
+    "address_key",
+)  # fmt: skip
 # Columns written per table, by attname, in the order the generator fills its rows.
 COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Household: (
         "id", "number", "agency_id", "head_id", "formed_on", "dissolved_on",
-        "road_address", "address_detail", "postal_code",
+        *ADDRESS_COLUMNS,
     ),
     Resident: (
         "id", "rrn_encrypted", "rrn_index", "rrn_head", "name_ko", "name_en", "birth_date", "sex",
         "status", "status_since", "agency_id", "household_id", "relation_to_head",
-        "road_address", "address_detail", "postal_code", "created_at", "updated_at",
+        *ADDRESS_COLUMNS, "created_at", "updated_at",
     ),
     FamilyRelation: ("id", "person_id", "relative_id", "kind", "since", "ended_on"),
     LifeEvent: (
@@ -37,7 +41,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     Business: (
         "id", "brn", "name", "representative_id", "agency_id", "status", "opened_on", "suspended_on",
-        "closed_on", "road_address", "address_detail", "postal_code",
+        "closed_on", *ADDRESS_COLUMNS,
     ),
     BusinessEvent: (
         "id", "business_id", "kind", "occurred_on", "recorded_at", "reason", "legal_basis",

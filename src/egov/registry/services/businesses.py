@@ -13,6 +13,7 @@ from egov.registry.models import Agency, Business, BusinessEvent, Resident
 from egov.registry.services.common import (
     changed_fields,
     check_address,
+    check_address_change,
     check_correctable,
     check_date,
     require_registrar,
@@ -29,7 +30,14 @@ TRANSITIONS = {
         {Business.Status.ACTIVE, Business.Status.SUSPENDED},
     ),
 }
-CORRECTABLE_FIELDS = ("name", "road_address", "address_detail", "postal_code", "representative")
+CORRECTABLE_FIELDS = (
+    "name",
+    "road_address",
+    "address_detail",
+    "postal_code",
+    "address_key",
+    "representative",
+)
 
 
 def _check_representative(representative: Resident) -> Resident:
@@ -52,6 +60,7 @@ def business_register(
     road_address: str,
     address_detail: str = "",
     postal_code: str,
+    address_key: str = "",
     agency: Agency,
     opened_on: dt.date,
     reason: str,
@@ -66,7 +75,7 @@ def business_register(
         raise ValidationFailed(str(exc), field="brn") from None
     name = require_text(name, "name", label=_("The business name"), max_length=100)
     _check_representative(representative)
-    address = check_address(road_address, address_detail, postal_code)
+    address = check_address(road_address, address_detail, postal_code, address_key=address_key, agency=agency)
     opened_on = check_date(opened_on, "opened_on", label=_("The opening date"))
     if Business.objects.filter(brn=brn).exists():
         raise Conflict(_("A business with this registration number exists."), field="brn")
@@ -166,14 +175,10 @@ def business_correct(*, actor, business: Business, changes: dict, reason: str, l
         clean["name"] = require_text(clean["name"], "name", label=_("The business name"), max_length=100)
     if "representative" in clean:
         _check_representative(clean["representative"])
-    if {"road_address", "address_detail", "postal_code"} & set(clean):
-        clean.update(
-            check_address(
-                clean.get("road_address", business.road_address),
-                clean.get("address_detail", business.address_detail),
-                clean.get("postal_code", business.postal_code),
-            )
-        )
+    if {"road_address", "address_detail", "postal_code", "address_key"} & set(clean):
+        address = check_address_change(business, clean)
+        clean.pop("address_key", None)  # the resolved address brings its key (or none)
+        clean.update(address)
     before, after = changed_fields(business, clean)
     if not after:
         raise ValidationFailed(_("Nothing would change."), field=None)

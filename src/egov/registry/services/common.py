@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.permissions import require_role
 from egov.core.checks import require_text
 from egov.core.errors import ValidationFailed
+from egov.registry.addresses import address_structure
 
 NAME_KO_RE = re.compile(r"^[가-힣]{2,20}$")
 NAME_EN_RE = re.compile(r"^[A-Za-z][A-Za-z .'\-]{1,79}$")
@@ -53,21 +54,50 @@ def check_name_en(value: str) -> str:
     return value
 
 
-def check_address(road_address: str, address_detail: str, postal_code: str) -> dict[str, str]:
-    road_address = require_text(
-        road_address, "road_address", label=_("The road-name address"), max_length=200
+def check_address(
+    road_address: str, address_detail: str, postal_code: str, *, address_key: str = "", agency=None
+) -> dict[str, str]:
+    """The structured address every register stores (registry.addresses.address_structure)."""
+    return address_structure(
+        road_address=road_address,
+        address_detail=address_detail,
+        postal_code=postal_code,
+        address_key=address_key,
+        agency=agency,
     )
-    address_detail = (address_detail or "").strip()
-    if len(address_detail) > 100:
+
+
+ADDRESS_FIELDS = (
+    "road_address", "address_detail", "postal_code", "sido", "sigungu", "road_name", "building_number",
+    "address_key",
+)  # fmt: skip
+
+
+def address_of(holder) -> dict[str, str]:
+    """The structured address of a resident, household or business, to copy onto another."""
+    return {field: getattr(holder, field) for field in ADDRESS_FIELDS}
+
+
+def check_address_change(current, changes: dict) -> dict[str, str]:
+    """The address fields after a correction of some of them on `current` (a resident, household
+    or business): a new road-name address (or register key) is resolved as on registration; a
+    correction of the detail or the postal code alone keeps the address's parts."""
+    typed = " ".join(str(changes.get("road_address", current.road_address) or "").split())
+    if typed != current.road_address or changes.get("address_key"):
+        return check_address(
+            typed,
+            changes.get("address_detail", current.address_detail),
+            changes.get("postal_code", current.postal_code),
+            address_key=changes.get("address_key", ""),
+            agency=current.agency,
+        )
+    detail = " ".join(str(changes.get("address_detail", current.address_detail) or "").split())
+    if len(detail) > 100:
         raise ValidationFailed(_("The address detail is longer than 100 characters."), field="address_detail")
-    postal_code = (postal_code or "").strip()
-    if not POSTAL_CODE_RE.match(postal_code):
+    postal = str(changes.get("postal_code", current.postal_code) or "").strip()
+    if not POSTAL_CODE_RE.match(postal):
         raise ValidationFailed(_("The postal code is 5 digits."), field="postal_code")
-    return {
-        "road_address": road_address,
-        "address_detail": address_detail,
-        "postal_code": postal_code,
-    }
+    return {"address_detail": detail, "postal_code": postal}
 
 
 def check_correctable(changes: dict[str, Any], allowed: tuple[str, ...]) -> None:

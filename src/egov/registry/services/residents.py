@@ -13,8 +13,10 @@ from egov.core.errors import Conflict, ValidationFailed
 from egov.core.ids import IdentifierError, rrn_parse
 from egov.registry.models import Agency, FamilyRelation, Household, LifeEvent, Resident
 from egov.registry.services.common import (
+    address_of,
     changed_fields,
     check_address,
+    check_address_change,
     check_correctable,
     check_date,
     check_name_en,
@@ -29,7 +31,7 @@ MARRIAGE_MIN_AGE = 18  # Civil Act art. 807
 MAX_PARENTS = 2
 BASIS_BIRTH = "가족관계의 등록 등에 관한 법률 제44조 (Family Relationship Registration Act art. 44)"
 BASIS_DEATH = "가족관계의 등록 등에 관한 법률 제84조 (Family Relationship Registration Act art. 84)"
-CORRECTABLE_FIELDS = ("name_ko", "name_en", "road_address", "address_detail", "postal_code")
+CORRECTABLE_FIELDS = ("name_ko", "name_en", "road_address", "address_detail", "postal_code", "address_key")
 
 
 def _age_on(birth_date: dt.date, on: dt.date) -> int:
@@ -111,6 +113,7 @@ def resident_register(
     road_address: str,
     address_detail: str = "",
     postal_code: str,
+    address_key: str = "",
     agency: Agency,
     occurred_on: dt.date,
     reason: str,
@@ -127,7 +130,15 @@ def resident_register(
     except IdentifierError as exc:
         raise ValidationFailed(str(exc), field="rrn") from None
     name_ko, name_en = check_name_ko(name_ko), check_name_en(name_en)
-    address = check_address(road_address, address_detail, postal_code)
+    if household is not None and " ".join(road_address.split()) == household.road_address and not address_key:
+        address = {
+            **address_of(household),
+            **check_address_change(household, {"address_detail": address_detail}),
+        }
+    else:
+        address = check_address(
+            road_address, address_detail, postal_code, address_key=address_key, agency=agency
+        )
     occurred_on = check_date(occurred_on, "occurred_on", label=_("The date"))
     if occurred_on < parsed.birth_date:
         raise ValidationFailed(_("The date is before the birth date."), field="occurred_on")
@@ -452,6 +463,7 @@ def move_register(
     road_address: str,
     address_detail: str = "",
     postal_code: str,
+    address_key: str = "",
     agency: Agency,
     occurred_on: dt.date,
     reason: str,
@@ -469,7 +481,7 @@ def move_register(
     resident = _lock(resident)
     if not resident.is_alive:
         raise ValidationFailed(_("This resident is registered as deceased."), field="resident")
-    address = check_address(road_address, address_detail, postal_code)
+    address = check_address(road_address, address_detail, postal_code, address_key=address_key, agency=agency)
     occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of the move"))
     if household is not None:
         if household.dissolved_on:
@@ -528,6 +540,7 @@ def household_move(
     road_address: str,
     address_detail: str = "",
     postal_code: str,
+    address_key: str = "",
     agency: Agency,
     occurred_on: dt.date,
     reason: str,
@@ -539,7 +552,7 @@ def household_move(
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.dissolved_on:
         raise ValidationFailed(_("That household is dissolved."), field="household")
-    address = check_address(road_address, address_detail, postal_code)
+    address = check_address(road_address, address_detail, postal_code, address_key=address_key, agency=agency)
     occurred_on = check_date(occurred_on, "occurred_on", label=_("The date of the move"))
     before = {
         "agency": household.agency.code,
@@ -592,14 +605,10 @@ def resident_correct(*, actor, resident: Resident, changes: dict, reason: str, l
         clean["name_ko"] = check_name_ko(clean["name_ko"])
     if "name_en" in clean:
         clean["name_en"] = check_name_en(clean["name_en"])
-    if {"road_address", "address_detail", "postal_code"} & set(clean):
-        clean.update(
-            check_address(
-                clean.get("road_address", resident.road_address),
-                clean.get("address_detail", resident.address_detail),
-                clean.get("postal_code", resident.postal_code),
-            )
-        )
+    if {"road_address", "address_detail", "postal_code", "address_key"} & set(clean):
+        address = check_address_change(resident, clean)
+        clean.pop("address_key", None)  # the resolved address brings its key (or none)
+        clean.update(address)
     before, after = changed_fields(resident, clean)
     if not after:
         raise ValidationFailed(_("Nothing would change."), field=None)
