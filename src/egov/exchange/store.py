@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -440,6 +440,35 @@ def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: in
                 if timezone.is_naive(at):
                     at = timezone.make_aware(at, dt.UTC)
                 yield (row[0], at.astimezone(dt.UTC).isoformat(timespec="microseconds"), *row[2:])
+
+
+def entries_outside_the_tree(*, from_id: int, limit: int = 10) -> list[tuple[int, dt.datetime, str, str]]:
+    """(id, at, item code, client id) of entries with an id from `from_id` on that are neither
+    a leaf of the tree nor waiting in the integrator's queue, lowest id first: inserted behind
+    the integrator's back, or their queue row deleted. One statement, so one snapshot: the
+    integrator writes a leaf and deletes its queue row in one transaction."""
+    leaf = AccessLogNode.objects.filter(level=0, entry_id=OuterRef("pk"))
+    queued = AccessLogPending.objects.filter(entry_id=OuterRef("pk"))
+    return list(
+        AccessLogEntry.plain.filter(pk__gte=from_id)
+        .filter(~Exists(leaf), ~Exists(queued))
+        .order_by("pk")
+        .values_list("pk", "at", "item_code", "client_id")[:limit]
+    )
+
+
+PLACED_BELOW_SQL = (
+    f'SELECT COALESCE((SELECT MIN("entry_id") FROM "{_PENDING}"), '  # noqa: S608 (model names)
+    f'(SELECT MAX("id") + 1 FROM "{_ENTRIES}"), 1)'
+)
+
+
+def entries_placed_below() -> int:
+    """An id below which every entry committed now is a leaf of the tree: the lowest id still
+    queued, else one above the highest id (1 for an empty log); one statement, one snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(PLACED_BELOW_SQL)
+        return cursor.fetchone()[0]
 
 
 def checkpoint_cosignature_lines(*, checkpoint_id: int) -> list[str]:
