@@ -379,16 +379,18 @@ def shared_item_check(
     return Checked(log, data={field: served[field] for field in wanted})
 
 
-def shared_item_record(checked: Checked) -> tuple[dict[str, Any], AccessLogEntry]:
-    """Log a checked query (an append, no lock) in the caller's transaction or one of its own;
-    returns the data and the entry, or raises the refusal (ExchangeRefused) once logged."""
+def shared_item_record(
+    checked: Checked, receipt: store.Receipt | None = None
+) -> tuple[dict[str, Any], AccessLogEntry]:
+    """Log a checked query (an append, no lock) in the caller's transaction, or committed at
+    once outside one; returns the data and the entry, or raises the refusal (ExchangeRefused)
+    once logged. `receipt` (`store.Receipt`) is written with the entry, in one statement."""
     refusal = checked.refusal
-    with transaction.atomic(savepoint=False):
-        if refusal is not None:
-            outcome, error_code = AccessLogEntry.Outcome.REFUSED, refusal.code
-        else:
-            outcome, error_code = AccessLogEntry.Outcome.GRANTED, ""
-        entry = access_log_append(outcome=outcome, error_code=error_code, **checked.log)
+    if refusal is not None:
+        outcome, error_code = AccessLogEntry.Outcome.REFUSED, refusal.code
+    else:
+        outcome, error_code = AccessLogEntry.Outcome.GRANTED, ""
+    entry = access_log_append(outcome=outcome, error_code=error_code, receipt=receipt, **checked.log)
     if refusal is not None:  # raised outside the block: the entry is kept
         refusal.log_entry = entry
         raise refusal
