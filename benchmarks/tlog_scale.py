@@ -16,7 +16,8 @@ integrator's lag, full and incremental verification, on PostgreSQL.
 3. Inclusion proofs: --proofs random leaves, each `accesslog.inclusion_proof(index, size)` (one
    statement fetching the O(log n) nodes, plus the hashing), timed one by one: p50/p99/max.
 4. Appends: --writers processes of --threads threads (each with its own connection) append
-   through `access_log_append`, one entry per transaction,
+   through `access_log_append`, one entry per statement in autocommit (--in-transaction: one
+   per transaction),
    at --rate entries a second in all for --seconds, while one process runs the worker's tick
    (`access_log_tick`: integrate, sign, ask the witness) every second. The integration lag of
    an entry is the time from its COMMIT to the end of the integration round that gave it its
@@ -26,6 +27,7 @@ integrator's lag, full and incremental verification, on PostgreSQL.
 """
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -101,17 +103,37 @@ def _fill(url: str, entries: int) -> None:
             conn.execute("SELECT setval(pg_get_serial_sequence('exchange_accesslogentry', 'id'), %s)", [last])
             print(f"  entries up to {last:,} ({time.monotonic() - started:.0f} s)", flush=True)
         nodes = conn.execute('SELECT COUNT(*) FROM "exchange_accesslognode" WHERE "level" = 0').fetchone()[0]
-        if nodes and nodes == have == entries:
+        total = conn.execute(
+            'SELECT (SELECT COUNT(*) FROM "exchange_accesslogentry") '
+            '- (SELECT COUNT(*) FROM "exchange_accesslogpending")'
+        ).fetchone()[0]
+        if nodes == total:
             return  # the log and its tree are there from an earlier run
-        if nodes:
-            conn.execute('ALTER TABLE "exchange_accesslognode" DISABLE TRIGGER USER')
-            conn.execute('TRUNCATE "exchange_accesslognode"')
-            conn.execute('ALTER TABLE "exchange_accesslognode" ENABLE TRIGGER USER')
+        # The tree of the leaves already there goes on from its stored compact range: a log
+        # can be built in several runs (--fill-only), each under a few minutes.
         started = time.monotonic()
-        size, frontier = 0, []
+        size = nodes
+        ids = tlog.frontier_nodes(size)
+        found = {
+            (level, index): bytes(digest)
+            for level, index, digest in conn.execute(
+                'SELECT "level", "index", "digest" FROM "exchange_accesslognode" '
+                'WHERE ("level", "index") IN (SELECT * FROM unnest(%s::smallint[], %s::bigint[]))',
+                [[n[0] for n in ids], [n[1] for n in ids]],
+            )
+        }
+        frontier = [found[n] for n in ids]
+        last = conn.execute(
+            'SELECT COALESCE(MAX("entry_id"), 0) FROM "exchange_accesslognode" WHERE "level" = 0'
+        ).fetchone()[0]
         # Two connections: one streams the leaves out while the other copies the nodes in.
         with psycopg.connect(url) as reader, reader.cursor(name="leaves") as leaves, conn.cursor() as out:
-            leaves.execute('SELECT "id", "entry_hash" FROM "exchange_accesslogentry" ORDER BY "id"')
+            leaves.execute(
+                'SELECT "id", "entry_hash" FROM "exchange_accesslogentry" AS e WHERE "id" > %s '
+                'AND NOT EXISTS (SELECT 1 FROM "exchange_accesslogpending" AS p WHERE p."entry_id" = e."id") '
+                'ORDER BY "id"',
+                [last],
+            )
             copy_sql = 'COPY "exchange_accesslognode" ("level", "index", "digest", "entry_id") FROM STDIN'
             with out.copy(copy_sql) as copy:
                 while rows := leaves.fetchmany(100_000):
@@ -156,9 +178,11 @@ def _percentiles(values: list[float]) -> str:
     return f"p50 {ms[0.5]:.2f} ms, p99 {ms[0.99]:.2f} ms, max {values[-1] * 1000:.2f} ms (n={len(values)})"
 
 
-def _writer(env: dict, rate: float, seconds: float, out: str, threads: int) -> None:
+def _writer(env: dict, rate: float, seconds: float, out: str, threads: int, in_transaction: bool) -> None:
     """One process of `threads` threads, each with its own connection, appending one entry
-    per transaction at `rate / threads` a second: like as many requests being served."""
+    at a time at `rate / threads` a second: like as many requests being served. Each append
+    is one statement in autocommit, or with `in_transaction` one transaction (BEGIN, INSERT,
+    COMMIT)."""
     import threading
 
     _django(env)
@@ -176,7 +200,7 @@ def _writer(env: dict, rate: float, seconds: float, out: str, threads: int) -> N
                 due = start + n / (rate / threads)
                 if due > time.monotonic():
                     time.sleep(due - time.monotonic())
-                with transaction.atomic():
+                with transaction.atomic() if in_transaction else contextlib.nullcontext():
                     entry = access_log_append(
                         consumer=None, client_id="bench", item_code="resident.abstract", subject=None,
                         fields=["name_ko"], purpose="부하 시험", basis="grant:1", outcome="granted",
@@ -220,7 +244,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads (connections) per writer")
     parser.add_argument("--rate", type=float, default=2000, help="appends per second, all writers together")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--in-transaction", action="store_true", help="each append in a transaction (default: autocommit)"
+    )
     parser.add_argument("--proofs-only", action="store_true", help="measure the proofs and stop")
+    parser.add_argument(
+        "--fill-only", action="store_true", help="fill the log up to --entries and stop (build in steps)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="of the random leaves proved")
     args = parser.parse_args()
     if not (0 < args.entries <= 20_000_000 and args.seconds <= 120 and args.writers <= 16):
@@ -236,6 +266,8 @@ def main() -> None:
     started = time.monotonic()
     _fill(url, args.entries)
     print(f"fill: {time.monotonic() - started:.0f} s")
+    if args.fill_only:
+        return
     _django(env)
     from egov.exchange import accesslog, store
 
@@ -279,7 +311,10 @@ def main() -> None:
         ticks = str(work / "ticks.json")
         procs = [ctx.Process(target=_ticker, args=(env, args.seconds, ticks))]
         procs += [
-            ctx.Process(target=_writer, args=(env, args.rate / args.writers, args.seconds, o, args.threads))
+            ctx.Process(
+                target=_writer,
+                args=(env, args.rate / args.writers, args.seconds, o, args.threads, args.in_transaction),
+            )
             for o in outs
         ]
         load_before = os.getloadavg()[0]
@@ -303,8 +338,9 @@ def main() -> None:
         busy = [r[2] for r in rounds]
         print(
             f"appends: {len(appended):,} in {elapsed:.1f} s = {len(appended) / elapsed:,.0f}/s by "
-            f"{args.writers} "
-            f"writers x {args.threads} threads; integration lag {_percentiles(lags)}; {unintegrated} not "
+            f"{args.writers} writers x {args.threads} threads "
+            f"({'one transaction' if args.in_transaction else 'one autocommit statement'} each); "
+            f"integration lag {_percentiles(lags)}; {unintegrated} not "
             "integrated; integrator round "
             f"{_percentiles(busy)}; load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         )

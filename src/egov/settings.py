@@ -263,6 +263,9 @@ EGOV_ACCESS_LOG_INTEGRATE_SECONDS = env_int("EGOV_ACCESS_LOG_INTEGRATE_SECONDS",
 EGOV_KPI_LAG_SECONDS = env_int("EGOV_KPI_LAG_SECONDS", 5)
 EGOV_ACCESS_LOG_INTEGRATE_BATCH = env_int("EGOV_ACCESS_LOG_INTEGRATE_BATCH", 20000)
 EGOV_WITNESSES = env_str("EGOV_WITNESSES", "")
+# How long a process reuses an exchange API token it has read (egov.exchange.api): a token
+# revoked or a system deactivated in another process is refused within this time. 0: never.
+EGOV_EXCHANGE_TOKEN_CACHE_SECONDS = env_int("EGOV_EXCHANGE_TOKEN_CACHE_SECONDS", 5)
 
 # Point-in-time recovery (egov.core.pgbackrest, docs/operations.md): the pgBackRest command
 # (split like a shell would), its stanza and configuration file.

@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from egov.exchange import accesslog, store, tlog
 from egov.exchange.accesslog import access_log_append, access_log_integrate, access_log_witness
@@ -254,6 +255,54 @@ def test_incremental_verification_reads_only_the_new_entries(db, witness, tmp_pa
     append(3, start=5)
     tick()
     assert "3 entries (seq 6–8)" in verify("--state", str(state))
+
+
+def _entry_behind_the_integrators_back() -> AccessLogEntry:
+    """An entry inserted as the append does but without its queue row: the integrator
+    never sees it, so it would never get a position nor appear in any checkpoint."""
+    entry = AccessLogEntry(
+        at=timezone.now(), client_id="nps-benefits", item_code="resident.abstract", subject=None,
+        fields=["name_ko"], purpose="몰래", basis="grant:1", outcome="granted", error_code="", prev_hash="",
+    )  # fmt: skip
+    entry.entry_hash = accesslog.entry_leaf_hash(entry).hex()
+    with attacker():
+        AccessLogEntry.plain.bulk_create([entry])
+    return AccessLogEntry.plain.get(purpose="몰래")
+
+
+def test_an_entry_written_behind_the_integrators_back_is_named(db, witness):
+    """Neither a leaf nor queued: `egov audit verify` said intact, as the tree and the
+    checkpoints never hear of it."""
+    append(4)
+    tick()
+    append(2, start=4)  # pending: not a problem
+    assert "intact: 4 entries" in verify()
+    hidden = _entry_behind_the_integrators_back()
+    message = broken()
+    assert f"broken at entry id {hidden.pk}: outside the tree" in message
+    assert "neither a leaf of the tree nor waiting for the integrator" in message
+    tick()  # the integrator cannot place what it never saw
+    assert f"entry id {hidden.pk}: outside the tree" in broken()
+
+
+def test_an_entry_taken_off_the_integrators_queue_is_named(db, witness):
+    append(3)
+    tick()
+    append(2, start=3)
+    taken = AccessLogPending.objects.order_by("entry_id").first().entry_id
+    AccessLogPending.objects.filter(entry_id=taken).delete()  # the queue has no trigger
+    assert f"broken at entry id {taken}: outside the tree" in broken()
+
+
+def test_incremental_verification_names_an_entry_outside_the_tree(db, witness, tmp_path):
+    append(5)
+    tick()
+    state = tmp_path / "verified.json"
+    assert "5 entries (seq 1–5)" in verify("--state", str(state))
+    append(2, start=5)
+    tick()
+    hidden = _entry_behind_the_integrators_back()
+    assert f"broken at entry id {hidden.pk}: outside the tree" in broken("--state", str(state))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -39,7 +39,6 @@ def test_a_receipt_written_is_read_back_with_its_answer(catalogue, pension_syste
         body = {"code": "no_basis", "message": "이유", "field": "basis"}
         store.receipt_insert(
             client_id="nps-benefits", message_id="m-1", status=403, body=body, entry_id=entry.pk,
-            log_id_from_entry=False,
         )  # fmt: skip
     assert store.receipt_answer_get(client_id="nps-benefits", message_id="m-1") == (403, body)
     assert store.receipt_answer_get(client_id="nps-benefits", message_id="m-2") is None
@@ -65,3 +64,51 @@ def test_an_append_is_a_pending_leaf_and_the_tree_rows_come_in_seq_order_with_ca
     assert [r[1] for r in rows] == [accesslog._utc_iso(e.at) for e in stored]
     assert [r[-2] for r in rows] == [e.entry_hash for e in stored]
     assert [bytes(r[-1]).hex() for r in rows] == [e.entry_hash for e in stored]
+
+
+def _entry(purpose: str) -> dict:
+    return dict(
+        consumer=None, client_id="nps-benefits", item_code="resident.abstract", subject=None, fields=[],
+        purpose=purpose, basis="grant:1", outcome="granted", error_code="",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_a_transaction_is_one_statement_with_its_queue_row():
+    """No BEGIN, no COMMIT: on PostgreSQL the entry and its queue row are one statement in
+    autocommit (elsewhere a transaction of their own)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.exchange.models import AccessLogPending
+
+    with CaptureQueriesContext(connection) as queries:
+        entry = accesslog.access_log_append(**_entry("혼자"))
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1 and "INSERT" in queries[0]["sql"]
+    assert AccessLogPending.objects.filter(entry_id=entry.pk).exists()
+    assert accesslog.access_log_integrate().integrated == 1
+    assert AccessLogEntry.objects.get(pk=entry.pk).seq == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_with_its_receipt_is_one_statement_and_a_second_copy_writes_nothing():
+    from django.db import IntegrityError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.exchange.models import AccessLogPending
+
+    body = {"data": {"name_ko": "김민아"}, "log_id": None, "message_id": "m-1"}
+    receipt = store.Receipt(client_id="nps-benefits", message_id="m-1", status=200, body=body)
+    with CaptureQueriesContext(connection) as queries:
+        entry = accesslog.access_log_append(receipt=receipt, **_entry("첫 번째"))
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+    assert store.receipt_answer_get(client_id="nps-benefits", message_id="m-1") == (
+        200, {**body, "log_id": entry.pk},
+    )  # fmt: skip
+    assert QueryReceipt.objects.get().log_entry_id == entry.pk
+    with pytest.raises(IntegrityError):
+        accesslog.access_log_append(receipt=receipt, **_entry("두 번째"))
+    assert list(AccessLogEntry.plain.values_list("purpose", flat=True)) == ["첫 번째"]
+    assert list(AccessLogPending.objects.values_list("entry_id", flat=True)) == [entry.pk]

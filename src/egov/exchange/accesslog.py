@@ -200,7 +200,7 @@ def appends_sent_with_the_commit() -> Iterator[Deferral]:
     go to the server together with its COMMIT, in one pipeline, and the entries' ids are read
     once the COMMIT has returned, when the block ends. Within the block an appended entry has
     no `pk` yet; statements that need it take it from the database (`currval` of the entry's
-    id sequence, as `exchange.store.receipt_insert` does). Elsewhere appends run as usual."""
+    id sequence). Elsewhere appends run as usual."""
     with contextlib.ExitStack() as stack:
         deferral = Deferral(stack)
         token = _deferral.set(deferral)
@@ -216,21 +216,23 @@ def appends_sent_with_the_commit() -> Iterator[Deferral]:
         del entry._sent_append
 
 
-def access_log_append(**values) -> AccessLogEntry:
+def access_log_append(*, receipt: store.Receipt | None = None, **values) -> AccessLogEntry:
     """Append one entry, pending: it gets its position in the tree (`seq`) when the integrator
-    next runs (within EGOV_ACCESS_LOG_INTEGRATE_SECONDS). Call inside the caller's
-    transaction; no lock is taken, so the caller's later work (rendering, signing) holds
-    nothing of the log's. The entry's leaf hash (`entry_hash`) is known at once."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("access_log_append must run inside a transaction")
+    next runs (within EGOV_ACCESS_LOG_INTEGRATE_SECONDS). Inside the caller's transaction it
+    commits or rolls back with the caller's work; outside one it is committed at once, in one
+    statement (the entry and its queue row together, no BEGIN or COMMIT on PostgreSQL). No
+    lock is taken, so the caller's later work (rendering, signing) holds nothing of the log's.
+    The entry's leaf hash (`entry_hash`) is known at once. With a `receipt` (the answer to a
+    client's message), the receipt is written in the same statement (IntegrityError and
+    nothing written when that message has one already)."""
     entry = AccessLogEntry(at=timezone.now(), prev_hash="", **values)
     entry.entry_hash = entry_leaf_hash(entry).hex()
     deferral = _deferral.get()
-    if deferral is not None and deferral.send_with_the_commit():
+    if receipt is None and deferral is not None and deferral.send_with_the_commit():
         entry._sent_append = store.access_log_append_sent(entry)  # pk is read after the COMMIT
         deferral.entries.append(entry)
     else:
-        entry.pk = store.access_log_insert(entry)
+        entry.pk = store.access_log_insert(entry, receipt)
     entry._state.adding = False  # as after save(): the entry is in the database
     entry._state.db = connection.alias
     return entry

@@ -10,8 +10,10 @@ the answer to each (client, X-Road-Id) so a retry gets the same answer and no se
 import hashlib
 import json
 import re
+import time
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -28,7 +30,7 @@ from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.exchange import accesslog, store, tlog
 from egov.exchange.models import SharedItem
-from egov.exchange.queries import StoredAnswer, shared_item_query, stored_answer_of
+from egov.exchange.queries import shared_item_query
 
 SCOPE = "exchange"
 MAX_TOKEN_LENGTH = 255
@@ -43,40 +45,55 @@ def _header_valid(value: str, max_length: int) -> bool:
     return len(value) <= max_length and _HEADER_TOKEN.fullmatch(value) is not None
 
 
-def _message_id(request: HttpRequest) -> str | None:
-    """The X-Road-Id as `_xroad_headers` will accept it, or None."""
-    value = request.headers.get("X-Road-Id", "").strip()
-    return value if value and _header_valid(value, XROAD_ID_LENGTH) else None
+# Tokens found, per process: checksum -> (when read, (expires, scope, system)). An entry is
+# used for EGOV_EXCHANGE_TOKEN_CACHE_SECONDS; a token revoked, or a system deactivated, in
+# another process is therefore refused within that time, and at once in this one (the
+# models' signals empty the cache, `token_cache_clear`). Expiry is checked on every request.
+_tokens: dict[str, tuple[float, tuple]] = {}
+_TOKENS_KEPT = 10_000  # emptied when full: a bound on memory, not an LRU
 
 
-def _system_and_answer(checksum: str, message_id: str | None) -> tuple[AgencySystem, StoredAnswer] | None:
-    """The active system holding the unexpired "exchange" token with this checksum, and the
-    answer it was given to `message_id` if it sent that message before; None if no such token."""
-    found = store.token_system_get(checksum=checksum, message_id=message_id)
+def token_cache_clear(**_signal) -> None:
+    """Forget every token read (a token or system changed in this process)."""
+    _tokens.clear()
+
+
+def _token_found(checksum: str) -> tuple | None:
+    seconds = settings.EGOV_EXCHANGE_TOKEN_CACHE_SECONDS
+    now = time.monotonic()
+    kept = _tokens.get(checksum)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    found = store.token_system_get(checksum=checksum)
+    if found is not None and seconds > 0:
+        if len(_tokens) >= _TOKENS_KEPT:
+            _tokens.clear()
+        _tokens[checksum] = (now, found)
+    return found
+
+
+def _system(checksum: str) -> AgencySystem | None:
+    """The active system holding the unexpired "exchange" token with this checksum; None if
+    no such token."""
+    found = _token_found(checksum)
     if found is None:
         return None
-    expires, scope, system, status, body = found
+    expires, scope, system = found
     if not system.is_active or expires <= timezone.now() or SCOPE not in scope.split():
         return None
-    return system, stored_answer_of(status, body)
+    return system
 
 
 class AgencySystemToken(HttpBearer):
     """A bearer token django-oauth-toolkit issued, unexpired, with the scope "exchange",
-    whose application is an active agency system. `request.auth` becomes that system, and
-    `request.exchange_answer` the answer the system was given to the message in X-Road-Id,
-    if it sent that message before (None otherwise)."""
+    whose application is an active agency system. `request.auth` becomes that system."""
 
     def authenticate(self, request: HttpRequest, token: str) -> AgencySystem | None:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         # DOT keeps only the SHA-256 of a token (COMPLIANT_BCP_RFC9700_TOKEN_STORAGE).
         checksum = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-        found = _system_and_answer(checksum, _message_id(request))
-        if found is None:
-            return None
-        system, request.exchange_answer = found
-        return system
+        return _system(checksum)
 
 
 router = Router(tags=["exchange"], auth=AgencySystemToken())
@@ -277,7 +294,9 @@ def query_create(request):
         case_ref=headers["X-Road-Issue"],
         message_id=headers["X-Road-Id"],
         user_ref=headers["X-Road-UserId"],
-        stored=request.exchange_answer,  # looked up with the token
+        # Not looked up first: a message answered before makes the receipt's insert fail,
+        # and its stored answer is given instead.
+        stored=None,
     )
     return _json(status, body, headers["X-Road-Id"])
 

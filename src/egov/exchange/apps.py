@@ -15,3 +15,14 @@ class ExchangeConfig(AppConfig):
         from egov.exchange.services import people_shown
 
         people_shown_recorder(people_shown)
+        # A token revoked or a system changed in this process is refused at once.
+        from django.db.models.signals import post_delete, post_save
+        from oauth2_provider.models import AccessToken, Application
+
+        from egov.accounts.models import AgencySystem
+        from egov.exchange.api import token_cache_clear
+
+        for model in (AccessToken, Application, AgencySystem):
+            for signal in (post_save, post_delete):
+                uid = f"exchange-tokens-{model.__name__}-{id(signal)}"
+                signal.connect(token_cache_clear, sender=model, dispatch_uid=uid)

@@ -2,21 +2,23 @@
 
 `shared_item_query` is what the API calls: it runs `shared_item_fetch`'s reads
 (`shared_item_check`), then logs the query (`shared_item_record`) and keeps the answer
-in a QueryReceipt in the same transaction as the query's log entry, so a retry with the same
+in a QueryReceipt written by the same statement as the query's log entry, so a retry with the same
 X-Road-Id gets the stored answer and leaves no second log entry. The receipt's look-up and
 insert are plain SQL in `exchange.store`: every API query runs them, and Model.save costs
-this hot path about as much as a whole query (docs/benchmarks.md). The API looks the receipt up in the same
-statement as its token (`stored=`); other callers leave that to `shared_item_query`.
+this hot path about as much as a whole query (docs/benchmarks.md). The API does not look the
+receipt up first (`stored=None`): a message answered before makes the receipt's insert fail
+and write nothing, and the stored answer is then read and given; other callers leave the
+look-up to `shared_item_query`.
 """
 
+import contextlib
 import json
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from egov.accounts.models import AgencySystem
 from egov.exchange import store
-from egov.exchange.accesslog import appends_sent_with_the_commit
 from egov.exchange.models import AccessLogEntry
 from egov.exchange.services import (
     REFUSAL_STATUS,
@@ -45,30 +47,26 @@ def _stored_answer(client_id: str, message_id: str) -> StoredAnswer:
     return stored_answer_of(*found) if found else None
 
 
-def _receipt_store(client_id: str, message_id: str, status: int, body: dict, entry: AccessLogEntry) -> None:
-    """Insert the receipt. For an entry whose append waits for the COMMIT (no `pk` yet) the
-    statement takes the entry's id from the session's sequence, also as an answer's `log_id`.
-    The unique constraint on (client_id, message_id) raises
-    IntegrityError for a second copy of a message (at the COMMIT when sent with it)."""
-    store.receipt_insert(
-        client_id=client_id,
-        message_id=message_id,
-        status=status,
-        body=body,
-        entry_id=entry.pk,
-        log_id_from_entry="log_id" in body,
-    )
-
-
-def _record(checked: Checked, message_id: str) -> tuple[int, dict, AccessLogEntry]:
-    """Log the checked query; return (status, body, log entry). Call inside a transaction. An
-    answer's `log_id` is the entry's id, None while the append waits for the COMMIT."""
-    try:
-        data, entry = shared_item_record(checked)
-    except ExchangeRefused as refusal:
+def _record(checked: Checked, client_id: str, message_id: str) -> tuple[int, dict, AccessLogEntry]:
+    """Log the checked query with its receipt, in one statement (committed at once outside
+    a transaction); return (status, body, log entry). A granted answer's `log_id` is the
+    entry's id, which the statement also writes into the receipt's body. The unique
+    constraint on (client_id, message_id) raises IntegrityError for a second copy of a
+    message, and nothing is written."""
+    refusal = checked.refusal
+    if refusal is not None:
+        status = REFUSAL_STATUS.get(refusal.code, 400)
         body = {"code": refusal.code, "message": str(refusal.message), "field": refusal.field}
-        return REFUSAL_STATUS.get(refusal.code, 400), body, refusal.log_entry
-    return 200, {"data": data, "log_id": entry.pk, "message_id": message_id}, entry
+    else:
+        status, body = 200, {"data": checked.data, "log_id": None, "message_id": message_id}
+    receipt = store.Receipt(client_id=client_id, message_id=message_id, status=status, body=body)
+    try:
+        _data, entry = shared_item_record(checked, receipt)
+    except ExchangeRefused as refusal:
+        return status, body, refusal.log_entry
+    if "log_id" in body:
+        body["log_id"] = entry.pk
+    return status, body, entry
 
 
 def shared_item_query(
@@ -88,7 +86,8 @@ def shared_item_query(
     message was seen, else a new query whose log entry and receipt commit together.
 
     `stored` is the answer kept for this message, or None, when the caller has already
-    looked it up (the API reads it together with the token); by default it is looked up here."""
+    looked it up or leaves a repeated message to the receipt's unique constraint (the API);
+    by default it is looked up here."""
     if stored is LOOK_UP:
         stored = _stored_answer(system.client_id, message_id)
     if stored is not None:
@@ -100,19 +99,16 @@ def shared_item_query(
         case_ref=case_ref, message_id=message_id, user_ref=user_ref,
     )  # fmt: skip
     try:
-        # On PostgreSQL the BEGIN, the append, the receipt and the COMMIT go to the server in
-        # one round trip (`appends_sent_with_the_commit`); no lock is taken.
-        with appends_sent_with_the_commit() as deferral, transaction.atomic():
-            deferral.send_with_the_commit()
-            status, body, entry = _record(checked, message_id)
-            _receipt_store(system.client_id, message_id, status, body, entry)
+        # No transaction: on PostgreSQL the entry, its queue row and the receipt are one
+        # statement in autocommit, one round trip; no lock is taken.
+        # Inside a caller's transaction, a savepoint keeps it usable after a duplicate.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            status, body, _entry = _record(checked, system.client_id, message_id)
     except IntegrityError:
         # The same message arrived twice at once and the other copy committed first: its
-        # receipt stands, and this copy's log entry was rolled back with the transaction.
+        # receipt stands, and this copy's statement wrote nothing.
         stored = _stored_answer(system.client_id, message_id)
         if stored is None:
             raise
         return stored
-    if "log_id" in body:
-        body["log_id"] = entry.pk  # read after the COMMIT when the append waited for it
     return status, body

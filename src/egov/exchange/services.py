@@ -379,16 +379,18 @@ def shared_item_check(
     return Checked(log, data={field: served[field] for field in wanted})
 
 
-def shared_item_record(checked: Checked) -> tuple[dict[str, Any], AccessLogEntry]:
-    """Log a checked query (an append, no lock) in the caller's transaction or one of its own;
-    returns the data and the entry, or raises the refusal (ExchangeRefused) once logged."""
+def shared_item_record(
+    checked: Checked, receipt: store.Receipt | None = None
+) -> tuple[dict[str, Any], AccessLogEntry]:
+    """Log a checked query (an append, no lock) in the caller's transaction, or committed at
+    once outside one; returns the data and the entry, or raises the refusal (ExchangeRefused)
+    once logged. `receipt` (`store.Receipt`) is written with the entry, in one statement."""
     refusal = checked.refusal
-    with transaction.atomic(savepoint=False):
-        if refusal is not None:
-            outcome, error_code = AccessLogEntry.Outcome.REFUSED, refusal.code
-        else:
-            outcome, error_code = AccessLogEntry.Outcome.GRANTED, ""
-        entry = access_log_append(outcome=outcome, error_code=error_code, **checked.log)
+    if refusal is not None:
+        outcome, error_code = AccessLogEntry.Outcome.REFUSED, refusal.code
+    else:
+        outcome, error_code = AccessLogEntry.Outcome.GRANTED, ""
+    entry = access_log_append(outcome=outcome, error_code=error_code, receipt=receipt, **checked.log)
     if refusal is not None:  # raised outside the block: the entry is kept
         refusal.log_entry = entry
         raise refusal
@@ -447,8 +449,8 @@ def people_shown(
 
     One transaction; called outside one, every entry goes to the database with its COMMIT
     (`appends_sent_with_the_commit`), so a search page listing fifty people costs one round
-    trip. A citizen's look at their own record is not a read by someone else: nothing is
-    recorded for other actors."""
+    trip, and a single person's read is one statement in autocommit. A citizen's look at their
+    own record is not a read by someone else: nothing is recorded for other actors."""
     consumer, client_id, user_ref = _consumer_of(actor)
     if consumer is None:
         return []
@@ -466,6 +468,9 @@ def people_shown(
         "purpose": _clean(f"{purpose} ({legal_basis})", 300), "basis": OFFICE_BASIS,
         "outcome": AccessLogEntry.Outcome.GRANTED, "error_code": "",
     }  # fmt: skip
+    if len(pairs) == 1 and not connection.in_atomic_block:  # one statement in autocommit
+        (subject_id, what) = pairs[0]
+        return [access_log_append(item_code=what, subject_id=subject_id, **log)]
     sent = appends_sent_with_the_commit() if not connection.in_atomic_block else contextlib.nullcontext()
     with sent, transaction.atomic():
         return [access_log_append(item_code=what, subject_id=subject_id, **log) for subject_id, what in pairs]

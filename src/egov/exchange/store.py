@@ -12,10 +12,11 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -107,44 +108,36 @@ def item_grant_and_resident_get(
 # --- The API's token ----------------------------------------------------------------------
 
 AGENCY_FIELDS = [f.attname for f in Agency._meta.concrete_fields]
-# The token, its system and the system's agency, and the receipt of the message the request
-# names (X-Road-Id) if that system sent it before, in one select.
+# The token, its system and the system's agency, in one select.
 TOKEN_SQL = (
     'SELECT t."expires", t."scope", s."id", s."name", s."client_id", s."is_active", '  # noqa: S608 (names from the models; the values are parameters)
-    + 'r."status_code", r."body", '
     + ", ".join(f'a."{f.column}"' for f in Agency._meta.concrete_fields)
     + f' FROM "{AccessToken._meta.db_table}" t'
     + f' JOIN "{AgencySystem._meta.db_table}" s ON s."application_id" = t."application_id"'
     + f' JOIN "{Agency._meta.db_table}" a ON a."id" = s."agency_id"'
-    + f' LEFT JOIN "{QueryReceipt._meta.db_table}" r ON r."client_id" = s."client_id" AND r."message_id" = %s'
     + ' WHERE t."token_checksum" = %s'
 )
 
 
-def token_system_get(*, checksum: str, message_id: str | None) -> tuple | None:
+def token_system_get(*, checksum: str) -> tuple | None:
     """For the token with this checksum: (expires (aware), scope, its system as an unsaved
-    AgencySystem with its agency, and the status and body of the answer the system was given
-    to `message_id`, both None when it has not sent that message); None when no token has
-    that checksum. One statement."""
+    AgencySystem with its agency); None when no token has that checksum. One statement."""
     with connection.cursor() as cursor:
-        cursor.execute(TOKEN_SQL, [message_id, checksum])
+        cursor.execute(TOKEN_SQL, [checksum])
         row = cursor.fetchone()
     if row is None:
         return None
-    expires, scope, system_id, name, client_id, is_active, status, body, *agency_values = row
+    expires, scope, system_id, name, client_id, is_active, *agency_values = row
     if timezone.is_naive(expires):  # SQLite hands back naive UTC
         expires = timezone.make_aware(expires, dt.UTC)
     agency = Agency.from_db(None, AGENCY_FIELDS, agency_values)
     system = AgencySystem(id=system_id, agency=agency, name=name, client_id=client_id, is_active=is_active)
-    return expires, scope, system, status, _json(body) if status is not None else None
+    return expires, scope, system
 
 
 # --- Query receipts -------------------------------------------------------------------------
 
 _ENTRIES = AccessLogEntry._meta.db_table
-# The entry just appended in this session, for statements sent before its id is read back.
-# A scalar subquery, so that it is evaluated once and the primary key's index is used.
-CURRENT_ENTRY_ID_SQL = f"(SELECT currval(pg_get_serial_sequence('\"{_ENTRIES}\"', 'id')))"
 RECEIPT_SQL = (
     f'SELECT "status_code", "body" FROM "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
     'WHERE "client_id" = %s AND "message_id" = %s'
@@ -153,14 +146,6 @@ RECEIPT_INSERT_SQL = (
     f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
     '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
     "VALUES (%s, %s, %s, %s, %s, %s)"
-)
-# The receipt of an entry appended in this transaction whose id and seq are not read yet.
-RECEIPT_INSERT_PENDING_SQL = (
-    f'INSERT INTO "{QueryReceipt._meta.db_table}" '  # noqa: S608 (names from the model)
-    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
-    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"id\") "
-    "ELSE '{}'::jsonb END, e.\"id\", %s "
-    f'FROM "{_ENTRIES}" AS e WHERE e."id" = {CURRENT_ENTRY_ID_SQL}'
 )
 
 
@@ -172,21 +157,13 @@ def receipt_answer_get(*, client_id: str, message_id: str) -> tuple[int, Any] | 
     return (row[0], _json(row[1])) if row else None
 
 
-def receipt_insert(
-    *, client_id: str, message_id: str, status: int, body: dict, entry_id: int | None, log_id_from_entry: bool
-) -> None:
-    """Insert the receipt of the entry `entry_id`; with None, of the entry this session has
-    just appended, its id not read yet (PostgreSQL, `access_log_append_sent`), which then
-    becomes the body's `log_id` when `log_id_from_entry`. The unique constraint on
-    (client_id, message_id) raises IntegrityError for a second copy of a message (at the
-    COMMIT when sent with it)."""
+def receipt_insert(*, client_id: str, message_id: str, status: int, body: dict, entry_id: int) -> None:
+    """Insert the receipt of the entry `entry_id`. The unique constraint on
+    (client_id, message_id) raises IntegrityError for a second copy of a message."""
     values = [client_id, message_id, status, connection.ops.adapt_json_value(body, None)]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        if entry_id is None:
-            cursor.execute(RECEIPT_INSERT_PENDING_SQL, [*values, log_id_from_entry, now])
-        else:
-            cursor.execute(RECEIPT_INSERT_SQL, [*values, entry_id, now])
+        cursor.execute(RECEIPT_INSERT_SQL, [*values, entry_id, now])
 
 
 # --- The access log -------------------------------------------------------------------------
@@ -216,21 +193,65 @@ APPEND_SQL = (
 )
 
 
+# PostgreSQL: the entry, its queue row and the receipt of the message it answers in one
+# statement; the receipt's body gets the entry's id as `log_id` when it has that key. A second
+# copy of the message breaks the receipt's unique constraint and writes nothing.
+APPEND_WITH_RECEIPT_SQL = (
+    f'WITH e AS ({INSERT_SQL} RETURNING "id"), '  # noqa: S608 (model names)
+    f'q AS (INSERT INTO "{_PENDING}" ("entry_id") SELECT "id" FROM e), '
+    f'r AS (INSERT INTO "{QueryReceipt._meta.db_table}" '
+    '("client_id", "message_id", "status_code", "body", "log_entry_id", "created_at") '
+    "SELECT %s, %s, %s, %s::jsonb || CASE WHEN %s THEN jsonb_build_object('log_id', e.\"id\") "
+    "ELSE '{}'::jsonb END, e.\"id\", %s FROM e) "
+    'SELECT "id" FROM e'
+)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The answer to one client message, stored with the entry that logs it (`QueryReceipt`);
+    a `log_id` key in `body` becomes the entry's id."""
+
+    client_id: str
+    message_id: str
+    status: int
+    body: dict
+
+
 def _db_values(entry: AccessLogEntry, fields) -> list:
     return [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
 
 
-def access_log_insert(entry: AccessLogEntry) -> int:
-    """Insert the entry as it is and queue it for the integrator (`AccessLogPending`);
-    returns its id. No lock."""
+def access_log_insert(entry: AccessLogEntry, receipt: Receipt | None = None) -> int:
+    """Insert the entry as it is and queue it for the integrator (`AccessLogPending`), with
+    the `receipt` of the message it answers if given; returns its id. No lock. On PostgreSQL
+    one statement, which outside a transaction is one round trip in autocommit (no BEGIN, no
+    COMMIT); elsewhere two or three, in a transaction. A receipt for a message that has one
+    already raises IntegrityError and writes nothing."""
     values = _db_values(entry, _INSERT_FIELDS)
-    with connection.cursor() as cursor:
-        if postgresql_fast_path():
-            cursor.execute(APPEND_SQL, values)
+    if postgresql_fast_path():
+        with connection.cursor() as cursor:
+            if receipt is None:
+                cursor.execute(APPEND_SQL, values)
+            else:
+                body = connection.ops.adapt_json_value(receipt.body, None)
+                now = connection.ops.adapt_datetimefield_value(timezone.now())
+                has_log_id = "log_id" in receipt.body
+                cursor.execute(
+                    APPEND_WITH_RECEIPT_SQL,
+                    [*values, receipt.client_id, receipt.message_id, receipt.status, body, has_log_id, now],
+                )
             return cursor.fetchone()[0]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(INSERT_SQL, values)
         entry_id = cursor.lastrowid
         cursor.execute(PENDING_INSERT_SQL, [entry_id])
+        if receipt is not None:
+            body = {**receipt.body, "log_id": entry_id} if "log_id" in receipt.body else receipt.body
+            receipt_insert(
+                client_id=receipt.client_id, message_id=receipt.message_id, status=receipt.status,
+                body=body, entry_id=entry_id,
+            )  # fmt: skip
         return entry_id
 
 
@@ -440,6 +461,37 @@ def access_log_tree_rows(*, start: int, columns: tuple[str, ...], chunk_size: in
                 if timezone.is_naive(at):
                     at = timezone.make_aware(at, dt.UTC)
                 yield (row[0], at.astimezone(dt.UTC).isoformat(timespec="microseconds"), *row[2:])
+
+
+def entries_outside_the_tree(*, from_id: int, limit: int = 10) -> list[tuple[int, dt.datetime, str, str]]:
+    """(id, at, item code, client id) of entries with an id from `from_id` on that are neither
+    a leaf of the tree nor waiting in the integrator's queue, lowest id first: inserted behind
+    the integrator's back, or their queue row deleted. One statement, so one snapshot: the
+    integrator writes a leaf and deletes its queue row in one transaction."""
+    # Only leaves name an entry: no filter on the level, so the unique index on entry_id
+    # alone answers (an index-only merge anti-join on PostgreSQL).
+    leaf = AccessLogNode.objects.filter(entry_id=OuterRef("pk"))
+    queued = AccessLogPending.objects.filter(entry_id=OuterRef("pk"))
+    return list(
+        AccessLogEntry.plain.filter(pk__gte=from_id)
+        .filter(~Exists(leaf), ~Exists(queued))
+        .order_by("pk")
+        .values_list("pk", "at", "item_code", "client_id")[:limit]
+    )
+
+
+PLACED_BELOW_SQL = (
+    f'SELECT COALESCE((SELECT MIN("entry_id") FROM "{_PENDING}"), '  # noqa: S608 (model names)
+    f'(SELECT MAX("id") + 1 FROM "{_ENTRIES}"), 1)'
+)
+
+
+def entries_placed_below() -> int:
+    """An id below which every entry committed now is a leaf of the tree: the lowest id still
+    queued, else one above the highest id (1 for an empty log); one statement, one snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(PLACED_BELOW_SQL)
+        return cursor.fetchone()[0]
 
 
 def checkpoint_cosignature_lines(*, checkpoint_id: int) -> list[str]:

@@ -24,12 +24,14 @@ from egov.exchange.models import AccessLogCheckpoint, AccessLogEntry
 class LogProblem:
     """The first thing wrong: where (seq, 1-based position), what kind, and the details."""
 
-    seq: int
-    kind: str  # missing, altered, rewritten, bad checkpoint, unwitnessed ...
+    seq: int | None  # None for an entry that has no position
+    kind: str  # missing, altered, rewritten, bad checkpoint, outside the tree ...
     detail: str
+    entry: int | None = None  # the entry's id, when it has no seq
 
     def __str__(self) -> str:
-        return f"seq {self.seq}: {self.kind}: {self.detail}"
+        where = f"seq {self.seq}" if self.seq is not None else f"entry id {self.entry}"
+        return f"{where}: {self.kind}: {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class LogReport:
     seconds: float
     problem: LogProblem | None
     root: bytes = b""
+    placed_below: int = 1  # every entry with a lower id was found in the tree
 
     @property
     def intact(self) -> bool:
@@ -95,6 +98,7 @@ def access_log_verify(
     witnessed: Witnessed | None = None,
     witnesses: Sequence[tlog.Verifier] = (),
     since: tuple[int, bytes] | None = None,
+    entries_from: int = 1,
     chunk_size: int = 20_000,
     progress: Callable[[int], None] | None = None,
 ) -> LogReport:
@@ -106,8 +110,13 @@ def access_log_verify(
     and level-0 node; positions must run without a gap; every checkpoint in the database
     must be signed by `log` and match the rebuilt tree; so must every cosigned checkpoint in
     the database whose cosignature verifies with one of `witnesses`, and `witnessed` (kept
-    outside the database) must be covered: fewer entries than it names are missing ones."""
+    outside the database) must be covered: fewer entries than it names are missing ones.
+    Last, every entry with an id from `entries_from` on must be a leaf of the tree or wait in
+    the integrator's queue: one that is neither (inserted behind the integrator's back, or its
+    queue row deleted) is named by its id. With `since`, pass the `placed_below` of the
+    report that recorded it, so that only the entries appended since are read."""
     started = time.monotonic()
+    placed_below = store.entries_placed_below()  # before the check: it covers everything after
     size, frontier = 0, []
     if since is not None:
         size, old_root = since
@@ -235,7 +244,25 @@ def access_log_verify(
             "missing",
             f"the log ends at seq {size}, but {label}: seqs {size + 1}–{last_target} were removed",
         )
+    if problem is None:
+        problem = _outside_the_tree(entries_from)
     return LogReport(
         size - start_size, checked, tree_size, witnessed.checkpoint.size if witnessed else None,
-        time.monotonic() - started, problem, tlog.frontier_root(frontier),
+        time.monotonic() - started, problem, tlog.frontier_root(frontier), placed_below,
+    )  # fmt: skip
+
+
+def _outside_the_tree(entries_from: int) -> LogProblem | None:
+    """The first entry (id from `entries_from` on) neither in the tree nor in the queue."""
+    found = store.entries_outside_the_tree(from_id=entries_from)
+    if not found:
+        return None
+    entry_id, at, item, client = found[0]
+    more = f"; {len(found) - 1}{'+' if len(found) == 10 else ''} more after it" if len(found) > 1 else ""
+    return LogProblem(
+        None, "outside the tree",
+        f"entry id {entry_id} ({item} for {client or 'no client'} at {at.isoformat()}) is neither a leaf "
+        f"of the tree nor waiting for the integrator: written behind the integrator's back or "
+        f"taken off its queue{more}",
+        entry=entry_id,
     )  # fmt: skip

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "rebuilds the Merkle tree, checks every checkpoint's signature and root, and holds the "
         "database against the latest checkpoint a witness cosigned (asked of the witnesses in "
         "EGOV_WITNESSES, or read from --witnessed-checkpoint files): a log cut back, emptied or "
-        "rewritten is reported naming the first missing or altered seq. Exits 0 with a summary "
+        "rewritten is reported naming the first missing or altered seq, and an entry that is neither in "
+        "the tree nor waiting for the integrator is named by its id. Exits 0 with a summary "
         "if intact, 1 otherwise. `vkey` prints the log's verifier key (C2SP signed-note)."
     )
     requires_system_checks = []
@@ -74,16 +75,18 @@ class Command(BaseCommand):
                 witnessed = witnessed_checkpoint(texts, log, keys)
             except tlog.ProofError as exc:
                 raise CommandError(f"the witnessed checkpoint does not verify: {exc}") from None
-        since = None
+        since, entries_from = None, 1
         if state and state.exists():
             recorded = json.loads(state.read_text())
             since = (recorded["size"], base64.b64decode(recorded["root"]))
+            entries_from = recorded.get("placed_below", 1)  # files written before it: every entry
         progress = (lambda seq: self.stderr.write(f"  ... seq {seq:,}")) if verbosity >= 2 else None
         report = access_log_verify(
             log=log,
             witnessed=witnessed,
             witnesses=keys,
             since=since,
+            entries_from=entries_from,
             chunk_size=max(chunk_size, 1),
             progress=progress,
         )
@@ -107,4 +110,12 @@ class Command(BaseCommand):
                 f"{report.checkpoints:,} checkpoints verified{witnessed_text} ({report.seconds:.1f} s)"
             )
         if state:
-            state.write_text(json.dumps({"size": end, "root": base64.b64encode(report.root).decode()}))
+            state.write_text(
+                json.dumps(
+                    {
+                        "size": end,
+                        "root": base64.b64encode(report.root).decode(),
+                        "placed_below": report.placed_below,
+                    }
+                )
+            )
