@@ -527,7 +527,7 @@ def _permits_missing(
             data, _entry = shared_item_fetch(
                 actor=system,
                 item=item_code,
-                subject=declaration.trader.representative.rrn_reveal(),
+                subject=declaration.trader.brn,
                 purpose=f"통관 요건 확인 (customs requirement check) {declaration.number}",
                 basis=f"grant:{grant.pk}",
                 fields=["permits"],
@@ -538,7 +538,7 @@ def _permits_missing(
                 _("The single window refused the permit check: %(why)s") % {"why": refused.message}
             )
             continue
-        held = [p for p in data["permits"] if p["brn"] == declaration.trader.brn]
+        held = data["permits"]  # the trader's own: the item is asked about the trader
         for item, heading in pairs:
             if not any(heading.code.startswith(p["hs_prefix"]) for p in held):
                 reasons.append(
