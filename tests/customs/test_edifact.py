@@ -2,8 +2,9 @@
 
 import pytest
 
-from egov.customs.edifact import cusdec_build, cusdec_parse, cusdec_receive
+from egov.customs.edifact import cusdec_build, cusdec_cancel_build, cusdec_parse, cusdec_receive
 from egov.customs.models import Amendment, Declaration
+from egov.payments.models import PaymentOrder
 from egov.payments.services import payment_order_for_case
 from tests.customs.conftest import laptops_export, tshirts
 
@@ -113,3 +114,64 @@ def test_a_cusdec_amendment_is_refused_naming_what_it_may_not_change_or_misses(c
     assert not Amendment.objects.exists()
     unknown_function = cusdec_build(**original, function="7")
     assert "ERC+CODE'" in cusdec_receive(actor=hana, text=unknown_function)
+
+
+def test_a_cusdec_cancellation_withdraws_the_declaration_through_the_same_service_as_the_portal(
+    customs, hana, hanbit
+):
+    cusdec_receive(actor=hana, text=cusdec_build(**tshirts(trader_brn=hanbit.brn)))
+    declaration = Declaration.objects.get()
+    assert declaration.state == "awaiting_payment"
+    text = cusdec_cancel_build(
+        kind="import", declarant_reference=declaration.declarant_reference, number=declaration.number,
+        reason="중복 신고", control="3",
+    )  # fmt: skip
+    parsed = cusdec_parse(text)
+    assert (parsed.function, parsed.number, parsed.reason) == ("1", declaration.number, "중복 신고")
+    answer = cusdec_receive(actor=hana, text=text)
+
+    assert f"BGM+962+{declaration.number}+29'" in answer and "GIS+withdrawn'" in answer
+    declaration.refresh_from_db()
+    assert declaration.state == "withdrawn" and declaration.decided_at is not None
+    assert payment_order_for_case(declaration).state == PaymentOrder.State.CANCELLED
+    event = declaration.events.order_by("at", "pk").last()
+    assert event.action == "withdraw" and event.note == "중복 신고" and event.actor == hana
+
+
+def test_a_cusdec_cancellation_found_by_the_declarants_reference_alone(customs, hana, hanbit):
+    original = tshirts(trader_brn=hanbit.brn)
+    cusdec_receive(actor=hana, text=cusdec_build(**original))
+    reference = original["declarant_reference"]
+    text = cusdec_cancel_build(kind="import", declarant_reference=reference, reason="취소")
+    assert "GIS+withdrawn'" in cusdec_receive(actor=hana, text=text)
+    assert Declaration.objects.get().state == "withdrawn"
+
+
+def test_a_cusdec_cancellation_of_a_released_declaration_is_refused_at_the_element_naming_it(
+    customs, jisoo, segye, hana, hanbit
+):
+    cusdec_receive(actor=jisoo, text=cusdec_build(trader_brn=segye.brn, **laptops_export()))
+    released = Declaration.objects.get()
+    assert released.state == "released"
+    text = cusdec_cancel_build(
+        kind="export", declarant_reference=released.declarant_reference, number=released.number, reason="r"
+    )
+    answer = cusdec_receive(actor=jisoo, text=text)
+    assert "BGM+962++27'" in answer and "ERC+CLOSED'" in answer and "FTX+AAO+++RFF[1]/1.2:" in answer
+    released.refresh_from_db()
+    assert released.state == "released"
+    assert [e.action for e in released.events.all()][-1] != "withdraw"
+
+    # without a reason, nothing happens; another trader's declaration does not exist for the sender
+    cusdec_receive(actor=hana, text=cusdec_build(**tshirts(trader_brn=hanbit.brn)))
+    mine = Declaration.objects.get(trader=hanbit)
+    no_reason = cusdec_cancel_build(
+        kind="import", declarant_reference=mine.declarant_reference, number=mine.number, reason=""
+    )
+    assert "ERC+MISSING'" in (answer := cusdec_receive(actor=hana, text=no_reason)) and "FTX?+ACB" in answer
+    others = cusdec_cancel_build(
+        kind="import", declarant_reference=mine.declarant_reference, number=mine.number, reason="r"
+    )
+    assert "ERC+NOT_FOUND'" in cusdec_receive(actor=jisoo, text=others)
+    mine.refresh_from_db()
+    assert mine.state == "awaiting_payment"

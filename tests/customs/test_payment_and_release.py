@@ -3,7 +3,9 @@ payment), held when the single window finds no permit; withdrawal and amendment.
 
 import pytest
 
+from egov.accounts.models import AgencySystem
 from egov.core.errors import Conflict, NotFound, ValidationFailed
+from egov.core.ids import brn_check_digit
 from egov.customs.models import Amendment, Permit
 from egov.customs.services import (
     declaration_amend,
@@ -12,11 +14,15 @@ from egov.customs.services import (
     declaration_withdraw,
 )
 from egov.customs.services.notices import release_notices_issue_pending
+from egov.customs.shared import QUARANTINE_ITEM
 from egov.documents.models import Document
 from egov.exchange.models import AccessLogEntry
+from egov.exchange.selectors import access_log_for_me
+from egov.exchange.services import ExchangeRefused, shared_item_fetch
 from egov.payments.models import PaymentOrder
 from egov.payments.services import payment_order_for_case
 from egov.payments.statements import statement_import
+from tests import factories
 from tests.customs.conftest import tshirts
 from tests.payments.conftest import camt054, credit
 
@@ -90,7 +96,9 @@ def test_fish_without_a_quarantine_clearance_is_held_with_the_reason(customs, so
     assert declaration.state == "held"
     assert "0303890000" in declaration.hold_reason and "single window" in declaration.hold_reason
     entry = AccessLogEntry.objects.get(item_code="quarantine.import_permits")
-    assert entry.outcome == "granted" and entry.subject == donghae.representative
+    # the permits are the business's: read about the business, not about its representative
+    assert entry.outcome == "granted" and entry.subject_business == donghae and entry.subject is None
+    assert entry.case_ref == f"customs.declaration:{declaration.number}"
     assert not payment_order_for_case(declaration)
 
 
@@ -174,3 +182,46 @@ def test_an_amendment_with_a_bad_value_is_refused_naming_it(customs, hana, hanbi
         declaration_amend(actor=hana, declaration=declaration, reason="x", items={"7": {"quantity": "1"}})
     assert refused.value.field == "items[7]"
     assert not Amendment.objects.exists()
+
+
+def test_the_permit_check_is_not_on_the_representatives_who_looked_at_my_data_page(
+    customs, sora, donghae, quarantine_permit, client
+):
+    declaration = declaration_submit(actor=sora, trader_brn=donghae.brn, **_fish())
+    assert declaration.state == "awaiting_payment"
+    assert AccessLogEntry.objects.filter(subject_business=donghae, outcome="granted").count() == 1
+    choi = factories.citizen("choi.sora", donghae.representative)
+    assert not access_log_for_me(actor=choi).exists()
+    client.force_login(choi)
+    page = client.get("/my/access-log/", HTTP_ACCEPT_LANGUAGE="ko")
+    assert page.status_code == 200 and "수입검역" not in page.content.decode()
+
+
+def test_an_item_about_businesses_is_asked_by_registration_number_under_a_grant(
+    customs, donghae, quarantine_permit, single_window
+):
+    system = AgencySystem.objects.get(name="UNI-PASS")
+    ask = {"actor": system, "item": QUARANTINE_ITEM, "purpose": "통관 요건 확인", "fields": ["permits"]}
+    data, entry = shared_item_fetch(subject=donghae.brn_formatted, basis=f"grant:{single_window.pk}", **ask)
+    assert [p["number"] for p in data["permits"]] == ["QIA-2026-1"] and entry.subject_business == donghae
+    refusals = {
+        "malformed_id": {"subject": "1234567890", "basis": f"grant:{single_window.pk}"},  # bad check digit
+        "unknown_subject": {"subject": _unknown_brn(), "basis": f"grant:{single_window.pk}"},
+        "consent_invalid": {"subject": donghae.brn, "basis": "consent:1"},  # a consent is a person's
+    }
+    for code, arguments in refusals.items():
+        with pytest.raises(ExchangeRefused) as refused:
+            shared_item_fetch(**ask, **arguments)
+        assert refused.value.code == code
+        assert refused.value.log_entry.subject is None and refused.value.log_entry.outcome == "refused"
+    # the representative's national ID number names no business: refused, nothing served
+    with pytest.raises(ExchangeRefused) as refused:
+        shared_item_fetch(
+            subject=donghae.representative.rrn_reveal(), basis=f"grant:{single_window.pk}", **ask
+        )
+    assert refused.value.code == "malformed_id"
+
+
+def _unknown_brn() -> str:
+    nine = "987654321"
+    return nine + str(brn_check_digit(nine))

@@ -4,11 +4,12 @@ and every refusal naming its field with nothing written."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.core.models import Notification
 from egov.customs.models import Declaration, DeclarationItem
-from egov.customs.services import declaration_submit
+from egov.customs.services import declaration_submit, tariff_rate_record
 from egov.customs.services.notices import release_notices_issue_pending
 from egov.documents.models import Document
 from egov.payments.services import payment_order_for_case
@@ -167,3 +168,19 @@ def test_an_unknown_trader_is_refused(customs, hana):
     with pytest.raises(ValidationFailed) as refused:
         declaration_submit(actor=hana, trader_brn="1234567890", **tshirts())
     assert refused.value.field == "trader_brn"
+
+
+def test_a_rate_recorded_today_applies_to_the_next_submission_of_a_process_that_read_the_old_one(
+    customs, hana, hanbit, kang
+):
+    first = declaration_submit(actor=hana, trader_brn=hanbit.brn, **tshirts())
+    assert first.items.get().duty_rate == Decimal("13.000")  # the process holds the tariff now
+    tariff_rate_record(
+        actor=kang, code="6109100000", kind="basic", rate="8", effective_from=timezone.localdate()
+    )
+    second = declaration_submit(
+        actor=hana,
+        trader_brn=hanbit.brn,
+        **tshirts(declarant_reference="HB-2", transport_document="DBHU2026003"),
+    )
+    assert second.items.get().duty_rate == Decimal("8.000") and second.items.get().duty == 560_000

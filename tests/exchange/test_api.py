@@ -212,6 +212,8 @@ def test_the_catalogue_lists_each_item_with_its_provider_and_fields(client, toke
     assert set(items) >= {"resident.abstract", "family.relations", "vehicle.registration", "business.status"}
     assert items["resident.abstract"]["provider"]["code"] == "1741000"
     assert "address" in items["resident.abstract"]["fields"]
+    assert items["resident.abstract"]["subject"] == "resident"  # asked for by national ID number
+    assert {item["subject"] for item in items.values()} <= {"resident", "business"}
 
 
 def expire(token):

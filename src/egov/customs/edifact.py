@@ -26,8 +26,9 @@ from egov.customs.models import Declaration
 DECLARATION_KIND = {"929": "import", "830": "export"}  # BGM 1001: goods declaration for imp./exp.
 CUSRES_ACCEPTED = "29"  # BGM 1225: accepted without amendment
 CUSRES_REFUSED = "27"  # not accepted
-ORIGINAL, CHANGE, REPLACEMENT = "9", "4", "5"  # BGM 1225: message function
+ORIGINAL, CHANGE, REPLACEMENT, CANCELLATION = "9", "4", "5", "1"  # BGM 1225: message function
 AMENDMENTS = (CHANGE, REPLACEMENT)
+FUNCTIONS = (ORIGINAL, *AMENDMENTS, CANCELLATION)
 
 
 class CusdecError(Exception):
@@ -43,8 +44,8 @@ class Parsed:
     sender: str
     control: str
     function: str = ORIGINAL  # BGM 1225
-    number: str = ""  # RFF+ABE: the declaration an amendment amends
-    reason: str = ""  # FTX+ACB: why it is amended
+    number: str = ""  # RFF+ABE: the declaration an amendment amends or a cancellation withdraws
+    reason: str = ""  # FTX+ACB: why it is amended or withdrawn
     lines: list[str] | None = None  # LIN 1082 of each item, in order
 
 
@@ -122,13 +123,16 @@ def cusdec_parse(text: str) -> Parsed:
             put("kind", DECLARATION_KIND[code], 1)
             put("declarant_reference", _el(segment, 1, 0), 2)
             function = _el(segment, 2, 0) or ORIGINAL
-            if function not in (ORIGINAL, *AMENDMENTS):
+            if function not in FUNCTIONS:
                 raise CusdecError(
-                    "CODE", at(tag, 3), "BGM 1225 is 9 (original), 4 (change) or 5 (replacement)."
+                    "CODE",
+                    at(tag, 3),
+                    "BGM 1225 is 9 (original), 4 (change), 5 (replacement) or 1 (cancellation).",
                 )
             extra["function"] = function
         elif tag == "RFF" and item is None and _el(segment, 0, 0) == "ABE":
             extra["number"] = _el(segment, 0, 1)
+            where["number"] = at(tag, 1, 2)
         elif tag == "FTX" and item is None and _el(segment, 0) == "ACB":
             extra["reason"] = " ".join(_el(segment, 3, c) for c in range(5) if _el(segment, 3, c))
         elif tag == "NAD" and item is None:
@@ -168,7 +172,11 @@ def cusdec_parse(text: str) -> Parsed:
             put("preference", _el(segment, 2), 3)
         elif item is not None and tag == "DOC" and _el(segment, 0, 0) == "861":
             put("origin_proof", _el(segment, 1, 0), 2)
-    for required in ("kind", "declarant_reference", "trader_brn"):
+    # a cancellation names the declaration and why; it need not repeat the parties
+    required_fields = ("kind", "declarant_reference")
+    if extra.get("function") != CANCELLATION:
+        required_fields += ("trader_brn",)
+    for required in required_fields:
         if not data.get(required):
             segment = {"kind": "BGM", "declarant_reference": "BGM", "trader_brn": "NAD"}[required]
             raise CusdecError("MISSING", f"{segment}[1]", f"The message has no {segment} giving {required}.")
@@ -240,6 +248,8 @@ def cusdec_receive(*, actor, text: str) -> str:
     data = parsed.data
     if parsed.function in AMENDMENTS:
         return _amend(actor=actor, parsed=parsed)
+    if parsed.function == CANCELLATION:
+        return _cancel(actor=actor, parsed=parsed)
     try:
         with transaction.atomic():
             declaration = declaration_submit(actor=actor, **{k: v for k, v in data.items()})
@@ -361,6 +371,36 @@ def _amend(*, actor, parsed: Parsed) -> str:
     return cusres_build(**reply, number=declaration.number, status=declaration.state)
 
 
+def _cancel(*, actor, parsed: Parsed) -> str:
+    """A CUSDEC cancelling a declaration (BGM 1225 = 1), answered by a CUSRES: the declaration
+    is withdrawn (취하) by `declaration_withdraw`, the service behind the portal's and the API's
+    withdrawal, so the same law applies — a declaration already released, rejected or withdrawn
+    is refused, at the element that names it. The declaration is named by RFF+ABE (its number)
+    or else by the declarant's reference (BGM 1004); the reason is FTX+ACB."""
+    from egov.customs.selectors import declaration_by_reference_for, declaration_get_for
+    from egov.customs.services import declaration_withdraw
+
+    data = parsed.data
+    reply = {"control": parsed.control, "recipient": parsed.sender, "reference": data["declarant_reference"]}
+    named_at = parsed.where.get("number") or parsed.where["declarant_reference"]
+    try:
+        if parsed.number:
+            declaration = declaration_get_for(actor=actor, number=parsed.number)
+        else:
+            declaration = declaration_by_reference_for(actor=actor, reference=data["declarant_reference"])
+        if not parsed.reason.strip():
+            raise CusdecError("MISSING", "FTX+ACB", "A cancellation gives its reason in FTX+ACB.")
+        with transaction.atomic():
+            declaration = declaration_withdraw(actor=actor, declaration=declaration, reason=parsed.reason)
+    except CusdecError as error:
+        return cusres_build(**reply, error=error)
+    except ServiceError as exc:
+        located = "FTX+ACB" if exc.field == "reason" else named_at
+        error = CusdecError(exc.code.upper()[:17], located, exc.message)
+        return cusres_build(**reply, error=error)
+    return cusres_build(**reply, number=declaration.number, status=declaration.state)
+
+
 _SEGMENT_OF = {
     "transport_mode": "TDT",
     "conveyance": "TDT",
@@ -450,6 +490,36 @@ def cusdec_build(
             body.append(_line("ALI", item["origin"], "", item["preference"]))
         if item.get("origin_proof"):
             body.append(_line("DOC", ["861"], item["origin_proof"]))
+    body.append(_line("UNT", str(len(body) + 1), "1"))
+    stamp = dt.datetime.now(tz=dt.UTC).strftime("%y%m%d:%H%M").split(":")
+    return (
+        "UNA:+.? '"
+        + _line("UNB", ["UNOC", "3"], sender, "KCSUNIPASS", stamp, control)
+        + "".join(body)
+        + _line("UNZ", "1", control)
+    )
+
+
+def cusdec_cancel_build(
+    *,
+    kind: str,
+    declarant_reference: str,
+    reason: str,
+    number: str = "",
+    sender: str = "SENDER",
+    control: str = "1",
+) -> str:
+    """A CUSDEC cancelling a declaration (BGM 1225 = 1): the declaration named by `number`
+    (RFF+ABE) or by the declarant's reference alone, and the reason (FTX+ACB)."""
+    code = {v: k for k, v in DECLARATION_KIND.items()}[kind]
+    body = [
+        _line("UNH", "1", ["CUSDEC", "D", "96B", "UN"]),
+        _line("BGM", code, declarant_reference, CANCELLATION),
+    ]
+    if number:
+        body.append(_line("RFF", ["ABE", number]))
+    if reason:
+        body.append(_line("FTX", "ACB", "", "", [reason[i : i + 70] for i in range(0, len(reason), 70)][:5]))
     body.append(_line("UNT", str(len(body) + 1), "1"))
     stamp = dt.datetime.now(tz=dt.UTC).strftime("%y%m%d:%H%M").split(":")
     return (

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.core.forms import MultipleFileField
 from egov.customs import risk
-from egov.customs.models import Declaration, TariffRate
+from egov.customs.models import Declaration, SecurityDeposit, TariffRate
 
 KIND_CHOICES = [("import", _("Import")), ("export", _("Export"))]
 MODE_CHOICES = [("1", _("Sea")), ("4", _("Air")), ("3", _("Road")), ("2", _("Rail")), ("5", _("Mail"))]
@@ -123,3 +123,14 @@ class ExchangeRateForm(forms.Form):
 
 
 STATES = Declaration.State
+
+
+class SecurityDepositForm(forms.Form):
+    """A security a trader lodged (담보 제공), recorded by an official."""
+
+    trader_brn = forms.CharField(label=_("Business registration number of the trader"), max_length=12)
+    kind = forms.ChoiceField(label=_("Kind of security"), choices=SecurityDeposit.Kind.choices)
+    reference = forms.CharField(label=_("Number of the policy or guarantee"), max_length=35)
+    amount = forms.CharField(label=_("Amount (won)"), max_length=20)
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -82,7 +82,9 @@ class AeoCertificate(models.Model):
 class SecurityDeposit(models.Model):
     """A security (담보) a trader lodged with customs: goods are released before their duties
     are paid while it covers them (관세법 제24조, 제248조 ②). What it covers now is the sum of
-    `Declaration.secured_amount` of the declarations released against it and not yet paid."""
+    `Declaration.secured_amount` of the declarations released against it and not yet paid.
+    It is lodged with one customs office (`office`), whose officials see and release it; a
+    released security (담보 해제) covers nothing more and is kept as it was."""
 
     class Kind(models.TextChoices):
         CASH = "cash", pgettext_lazy("security kind", "Cash")
@@ -95,12 +97,22 @@ class SecurityDeposit(models.Model):
     amount = models.BigIntegerField()  # won
     valid_from = models.DateField()
     valid_until = models.DateField()
+    office = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registered_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    release_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="security_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(released_by__isnull=False),
+                name="security_released_by_someone",
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=F("valid_from")), name="security_dates_ordered"
             ),

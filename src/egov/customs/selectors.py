@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import BusinessRepresentation
@@ -19,7 +19,15 @@ from egov.accounts.permissions import agency_scope_ids
 from egov.cases.selectors import case_queue_for
 from egov.core.errors import NotFound, PermissionDenied
 from egov.customs import risk, store
-from egov.customs.models import Declaration, DeclarationDraft, DeclarationItem, InspectionDraw, RuleSet
+from egov.customs.models import (
+    Declaration,
+    DeclarationDraft,
+    DeclarationItem,
+    InspectionDraw,
+    RuleSet,
+    SecurityDeposit,
+)
+from egov.customs.offices import customs_official_require
 from egov.customs.procedure import DECLARATION
 
 
@@ -57,6 +65,25 @@ def declaration_get_for(*, actor, number: str) -> Declaration:
     if found is None:
         raise NotFound(_("No such declaration."), field="number")
     return found
+
+
+def security_list_for(*, actor, trader_brn: str = "") -> list[SecurityDeposit]:
+    """The securities (담보) lodged with the official's customs office and the offices under it,
+    by trader, each with `held`: the part unpaid released declarations hold of it. Anyone but a
+    customs official is refused."""
+    customs_official_require(actor, "registrar")
+    rows = (
+        SecurityDeposit.objects.filter(office_id__in=agency_scope_ids(actor))
+        .select_related("business", "office")
+        .annotate(held=Coalesce(Sum("declarations__secured_amount"), Value(0)))
+        .order_by(
+            "business__name", "business_id", F("released_at").asc(nulls_first=True), "valid_until", "id"
+        )
+    )
+    digits = "".join(c for c in str(trader_brn or "") if c.isdigit())[:10]
+    if digits:
+        rows = rows.filter(business__brn__startswith=digits)
+    return list(rows[:500])
 
 
 def declaration_by_reference_for(*, actor, reference: str) -> Declaration:

@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.models import F
 
 from egov.core.db import postgresql_fast_path
-from egov.customs.models import Declaration
+from egov.customs.models import Declaration, ExchangeRate, RuleSet, TariffHeading, TariffRate
+from egov.registry.models import Agency
 
 
 def _text(value) -> str | None:
@@ -79,3 +80,22 @@ def hits_since(*, from_id: int) -> dict[str, int]:
         for fired in (record or {}).get("fired") or ():
             hits[fired["rule"]] = hits.get(fired["rule"], 0) + 1
     return hits
+
+
+def reference_version() -> tuple:
+    """What identifies the reference data a submission reads, in one statement: the newest id
+    of the tariff lines, tariff rates, exchange rates and agencies, and the active rule set's id.
+    Those tables only ever gain rows (a rate changes by a new row with its effective date; a
+    rule set is activated, never edited once active), so equal versions mean equal data."""
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (TariffHeading, TariffRate, ExchangeRate, Agency)
+    ]
+    rule_sets = connection.ops.quote_name(RuleSet._meta.db_table)
+    columns = ", ".join(f"(SELECT max(id) FROM {table})" for table in tables)  # noqa: S608 (names from models)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, (SELECT max(id) FROM {rule_sets} WHERE state = %s)",  # noqa: S608 (names from models)
+            [RuleSet.State.ACTIVE],
+        )
+        return (connection.alias, *cursor.fetchone())

@@ -14,6 +14,12 @@ urlpatterns = [
     path("office/customs/rules/", views.office_rules, name="office_rules"),
     path("office/customs/rules/<slug:action>", views.office_rules_act, name="office_rules_act"),
     path("office/customs/tariff/", views.office_tariff, name="office_tariff"),
+    path("office/customs/securities/", views.office_securities, name="office_securities"),
+    path(
+        "office/customs/securities/<int:pk>/release",
+        views.office_security_release,
+        name="office_security_release",
+    ),
     path("office/customs/<str:number>/", views.office_declaration, name="office_declaration"),
     path("office/customs/<str:number>/<slug:action>", views.office_act, name="office_act"),
 ]

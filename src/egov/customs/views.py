@@ -449,3 +449,53 @@ def office_tariff(request):
             status=status,
         )
     )
+
+
+def _securities_page(request, *, form, release_forms=None, status=200):
+    brn = (request.GET.get("brn") or "").strip()[:12]
+    rows = selectors.security_list_for(actor=request.user, trader_brn=brn)
+    for row in rows:
+        row.free = row.amount - row.held
+        row.release_form = (release_forms or {}).get(row.pk) or forms.ReasonForm(prefix=f"release{row.pk}")
+    return _private(
+        render(
+            request,
+            "customs/office_securities.html",
+            {"rows": rows, "form": form, "brn": brn, "today": timezone.localdate()},
+            status=status,
+        )
+    )
+
+
+@official_required
+def office_securities(request):
+    """The securities (담보) lodged with the official's office, by trader: amount, the part unpaid
+    released declarations hold, what is free; a new one recorded here."""
+    if request.method == "POST":
+        form = forms.SecurityDepositForm(request.POST)
+        if form.is_valid() and form_attempt(
+            form, lambda: services.security_deposit_register(actor=request.user, **form.cleaned_data)
+        ):
+            messages.success(request, _("The security is recorded."))
+            return redirect("customs:office_securities")
+        return _securities_page(request, form=form, status=400)
+    return _securities_page(request, form=forms.SecurityDepositForm())
+
+
+@official_required
+@require_POST
+def office_security_release(request, pk: int):
+    """Release a security (담보 해제): refused while unpaid releases hold part of it; a security
+    of another office is a 404."""
+    form = forms.ReasonForm(request.POST, prefix=f"release{pk}")
+    if form.is_valid() and form_attempt(
+        form,
+        lambda: services.security_deposit_release(
+            actor=request.user, deposit_id=pk, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, _("The security is released."))
+        return redirect("customs:office_securities")
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return _securities_page(request, form=forms.SecurityDepositForm(), release_forms={pk: form}, status=400)

@@ -29,6 +29,7 @@ from egov.core.api_schemas import HEADER_VALUE_PATTERN, RRN_PATTERN, Error, Inva
 from egov.core.env import env_bool
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.exchange import accesslog, store, tlog
+from egov.exchange.catalogue import REGISTRY
 from egov.exchange.models import SharedItem
 from egov.exchange.queries import shared_item_query
 
@@ -119,6 +120,9 @@ def _text(max_length: int):
     ]
 
 
+BRN_PATTERN = r"^[0-9]{3}-?[0-9]{2}-?[0-9]{5}$"
+
+
 class QueryIn(BaseModel):
     """A mediated query. The OpenAPI document requires `item`, `subject`, `purpose` and `basis`
     and states their shape (`query_schema`); a query that misses one or gets its shape wrong
@@ -128,7 +132,11 @@ class QueryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     item: _text(64) = Field("", description="Shared item code, e.g. resident.abstract (GET /items).")
-    subject: _text(32) = Field("", description="The resident's national ID number, 900101-1234567.")
+    subject: _text(32) = Field(
+        "",
+        description="The resident's national ID number, 900101-1234567; for an item about businesses "
+        "(its `subject` is business), the business registration number, 101-82-12345.",
+    )
     purpose: _text(300) = Field("", description="Why the data is needed, for this case.")
     basis: _text(32) = Field("", description='"grant:<id>" or "consent:<id>".')
     fields: list[_text(64)] | None = Field(
@@ -144,7 +152,7 @@ def query_schema() -> dict:
     for name in schema["required"]:
         properties[name].pop("default", None)
     properties["item"]["minLength"] = 1
-    properties["subject"]["pattern"] = RRN_PATTERN
+    properties["subject"]["pattern"] = f"{RRN_PATTERN}|{BRN_PATTERN}"
     properties["purpose"]["pattern"] = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
     properties["basis"]["pattern"] = r"^(grant|consent):[0-9]{1,18}$"
     return schema
@@ -173,6 +181,14 @@ class ExchangeItemOut(Schema):
     name_ko: str
     name_en: str
     fields: list[str]
+    subject: str = Field(
+        description="resident (asked by national ID number) or business (by registration number)"
+    )
+
+    @staticmethod
+    def resolve_subject(obj) -> str:
+        definition = REGISTRY.get(obj.code)
+        return definition.subject if definition is not None else "resident"
 
 
 @router.get("/items", response={200: list[ExchangeItemOut], 401: Error}, summary="Catalogue of shared items")

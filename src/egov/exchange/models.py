@@ -125,6 +125,11 @@ class AccessLogEntry(models.Model):
     subject = models.ForeignKey(
         "registry.Resident", null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
     )
+    # the business an item about a business was asked for (a shared item with subject
+    # "business"); `subject` is then empty, so no person sees the read as one of theirs
+    subject_business = models.ForeignKey(
+        "registry.Business", null=True, blank=True, on_delete=models.PROTECT, related_name="accesses"
+    )
     fields = models.JSONField(default=list)
     purpose = models.CharField(max_length=300, blank=True)
     basis = models.CharField(max_length=32, blank=True)  # "grant:12", "consent:3" or ""
@@ -140,6 +145,11 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["subject", "at"], name="access_subject_idx"),
             models.Index(fields=["item_code", "at"], name="access_item_idx"),
+            models.Index(
+                fields=["subject_business", "at"],
+                name="access_business_idx",
+                condition=models.Q(subject_business__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

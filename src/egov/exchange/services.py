@@ -16,12 +16,12 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.crypto import blind_index
 from egov.core.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
-from egov.core.ids import IdentifierError, rrn_parse
+from egov.core.ids import IdentifierError, brn_parse, rrn_parse
 from egov.exchange import store
 from egov.exchange.accesslog import access_log_append, appends_sent_with_the_commit
 from egov.exchange.catalogue import READS, REGISTRY
 from egov.exchange.models import AccessLogEntry, Consent, Grant, SharedItem
-from egov.registry.models import Agency, Resident
+from egov.registry.models import Agency, Business, Resident
 
 
 class ExchangeRefused(ServiceError):
@@ -329,17 +329,27 @@ def shared_item_check(
         "case_ref": _clean(case_ref, 100), "message_id": _clean(message_id, 100), "item_code": item,
         "purpose": purpose, "basis": _clean(basis, 32), "fields": [],
     }  # fmt: skip
+    definition = REGISTRY.get(item) if exact_item else None
+    about_business = definition is not None and definition.subject == "business"
+    business = None
     try:
         parsed = _Basis.parse(basis)
         malformed = None
         rrn_index = None
-        if resident is None:
+        if about_business:
+            try:
+                brn = brn_parse(subject)
+            except IdentifierError as exc:
+                malformed = str(exc)
+            else:
+                business = Business.objects.filter(brn=brn).first()
+        elif resident is None:
             try:
                 rrn_index = blind_index(rrn_parse(subject).digits)
             except IdentifierError as exc:
                 malformed = str(exc)
         shared = None
-        if exact_item and item in REGISTRY:
+        if definition is not None:
             # The item, the grant and the resident in one statement.
             grant_id = parsed.ident if parsed.kind == "grant" else None
             found = store.item_grant_and_resident_get(
@@ -347,7 +357,7 @@ def shared_item_check(
             )
             if found is not None:
                 shared = _ItemRow(*found[:3])
-                resident = resident or found[3]
+                resident = None if about_business else resident or found[3]
         if shared is None:
             raise ExchangeRefused(_("No such shared item."), field="item", code="unknown_item")
         if not (purpose or "").strip():
@@ -356,11 +366,18 @@ def shared_item_check(
             )
         if malformed is not None:
             raise ExchangeRefused(malformed, field="subject", code="malformed_id")
-        if resident is None:
+        if about_business:
+            if business is None:
+                raise ExchangeRefused(
+                    _("No business has this registration number."), field="subject", code="unknown_subject"
+                )
+            log["subject_business"] = business
+        elif resident is None:
             raise ExchangeRefused(
                 _("No resident has this ID number."), field="subject", code="unknown_subject"
             )
-        log["subject"] = resident
+        else:
+            log["subject"] = resident
         allowed = _allowed_fields(
             consumer=consumer, item=shared, resident=resident, basis=parsed, today=timezone.localdate()
         )
@@ -375,7 +392,7 @@ def shared_item_check(
             )
     except ExchangeRefused as refusal:
         return Checked(log, refusal=refusal)
-    served = REGISTRY[item].serve(resident, wanted)
+    served = definition.serve(business if about_business else resident, wanted)
     return Checked(log, data={field: served[field] for field in wanted})
 
 
@@ -411,7 +428,9 @@ def shared_item_fetch(
     resident: Resident | None = None,
 ) -> tuple[dict[str, Any], AccessLogEntry]:
     """Fetch `fields` (default: all allowed) of shared item `item` about the resident with
-    national ID `subject`, for `purpose`, on `basis` ("grant:<id>" or "consent:<id>").
+    national ID `subject` — or, for an item about businesses, the business with registration
+    number `subject` — for `purpose`, on `basis` ("grant:<id>" or "consent:<id>"; a consent is
+    a person's, so an item about a business is fetched under a grant).
 
     Every call, granted or refused, appends to the access log. Returns the data, holding only
     the allowed fields, and the log entry; raises ExchangeRefused (after logging) otherwise.

@@ -26,5 +26,5 @@ from egov.customs.services.rules import (  # noqa: F401
     rule_set_draft,
     rule_sets_require_customs,
 )
-from egov.customs.services.securities import security_deposit_register  # noqa: F401
+from egov.customs.services.securities import security_deposit_register, security_deposit_release  # noqa: F401
 from egov.customs.services.tariff import exchange_rate_record, tariff_rate_record  # noqa: F401

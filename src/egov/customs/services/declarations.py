@@ -36,7 +36,7 @@ from egov.core.checks import require_text
 from egov.core.errors import Conflict, PermissionDenied, ValidationFailed
 from egov.core.models import CaseClock
 from egov.customs import risk
-from egov.customs.assessment import exchange_rate_on, item_assess, rates_on
+from egov.customs.assessment import item_assess, rates_on
 from egov.customs.codes import COUNTRIES, INCOTERMS, TRANSPORT_MODES, UNITS
 from egov.customs.models import (
     AeoCertificate,
@@ -47,19 +47,19 @@ from egov.customs.models import (
     DeclarationItem,
     Mandate,
     ManifestLine,
-    RuleSet,
     TariffHeading,
 )
 from egov.customs.offices import KCS, office_code_for
 from egov.customs.periods import EXAMINATION
 from egov.customs.procedure import DECLARATION
+from egov.customs.reference_cache import reference_current
 from egov.customs.services.rules import draw_for
 from egov.customs.services.securities import security_to_cover
 from egov.exchange.models import Grant
 from egov.exchange.services import ExchangeRefused, shared_item_fetch
 from egov.payments.models import PaymentOrder
 from egov.payments.services import payment_order_cancel, payment_order_create, payment_order_for_case
-from egov.registry.models import Agency, Business
+from egov.registry.models import Business
 
 MAX_ITEMS = 200
 MAX_AMOUNT = Decimal("1e15")
@@ -299,10 +299,11 @@ def _submit(
     if incoterm not in INCOTERMS:
         raise ValidationFailed(_("Give an Incoterms 2020 rule (as FOB or CIF)."), field="incoterm")
     currency = _code(currency, "currency", CURRENCY_RE, message=_("Give the currency as an ISO 4217 code."))
-    won_per_unit = exchange_rate_on(currency, day)
+    reference_data = reference_current()
+    won_per_unit = reference_data.exchange_rate_on(currency, day)
     invoice_amount = _decimal(invoice_amount, "invoice_amount", label=_("The invoice amount"))
     lines = _items_clean(items, kind=kind)
-    headings = {h.code: h for h in TariffHeading.objects.filter(code__in={line["hs_code"] for line in lines})}
+    headings = reference_data.headings({line["hs_code"] for line in lines})
     for index, line in enumerate(lines):
         if line["hs_code"] not in headings:
             raise ValidationFailed(
@@ -337,13 +338,13 @@ def _submit(
                 code="no_manifest",
             )
         conveyance = conveyance or line.manifest.conveyance
-    office = Agency.objects.filter(
-        code=office_code_for(kind=kind, port_of_loading=port_of_loading, port_of_discharge=port_of_discharge)
-    ).first()
+    office = reference_data.office(
+        office_code_for(kind=kind, port_of_loading=port_of_loading, port_of_discharge=port_of_discharge)
+    )
     if office is None:
         raise Conflict(_("The customs office of this port is not set up."), field="port_of_discharge")
 
-    rates = rates_on(list(headings.values()), day)
+    rates = reference_data.rates_on(list(headings.values()), day)
     taxed = []
     for index, line in enumerate(lines):
         heading = headings[line["hs_code"]]
@@ -387,7 +388,7 @@ def _submit(
     )
     declaration.tax_total = declaration.duty_total + declaration.excise_total + declaration.vat_total
     facts = _facts(declaration, taxed, aeo)
-    rule_set = RuleSet.objects.filter(state=RuleSet.State.ACTIVE).first()
+    rule_set = reference_data.active_rule_set()
     declaration.number = case_number_allocate(procedure=DECLARATION, at=now, sequenced=False)
     record = {"facts": risk.facts_jsonable(facts), "version": None, "fired": [], "draw": None}
     lane, score = Declaration.Lane.GREEN, 0
@@ -414,7 +415,7 @@ def _submit(
         record,
     )
     declaration.save(force_insert=True)
-    DeclarationItem.objects.bulk_create(
+    created_items = DeclarationItem.objects.bulk_create(
         [
             DeclarationItem(
                 declaration=declaration,
@@ -453,7 +454,7 @@ def _submit(
             "tax_total": declaration.tax_total,
         },
     )
-    _route(declaration, aeo=aeo, headings=list(headings.values()))
+    _route(declaration, aeo=aeo, headings=list(headings.values()), items=created_items)
     declaration.created_now = True  # for the API's 201 (a resubmission answers 200)
     return declaration
 
@@ -485,12 +486,16 @@ def _facts(declaration: Declaration, taxed, aeo: AeoCertificate | None) -> dict:
 # --- routing, payment, release ---------------------------------------------------------------
 
 
-def _permits_missing(declaration: Declaration, headings: list[TariffHeading]) -> str:
+def _permits_missing(
+    declaration: Declaration, headings: list[TariffHeading], items: list[DeclarationItem] | None = None
+) -> str:
     """What the single window could not find, as a reason for the trader; "" when every
     permit the items need is held. Each check is a shared-item fetch through `exchange`."""
     needed: dict[str, list[DeclarationItem]] = {}
     by_pk = {h.pk: h for h in headings}
-    items = list(declaration.items.all())
+    if declaration.kind != Declaration.Kind.IMPORT:
+        return ""  # permits are asked for at import
+    items = list(declaration.items.all()) if items is None else items
     for item in items:
         heading = by_pk.get(item.heading_id) or item.heading
         if heading.permit_item and declaration.kind == Declaration.Kind.IMPORT:
@@ -522,7 +527,7 @@ def _permits_missing(declaration: Declaration, headings: list[TariffHeading]) ->
             data, _entry = shared_item_fetch(
                 actor=system,
                 item=item_code,
-                subject=declaration.trader.representative.rrn_reveal(),
+                subject=declaration.trader.brn,
                 purpose=f"통관 요건 확인 (customs requirement check) {declaration.number}",
                 basis=f"grant:{grant.pk}",
                 fields=["permits"],
@@ -533,7 +538,7 @@ def _permits_missing(declaration: Declaration, headings: list[TariffHeading]) ->
                 _("The single window refused the permit check: %(why)s") % {"why": refused.message}
             )
             continue
-        held = [p for p in data["permits"] if p["brn"] == declaration.trader.brn]
+        held = data["permits"]  # the trader's own: the item is asked about the trader
         for item, heading in pairs:
             if not any(heading.code.startswith(p["hs_prefix"]) for p in held):
                 reasons.append(
@@ -543,8 +548,15 @@ def _permits_missing(declaration: Declaration, headings: list[TariffHeading]) ->
     return " ".join(reasons)[:300]
 
 
-def _route(declaration: Declaration, *, aeo, headings: list[TariffHeading], actor=None) -> None:
-    reason = _permits_missing(declaration, headings)
+def _route(
+    declaration: Declaration,
+    *,
+    aeo,
+    headings: list[TariffHeading],
+    items: list[DeclarationItem] | None = None,
+    actor=None,
+) -> None:
+    reason = _permits_missing(declaration, headings, items)
     if reason:
         declaration.hold_reason = reason
         case_transition(

@@ -1,7 +1,8 @@
 """Securities (담보): a trader lodges a security with customs (cash, guarantee insurance, a bank
 guarantee), recorded by a customs official; while its free balance covers a declaration's
 duties, the goods are released before payment (`declarations._settle`), and paying frees the
-balance again (`declarations.declaration_paid`)."""
+balance again (`declarations.declaration_paid`). A security belongs to the customs office that
+recorded it: only that office's officials (and those above it) see it and release it."""
 
 import datetime as dt
 
@@ -10,12 +11,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.accounts.permissions import require_role
+from egov.accounts.permissions import agency_scope_ids
 from egov.core.audit import audit_record
 from egov.core.checks import require_text
-from egov.core.errors import PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.customs.models import SecurityDeposit
-from egov.customs.offices import KCS
+from egov.customs.offices import customs_official_require
 from egov.payments.services import amount_clean
 from egov.registry.models import Business
 
@@ -23,10 +24,7 @@ SECURITY_ROLE = "registrar"
 
 
 def _customs_official(actor) -> None:
-    require_role(actor, SECURITY_ROLE)
-    agency = actor.agency
-    if agency.code != KCS and (agency.parent is None or agency.parent.code != KCS):
-        raise PermissionDenied(_("Securities are recorded by customs officials."))
+    customs_official_require(actor, SECURITY_ROLE)
 
 
 def _date(value, field: str) -> dt.date:
@@ -42,7 +40,8 @@ def _date(value, field: str) -> dt.date:
 def security_deposit_register(
     *, actor, trader_brn: str, kind: str, reference: str, amount, valid_from, valid_until
 ) -> SecurityDeposit:
-    """Record a security a trader lodged (담보 제공), with its amount in won and validity."""
+    """Record a security a trader lodged (담보 제공) with the official's office, with its amount
+    in won and validity."""
     _customs_official(actor)
     business = Business.objects.filter(brn=str(trader_brn or "").replace("-", "").strip()).first()
     if business is None:
@@ -63,21 +62,69 @@ def security_deposit_register(
         amount=amount,
         valid_from=valid_from,
         valid_until=valid_until,
+        office=actor.agency,
         registered_by=actor,
     )
     audit_record(
         actor=actor,
         action="customs.security_register",
         obj=deposit,
-        after={"trader": business.brn, "kind": kind, "amount": amount, "valid_until": valid_until},
+        after={
+            "trader": business.brn,
+            "kind": kind,
+            "amount": amount,
+            "valid_until": valid_until,
+            "office": actor.agency.code,
+        },
+    )
+    return deposit
+
+
+def security_held(deposit: SecurityDeposit) -> int:
+    """The part of the security that declarations released against it and not yet paid hold."""
+    return deposit.declarations.aggregate(used=Sum("secured_amount"))["used"] or 0
+
+
+@transaction.atomic
+def security_deposit_release(*, actor, deposit_id: int, reason: str) -> SecurityDeposit:
+    """Release a security (담보 해제) at the trader's request: it covers nothing from now on.
+    Refused while unpaid released declarations hold part of it; a security of another office
+    does not exist for the official (NotFound)."""
+    _customs_official(actor)
+    deposit = (
+        SecurityDeposit.objects.select_for_update()
+        .filter(pk=deposit_id, office_id__in=agency_scope_ids(actor))
+        .select_related("business")
+        .first()
+    )
+    if deposit is None:
+        raise NotFound(_("No such security."), field="security")
+    if deposit.released_at is not None:
+        raise Conflict(_("This security is released already."), field="security", code="released")
+    reason = require_text(reason, "reason", label=_("The reason"), max_length=500)
+    held = security_held(deposit)
+    if held:
+        raise Conflict(
+            _("Unpaid released declarations still hold %(held)s won of this security.")
+            % {"held": f"{held:,}"},
+            field="security",
+            code="held",
+        )
+    deposit.released_at, deposit.released_by, deposit.release_reason = timezone.now(), actor, reason
+    deposit.save(update_fields=["released_at", "released_by", "release_reason"])
+    audit_record(
+        actor=actor,
+        action="customs.security_release",
+        obj=deposit,
+        before={"released_at": None},
+        after={"trader": deposit.business.brn, "reference": deposit.reference, "reason": reason},
     )
     return deposit
 
 
 def security_free_balance(deposit: SecurityDeposit) -> int:
     """What the security still covers: its amount less what unpaid releases use of it."""
-    used = deposit.declarations.aggregate(used=Sum("secured_amount"))["used"] or 0
-    return deposit.amount - used
+    return deposit.amount - security_held(deposit)
 
 
 def security_to_cover(*, trader: Business, amount: int, day: dt.date | None = None) -> SecurityDeposit | None:
@@ -86,7 +133,7 @@ def security_to_cover(*, trader: Business, amount: int, day: dt.date | None = No
     day = day or timezone.localdate()
     for deposit in (
         SecurityDeposit.objects.select_for_update()
-        .filter(business=trader, valid_from__lte=day, valid_until__gte=day)
+        .filter(business=trader, valid_from__lte=day, valid_until__gte=day, released_at__isnull=True)
         .order_by("valid_until", "id")
     ):
         if security_free_balance(deposit) >= amount:
