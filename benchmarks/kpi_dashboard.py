@@ -11,7 +11,10 @@ What it does, on this machine:
    (`generate_series`): petitions with their clocks and their history as the services write
    it — a filing event for each, an answer event for 90 % (10 % still open; an answer after
    the due date is marked late, as `petition_answer` marks it), a rating for a third — spread
-   over every petition category (and so over their agencies) from 1 January to today.
+   over every petition category (and so over their agencies) from 1 January to today. When
+   the rollups exist, the fill goes in steps of --step petitions, each step's history read into
+   the rollups by the worker's incremental path (`rollups_advance`) before the next, for at most
+   --budget seconds a run (run it again until the target is reached: the run says so).
 3. The rollups rebuilt from scratch (`rollups_rebuild`, as `egov kpi_rebuild`; with --rebuild,
    or when there are none: rows read and seconds), then --tick-cases more petitions filed and
    answered and one incremental tick over them timed (seconds, rows/s).
@@ -159,6 +162,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--tick-cases", type=int, default=10_000, help="petitions added, then one tick timed")
     parser.add_argument("--rebuild", action="store_true", help="time `rollups_rebuild` (always when empty)")
+    parser.add_argument(
+        "--step", type=int, default=50_000, help="petitions filled per step before an advance"
+    )
+    parser.add_argument("--advance-batch", type=int, default=20_000, help="history rows per rollup batch")
+    parser.add_argument("--budget", type=int, default=240, help="seconds of filling per run (then stop)")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument(
@@ -184,7 +192,29 @@ def main() -> None:
     from egov.kpi.rollups import rollups_advance, rollups_rebuild
 
     have = _bench_count()
-    if have < args.cases:
+    if have < args.cases and Rollup.objects.exists() and not args.rebuild:
+        # Grow in steps, each step's history read into the rollups by the worker's own incremental
+        # path (`rollups_advance`, in batches of --advance-batch rows), until the target or the
+        # run's --budget; a run that stops short says so and measures nothing (run it again).
+        began = time.perf_counter()
+        while have < args.cases and time.perf_counter() - began < args.budget:
+            last = min(args.cases, have + args.step)
+            step_began = time.perf_counter()
+            _fill(have + 1, last)
+            filled = time.perf_counter() - step_began
+            step_began = time.perf_counter()
+            read = rollups_advance(lag_seconds=0, batch=args.advance_batch)
+            took = time.perf_counter() - step_began
+            print(
+                f"petitions {have + 1:,}..{last:,}: filled in {filled:.1f} s; rollups advanced over "
+                f"{read:,} history rows in {took:.1f} s ({read / max(took, 1e-9):,.0f} rows/s)",
+                flush=True,
+            )
+            have = last
+        if have < args.cases:
+            print(f"stopped at {have:,} of {args.cases:,} petitions (budget {args.budget} s): run again")
+            return
+    elif have < args.cases:
         print(f"filling {args.cases - have:,} petitions ...", flush=True)
         began = time.perf_counter()
         _fill(have + 1, args.cases)

@@ -210,3 +210,37 @@ def test_the_envelope_is_json_in_utf8(ckan, live_server):
     assert response.headers["Content-Type"].startswith("application/json")
     assert "교통및물류" in response.content.decode("utf-8")
     assert json.loads(response.content)["result"][1]["title"] == "교통및물류"
+
+
+def test_package_search_builds_each_package_as_package_show_does_from_the_dataset(client, catalogue):
+    from egov.opendata.models import Dataset, Resource
+    from egov.opendata.services import resource_download_count
+
+    bus = Dataset.objects.get(name="bus-riders")
+    Dataset.objects.filter(name="seoul-budget").update(theme=None)  # a dataset without a theme
+    second = Resource.objects.create(
+        dataset=bus, position=1, name="노선별", format="JSON", media_type="application/json", content=b"{}",
+        size=2, last_modified=bus.modified_at,
+    )  # fmt: skip
+    resource_download_count(resource_id=second.pk)
+
+    def call(action, params):
+        response = client.post(
+            f"/api/action/{action}", data=json.dumps(params), content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        return response.json()["result"]
+
+    found = {p["name"]: p for p in call("package_search", {"rows": 100, "sort": "name asc"})["results"]}
+    for name in ("bus-riders", "seoul-budget"):
+        assert found[name] == call("package_show", {"id": name})
+    package = found["bus-riders"]
+    assert package["id"] == str(bus.pk) and package["version"] == str(bus.version)
+    assert package["organization"]["title"] == bus.publisher.name_ko == package["author"]
+    assert package["metadata_modified"] == bus.modified_at.replace(tzinfo=None).isoformat()
+    assert [t["name"] for t in package["tags"]] == ["교통", "버스"] and package["num_tags"] == 2
+    assert [r["name"] for r in package["resources"]] == [bus.resources.get(position=0).name, "노선별"]
+    assert package["resources"][1]["download_count"] == 1 and package["resources"][1]["size"] == 2
+    assert package["resources"][1]["url"].endswith(f"/data/resource/{second.pk}/download")
+    assert found["seoul-budget"]["groups"] == [] and found["seoul-budget"]["license_title"]
+    assert call("resource_show", {"id": str(second.pk)}) == package["resources"][1]

@@ -35,8 +35,12 @@ def test_the_catalogue_is_served_in_turtle_json_ld_and_rdf_xml_alike(client, cat
     assert any(u.endswith("/data/dataset/bus-riders/") for u in pages)
 
 
-def test_the_catalogue_conforms_to_dcat_ap_3_with_no_violation(client, catalogue, shapes):
-    from pyshacl import validate
+FORMATS = [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld"), ("/catalog.rdf", "xml")]
+
+
+def _with_contact_and_period(catalogue) -> None:
+    """The first dataset gets a contact point and a temporal coverage (two blank nodes)."""
+    import datetime as dt
 
     from egov.opendata.services import dataset_update
     from tests import factories
@@ -45,15 +49,41 @@ def test_the_catalogue_conforms_to_dcat_ap_3_with_no_violation(client, catalogue
     dataset_update(
         actor=admin,
         dataset=catalogue[0],
+        notes='줄바꿈\n과 "따옴표", <꺾쇠> & 역슬래시 \\ 가 든 설명\r\n',
         contact_name="교통정책과",
         contact_email="bus@seoul.go.kr",
-        temporal_start=__import__("datetime").date(2026, 1, 1),
-        temporal_end=__import__("datetime").date(2026, 3, 31),
+        temporal_start=dt.date(2026, 1, 1),
+        temporal_end=dt.date(2026, 3, 31),
     )
-    data = _graph(client, "/catalog.ttl", "turtle")
+
+
+@pytest.mark.parametrize(("path", "fmt"), FORMATS)
+def test_the_catalogue_conforms_to_dcat_ap_3_with_no_violation(client, catalogue, shapes, path, fmt):
+    from pyshacl import validate
+
+    _with_contact_and_period(catalogue)
+    data = _graph(client, path, fmt)
+    assert len(set(data.subjects(RDF.type, DCAT.Dataset))) == 2
     conforms, report, text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
     violations = [line for line in text.splitlines() if "Severity: sh:Violation" in line]
     assert conforms and violations == [], text
+
+
+def test_json_ld_and_rdf_xml_hold_the_same_graph_as_turtle(client, catalogue):
+    from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+    _with_contact_and_period(catalogue)
+    turtle = _graph(client, "/catalog.ttl", "turtle")
+    assert len(list(turtle.subjects(RDF.type, DCAT.Dataset))) == 2
+    notes = {str(o) for o in turtle.objects(None, DCTERMS.description)}
+    assert '줄바꿈\n과 "따옴표", <꺾쇠> & 역슬래시 \\ 가 든 설명\r\n' in notes
+    for path, fmt in FORMATS[1:]:
+        other = _graph(client, path, fmt)
+        if not isomorphic(turtle, other):
+            _both, only_turtle, only_other = graph_diff(to_isomorphic(turtle), to_isomorphic(other))
+            pytest.fail(
+                f"{path}: only in Turtle {sorted(only_turtle)[:5]}, only here {sorted(only_other)[:5]}"
+            )
 
 
 def test_an_empty_catalogue_still_conforms(client, mois, shapes):

@@ -89,9 +89,15 @@ def _cells_add(facts) -> int:
     grouped: dict[tuple, list] = defaultdict(lambda: [0, 0.0, []])
     ancestry: dict[int, tuple[int, ...]] | None = None
     n = 0
+    zone = timezone.get_current_timezone()  # once, not a thread-local look-up per fact
     for fact in facts:
         n += 1
-        month = month_of(fact.month)
+        moment = fact.month
+        month = (
+            moment.astimezone(zone).date().replace(day=1)
+            if isinstance(moment, dt.datetime)
+            else month_of(moment)
+        )
         keys = [(None, False)]
         if fact.agency_id is not None:
             if ancestry is None:

@@ -11,6 +11,9 @@ dataset changes; an export puts the fragments together (each line once) instead 
 """
 
 import datetime as dt
+import json
+import re
+from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Max
@@ -39,10 +42,10 @@ FREQUENCIES = {
 FORMATS = {"CSV": "CSV", "JSON": "JSON", "XML": "XML", "XLSX": "XLSX", "PDF": "PDF", "ZIP": "ZIP"}
 CHUNK = 2000
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
-SERIALIZATIONS = {
-    "ttl": ("turtle", "text/turtle; charset=utf-8"),
-    "jsonld": ("json-ld", "application/ld+json; charset=utf-8"),
-    "rdf": ("xml", "application/rdf+xml; charset=utf-8"),
+MEDIA_TYPES = {
+    "ttl": "text/turtle; charset=utf-8",
+    "jsonld": "application/ld+json; charset=utf-8",
+    "rdf": "application/rdf+xml; charset=utf-8",
 }
 
 
@@ -177,11 +180,6 @@ class _Builder:
                 add(dist, DCTERMS["format"], file_type)
 
 
-def catalogue_graph() -> Graph:
-    """The whole catalogue as an rdflib graph (read from the assembled N-Triples)."""
-    return Graph(store="SimpleMemory").parse(data=catalogue_build("ttl").decode("utf-8"), format="nt")
-
-
 def _fragment(b: _Builder, catalog: URIRef, d: Dataset) -> str:
     """The N-Triples lines of one dataset: its triples, its link from the catalogue, and the
     description of every shared node it points to (repeated in each fragment; the assembly
@@ -271,7 +269,7 @@ def catalogue_serialize(kind: str) -> tuple[bytes, str]:
 
     from egov.opendata.selectors import catalogue_stamp
 
-    fmt, media_type = SERIALIZATIONS[kind]
+    media_type = MEDIA_TYPES[kind]
     key = f"opendata:dcat:{kind}:" + "-".join(map(str, catalogue_stamp()))
     content = cache.get(key)
     if content is None:
@@ -282,11 +280,12 @@ def catalogue_serialize(kind: str) -> tuple[bytes, str]:
 
 def catalogue_build(kind: str) -> bytes:
     """The catalogue in `kind`, assembled now from the datasets' fragments (those missing or
-    stale written first). JSON-LD and RDF/XML are serialized by rdflib from the assembled
-    triples."""
+    stale written first). Turtle is the N-Triples lines themselves; JSON-LD (expanded form) and
+    RDF/XML are written from those lines, one node per subject, with no rdflib graph."""
     from egov.opendata.models import DatasetRdf
 
-    fmt, _media_type = SERIALIZATIONS[kind]
+    if kind not in MEDIA_TYPES:
+        raise ValueError(f"no such serialization: {kind}")
     fragments_refresh()
     _b, head = _head()
     seen: set[str] = set()
@@ -304,11 +303,132 @@ def catalogue_build(kind: str) -> bytes:
             if line not in seen:
                 seen.add(line)
                 out.append(line)
-    content = "".join(out)
     if kind == "ttl":
-        return content.encode("utf-8")
-    graph = Graph(store="SimpleMemory")
-    for prefix, ns in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("skos", SKOS), ("vcard", VCARD)):
-        graph.bind(prefix, ns)
-    graph.parse(data=content, format="nt")
-    return graph.serialize(format=fmt, encoding="utf-8")
+        return "".join(out).encode("utf-8")
+    return (_jsonld if kind == "jsonld" else _rdfxml)(_by_subject(out)).encode("utf-8")
+
+
+# --- JSON-LD and RDF/XML written from the assembled N-Triples lines, with no rdflib graph --------
+# The lines are the ones `_nt_row` writes (IRIs in <>, blank nodes _:id, literals with \\ \n \"
+# \r escaped and an optional @lang or ^^<datatype>), so a line is read with one expression.
+
+_LINE = re.compile(
+    r"^(<[^>]*>|_:\S+) <([^>]*)> "  # subject, predicate
+    r'(?:<([^>]*)>|_:(\S+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?) \.$'  # object
+)
+_ESCAPES = {"n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPED = re.compile(r"\\(.)")
+RDF_TYPE = str(RDF.type)
+XSD_STRING = str(XSD.string)
+PREFIXES = {
+    str(RDF): "rdf",
+    str(DCAT): "dcat",
+    str(DCTERMS): "dct",
+    str(FOAF): "foaf",
+    str(SKOS): "skos",
+    str(VCARD): "vcard",
+}
+
+
+def _by_subject(lines: list[str]) -> dict[str, list[tuple]]:
+    """{subject: [(predicate, object kind, value, language, datatype)]} of N-Triples lines, in
+    their order; a subject is "<iri>" or "_:id", an object kind "iri", "bnode" or "literal"."""
+    out: dict[str, list[tuple]] = defaultdict(list)
+    for line in lines:
+        m = _LINE.match(line.rstrip("\n"))
+        if m is None:
+            raise ValueError(f"not an N-Triples line of ours: {line[:200]!r}")
+        subject, predicate, iri, bnode, lexical, language, datatype = m.groups()
+        if iri is not None:
+            obj = ("iri", iri, None, None)
+        elif bnode is not None:
+            obj = ("bnode", bnode, None, None)
+        else:
+            value = _ESCAPED.sub(lambda e: _ESCAPES.get(e.group(1), e.group(0)), lexical)
+            obj = ("literal", value, language, datatype)
+        out[subject].append((predicate, *obj))
+    return out
+
+
+def _jsonld(nodes: dict[str, list[tuple]]) -> str:
+    """The triples as JSON-LD in expanded form (full IRIs, one node object per subject)."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    parts = []
+    for subject, rows in nodes.items():
+        node: dict = {"@id": subject[1:-1] if subject[0] == "<" else subject}
+        for predicate, kind, value, language, datatype in rows:
+            if predicate == RDF_TYPE and kind == "iri":
+                node.setdefault("@type", []).append(value)
+                continue
+            if kind == "iri":
+                obj = {"@id": value}
+            elif kind == "bnode":
+                obj = {"@id": "_:" + value}
+            elif language:
+                obj = {"@value": value, "@language": language}
+            elif datatype and datatype != XSD_STRING:
+                obj = {"@value": value, "@type": datatype}
+            else:
+                obj = {"@value": value}
+            node.setdefault(predicate, []).append(obj)
+        parts.append(dumps(node))
+    return '{"@graph": [\n' + ",\n".join(parts) + "\n]}\n"
+
+
+def _qname(predicate: str, namespaces: dict[str, str]) -> str:
+    """`predicate` as prefix:local for RDF/XML, a new prefix (ns1, ns2...) for a namespace we do
+    not name; ValueError for a predicate whose local name cannot be an XML name."""
+    cut = max(predicate.rfind("#"), predicate.rfind("/")) + 1
+    namespace, local = predicate[:cut], predicate[cut:]
+    if not _NCNAME.match(local):
+        raise ValueError(f"no XML name for the predicate {predicate}")
+    if namespace not in namespaces:
+        namespaces[namespace] = f"ns{len(namespaces) + 1}"
+    return f"{namespaces[namespace]}:{local}"
+
+
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
+
+
+def _node_id(bnode: str) -> str:
+    return bnode if _NCNAME.match(bnode) else "b" + bnode.encode().hex()
+
+
+def _rdfxml(nodes: dict[str, list[tuple]]) -> str:
+    """The triples as RDF/XML: one rdf:Description per subject, a property element per triple."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    text = {"\r": "&#13;"}
+    namespaces = dict(PREFIXES)
+    qnames: dict[str, str] = {}
+    body = []
+    for subject, rows in nodes.items():
+        about = (
+            f"rdf:about={quoteattr(subject[1:-1])}"
+            if subject[0] == "<"
+            else f'rdf:nodeID="{_node_id(subject[2:])}"'
+        )
+        body.append(f"  <rdf:Description {about}>\n")
+        for predicate, kind, value, language, datatype in rows:
+            name = qnames.get(predicate) or qnames.setdefault(predicate, _qname(predicate, namespaces))
+            if kind == "iri":
+                body.append(f"    <{name} rdf:resource={quoteattr(value)}/>\n")
+            elif kind == "bnode":
+                body.append(f'    <{name} rdf:nodeID="{_node_id(value)}"/>\n')
+            else:
+                attribute = (
+                    f' xml:lang="{language}"'
+                    if language
+                    else (f" rdf:datatype={quoteattr(datatype)}" if datatype else "")
+                )
+                body.append(f"    <{name}{attribute}>{escape(value, text)}</{name}>\n")
+        body.append("  </rdf:Description>\n")
+    declarations = "".join(
+        f"\n   xmlns:{prefix}={quoteattr(namespace)}" for namespace, prefix in namespaces.items()
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        + f"<rdf:RDF{declarations}>\n"
+        + "".join(body)
+        + "</rdf:RDF>\n"
+    )
