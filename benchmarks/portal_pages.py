@@ -216,8 +216,10 @@ def main() -> None:
     from django.urls import resolve
 
     total = sum(len(v) for v in waited.values())
-    print(f"{args.users} users x {args.rounds} rounds x {len(PAGES)} pages = {total} requests in {seconds:.1f} s "
-          f"({total / seconds:.1f}/s); demo nation of {args.residents} residents")  # fmt: skip
+    print(
+        f"{args.users} users x {args.rounds} rounds x {len(PAGES)} pages = {total} requests "
+        f"in {seconds:.1f} s ({total / seconds:.1f}/s); demo nation of {args.residents} residents"
+    )
     heading = ("page", "queries", "server p50", "server p95", "client p95", "first KB", "repeat KB")
     print(f"{heading[0]:44} " + " ".join(f"{h:>10}" for h in heading[1:]))
     for path in PAGES:
