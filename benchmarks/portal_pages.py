@@ -71,11 +71,13 @@ def _free_port() -> int:
 
 
 def _serve(env: dict, port: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    log_path.write_text("")
+    # Appending, so that emptying the file after the warm-up leaves no hole before new lines.
+    log = open(log_path, "a")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "egov.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--threads", "4", "--log-level", "warning"],
-        env={**env, "EGOV_LOG_LEVEL": "INFO"}, stdout=log, stderr=log,
+        env={**env, "EGOV_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=log,
     )  # fmt: skip
     for _ in range(100):
         try:
