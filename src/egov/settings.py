@@ -363,7 +363,7 @@ if EGOV_FILE_STORE not in _FILE_STORES:
     )
 STORAGES = {
     "default": _FILE_STORES[EGOV_FILE_STORE],
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "egov.core.staticfiles.HashedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 

@@ -39,3 +39,11 @@ def test_the_verify_page_says_pdf_up_to_5_mb():
 
 def test_official_documents_name_the_office_formats_they_check():
     assert files.accepted_kinds(ACCEPTED) == "PDF, PNG, JPG, DOCX, XLSX, HWPX, HWP files"
+
+
+def test_the_petition_form_says_the_kinds_and_the_count_in_korean_only(db):
+    from egov.petitions.forms import PetitionForm
+
+    with translation.override("ko"):
+        html = str(PetitionForm()["attachments"].help_text)
+    assert html == "최대 5개 파일까지 첨부할 수 있습니다."

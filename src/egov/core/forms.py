@@ -3,8 +3,18 @@
 from collections.abc import Callable, Iterable
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from egov.core import files
+
+
+def _files_count_help() -> str:
+    return gettext("At most %(n)d files.") % {"n": files.MAX_FILES}
+
+
+# The help beside a several-files input, in the request's language (the widget names the kinds).
+FILES_COUNT_HELP = lazy(_files_count_help, str)()
 
 
 class KindsFileInput(forms.ClearableFileInput):

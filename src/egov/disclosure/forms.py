@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.forms import MultipleFileField
+from egov.core.forms import FILES_COUNT_HELP, MultipleFileField
 from egov.disclosure import publications, services
 from egov.disclosure.models import DisclosureRequest, ExemptCategory, Objection
 from egov.disclosure.selectors import agencies_for_requests
@@ -95,7 +95,7 @@ class ObjectionDecideForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    files = MultipleFileField(label=_("Files to release"), help_text=_("PDF, PNG or JPEG; at most 5 files."))
+    files = MultipleFileField(label=_("Files to release"), help_text=FILES_COUNT_HELP)
 
 
 class PublicationForm(forms.Form):

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.files import MAX_FILES
-from egov.core.forms import MultipleFileField
+from egov.core.forms import FILES_COUNT_HELP, MultipleFileField
 from egov.petitions import services
 from egov.petitions.models import Petition
 from egov.petitions.selectors import assignable_officials, categories_active, transfer_targets
@@ -30,7 +29,7 @@ class PetitionForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("PDF, PNG or JPEG; at most %(n)d files of 10 MB each.") % {"n": MAX_FILES},
+        help_text=FILES_COUNT_HELP,
     )
 
     def __init__(self, *args, **kwargs):
