@@ -24,6 +24,7 @@ def test_a_declaration_submitted_through_the_api_and_again_answers_201_then_200(
     assert again.status_code == 200 and again.json()["number"] == data["number"]
     shown = client.get(f"{URL}/{data['number']}").json()
     assert [s["action"] for s in shown["history"]] == ["submit", "charge"]
+    assert data["items"] == shown["items"]  # the 201's items, from memory, as the database has them
 
 
 def test_a_refusal_names_the_field(customs, client, hana, hanbit):

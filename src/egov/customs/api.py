@@ -162,7 +162,7 @@ def _out(declaration: Declaration, *, history: bool = True) -> dict:
                 "vat": i.vat,
                 "explanation": i.explanation,
             }
-            for i in selectors.declaration_items(declaration)
+            for i in getattr(declaration, "created_items", None) or selectors.declaration_items(declaration)
         ],
         "history": [
             {"at": e.at, "state": e.state, "action": e.action, "note": e.note}

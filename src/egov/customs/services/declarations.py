@@ -456,6 +456,12 @@ def _submit(
     )
     _route(declaration, aeo=aeo, headings=list(headings.values()), items=created_items)
     declaration.created_now = True  # for the API's 201 (a resubmission answers 200)
+    for item in created_items:  # as the database gives them back, for the answer
+        for name in ("quantity", "value", "duty_rate"):
+            places = DeclarationItem._meta.get_field(name).decimal_places
+            setattr(item, name, Decimal(getattr(item, name)).quantize(Decimal(1).scaleb(-places)))
+    declaration.created_items = created_items  # in order, with their tariff lines: the answer's
+
     return declaration
 
 
