@@ -21,14 +21,17 @@ from egov.edocs.services.records import (
     retention_sweep,
 )
 from tests.conftest import login_official
+from tests.edocs.stepup import fresh
 
 
 @pytest.fixture
 def filed(draft, minji, junho, soyeon, park, gangnam_office, unit_tasks):
     def filed(task="short", **overrides):
-        document = document_submit(actor=minji, document=draft(unit_task=unit_tasks[task], **overrides))
+        document = document_submit(
+            actor=minji, step_up=fresh(minji), document=draft(unit_task=unit_tasks[task], **overrides)
+        )
         for official in (junho, soyeon, park):
-            document = document_sign(actor=official, document=document)
+            document = document_sign(actor=official, step_up=fresh(official), document=document)
         document_dispatch(actor=minji, document=document)
         document.refresh_from_db()
         return document
