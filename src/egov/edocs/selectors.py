@@ -245,7 +245,9 @@ def document_search_for(
         rows = rows.filter(created_at__date__gte=date_from)
     if date_to:
         rows = rows.filter(created_at__date__lte=date_to)
-    return search_filter(rows, query, counting=counting).order_by("-created_at", "-id")
+    if counting:  # in no order: a capped count stops at its cap instead of sorting every match
+        return search_filter(rows, query, counting=True).order_by()
+    return search_filter(rows, query).order_by("-created_at", "-id")
 
 
 def statistics_for(*, actor, year: int) -> dict:

@@ -166,7 +166,7 @@ def fts_terms(grams: list[str]) -> str:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-WALK_MIN_MATCHES = 2_000
+WALK_MIN_MATCHES = 5_000
 SCAN_COUNT_MIN_MATCHES = 50_000
 PHRASE_FACTOR = 10
 SHARES_SECONDS = 600  # the statistics change with ANALYZE only; read them again after this
