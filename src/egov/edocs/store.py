@@ -21,11 +21,12 @@ On PostgreSQL the search picks its plan per query (`search_plan`). A word as com
 in most documents: the bigram index would hand back hundreds of thousands of rows to be
 checked and sorted for one page of 50. So the seam estimates how many of the rows the
 official may see (with the filters) hold the query: the planner's estimate of those rows
-times the share of documents holding the query's rarest bigram (the statistics ANALYZE keeps
-for the index's expression). From WALK_MIN_MATCHES expected matches, the page walks the
-documents newest first through the date index and checks each with ILIKE, stopping at the
-page's end; below it, the bigram index finds the few candidates. The capped count ("more than
-1,000") likewise reads rows without the index from SCAN_COUNT_MIN_MATCHES expected matches.
+times the query's share of all documents (its rarest bigram's, from the statistics ANALYZE
+keeps for the index's expression). Walking newest first through the date index reads about
+50 × documents / matches rows; the bigram index hands back about documents × share
+candidates. When matches × share passes WALK_MIN_MATCHES the page walks and checks each row
+with ILIKE, stopping at the page's end; otherwise the bigram index finds the candidates. The
+capped count ("more than 1,000") likewise reads without the index past SCAN_COUNT_MIN_MATCHES.
 """
 
 import json
@@ -166,8 +167,11 @@ def fts_terms(grams: list[str]) -> str:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-WALK_MIN_MATCHES = 5_000
-SCAN_COUNT_MIN_MATCHES = 50_000
+# The walk reads about PAGE × N / matches rows, the bigram index about N × share candidates
+# (N: the documents): the walk wins when matches × share exceeds the page (the count: the cap),
+# taken four times over for the estimates' error.
+WALK_MIN_MATCHES = 4 * 50
+SCAN_COUNT_MIN_MATCHES = 4 * 1_001
 PHRASE_FACTOR = 10
 SHARES_SECONDS = 600  # the statistics change with ANALYZE only; read them again after this
 SHARES_SQL = (
@@ -215,15 +219,17 @@ def query_share(query: str) -> float:
 
 def search_plan(rows: QuerySet, query: str) -> tuple[bool, bool]:
     """(whether the page walks newest first without the bigram index, whether the capped count
-    reads without it), from the expected number of matches among `rows` (PostgreSQL). A phrase
+    reads without it), from the expected number of matches among `rows` and the share of all
+    documents the bigram index would hand back (PostgreSQL). A phrase
     needs PHRASE_FACTOR times as many: its words are in many documents but rarely side by side,
     and a walk that finds too few matches reads every row."""
     if not bigrams(query):
         return False, False
-    expected = _rows_estimate(rows) * query_share(query)
+    share = query_share(query)
+    expected = _rows_estimate(rows) * share
     if " " in query:
         expected /= PHRASE_FACTOR
-    return expected >= WALK_MIN_MATCHES, expected >= SCAN_COUNT_MIN_MATCHES
+    return expected * share >= WALK_MIN_MATCHES, expected * share >= SCAN_COUNT_MIN_MATCHES
 
 
 def search_filter(rows: QuerySet, query: str, *, counting: bool = False) -> QuerySet:
