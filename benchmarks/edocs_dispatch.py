@@ -49,9 +49,14 @@ def main() -> None:
 
     django.setup()
     from egov.accounts.models import User
+    from egov.accounts.services.step_up import step_up_demo
     from egov.edocs.models import Department, DocumentKind, OfficialPost, ReceivedDocument, UnitTask
     from egov.edocs.services import approval, delivery, drafting
+    from egov.edocs.signatures import SIGNING_PURPOSE
     from egov.registry.models import Agency
+
+    def _demo_step_up(official):  # the seed's officials are demo accounts
+        return step_up_demo(user=official, purpose=SIGNING_PURPOSE)
 
     staff = User.objects.get(username="official.jongno")
     jongno = staff.agency
@@ -77,9 +82,11 @@ def main() -> None:
             line=[(leader, "review"), (director, "approve")], recipients=recipients, kind=DocumentKind.NOTICE,
             unit_task=task,
         )  # fmt: skip
-        approval.document_submit(actor=staff, document=document)
+        approval.document_submit(actor=staff, step_up=_demo_step_up(staff), document=document)
         for official in (leader, director):
-            document = approval.document_sign(actor=official, document=document)
+            document = approval.document_sign(
+                actor=official, step_up=_demo_step_up(official), document=document
+            )
         started = time.perf_counter()
         messages = delivery.document_dispatch(actor=staff, document=document)
         elapsed = time.perf_counter() - started

@@ -62,15 +62,18 @@ class SoftwareAuthenticator:
             }
         )
 
-    def get(self, options: dict, *, origin: str | None = None, count_step: int = 1) -> str:
-        """The answer to navigator.credentials.get(options): a signed assertion."""
+    def get(
+        self, options: dict, *, origin: str | None = None, count_step: int = 1, verified: bool = True
+    ) -> str:
+        """The answer to navigator.credentials.get(options): a signed assertion (`verified`: the
+        holder's PIN or biometric was checked, the UV flag)."""
         allowed = [base64url_to_bytes(c["id"]) for c in options.get("allowCredentials", [])]
         assert not allowed or self.credential_id in allowed
         self.sign_count += count_step
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
         auth_data = (
             hashlib.sha256(options["rpId"].encode()).digest()
-            + bytes([0x05])
+            + bytes([0x05 if verified else 0x01])
             + struct.pack(">I", self.sign_count)
         )
         signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))

@@ -17,11 +17,12 @@ from egov.edocs.services.approval import (
 from egov.edocs.services.drafting import document_draft, document_edit, document_revise
 from egov.edocs.signatures import official_signature_valid
 from tests import factories
+from tests.edocs.stepup import fresh
 
 
 def _through_the_line(document, *officials):
     for official in officials:
-        document = document_sign(actor=official, document=document)
+        document = document_sign(actor=official, step_up=fresh(official), document=document)
     return document
 
 
@@ -34,7 +35,7 @@ def test_minji_drafts_a_document_with_its_line_and_attachment(draft, minji):
 
 
 def test_the_line_signs_in_turn_and_the_director_approves_under_delegation(draft, minji, junho, soyeon, park):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     document = _through_the_line(document, junho, soyeon, park)
     document.refresh_from_db()
     assert document.state == "approved"
@@ -59,7 +60,9 @@ def test_the_line_signs_in_turn_and_the_director_approves_under_delegation(draft
 
 
 def test_a_tampered_approval_signature_does_not_verify(draft, minji, junho, soyeon, park):
-    document = _through_the_line(document_submit(actor=minji, document=draft()), junho, soyeon, park)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=draft()), junho, soyeon, park
+    )
     step = document.steps.get(role="review")
     assert not official_signature_valid(
         agency_code="3000000",
@@ -73,64 +76,70 @@ def test_a_tampered_approval_signature_does_not_verify(draft, minji, junho, soye
 def test_registration_numbers_count_per_department_without_gaps(draft, minji, junho, soyeon, park):
     numbers = []
     for _ in range(3):
-        document = _through_the_line(document_submit(actor=minji, document=draft()), junho, soyeon, park)
+        document = _through_the_line(
+            document_submit(actor=minji, step_up=fresh(minji), document=draft()), junho, soyeon, park
+        )
         numbers.append(document.registration_number)
     assert numbers == ["총무과-1", "총무과-2", "총무과-3"]
 
 
 def test_junho_cannot_sign_before_his_turn_comes_back_nor_park_before_his(draft, minji, junho, park):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     with pytest.raises(Conflict) as refused:
-        document_sign(actor=park, document=document)
+        document_sign(actor=park, step_up=fresh(park), document=document)
     assert refused.value.code == "not_your_turn"
-    document_sign(actor=junho, document=document)
+    document_sign(actor=junho, step_up=fresh(junho), document=document)
     with pytest.raises(Conflict):
-        document_sign(actor=junho, document=document)
+        document_sign(actor=junho, step_up=fresh(junho), document=document)
 
 
 def test_an_official_of_another_agency_is_told_the_document_does_not_exist(draft, minji, carol):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     with pytest.raises(NotFound):
-        document_sign(actor=carol, document=document)
+        document_sign(actor=carol, step_up=fresh(carol), document=document)
 
 
 def test_a_colleague_of_the_department_not_on_the_line_may_not_sign(draft, minji, mayor):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     with pytest.raises(PermissionDenied):
-        document_sign(actor=mayor, document=document)
+        document_sign(actor=mayor, step_up=fresh(mayor), document=document)
 
 
 def test_an_official_of_another_department_not_on_the_line_is_told_nothing(draft, minji, finance):
     from tests.edocs.conftest import _post
 
     other = _post("gyeong", finance, 10, "주무관", "윤경")
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     with pytest.raises(NotFound):
-        document_sign(actor=other, document=document)
+        document_sign(actor=other, step_up=fresh(other), document=document)
 
 
 def test_a_citizen_cannot_sign(draft, minji, alice):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     with pytest.raises(PermissionDenied):
-        document_sign(actor=alice, document=document)
+        document_sign(actor=alice, step_up=fresh(alice), document=document)
 
 
 def test_a_budget_document_needs_the_head_of_the_agency(draft, minji, junho, park):
     document = draft(kind=DocumentKind.BUDGET, line=[(junho, "review"), (park, "approve")])
     with pytest.raises(ValidationFailed) as refused:
-        document_submit(actor=minji, document=document)
+        document_submit(actor=minji, step_up=fresh(minji), document=document)
     assert refused.value.field == "approval_line"
 
 
 def test_the_mayor_approves_a_budget_as_head_without_delegation(draft, minji, junho, mayor):
     document = draft(kind=DocumentKind.BUDGET, line=[(junho, "review"), (mayor, "approve")])
-    document = _through_the_line(document_submit(actor=minji, document=document), junho, mayor)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=document), junho, mayor
+    )
     assert document.steps.get(role="approve").outcome == ApprovalStep.Outcome.APPROVED
     assert document.events.last().action == "approve"
 
 
 def test_park_returns_with_a_comment_and_minji_edits_and_submits_again(draft, minji, junho, soyeon, park):
-    document = _through_the_line(document_submit(actor=minji, document=draft()), junho, soyeon)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=draft()), junho, soyeon
+    )
     with pytest.raises(ValidationFailed):
         document_return(actor=park, document=document, comment="")
     document = document_return(actor=park, document=document, comment="예산 근거를 보완하세요.")
@@ -144,15 +153,19 @@ def test_park_returns_with_a_comment_and_minji_edits_and_submits_again(draft, mi
         recipients=[r.agency for r in document.recipients.all()],
         kind=document.kind,
     )
-    document = _through_the_line(document_submit(actor=minji, document=document), junho, park)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=document), junho, park
+    )
     assert document.state == "approved"
 
 
 def test_minji_withdraws_before_anyone_signs_but_not_after(draft, minji, junho):
-    document = document_withdraw(actor=minji, document=document_submit(actor=minji, document=draft()))
+    document = document_withdraw(
+        actor=minji, document=document_submit(actor=minji, step_up=fresh(minji), document=draft())
+    )
     assert document.state == "withdrawn"
-    other = document_submit(actor=minji, document=draft())
-    document_sign(actor=junho, document=other)
+    other = document_submit(actor=minji, step_up=fresh(minji), document=draft())
+    document_sign(actor=junho, step_up=fresh(junho), document=other)
     with pytest.raises(Conflict) as refused:
         document_withdraw(actor=minji, document=other)
     assert refused.value.code == "signed"
@@ -163,7 +176,7 @@ def test_nobody_but_the_drafter_withdraws_or_submits(draft, junho):
     with pytest.raises(NotFound):
         document_withdraw(actor=junho, document=document)
     with pytest.raises(NotFound):
-        document_submit(actor=junho, document=document)
+        document_submit(actor=junho, step_up=fresh(junho), document=document)
 
 
 def test_a_substitute_approves_and_the_director_post_approves(draft, minji, junho, soyeon, park, mayor):
@@ -172,29 +185,35 @@ def test_a_substitute_approves_and_the_director_post_approves(draft, minji, junh
         official=park, substitute=junho, starts_on=today, ends_on=today + dt.timedelta(days=2)
     )
     document = draft(line=[(soyeon, "cooperate"), (park, "approve")])
-    document = _through_the_line(document_submit(actor=minji, document=document), soyeon, junho)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=document), soyeon, junho
+    )
     step = document.steps.get(role="approve")
     assert document.state == "approved" and step.outcome == "substituted" and step.acted_by == junho
     with pytest.raises(PermissionDenied):
-        document_post_approve(actor=soyeon, document=document)
-    document_post_approve(actor=park, document=document)
+        document_post_approve(actor=soyeon, step_up=fresh(soyeon), document=document)
+    document_post_approve(actor=park, step_up=fresh(park), document=document)
     step.refresh_from_db()
     assert step.post_approved_at is not None and step.post_kid
     with pytest.raises(Conflict):
-        document_post_approve(actor=park, document=document)
+        document_post_approve(actor=park, step_up=fresh(park), document=document)
 
 
 def test_an_expired_substitution_gives_no_turn(draft, minji, junho, soyeon, park):
     past = timezone.localdate() - dt.timedelta(days=10)
     Substitute.objects.create(official=park, substitute=junho, starts_on=past, ends_on=past)
     document = draft(line=[(soyeon, "cooperate"), (park, "approve")])
-    document = _through_the_line(document_submit(actor=minji, document=document), soyeon)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=document), soyeon
+    )
     with pytest.raises(PermissionDenied):  # of the department, not on the line, no longer substituting
-        document_sign(actor=junho, document=document)
+        document_sign(actor=junho, step_up=fresh(junho), document=document)
 
 
 def test_an_approved_document_is_never_edited_but_gets_a_new_version(draft, minji, junho, soyeon, park):
-    document = _through_the_line(document_submit(actor=minji, document=draft()), junho, soyeon, park)
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=draft()), junho, soyeon, park
+    )
     with pytest.raises(Conflict):
         document_edit(
             actor=minji,
@@ -248,6 +267,6 @@ def test_an_official_without_a_post_cannot_draft(jongno, park):
 
 def test_an_internal_document_is_enforced_on_approval_with_its_signed_pdf(draft, minji, park):
     document = draft(internal=True, recipients=[], line=[(park, "approve")])
-    document = _through_the_line(document_submit(actor=minji, document=document), park)
+    document = _through_the_line(document_submit(actor=minji, step_up=fresh(minji), document=document), park)
     assert document.enforced_on == timezone.localdate()
     assert document.issued_document.doc_type == "edocs.official_document"

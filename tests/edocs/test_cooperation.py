@@ -9,6 +9,7 @@ from egov.core.errors import Conflict, NotFound, ValidationFailed
 from egov.edocs import selectors
 from egov.edocs.services.approval import document_return, document_sign, document_submit
 from tests.conftest import login_official
+from tests.edocs.stepup import fresh, totp_code
 
 
 @pytest.fixture
@@ -22,16 +23,18 @@ def with_gangnam(draft, junho, gangnam_officer, park):
 def test_taeyang_of_gangnam_cooperates_in_turn_and_his_signature_verifies_with_gangnams_key(
     with_gangnam, minji, junho, gangnam_officer, park
 ):
-    document = document_submit(actor=minji, document=with_gangnam())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=with_gangnam())
     assert list(selectors.document_list_for(actor=gangnam_officer, box="inbox")) == []
     with pytest.raises(Conflict) as early:
-        document_sign(actor=gangnam_officer, document=document)
+        document_sign(actor=gangnam_officer, step_up=fresh(gangnam_officer), document=document)
     assert early.value.code == "not_your_turn"
-    document = document_sign(actor=junho, document=document)
+    document = document_sign(actor=junho, step_up=fresh(junho), document=document)
     assert list(selectors.document_list_for(actor=gangnam_officer, box="inbox")) == [document]
     assert selectors.document_get_for(actor=gangnam_officer, number=document.number) == document
-    document = document_sign(actor=gangnam_officer, document=document, comment="협조합니다.")
-    document = document_sign(actor=park, document=document)
+    document = document_sign(
+        actor=gangnam_officer, step_up=fresh(gangnam_officer), document=document, comment="협조합니다."
+    )
+    document = document_sign(actor=park, step_up=fresh(park), document=document)
     assert document.state == "approved"
     history = selectors.approval_history(document=document)
     assert [row["valid"] for row in history] == [True, True, True, True]
@@ -53,16 +56,24 @@ def test_another_agencys_official_only_cooperates_never_reviews_or_approves(
 
 
 def test_taeyang_returns_with_a_comment_and_minji_sees_it(with_gangnam, minji, junho, gangnam_officer):
-    document = document_sign(actor=junho, document=document_submit(actor=minji, document=with_gangnam()))
+    document = document_sign(
+        actor=junho,
+        step_up=fresh(junho),
+        document=document_submit(actor=minji, step_up=fresh(minji), document=with_gangnam()),
+    )
     document = document_return(actor=gangnam_officer, document=document, comment="예산 협의가 먼저입니다.")
     assert document.state == "returned"
     assert document.steps.get(order=2).comment == "예산 협의가 먼저입니다."
 
 
 def test_a_colleague_of_taeyang_not_on_the_line_is_told_nothing(with_gangnam, minji, junho, gangnam_clerk):
-    document = document_sign(actor=junho, document=document_submit(actor=minji, document=with_gangnam()))
+    document = document_sign(
+        actor=junho,
+        step_up=fresh(junho),
+        document=document_submit(actor=minji, step_up=fresh(minji), document=with_gangnam()),
+    )
     with pytest.raises(NotFound):
-        document_sign(actor=gangnam_clerk, document=document)
+        document_sign(actor=gangnam_clerk, step_up=fresh(gangnam_clerk), document=document)
     with pytest.raises(NotFound):
         selectors.document_get_for(actor=gangnam_clerk, number=document.number)
 
@@ -96,11 +107,16 @@ def test_the_draft_form_offers_other_agencies_cooperators_and_taeyang_signs_from
         (gangnam_officer, "cooperate"),
         (park, "approve"),
     ]
-    document = document_sign(actor=junho, document=document_submit(actor=minji, document=document))
+    document = document_sign(
+        actor=junho,
+        step_up=fresh(junho),
+        document=document_submit(actor=minji, step_up=fresh(minji), document=document),
+    )
     taeyang = login_official(Client(), gangnam_officer)
     assert document.title in taeyang.get("/office/edocs/").content.decode()
     page = taeyang.get(f"/office/edocs/documents/{document.number}/").content.decode()
     assert "서울특별시 강남구" in page
-    assert taeyang.post(f"/office/edocs/documents/{document.number}/sign").status_code == 302
+    url = f"/office/edocs/documents/{document.number}/sign"
+    assert taeyang.post(url, {"otp_token": totp_code(gangnam_officer)}).status_code == 302
     document.refresh_from_db()
     assert document.current_order == 3

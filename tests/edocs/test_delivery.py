@@ -13,14 +13,15 @@ from egov.edocs.services.delivery import (
 )
 from egov.edocs.services.drafting import document_draft
 from egov.edocs.signatures import agency_signature_valid
+from tests.edocs.stepup import fresh
 
 
 @pytest.fixture
 def approved(draft, minji, junho, soyeon, park, gangnam_office):
     def approved(**overrides):
-        document = document_submit(actor=minji, document=draft(**overrides))
+        document = document_submit(actor=minji, step_up=fresh(minji), document=draft(**overrides))
         for official in (junho, soyeon, park):
-            document = document_sign(actor=official, document=document)
+            document = document_sign(actor=official, step_up=fresh(official), document=document)
         return document
 
     return approved
@@ -179,7 +180,7 @@ def test_only_the_producing_department_dispatches(approved, soyeon):
 def test_officials_see_their_departments_documents_and_their_inbox_only(
     draft, minji, junho, soyeon, park, carol
 ):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     assert list(selectors.document_list_for(actor=junho, box="inbox")) == [document]
     assert list(selectors.document_list_for(actor=park, box="inbox")) == []
     assert selectors.document_get_for(actor=soyeon, number=document.number) == document  # on the line

@@ -10,15 +10,16 @@ from egov.edocs.services.approval import document_sign, document_submit
 from egov.edocs.services.delivery import document_dispatch
 from egov.opendata.models import Dataset, DatastoreRow
 from egov.opendata.services import feed_refresh
+from tests.edocs.stepup import fresh
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def dispatched(draft, minji, junho, soyeon, park, gangnam, gangnam_office, busan):
-    document = document_submit(actor=minji, document=draft(recipients=[gangnam, busan]))
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft(recipients=[gangnam, busan]))
     for official in (junho, soyeon, park):
-        document = document_sign(actor=official, document=document)
+        document = document_sign(actor=official, step_up=fresh(official), document=document)
     document_dispatch(actor=minji, document=document)  # Busan has no registry office: bounced
     return document
 

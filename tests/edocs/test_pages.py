@@ -10,6 +10,7 @@ from egov.edocs.models import OfficialDocument, ReceivedDocument
 from egov.edocs.services.approval import document_sign, document_submit
 from egov.edocs.services.delivery import document_dispatch, receipt_register
 from tests.conftest import login_official
+from tests.edocs.stepup import authenticator_for, fresh, totp_code
 
 
 def docx_upload(name="계획.docx"):
@@ -38,9 +39,9 @@ def _form(junho, soyeon, park, gangnam, **overrides):
 
 @pytest.fixture
 def approved(draft, minji, junho, soyeon, park, gangnam_office):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     for official in (junho, soyeon, park):
-        document = document_sign(actor=official, document=document)
+        document = document_sign(actor=official, step_up=fresh(official), document=document)
     return document
 
 
@@ -59,7 +60,9 @@ def test_minji_drafts_from_the_notice_template_with_a_word_file_and_submits(
     assert [s.role for s in document.steps.order_by("order")] == ["draft", "review", "cooperate", "approve"]
     page = client.get(response["Location"]).content.decode()
     assert "계획.docx" in page and 'data-testid="submit"' in page
-    assert client.post(f"/office/edocs/documents/{document.number}/submit").status_code == 302
+    url = f"/office/edocs/documents/{document.number}/submit"
+    assert client.post(url).status_code == 400  # her key signs only with a fresh code
+    assert client.post(url, {"otp_token": totp_code(minji)}).status_code == 302
     document.refresh_from_db()
     assert document.state == "in_approval"
     download = client.get(f"/office/edocs/documents/{document.number}/attachments/{document.files.get().pk}")
@@ -94,17 +97,35 @@ def test_the_line_acts_in_turn_from_the_queue_and_the_page_shows_verified_signat
 ):
     from django.test import Client
 
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     clients = {u.username: login_official(Client(), u) for u in (minji, junho, soyeon, park)}
     assert document.title not in clients["soyeon"].get("/office/edocs/").content.decode()  # not her turn yet
-    response = clients["soyeon"].post(f"/office/edocs/documents/{document.number}/sign", {"comment": ""})
-    assert response.status_code == 400
-    assert document.title in clients["junho"].get("/office/edocs/").content.decode()
     url = f"/office/edocs/documents/{document.number}"
-    response = clients["junho"].post(f"{url}/sign", {"comment": "이상 없음"})
+    soyeon_key = authenticator_for(soyeon)
+
+    def soyeon_signs():
+        options = clients["soyeon"].post(f"{url}/step-up/sign").json()
+        return clients["soyeon"].post(f"{url}/sign", {"passkey_assertion": soyeon_key.get(options)})
+
+    response = soyeon_signs()
+    assert response.status_code == 400 and "not your turn" in response.content.decode()
+    assert document.title in clients["junho"].get("/office/edocs/").content.decode()
+    # Junho has a passkey: the page asks his authenticator for an assertion bound to this act.
+    key = authenticator_for(junho)
+    page = clients["junho"].get(f"{url}/").content.decode()
+    assert 'data-passkey="step-up"' in page and 'name="otp_token"' not in page
+    options = clients["junho"].post(f"{url}/step-up/sign").json()
+    assert options["userVerification"] == "required"
+    response = clients["junho"].post(
+        f"{url}/sign", {"comment": "이상 없음", "passkey_assertion": key.get(options)}
+    )
     assert response.status_code == 302
-    for name in ("soyeon", "park"):
-        assert clients[name].post(f"/office/edocs/documents/{document.number}/sign").status_code == 302
+    response = soyeon_signs()
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    # Director Park has no passkey: a fresh code from his authenticator app.
+    assert clients["park"].post(f"{url}/sign").status_code == 400
+    response = clients["park"].post(f"{url}/sign", {"otp_token": totp_code(park)})
+    assert response.status_code == 302
     document.refresh_from_db()
     assert document.state == "approved" and document.registration_number == "총무과-1"
     page = clients["minji"].get(f"/office/edocs/documents/{document.number}/").content.decode()
@@ -113,7 +134,7 @@ def test_the_line_acts_in_turn_from_the_queue_and_the_page_shows_verified_signat
 
 
 def test_a_return_needs_a_comment_through_the_page(client, draft, minji, junho):
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     login_official(client, junho)
     url = f"/office/edocs/documents/{document.number}/return"
     assert client.post(url, {"comment": ""}).status_code == 400
@@ -127,7 +148,7 @@ def test_officials_outside_the_line_and_department_do_not_see_or_act(
 ):
     from tests.edocs.conftest import _post
 
-    document = document_submit(actor=minji, document=draft())
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
     login_official(client, gangnam_clerk)  # another agency
     assert client.get(f"/office/edocs/documents/{document.number}/").status_code == 404
     assert client.post(f"/office/edocs/documents/{document.number}/sign").status_code == 404

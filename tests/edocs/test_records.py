@@ -2,6 +2,7 @@
 recorded, transfer as a BagIt package), the proactive publication of public documents."""
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import bagit
@@ -21,14 +22,17 @@ from egov.edocs.services.records import (
     retention_sweep,
 )
 from tests.conftest import login_official
+from tests.edocs.stepup import fresh
 
 
 @pytest.fixture
 def filed(draft, minji, junho, soyeon, park, gangnam_office, unit_tasks):
     def filed(task="short", **overrides):
-        document = document_submit(actor=minji, document=draft(unit_task=unit_tasks[task], **overrides))
+        document = document_submit(
+            actor=minji, step_up=fresh(minji), document=draft(unit_task=unit_tasks[task], **overrides)
+        )
         for official in (junho, soyeon, park):
-            document = document_sign(actor=official, document=document)
+            document = document_sign(actor=official, step_up=fresh(official), document=document)
         document_dispatch(actor=minji, document=document)
         document.refresh_from_db()
         return document
@@ -169,3 +173,80 @@ def test_a_later_sweep_opens_a_new_case_only_for_records_due_after_the_last_cuto
     assert list(old.record_rows()) == [first] and list(new.record_rows()) == [later]
     appraisal_dispose(actor=mayor, case=old, reason="보존기간 경과")
     assert list(new.record_rows()) == [later]  # deciding one case leaves the other's records
+
+
+def _pdfa_claimed(pdf: bytes, *, javascript: bool = False) -> bytes:
+    """`pdf` rewritten (pypdf) to claim PDF/A-2B: XMP pdfaid and an sRGB output intent."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    xmp = DecodedStreamObject()
+    xmp.set_data(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+        b"<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"
+        b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    profile = DecodedStreamObject()
+    profile.set_data(b"\0" * 128)  # the check looks for the profile, not inside it
+    profile[NameObject("/N")] = NumberObject(3)
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB"),
+            NameObject("/DestOutputProfile"): writer._add_object(profile),
+        }
+    )
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    writer._root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    if javascript:
+        action = {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(action)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_transfer_checks_each_rendition_against_the_pdfa_requirements(filed, mayor):
+    """The renditions issued through `documents` are not PDF/A yet: the package says so."""
+    import json
+
+    from egov.edocs.pdfa import pdfa_check
+
+    document = filed("archive")
+    retention_sweep(today=document.retention_until)
+    case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="이관")
+    folder = (
+        Path(settings.DATA_DIR)
+        / "edocs"
+        / "transfers"
+        / case.package_name
+        / "data"
+        / document.registration_number
+    )
+    found = json.loads((folder / "pdfa-check.json").read_text(encoding="utf-8"))
+    assert found == pdfa_check((folder / "rendition.pdf").read_bytes())
+    assert found["claimed"] is None
+    assert found["problems"] == [
+        "no PDF/A identification (pdfaid) in the XMP metadata",
+        "no PDF/A output intent with an ICC profile",
+    ]  # fonts embedded, a file identifier, no JavaScript or external content
+
+    rendition = (folder / "rendition.pdf").read_bytes()
+    assert pdfa_check(_pdfa_claimed(rendition)) == {"claimed": "2B", "problems": []}
+    with_script = pdfa_check(_pdfa_claimed(rendition, javascript=True))
+    assert "forbidden action JavaScript" in with_script["problems"]
+    assert pdfa_check(b"%PDF-1.7 not really")["problems"][0].startswith("unreadable")

@@ -7,13 +7,16 @@ from egov.edocs import selectors
 from egov.edocs.services.approval import document_sign, document_submit
 from egov.edocs.services.delivery import document_dispatch
 from tests.conftest import login_official
+from tests.edocs.stepup import fresh
 
 
 @pytest.fixture
 def documents(draft, minji, junho, soyeon, park, gangnam_office):
-    sent = document_submit(actor=minji, document=draft(title="민원실 환경 개선 계획 협조 요청"))
+    sent = document_submit(
+        actor=minji, step_up=fresh(minji), document=draft(title="민원실 환경 개선 계획 협조 요청")
+    )
     for official in (junho, soyeon, park):
-        sent = document_sign(actor=official, document=sent)
+        sent = document_sign(actor=official, step_up=fresh(official), document=sent)
     document_dispatch(actor=minji, document=sent)
     other = draft(
         title="청사 주차장 운영 지침",
@@ -90,3 +93,28 @@ def test_two_syllable_words_match_anywhere_in_a_word(documents, minji):
     assert list(selectors.document_search_for(actor=minji, query="민원")) == [sent]  # 민원실
     assert list(selectors.document_search_for(actor=minji, query="차장")) == [other]  # inside 주차장
     assert not selectors.document_search_for(actor=minji, query="원실환").exists()
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["bigram index", "newest first walk"])
+def test_either_plan_finds_the_same_documents(documents, minji, gangnam_clerk, monkeypatch, walk):
+    """A common word is searched by walking the documents newest first, a rare one through the
+    bigram index (edocs.store.search_plan): both give the same answer and the same rights."""
+    from django.db import connection
+
+    from egov.edocs import store
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is chosen on PostgreSQL only")
+    threshold = 0 if walk else 10**12
+    monkeypatch.setattr(store, "WALK_MIN_MATCHES", threshold)
+    monkeypatch.setattr(store, "SCAN_COUNT_MIN_MATCHES", threshold)
+    sent, other = documents
+    rows = store.search_filter(selectors.document_search_for(actor=minji), "주차")
+    assert ("edocs_bigrams" in str(rows.query)) is not walk
+    for counting in (False, True):
+        found = selectors.document_search_for(actor=minji, query="환경 개선", counting=counting)
+        assert list(found) == [sent]
+        assert list(selectors.document_search_for(actor=minji, query="주차", counting=counting)) == [other]
+        assert not selectors.document_search_for(
+            actor=gangnam_clerk, query="환경", counting=counting
+        ).exists()

@@ -145,6 +145,31 @@ class CommentForm(forms.Form):
     )
 
 
+class StepUpForm(forms.Form):
+    """The official's fresh authentication before their key signs: the passkey's answer (put
+    here by the page's script) or, without a passkey, a code from their authenticator app."""
+
+    otp_token = forms.CharField(
+        label=_("Authenticator code"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", **TEXT}
+        ),
+        help_text=_("The 6-digit code your authenticator app shows now: your signature needs it."),
+    )
+    passkey_assertion = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, method: str = "totp", **kwargs):
+        super().__init__(*args, **kwargs)
+        if method != "totp":
+            del self.fields["otp_token"]
+
+
+class SignForm(StepUpForm, CommentForm):
+    """The comment of a review or an approval, with the signer's step-up."""
+
+
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Official"))
     note = forms.CharField(

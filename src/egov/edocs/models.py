@@ -215,6 +215,8 @@ class OfficialDocument(CaseModel):
         indexes = [
             models.Index(fields=["department", "state", "created_at"], name="edocs_doc_dept_state_idx"),
             models.Index(fields=["agency", "state"], name="edocs_doc_agency_state_idx"),
+            # The search's newest-first walk when a word is too common for its bigram index.
+            models.Index(fields=["created_at", "id"], name="edocs_doc_created_idx"),
             models.Index(
                 fields=["retention_until", "agency", "unit_task"],
                 condition=Q(records_state="active", retention_until__isnull=False),

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from egov.accounts.models import OfficialRole, User
+from egov.accounts.services.step_up import step_up_demo
 from egov.core.seeding import SeedOptions, SeedReport, summary_line
 from egov.edocs.models import (
     DelegationRule,
@@ -25,7 +26,14 @@ from egov.edocs.models import (
     UnitTask,
 )
 from egov.edocs.services import approval, delivery, drafting, records
+from egov.edocs.signatures import SIGNING_PURPOSE
 from egov.registry.models import Agency
+
+
+def _demo_step_up(official):
+    """The seed's officials are demo accounts: their approvals are signed as "demo" step-ups."""
+    return step_up_demo(user=official, purpose=SIGNING_PURPOSE)
+
 
 # agency code: (registry office code, Korean, English), (division code, Korean, English)
 OFFICES = {
@@ -122,7 +130,7 @@ def _office(agency: Agency) -> dict:
 
 def _through(document: OfficialDocument, *officials) -> OfficialDocument:
     for official in officials:
-        document = approval.document_sign(actor=official, document=document)
+        document = approval.document_sign(actor=official, step_up=_demo_step_up(official), document=document)
     return document
 
 
@@ -148,21 +156,21 @@ def _documents(agency: Agency, office: dict, others: dict[str, Agency]) -> dict[
         "주민 편의시설 개선 결과 보고", "1. 관련: 주민편의시설 개선 계획\n2. 개선 결과를 다음과 같이 보고합니다.",
         [(demo, "review"), (p["director2"], "approve")], kind=DocumentKind.REPORT, internal=True, by=p["staff"],
     )  # fmt: skip
-    approval.document_submit(actor=p["staff"], document=waiting)
+    approval.document_submit(actor=p["staff"], step_up=_demo_step_up(p["staff"]), document=waiting)
     # returned with a comment
     returned = draft("민원실 안내 표지 교체 예산 집행", "1. 관련: 2027년 예산\n2. 안내 표지 교체 비용 집행을 요청합니다.",
                      [(p["leader"], "review"), (p["head"], "approve")], kind=DocumentKind.BUDGET, task="A02",
                      internal=True)  # fmt: skip
-    approval.document_submit(actor=drafter, document=returned)
+    approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=returned)
     approval.document_return(actor=p["leader"], document=returned, comment="견적서를 붙임으로 첨부해 주세요.")
     # withdrawn by the drafter
     withdrawn = draft("직원 교육 일정 변경 알림", "1. 직원 교육 일정을 변경합니다.", line, internal=True)
-    approval.document_submit(actor=drafter, document=withdrawn)
+    approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=withdrawn)
     approval.document_withdraw(actor=drafter, document=withdrawn, reason="일정 재확정 후 다시 기안")
     # approved internally under delegation (전결), enforced at once
     approved = draft("민원 처리 기간 단축 방안", "1. 관련: 민원처리법\n2. 처리 기간 단축 방안을 시행합니다.",
                      line, task="A03", internal=True)  # fmt: skip
-    approval.document_submit(actor=drafter, document=approved)
+    approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=approved)
     _through(approved, p["leader"], p["director"])
     made["internal"] = 5
     # dispatched to other agencies (one without a registry office bounces)
@@ -173,7 +181,7 @@ def _documents(agency: Agency, office: dict, others: dict[str, Agency]) -> dict[
             "1. 관련: 전자정부법\n2. 디지털 민원 서비스 개선을 위하여 다음과 같이 협조를 요청합니다.\n  가. 요청 사항: 기관별 개선 과제 제출\n  나. 회신 기한: 2027. 3. 31.",
             line, kind=DocumentKind.NOTICE, task="A03", recipients=recipients,
         )  # fmt: skip
-        approval.document_submit(actor=drafter, document=sent)
+        approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=sent)
         _through(sent, p["leader"], p["director"])
         delivery.document_dispatch(actor=drafter, document=sent)
         made["dispatched"] = 1
@@ -183,7 +191,7 @@ def _documents(agency: Agency, office: dict, others: dict[str, Agency]) -> dict[
                 "주민 의견 반영 결과 알림", "1. 귀하께서 제출하신 의견에 감사드립니다.\n2. 의견을 검토하여 다음과 같이 반영하였음을 알려 드립니다.",
                 line, task="A03", recipients=[citizen.resident],
             )  # fmt: skip
-            approval.document_submit(actor=drafter, document=notice)
+            approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=notice)
             _through(notice, p["leader"], p["director"])
             delivery.document_dispatch(actor=drafter, document=notice)
             made["to_citizen"] = 1
@@ -217,7 +225,7 @@ def _old_record(office: dict) -> int:
         actor=drafter, title="2019년 청사 시설 점검 결과", content="1. 청사 시설 점검 결과를 보고합니다.",
         line=[(p["leader"], "review"), (p["director"], "approve")], internal=True, unit_task=tasks["A01"],
     )  # fmt: skip
-    approval.document_submit(actor=drafter, document=old)
+    approval.document_submit(actor=drafter, step_up=_demo_step_up(drafter), document=old)
     _through(old, p["leader"], p["director"])
     OfficialDocument.objects.filter(pk=old.pk).update(retention_until=dt.date(2023, 1, 1))
     return records.retention_sweep(today=timezone.localdate())

@@ -226,9 +226,11 @@ def document_search_for(
     date_to=None,
     unit_task_id: int | None = None,
     state: str = "",
+    counting: bool = False,
 ) -> QuerySet:
     """Full-text search in Korean (edocs.store) over the documents the official may see, with
-    filters by department, period (drafted between), unit task and state; newest first."""
+    filters by department, period (drafted between), unit task and state; newest first.
+    `counting`: the same matches, shaped for counting them (the store may plan it otherwise)."""
     from egov.edocs.store import search_filter
 
     post = _post(actor)
@@ -243,6 +245,8 @@ def document_search_for(
         rows = rows.filter(created_at__date__gte=date_from)
     if date_to:
         rows = rows.filter(created_at__date__lte=date_to)
+    if counting:  # in no order: a capped count stops at its cap instead of sorting every match
+        return search_filter(rows, query, counting=True).order_by()
     return search_filter(rows, query).order_by("-created_at", "-id")
 
 

@@ -11,7 +11,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from egov.accounts.services.step_up import StepUp, step_up_check
 from egov.documents import pki
+
+# What a step-up for signing approvals is made for (accounts.services.step_up).
+SIGNING_PURPOSE = "edocs.approval"
 
 
 def canonical(value: dict) -> str:
@@ -34,10 +38,14 @@ def _verify(certificate, text: str, signature: str) -> bool:
     return pki.issued_by_platform(certificate)
 
 
-def official_sign(official, value: dict) -> tuple[str, str, str]:
-    """(the signed text, its signature, the key id) with the official's own key."""
+def official_sign(official, value: dict, *, step_up: StepUp | None) -> tuple[str, str, str]:
+    """(the signed text, its signature, the key id) with the official's own key, which the
+    platform keeps for them and uses only on their fresh step-up (a passkey assertion with user
+    verification, else a code from their authenticator app): StepUpRequired otherwise. How they
+    stepped up is part of what is signed ("auth")."""
+    step_up = step_up_check(step_up, user=official, purpose=SIGNING_PURPOSE)
     key = pki.official_signing_key(official)
-    text = canonical(value)
+    text = canonical({**value, "auth": step_up.method})
     return text, _sign(key, text), key.kid
 
 

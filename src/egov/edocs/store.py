@@ -16,7 +16,21 @@ characters, lower-cased, none holding a space), and check the candidates with a 
 
 `search_filter(rows, query)` narrows a permission-checked queryset (the selectors'): the seam
 never widens what an official may see.
+
+On PostgreSQL the search picks its plan per query (`search_plan`). A word as common as 민원 is
+in most documents: the bigram index would hand back hundreds of thousands of rows to be
+checked and sorted for one page of 50. So the seam estimates how many of the rows the
+official may see (with the filters) hold the query: the planner's estimate of those rows
+times the query's share of all documents (its rarest bigram's, from the statistics ANALYZE
+keeps for the index's expression). Walking newest first through the date index reads about
+50 × documents / matches rows; the bigram index hands back about documents × share
+candidates. When matches × share passes WALK_MIN_MATCHES the page walks and checks each row
+with ILIKE, stopping at the page's end; otherwise the bigram index finds the candidates. The
+capped count ("more than 1,000") likewise reads without the index past SCAN_COUNT_MIN_MATCHES.
 """
+
+import json
+import time
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -153,14 +167,83 @@ def fts_terms(grams: list[str]) -> str:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
 
 
-def search_filter(rows: QuerySet, query: str) -> QuerySet:
-    """`rows` narrowed to the documents whose title or text holds `query` (case-insensitive)."""
+# The walk reads about PAGE × N / matches rows, the bigram index about N × share candidates
+# (N: the documents): the walk wins when matches × share exceeds the page (the count: the cap),
+# taken four times over for the estimates' error.
+WALK_MIN_MATCHES = 4 * 50
+SCAN_COUNT_MIN_MATCHES = 4 * 1_001
+PHRASE_FACTOR = 10
+SHARES_SECONDS = 600  # the statistics change with ANALYZE only; read them again after this
+SHARES_SQL = (
+    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+    "WHERE tablename = 'edocs_doc_bigrams'"
+)
+_shares: dict = {"read_at": 0.0, "shares": {}, "floor": 1.0}
+
+
+def bigram_shares() -> tuple[dict[str, float], float]:
+    """({bigram: share of documents holding it} for the commonest bigrams, the share no other
+    bigram exceeds), from the planner's statistics of the bigram index's expression; cached in
+    the process for SHARES_SECONDS. Without statistics every bigram counts as common (1.0)."""
+    now = time.monotonic()
+    if now - _shares["read_at"] > SHARES_SECONDS:
+        shares, floor = {}, 1.0
+        with connection.cursor() as cursor:
+            cursor.execute(SHARES_SQL)
+            found = cursor.fetchone()
+        if found and found[0] and found[1]:
+            elements, freqs = found
+            shares = dict(zip(elements, freqs[: len(elements)], strict=True))
+            floor = float(freqs[len(elements)])  # the least frequent of those kept
+        _shares.update(read_at=now, shares=shares, floor=floor)
+    return _shares["shares"], _shares["floor"]
+
+
+def _rows_estimate(rows: QuerySet) -> float:
+    """The planner's estimate of how many rows `rows` holds (one EXPLAIN, no rows read)."""
+    plan = rows.order_by().explain(format="json")
+    return float(json.loads(plan)[0]["Plan"]["Plan Rows"])
+
+
+def query_share(query: str) -> float:
+    """The estimated share of documents holding `query`: for a word, that of its rarest bigram
+    (an upper bound); for a phrase, the product of its words' (as if independent)."""
+    shares, floor = bigram_shares()
+    share = 1.0
+    for word in query.split():
+        grams = bigrams(word)
+        if grams:
+            share *= min(shares.get(g, floor) for g in grams)
+    return share
+
+
+def search_plan(rows: QuerySet, query: str) -> tuple[bool, bool]:
+    """(whether the page walks newest first without the bigram index, whether the capped count
+    reads without it), from the expected number of matches among `rows` and the share of all
+    documents the bigram index would hand back (PostgreSQL). A phrase
+    needs PHRASE_FACTOR times as many: its words are in many documents but rarely side by side,
+    and a walk that finds too few matches reads every row."""
+    if not bigrams(query):
+        return False, False
+    share = query_share(query)
+    expected = _rows_estimate(rows) * share
+    if " " in query:
+        expected /= PHRASE_FACTOR
+    return expected * share >= WALK_MIN_MATCHES, expected * share >= SCAN_COUNT_MIN_MATCHES
+
+
+def search_filter(rows: QuerySet, query: str, *, counting: bool = False) -> QuerySet:
+    """`rows` narrowed to the documents whose title or text holds `query` (case-insensitive);
+    `counting`: for the capped count of the matches rather than a page of them."""
     query = " ".join((query or "").split())[:100]
     if not query:
         return rows
     holds = Q(title__icontains=query) | Q(content__icontains=query)
     table = rows.model._meta.db_table
     if connection.vendor == "postgresql" and len(query) >= 2:
+        walk, scan_count = search_plan(rows, query)
+        if scan_count if counting else walk:
+            return rows.filter(holds)
         indexed = RawSQL(  # noqa: S611 - the table name is the model's, the query is a parameter
             f'edocs_bigrams("{table}"."title" || \' \' || "{table}"."content") @> edocs_bigrams(%s)',
             (query,),

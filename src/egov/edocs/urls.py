@@ -15,6 +15,11 @@ urlpatterns = [
         views.document_attachment,
         name="document_attachment",
     ),
+    path(
+        "office/edocs/documents/<str:number>/step-up/<slug:action>",
+        views.document_step_up_options,
+        name="document_step_up_options",
+    ),
     path("office/edocs/documents/<str:number>/<slug:action>", views.document_act, name="document_act"),
     path("office/edocs/received/<str:number>/", views.receipt, name="receipt"),
     path(

@@ -6,12 +6,13 @@ permission-checked selector; every act goes through a service."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.services import step_up as step_ups
 from egov.cases.selectors import case_history
 from egov.cases.services import case_file_open
 from egov.core.errors import NotFound, PermissionDenied, ServiceError
@@ -25,21 +26,29 @@ from egov.edocs.forms import (
     RecordsDecisionForm,
     SearchForm,
     SendBackForm,
+    SignForm,
+    StepUpForm,
 )
 from egov.edocs.models import ApprovalStep, DocumentKind, OfficialDocument, ReceivedDocument
 from egov.edocs.services import approval, delivery, drafting, records
+from egov.edocs.signatures import SIGNING_PURPOSE
 
 PAGE_SIZE = 50
 SEARCH_COUNT_CAP = 1000
 
 
 class _CappedPaginator(Paginator):
-    """Counts at most SEARCH_COUNT_CAP + 1 matches: a broad word over a million documents is
-    reported as "more than 1,000" instead of counting every match."""
+    """Counts at most SEARCH_COUNT_CAP + 1 matches (of `counted`, the same matches shaped for
+    counting): a broad word over a million documents is reported as "more than 1,000" instead
+    of counting every match."""
+
+    def __init__(self, object_list, per_page, *, counted):
+        super().__init__(object_list, per_page)
+        self.counted = counted
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: SEARCH_COUNT_CAP + 1].count()
+        return self.counted[: SEARCH_COUNT_CAP + 1].count()
 
 
 def _file_response(attachment):
@@ -148,6 +157,7 @@ def draft_new(request):
 
 def _document_page(request, document: OfficialDocument, *, form=None, status=200):
     user = request.user
+    method = step_ups.step_up_method(user=user)
     steps = {s.order: s for s in document.steps.all()}
     current = steps.get(document.current_order) if document.current_order is not None else None
     approver = next((s for s in steps.values() if s.role == ApprovalStep.Role.APPROVE), None)
@@ -167,7 +177,11 @@ def _document_page(request, document: OfficialDocument, *, form=None, status=200
             and approver.official_id == user.pk
             and approver.outcome == ApprovalStep.Outcome.SUBSTITUTED
             and approver.post_approved_at is None,
-            "form": form or CommentForm(),
+            "form": form if isinstance(form, SignForm) else SignForm(method=method),
+            "step_up_form": form
+            if isinstance(form, StepUpForm) and not isinstance(form, SignForm)
+            else StepUpForm(method=method),
+            "step_up_method": method,
             "lang": page_language(),
         },
         status=status,
@@ -180,16 +194,46 @@ def document(request, number: str):
 
 
 ACTS = {
-    "submit": lambda user, doc, comment: approval.document_submit(actor=user, document=doc),
-    "sign": lambda user, doc, comment: approval.document_sign(actor=user, document=doc, comment=comment),
-    "return": lambda user, doc, comment: approval.document_return(actor=user, document=doc, comment=comment),
-    "withdraw": lambda user, doc, comment: approval.document_withdraw(
-        actor=user, document=doc, reason=comment
+    "submit": lambda user, doc, comment, step_up: approval.document_submit(
+        actor=user, document=doc, step_up=step_up
     ),
-    "post_approve": lambda user, doc, comment: approval.document_post_approve(
+    "sign": lambda user, doc, comment, step_up: approval.document_sign(
+        actor=user, document=doc, comment=comment, step_up=step_up
+    ),
+    "return": lambda user, doc, comment, step_up: approval.document_return(
         actor=user, document=doc, comment=comment
     ),
+    "withdraw": lambda user, doc, comment, step_up: approval.document_withdraw(
+        actor=user, document=doc, reason=comment
+    ),
+    "post_approve": lambda user, doc, comment, step_up: approval.document_post_approve(
+        actor=user, document=doc, comment=comment, step_up=step_up
+    ),
 }
+# The acts that sign with the official's own key: each needs their fresh step-up.
+SIGNING_ACTS = {"submit", "sign", "post_approve"}
+
+
+def _step_up_take(request, form, number: str, action: str):
+    """The official's step-up from the form (their passkey's answer to the challenge issued
+    for this document and act, or their authenticator code); None, with the form's error,
+    when refused."""
+    data = form.cleaned_data
+    try:
+        if data.get("passkey_assertion"):
+            return step_ups.step_up_passkey(
+                request=request,
+                user=request.user,
+                credential=data["passkey_assertion"],
+                purpose=SIGNING_PURPOSE,
+                context=f"{number}:{action}",
+            )
+        return step_ups.step_up_totp(
+            user=request.user, token=data.get("otp_token") or "", purpose=SIGNING_PURPOSE
+        )
+    except ServiceError as exc:
+        form.add_error("otp_token" if "otp_token" in form.fields else None, exc.message)
+        return None
 
 
 @official_required
@@ -198,15 +242,37 @@ def document_act(request, number: str, action: str):
     if action not in ACTS:
         raise Http404
     document = selectors.document_get_for(actor=request.user, number=number)
-    form = CommentForm(request.POST)
-    if form.is_valid() and form_attempt(
-        form, lambda: ACTS[action](request.user, document, form.cleaned_data["comment"])
-    ):
-        messages.success(request, _("Done."))
-        return redirect("edocs:document", number=document.number)
+    if action in SIGNING_ACTS or action == "return":
+        form_class = SignForm if action in ("sign", "return") else StepUpForm
+        form = form_class(request.POST, method=step_ups.step_up_method(user=request.user))
+    else:
+        form = CommentForm(request.POST)
+    if form.is_valid():
+        step_up = _step_up_take(request, form, document.number, action) if action in SIGNING_ACTS else None
+        if (step_up is not None or action not in SIGNING_ACTS) and form_attempt(
+            form,
+            lambda: ACTS[action](request.user, document, form.cleaned_data.get("comment", ""), step_up),
+        ):
+            messages.success(request, _("Done."))
+            return redirect("edocs:document", number=document.number)
     for error in form.non_field_errors():
         messages.error(request, error)
     return _document_page(request, document, form=form, status=400)
+
+
+@official_required
+@require_POST
+def document_step_up_options(request, number: str, action: str):
+    """WebAuthn options for the official's passkey, the challenge bound to this document and act."""
+    if action not in SIGNING_ACTS:
+        raise Http404
+    document = selectors.document_get_for(actor=request.user, number=number)
+    if step_ups.step_up_method(user=request.user) != "passkey":
+        return JsonResponse({"error": _("You have no passkey registered.")}, status=400)
+    options = step_ups.step_up_options(
+        request=request, user=request.user, purpose=SIGNING_PURPOSE, context=f"{document.number}:{action}"
+    )
+    return HttpResponse(options, content_type="application/json")
 
 
 @official_required
@@ -386,16 +452,17 @@ def search(request):
     page = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        rows = selectors.document_search_for(
-            actor=request.user,
-            query=data["q"],
-            department_id=int(data["department"]) if data["department"] else None,
-            unit_task_id=int(data["unit_task"]) if data["unit_task"] else None,
-            state=data["state"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-        )
-        page = _CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        criteria = {
+            "query": data["q"],
+            "department_id": int(data["department"]) if data["department"] else None,
+            "unit_task_id": int(data["unit_task"]) if data["unit_task"] else None,
+            "state": data["state"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+        rows = selectors.document_search_for(actor=request.user, **criteria)
+        counted = selectors.document_search_for(actor=request.user, counting=True, **criteria)
+        page = _CappedPaginator(rows, PAGE_SIZE, counted=counted).get_page(request.GET.get("page"))
     return render(
         request,
         "edocs/search.html",

@@ -147,9 +147,13 @@ def passkey_register(*, user: User, verified, credential: str, name: str = "") -
     return passkey
 
 
-def passkey_authentication_options(*, request, user: User | None) -> str:
+def passkey_authentication_options(
+    *, request, user: User | None, purpose: str = "authenticate", verify_user: bool = False
+) -> str:
     """Options (JSON) for navigator.credentials.get(). Without `user` (citizens' sign-in) any
-    passkey stored on the device may answer; with one (an official's second factor) only theirs."""
+    passkey stored on the device may answer; with one (an official's second factor) only theirs.
+    `purpose` binds the challenge to what it is for (a step-up names the act it unlocks);
+    `verify_user` asks the authenticator for the holder's PIN or biometric."""
     allow = (
         [PublicKeyCredentialDescriptor(id=bytes(p.credential_id)) for p in Passkey.objects.filter(user=user)]
         if user
@@ -159,19 +163,22 @@ def passkey_authentication_options(*, request, user: User | None) -> str:
         rp_id=rp_id(request),
         challenge=secrets.token_bytes(32),
         allow_credentials=allow,
-        user_verification=UserVerificationRequirement.PREFERRED,
+        user_verification=UserVerificationRequirement.REQUIRED
+        if verify_user
+        else UserVerificationRequirement.PREFERRED,
     )
-    _challenge_store(
-        request, purpose="authenticate", challenge=options.challenge, user_id=user.pk if user else None
-    )
+    _challenge_store(request, purpose=purpose, challenge=options.challenge, user_id=user.pk if user else None)
     return webauthn.options_to_json(options)
 
 
-def passkey_authenticate(*, request, user: User | None, credential: str) -> Passkey:
-    """Check an assertion against the challenge in the session and the stored public key; the
-    signature counter must grow (when the authenticator keeps one). Returns the passkey used;
-    with `user` given, it must be theirs."""
-    challenge = _challenge_take(request, purpose="authenticate", user_id=user.pk if user else None)
+def passkey_authenticate(
+    *, request, user: User | None, credential: str, purpose: str = "authenticate", verify_user: bool = False
+) -> Passkey:
+    """Check an assertion against the challenge issued for `purpose` in the session and the
+    stored public key; the signature counter must grow (when the authenticator keeps one), and
+    with `verify_user` the authenticator must have verified its holder. Returns the passkey
+    used; with `user` given, it must be theirs."""
+    challenge = _challenge_take(request, purpose=purpose, user_id=user.pk if user else None)
     refused = PasskeyRefused(_("This passkey is not accepted. Try again, or use another sign-in method."))
     try:
         raw_id = webauthn.base64url_to_bytes(json.loads(credential)["rawId"])
@@ -194,6 +201,7 @@ def passkey_authenticate(*, request, user: User | None, credential: str) -> Pass
                 expected_origin=_origin_of(request),
                 credential_public_key=bytes(passkey.public_key),
                 credential_current_sign_count=passkey.sign_count,
+                require_user_verification=verify_user,
             )
         except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
             log.warning(

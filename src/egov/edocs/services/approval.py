@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.accounts.permissions import has_role
+from egov.accounts.services.step_up import StepUp
 from egov.cases.services import case_lock_for, case_refused, case_serial_allocate, case_transition
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.edocs.models import ApprovalStep, DelegationRule, OfficialDocument, Position, Substitute
@@ -44,7 +45,7 @@ def registration_scope(department_id: int) -> str:
     return f"registration:{department_id}"
 
 
-def _sign_step(step: ApprovalStep, signer, action: str, document: OfficialDocument, at) -> None:
+def _sign_step(step: ApprovalStep, signer, action: str, document: OfficialDocument, at, step_up) -> None:
     text, signature, kid = official_sign(
         signer,
         {
@@ -58,14 +59,16 @@ def _sign_step(step: ApprovalStep, signer, action: str, document: OfficialDocume
             "signer": signer.pk,
             "at": at.isoformat(),
         },
+        step_up=step_up,
     )
     step.signed, step.signature, step.kid = text, signature, kid
 
 
-def document_submit(*, actor, document: OfficialDocument) -> OfficialDocument:
+def document_submit(*, actor, document: OfficialDocument, step_up: StepUp | None) -> OfficialDocument:
     """The drafter submits the draft (or the returned document) to its line (상신), signing it
-    as drafter; the first official on the line has it in their inbox. Refused when the approver
-    ranks below what the agency's delegation table asks for the document's kind."""
+    as drafter (with their fresh `step_up`, see edocs.signatures); the first official on the
+    line has it in their inbox. Refused when the approver ranks below what the agency's
+    delegation table asks for the document's kind."""
     from django.db import transaction
 
     with transaction.atomic():
@@ -90,7 +93,7 @@ def document_submit(*, actor, document: OfficialDocument) -> OfficialDocument:
             step.signed = step.signature = step.kid = ""
         drafter = steps[0]
         drafter.outcome, drafter.acted_by, drafter.acted_at = ApprovalStep.Outcome.APPROVED, actor, now
-        _sign_step(drafter, actor, "submit", document, now)
+        _sign_step(drafter, actor, "submit", document, now, step_up)
         ApprovalStep.objects.bulk_update(
             steps, ["outcome", "acted_by", "acted_at", "comment", "signed", "signature", "kid"]
         )
@@ -165,13 +168,15 @@ def _in_approval(actor, document: OfficialDocument, action: str) -> None:
     )
 
 
-def document_sign(*, actor, document: OfficialDocument, comment: str = "") -> OfficialDocument:
-    """The official whose turn it is signs: a reviewer's review (검토), a cooperator's
-    cooperation (협조) or the approver's approval (결재) — which is approval under delegation
-    (전결) when the approver ranks below the head of the agency, or approval by a substitute
-    (대결) when the approver's substitute takes it. The final approval registers the document
-    with its department's next registration number; an internal document is then enforced at
-    once (its signed PDF issued through `documents`)."""
+def document_sign(
+    *, actor, document: OfficialDocument, step_up: StepUp | None, comment: str = ""
+) -> OfficialDocument:
+    """The official whose turn it is signs (with their fresh `step_up`): a reviewer's review
+    (검토), a cooperator's cooperation (협조) or the approver's approval (결재) — which is
+    approval under delegation (전결) when the approver ranks below the head of the agency, or
+    approval by a substitute (대결) when the approver's substitute takes it. The final approval
+    registers the document with its department's next registration number; an internal
+    document is then enforced at once (its signed PDF issued through `documents`)."""
     from django.db import transaction
 
     comment = (comment or "").strip()[:COMMENT_MAX]
@@ -196,7 +201,7 @@ def document_sign(*, actor, document: OfficialDocument, comment: str = "") -> Of
         else:
             action, outcome = step.role, ApprovalStep.Outcome.APPROVED
         step.outcome, step.acted_by, step.acted_at, step.comment = outcome, actor, now, comment
-        _sign_step(step, actor, action, document, now)
+        _sign_step(step, actor, action, document, now, step_up)
         step.save(update_fields=["outcome", "acted_by", "acted_at", "comment", "signed", "signature", "kid"])
         fields = ["current_order"]
         data = {"order": step.order, "kid": step.kid, "official": step.official_id}
@@ -309,9 +314,11 @@ def document_withdraw(*, actor, document: OfficialDocument, reason: str = "") ->
     return document
 
 
-def document_post_approve(*, actor, document: OfficialDocument, comment: str = "") -> OfficialDocument:
+def document_post_approve(
+    *, actor, document: OfficialDocument, step_up: StepUp | None, comment: str = ""
+) -> OfficialDocument:
     """The approver, back, post-approves (후결) what their substitute approved for them, signing
-    it with their own key. Only that approver, once."""
+    it with their own key (with their fresh `step_up`). Only that approver, once."""
     from django.db import transaction
 
     comment = (comment or "").strip()[:COMMENT_MAX]
@@ -343,6 +350,7 @@ def document_post_approve(*, actor, document: OfficialDocument, comment: str = "
                 "at": now.isoformat(),
                 "substitute_signature": step.signature,
             },
+            step_up=step_up,
         )
         step.post_approved_at, step.post_signature, step.post_kid = now, f"{text}\n{signature}", kid
         step.save(update_fields=["post_approved_at", "post_signature", "post_kid"])

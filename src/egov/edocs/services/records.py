@@ -186,8 +186,10 @@ def _signatures(document: OfficialDocument) -> list[dict]:
 def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> AppraisalCase:
     """Transfer the case's records to the archive: a BagIt package (RFC 8493, SHA-256 and
     SHA-512 manifests) holding per record its metadata, the signatures of its approval line,
-    the signed PDF rendition issued through `documents` and its attachments as kept."""
+    the signed PDF rendition issued through `documents` with what `edocs.pdfa` found of the
+    PDF/A requirements in it (pdfa-check.json), and its attachments as kept."""
     from egov.documents.services import document_pdf
+    from egov.edocs.pdfa import pdfa_check
 
     note = (note or "").strip()[:1000]
     with transaction.atomic():
@@ -215,7 +217,11 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
                 json.dumps(_signatures(document), ensure_ascii=False, indent=1), encoding="utf-8"
             )
             if document.issued_document_id:
-                (folder / "rendition.pdf").write_bytes(document_pdf(document.issued_document))
+                rendition = document_pdf(document.issued_document)
+                (folder / "rendition.pdf").write_bytes(rendition)
+                (folder / "pdfa-check.json").write_text(
+                    json.dumps(pdfa_check(rendition), ensure_ascii=False, indent=1), encoding="utf-8"
+                )
             for index, attachment in enumerate(document.files.order_by("id"), start=1):
                 target = folder / "attachments" / f"{index:02d}-{attachment.original_name}"
                 target.parent.mkdir(exist_ok=True)

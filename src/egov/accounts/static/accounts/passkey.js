@@ -1,6 +1,8 @@
 // Passkeys (WebAuthn): turns the server's JSON options into navigator.credentials calls and
 // posts the answer back. Buttons carry data-passkey="login|second-factor|register" and the
 // URLs of the two steps; errors are shown in the element named by data-passkey-status.
+// data-passkey="step-up" (a fresh confirmation before an act, e.g. signing) puts the answer in
+// the button's form (field passkey_assertion) and submits that form.
 (function () {
   "use strict";
   function fromB64url(text) {
@@ -83,10 +85,18 @@
     var ceremony = button.dataset.passkey === "register" ? registerCall : getCall;
     button.disabled = true;
     if (status) status.textContent = "";
-    post(optionsUrl)
-      .then(ceremony)
-      .then(function (answer) { return post(finishUrl, JSON.stringify(answer)); })
-      .then(function (data) { window.location.assign(data.redirect); })
+    var done = post(optionsUrl).then(ceremony);
+    if (button.dataset.passkey === "step-up") {
+      done = done.then(function (answer) {
+        button.form.elements.passkey_assertion.value = JSON.stringify(answer);
+        button.form.submit();
+      });
+    } else {
+      done = done
+        .then(function (answer) { return post(finishUrl, JSON.stringify(answer)); })
+        .then(function (data) { window.location.assign(data.redirect); });
+    }
+    done
       .catch(function (error) {
         if (status) status.textContent = error.name === "NotAllowedError" ? (button.dataset.cancelled || error.message) : error.message;
         button.disabled = false;
