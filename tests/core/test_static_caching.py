@@ -31,3 +31,9 @@ def test_a_static_file_asked_for_again_with_its_etag_is_a_304(client, db):
     assert again.status_code == 304 and not b"".join(
         again.streaming_content if again.streaming else [again.content]
     )
+
+
+def test_before_collectstatic_a_static_url_is_the_plain_name_not_an_error(tmp_path):
+    with override_settings(STATIC_ROOT=tmp_path / "empty", STORAGES=DEPLOYED):
+        url = staticfiles_storage.url("krds/img/component/favicon/favicon-32x32.png")
+    assert url == "/static/krds/img/component/favicon/favicon-32x32.png"

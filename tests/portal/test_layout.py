@@ -21,7 +21,9 @@ def test_the_header_links_every_section_procurement_included(db, client):
         assert f'href="{path}' in menu, path
     assert "나라장터 조달" in menu and "민원서비스" in menu
     assert 'data-testid="home-procurement"' in page
-    assert 'aria-controls="mobile-nav"' in page and 'aria-expanded="false"' in page  # the phone's 전체메뉴 button
+    assert (
+        'aria-controls="mobile-nav"' in page and 'aria-expanded="false"' in page
+    )  # the phone's 전체메뉴 button
 
 
 def test_the_footer_links_the_policies_and_each_page_answers(db, client):

@@ -12,3 +12,11 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     patterns = ()
     # A name missing from the manifest is served under its own name rather than failing the page.
     manifest_strict = False
+
+    def hashed_name(self, name, content=None, filename=None):
+        try:
+            return super().hashed_name(name, content, filename)
+        except ValueError:
+            # Not collected yet (`egov migrate` runs before `collectstatic` on a release): the
+            # file's own name, served and revalidated like any unhashed file.
+            return name
