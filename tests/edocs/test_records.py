@@ -329,3 +329,12 @@ def test_the_appraisal_page_describes_the_package_not_its_directory(client, file
     page = client.get(f"/office/edocs/appraisals/{case.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert case.package_name not in page
     assert "1건" in page
+
+
+def test_the_appraisal_page_calls_the_number_a_production_registration_number(client, filed, mayor):
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    login_official(client, mayor)
+    url = f"/office/edocs/appraisals/{AppraisalCase.objects.get().number}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "생산등록번호" in page and "사업자등록번호" not in page
