@@ -21,6 +21,15 @@ What it does, all on this machine:
    The rate is all documents over the wall time from the common start to the last one done.
 3. Prints each round's rates, CPU per document (client processes and their PostgreSQL
    backends) and the ratio civil/documents, and the median ratio.
+
+In-process profile (no HTTP, no second process; for finding the civil path's own cost, not the
+ratio the issue asks for):
+
+    .venv/bin/python benchmarks/civil_vs_documents.py --profile 60 [--cprofile out.prof]
+
+issues --profile certificates through `civil` and as many through `document_issue` alone in one
+process, alternating, and prints for each side the CPU ms (this process only; PostgreSQL's share is
+not in it) and the SQL statements per document (`CaptureQueriesContext`).
 """
 
 import argparse
@@ -113,6 +122,41 @@ def worker(side: str, index: int, count: int, start_at: float) -> None:
     print(json.dumps({"began": began, "ended": time.time(), "count": count, "cpu": cpu, "pg_cpu": pg_cpu}))
 
 
+def profile(count: int, cprofile: str | None) -> None:
+    """Both sides in this process, `count` documents each: CPU ms and statements per document."""
+    import cProfile
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sides = {side: _issuer(side, 0) for side in ("civil", "documents")}
+    for issue in sides.values():
+        for _ in range(3):  # warm-up
+            issue()
+    totals = {side: [0.0, 0] for side in sides}
+    profiler = cProfile.Profile() if cprofile else None
+    batch = 10
+    for start in range(0, count, batch):
+        for side, issue in sides.items():
+            n = min(batch, count - start)
+            with CaptureQueriesContext(connection) as queries:
+                if profiler and side == "civil":
+                    profiler.enable()
+                cpu = time.process_time()
+                for _ in range(n):
+                    issue()
+                totals[side][0] += time.process_time() - cpu
+                if profiler and side == "civil":
+                    profiler.disable()
+            totals[side][1] += len(queries)
+    for side, (cpu, statements) in totals.items():
+        per = f"{cpu / count * 1000:.1f} ms CPU, {statements / count:.1f} statements"
+        print(f"{side}: {per} per document (n={count})")
+    print(f"ratio of CPU per document (documents/civil): {totals['documents'][0] / totals['civil'][0]:.2f}")
+    if profiler:
+        profiler.dump_stats(cprofile)
+
+
 # --- the driver -----------------------------------------------------------------------------
 
 
@@ -147,6 +191,9 @@ def main() -> None:
         side, index, count, start_at = sys.argv[2:6]
         worker(side, int(index), int(count), float(start_at))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--profile-worker":
+        profile(int(sys.argv[2]), sys.argv[3] or None)
+        return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -155,12 +202,18 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--documents", type=int, default=150, help="per process and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", type=int, metavar="N", help="in-process CPU and statements, N each")
+    parser.add_argument("--cprofile", metavar="FILE", help="with --profile: cProfile of the civil side")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="egov-civil-docs-bench-"))
     try:
         _prepare(args.database_url, data_dir, recreate=args.recreate, processes=args.processes)
         env = _env(args.database_url, data_dir)
+        if args.profile:
+            command = [sys.executable, __file__, "--profile-worker", str(args.profile), args.cprofile or ""]
+            subprocess.run(command, env=env, check=True)
+            return
         ratios = []
         for n in range(args.rounds):
             order = ("civil", "documents") if n % 2 == 0 else ("documents", "civil")

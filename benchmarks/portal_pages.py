@@ -25,6 +25,7 @@ What it does, on this machine:
 import argparse
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -89,8 +90,11 @@ def _serve(env: dict, port: int, log_path: Path) -> subprocess.Popen:
     raise SystemExit(f"gunicorn did not answer; see {log_path}")
 
 
-def _load(port: int, cookies: list[str], rounds: int) -> dict[str, list[float]]:
-    """Each session in its own thread requests every page in turn, `rounds` times."""
+def _load(
+    port: int, cookies: list[str], rounds: int, think: tuple[float, float] = (0, 0)
+) -> dict[str, list[float]]:
+    """Each session in its own thread requests every page in turn, `rounds` times, pausing a
+    random `think` seconds (low, high) after each page as a person reading it would."""
     waited: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     lock = threading.Lock()
@@ -113,6 +117,8 @@ def _load(port: int, cookies: list[str], rounds: int) -> dict[str, list[float]]:
                     if status != 200:
                         errors.append(f"{path}: {status}")
                     waited[path].append(took)
+                if think[1]:
+                    time.sleep(random.uniform(*think))  # noqa: S311 - pacing, not security
 
     threads = [threading.Thread(target=user, args=(c, n)) for n, c in enumerate(cookies)]
     for t in threads:
@@ -174,6 +180,9 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=300)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument(
+        "--think", default="0", help="seconds a user reads each page, LOW-HIGH (e.g. 1-3); 0: none"
+    )
     args = parser.parse_args()
 
     data_dir = ROOT / "var" / "bench-portal"
@@ -207,7 +216,9 @@ def main() -> None:
         _load(port, cookies[:2], 1)  # warm-up: templates, connections
         log_path.write_text("")
         began = time.perf_counter()
-        waited = _load(port, cookies, args.rounds)
+        low, _, high = args.think.partition("-")
+        think = (float(low), float(high or low))
+        waited = _load(port, cookies, args.rounds, think)
         seconds = time.perf_counter() - began
         server_ms = _server_times(log_path)
         weights = _weights(port, cookies[0])
@@ -220,7 +231,8 @@ def main() -> None:
     total = sum(len(v) for v in waited.values())
     print(
         f"{args.users} users x {args.rounds} rounds x {len(PAGES)} pages = {total} requests "
-        f"in {seconds:.1f} s ({total / seconds:.1f}/s); demo nation of {args.residents} residents"
+        f"in {seconds:.1f} s ({total / seconds:.1f}/s), think {args.think} s; "
+        f"demo nation of {args.residents} residents"
     )
     heading = ("page", "queries", "server p50", "server p95", "client p95", "first KB", "repeat KB")
     print(f"{heading[0]:44} " + " ".join(f"{h:>10}" for h in heading[1:]))

@@ -3,6 +3,7 @@ recorded, transfer as a BagIt package), the proactive publication of public docu
 
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 import bagit
@@ -23,6 +24,13 @@ from egov.edocs.services.records import (
 )
 from tests.conftest import login_official
 from tests.edocs.stepup import fresh
+
+# The PDF/A renditions need Ghostscript (scripts/ensure_browser.sh installs it); with CI=true
+# a machine without it fails these tests instead of skipping them.
+needs_ghostscript = pytest.mark.skipif(
+    not Path("/usr/bin/gs").exists() and os.environ.get("CI") != "true",
+    reason="Ghostscript (/usr/bin/gs, Debian's ghostscript) is not installed",
+)
 
 
 @pytest.fixture
@@ -93,6 +101,7 @@ def test_disposal_is_approved_recorded_and_never_silent(filed, mayor, finance):
     assert event.data["disposed"] == [[document.registration_number, document.title]]
 
 
+@needs_ghostscript
 def test_transfer_produces_a_valid_bagit_package_with_signatures_and_the_signed_pdf(filed, mayor):
     document = filed("archive")
     retention_sweep(today=document.retention_until)
@@ -102,6 +111,7 @@ def test_transfer_produces_a_valid_bagit_package_with_signatures_and_the_signed_
     assert bag.is_valid()
     folder = root / "data" / f"{document.registration_year}-{document.registration_number}-{document.pk}"
     assert (folder / "metadata.json").exists() and (folder / "signatures.json").exists()
+    assert (folder / "signed.pdf").read_bytes().startswith(b"%PDF")
     assert (folder / "rendition.pdf").read_bytes().startswith(b"%PDF")
     assert list((folder / "attachments").iterdir())
     document.refresh_from_db()
@@ -220,9 +230,14 @@ def _pdfa_claimed(pdf: bytes, *, javascript: bool = False) -> bytes:
     return out.getvalue()
 
 
+@needs_ghostscript
 def test_the_transfer_checks_each_rendition_against_the_pdfa_requirements(filed, mayor):
-    """The renditions issued through `documents` are not PDF/A yet: the package says so."""
+    """The package keeps the signed PDF as issued (not PDF/A: no pdfaid, no output intent)
+    and a PDF/A-2b rendition made by Ghostscript that passes the check, Korean text intact."""
+    import io
     import json
+
+    from pypdf import PdfReader
 
     from egov.edocs.pdfa import pdfa_check
 
@@ -237,19 +252,56 @@ def test_the_transfer_checks_each_rendition_against_the_pdfa_requirements(filed,
         / "data"
         / f"{document.registration_year}-{document.registration_number}-{document.pk}"
     )
-    found = json.loads((folder / "pdfa-check.json").read_text(encoding="utf-8"))
-    assert found == pdfa_check((folder / "rendition.pdf").read_bytes())
-    assert found["claimed"] is None
-    assert found["problems"] == [
+    signed = (folder / "signed.pdf").read_bytes()
+    assert pdfa_check(signed)["problems"] == [
         "no PDF/A identification (pdfaid) in the XMP metadata",
         "no PDF/A output intent with an ICC profile",
     ]  # fonts embedded, a file identifier, no JavaScript or external content
+    found = json.loads((folder / "pdfa-check.json").read_text(encoding="utf-8"))
+    assert found == pdfa_check((folder / "rendition.pdf").read_bytes())
+    assert found == {"claimed": "2B", "problems": []}
+    text = "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO((folder / "rendition.pdf").read_bytes())).pages
+    )
+    assert document.title in text  # the Korean fonts came through embedded, with their Unicode maps
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert set(metadata["files"]) == {"signed.pdf", "rendition.pdf", "pdfa-check.json"}
+    assert CaseEvent.objects.get(case_id=case.pk, action="transfer").data["pdfa_failed"] == []
 
-    rendition = (folder / "rendition.pdf").read_bytes()
-    assert pdfa_check(_pdfa_claimed(rendition)) == {"claimed": "2B", "problems": []}
-    with_script = pdfa_check(_pdfa_claimed(rendition, javascript=True))
+    assert pdfa_check(_pdfa_claimed(signed)) == {"claimed": "2B", "problems": []}
+    with_script = pdfa_check(_pdfa_claimed(signed, javascript=True))
     assert "forbidden action JavaScript" in with_script["problems"]
     assert pdfa_check(b"%PDF-1.7 not really")["problems"][0].startswith("unreadable")
+
+
+@needs_ghostscript
+def test_a_pdfa_conversion_that_fails_says_so():
+    from egov.edocs.pdfa import PdfAConversionFailed, pdfa_convert
+
+    with pytest.raises(PdfAConversionFailed, match="pages"):
+        pdfa_convert(b"%PDF-1.7 not really a PDF")  # Ghostscript exits 0 and writes no page
+    with pytest.raises(PdfAConversionFailed, match="timed out"):
+        pdfa_convert(b"%!PS\n{} loop\n", timeout=1)  # PostScript that never ends
+
+
+def test_a_transfer_whose_conversion_fails_records_it_and_keeps_the_signed_pdf(filed, mayor, monkeypatch):
+    import json
+
+    from egov.edocs import pdfa
+
+    monkeypatch.setattr(pdfa, "GHOSTSCRIPT", "/nonexistent/gs")  # the tool missing on this machine
+    document = filed("archive")
+    retention_sweep(today=document.retention_until)
+    case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="이관")
+    root = Path(settings.DATA_DIR) / "edocs" / "transfers" / case.package_name
+    assert bagit.Bag(str(root)).is_valid()
+    folder = root / "data" / f"{document.registration_year}-{document.registration_number}-{document.pk}"
+    assert (folder / "signed.pdf").exists() and not (folder / "rendition.pdf").exists()
+    found = json.loads((folder / "pdfa-check.json").read_text(encoding="utf-8"))
+    assert found["claimed"] is None and found["problems"][0].startswith("conversion failed: /nonexistent/gs")
+    assert "rendition.pdf" not in json.loads((folder / "metadata.json").read_text(encoding="utf-8"))["files"]
+    event = CaseEvent.objects.get(case_id=case.pk, action="transfer")
+    assert event.data["pdfa_failed"] == [document.registration_number]
 
 
 def _transfer_dir() -> Path:

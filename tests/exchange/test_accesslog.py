@@ -407,6 +407,12 @@ def _migrate(targets) -> "MigrationExecutor":  # noqa: F821
     return executor
 
 
+def old_row(entry) -> tuple:
+    """The canonical columns of an entry of a model from before the business subject
+    (migration 0006): no business."""
+    return (*(getattr(entry, c) for c in accesslog.CANONICAL_COLUMNS[:15]), None)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_chain_and_its_seqs_become_leaves_and_positions_beside_the_nodes(platform):
     """Migrations 0003 and 0004 on entries written as the hash chain wrote them (their seq in
@@ -429,9 +435,7 @@ def test_the_chain_and_its_seqs_become_leaves_and_positions_beside_the_nodes(pla
                 case_ref="", message_id="", item_code="resident.abstract", fields=["name_ko"],
                 purpose=f"연금 {seq}", basis="grant:1", outcome="granted", error_code="", prev_hash=prev,
             )  # fmt: skip
-            entry.entry_hash = prev = accesslog.entry_hash(
-                tuple(getattr(entry, c) for c in accesslog.CANONICAL_COLUMNS)
-            )
+            entry.entry_hash = prev = accesslog.entry_hash(old_row(entry))
             entry.save()
         _migrate([("exchange", "0003_chain_into_tree")])
         Entry = executor.loader.project_state([("exchange", "0003_chain_into_tree")]).apps.get_model(
@@ -442,8 +446,7 @@ def test_the_chain_and_its_seqs_become_leaves_and_positions_beside_the_nodes(pla
             case_ref="", message_id="", item_code="resident.abstract", fields=["name_ko"], purpose="연금 6",
             basis="grant:1", outcome="granted", error_code="", prev_hash="",
         )  # fmt: skip
-        row = tuple(getattr(entry, c) for c in accesslog.CANONICAL_COLUMNS)
-        entry.entry_hash = accesslog.leaf_of(row).hex()
+        entry.entry_hash = accesslog.leaf_of(old_row(entry)).hex()
         entry.save()
         pending_id = entry.pk
         _migrate(latest)
@@ -477,3 +480,139 @@ def test_monitoring_reads_the_pending_entries_from_the_queue(db, platform):
     assert count == 3 and oldest == AccessLogEntry.objects.order_by("at").first().at
     access_log_integrate()
     assert accesslog.access_log_pending() == (0, None)
+
+
+# --- The business an entry is about (issue 14: the customs helper's column) -----------------
+
+
+def append_about_business(business, purpose: str = "검역 확인") -> AccessLogEntry:
+    return access_log_append(
+        consumer=None, client_id="kcs-clearance", item_code="business.quarantine", subject=None,
+        subject_business=business, fields=["status"], purpose=purpose, basis="grant:2",
+        outcome="granted", error_code="",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def two_businesses(mois, alice_resident):
+    from tests import factories
+
+    return (
+        factories.business(mois, alice_resident, name="한빛상사"),
+        factories.business(mois, alice_resident, name="바다무역"),
+    )
+
+
+def test_the_canonical_form_names_the_business_only_when_there_is_one(db, platform, two_businesses):
+    import json
+
+    hanbit, _ = two_businesses
+    append(1)
+    plain = AccessLogEntry.objects.get()
+    about = append_about_business(hanbit)
+    form = accesslog.canonical_form(about)
+    assert b'"basis":"grant:2","business":%d,"case":""' % hanbit.pk in form
+    assert json.loads(form)["business"] == hanbit.pk
+    assert b"business" not in accesslog.canonical_form(plain)
+    # the entry without one keeps the bytes it had before the column: the form of its other columns
+    old_columns = {c: getattr(plain, c) for c in accesslog.CANONICAL_COLUMNS[:15]}
+    old = json.dumps(
+        {accesslog._CANONICAL_KEYS[c]: v for c, v in old_columns.items()}
+        | {"at": plain.at.astimezone(__import__("datetime").UTC).isoformat(timespec="microseconds")},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    ).encode()  # fmt: skip
+    assert accesslog.canonical_form(plain) == old
+    unplaced = (0, *[getattr(about, c) for c in accesslog.CANONICAL_COLUMNS[1:]])  # seq 0: the tree's
+    assert about.entry_hash == tlog.leaf_hash(accesslog.canonical_form(unplaced)).hex()
+
+
+def _row(seq, at, business, text, ids):
+    return (seq, at, ids[0], text, text, text, text, text, ids[1], [text, "x"], text, text, "granted", "",
+            "" if seq % 2 else "ab" * 32, business)  # fmt: skip
+
+
+def test_the_fast_encoder_and_the_reference_agree_with_and_without_a_business():
+    import datetime as dt
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    ids = st.one_of(st.none(), st.integers(min_value=1, max_value=2**63 - 1))
+
+    @given(
+        seq=st.integers(min_value=0, max_value=2**40),
+        at=st.datetimes(timezones=st.just(dt.UTC)),
+        business=ids,
+        text=st.text(),
+        consumer=ids,
+        subject=ids,
+    )
+    def agree(seq, at, business, text, consumer, subject):
+        row = _row(seq, at, business, text, (consumer, subject))
+        fast = accesslog._encode_iso(row[0], accesslog._utc_iso(row[1]), *row[2:16])
+        assert fast == accesslog._canonical_reference(row)
+        a, b, c = accesslog._canonical_parts(accesslog._utc_iso(at), *row[2:14], business)
+        assert (a + json_str(row[14]) + b + str(seq) + c).encode() == fast
+        assert (b'"business":' in fast) == (business is not None)
+
+    agree()
+
+
+def json_str(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def test_changing_the_business_an_entry_was_about_is_reported(db, witness, two_businesses):
+    hanbit, sea = two_businesses
+    append(2)
+    entry = append_about_business(hanbit)
+    append(2, start=2)
+    tick()
+    assert "intact" in verify()
+    checkpoint = tlog.Checkpoint.parse(tlog.note_split(store.checkpoint_latest()[1])[0])
+    entry = AccessLogEntry.objects.get(pk=entry.pk)
+    proof = accesslog.inclusion_proof(entry.seq - 1, checkpoint.size)
+    leaf = accesslog.entry_leaf_hash(entry)  # recomputed from the row
+    tlog.verify_inclusion(entry.seq - 1, checkpoint.size, leaf, proof, checkpoint.root)
+    with attacker():
+        AccessLogEntry.objects.filter(pk=entry.pk).update(subject_business=sea)
+    assert f"broken at seq {entry.seq}: altered" in broken()
+    moved = AccessLogEntry.objects.get(pk=entry.pk)
+    with pytest.raises(tlog.ProofError):
+        tlog.verify_inclusion(
+            moved.seq - 1, checkpoint.size, accesslog.entry_leaf_hash(moved), proof, checkpoint.root
+        )
+    with attacker():  # taking the business away altogether is named too
+        AccessLogEntry.objects.filter(pk=entry.pk).update(subject_business=None)
+    assert f"broken at seq {entry.seq}: altered" in broken()
+
+
+def test_a_business_subject_entry_verifies_offline_with_the_script(db, witness, two_businesses, tmp_path):
+    import json
+
+    hanbit, sea = two_businesses
+    append(1)
+    entry = append_about_business(hanbit)
+    append(2, start=1)
+    tick()
+    size, _root, note = accesslog.checkpoint_published()
+    entry = AccessLogEntry.objects.get(pk=entry.pk)
+    leaf = accesslog.entry_leaf_hash(entry)  # recomputed from the row, the business with it
+    assert leaf.hex() == entry.entry_hash
+    bundle = {
+        "leaf_hash": leaf.hex(), "index": entry.seq - 1, "tree_size": size, "checkpoint": note,
+        "inclusion_proof": [tlog.b64(h) for h in accesslog.inclusion_proof(entry.seq - 1, size)],
+    }  # fmt: skip
+    path = tmp_path / "proof.json"
+    script = [sys.executable, "scripts/verify_log_proof.py", str(path), "--log-key",
+              accesslog.log_verifier().vkey(), "--witness-key", witness["vkey"]]  # fmt: skip
+    path.write_text(json.dumps(bundle))
+    checked = subprocess.run(script, capture_output=True, text=True)  # noqa: S603
+    assert checked.returncode == 0 and f"OK: entry {entry.seq} is in" in checked.stdout
+    # the same entry said to be about another business has another leaf, which the proof refuses
+    entry.subject_business = sea
+    path.write_text(json.dumps({**bundle, "leaf_hash": accesslog.entry_leaf_hash(entry).hex()}))
+    checked = subprocess.run(script, capture_output=True, text=True)  # noqa: S603
+    assert checked.returncode == 1 and "FAIL" in checked.stdout

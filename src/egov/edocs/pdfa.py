@@ -15,17 +15,32 @@ structure (ISO 19005-2 clauses named):
 What is not checked: colour spaces against the output intent, transparency groups, fonts'
 glyph widths and encodings against their programs, the XMP schema's validity, annotations'
 appearance streams, tagging (level A) and Unicode maps (level U).
+
+`pdfa_convert` produces a PDF/A-2b copy with Ghostscript (Debian's `ghostscript`, run
+with -dSAFER, the default): its pdfwrite device writes the pdfaid XMP, embeds the fonts and
+the ICC profile of the sRGB output intent (a PDFA_def.ps written beside the input, as
+Ghostscript's own lib/PDFA_def.ps says to customise it). A signature does not survive the
+conversion: the copy is a rendition, the signed PDF is kept as it is. Ghostscript 10.00 and
+10.01 (Debian bookworm has 10.00.0) run with their legacy PDF interpreter (-dNEWPDF=false):
+their new one drops the ToUnicode maps of our TrueType subsets, so the Korean text of the
+rendition would no longer be extractable; from 10.02 the legacy one is gone and the new one
+is used (the transfer test extracts the title from the rendition, on whichever version).
 """
 
+import functools
 import io
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 FORBIDDEN_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/ResetForm", "/Sound", "/Movie"}
-PART = re.compile(rb"pdfaid:part(?:>|=\")\s*([1-4])")
-CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=\")\s*([ABUabu])")
+# an element (<pdfaid:part>2<) or an attribute in either quote (pdfaid:part='2', Ghostscript's)
+PART = re.compile(rb"pdfaid:part(?:>|=[\"'])\s*([1-4])")
+CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])")
 
 
 def _resolve(value):
@@ -129,3 +144,104 @@ def pdfa_check(data: bytes) -> dict:
         found.discard("embedded file")  # PDF/A-3 allows any embedded file (6.8)
     problems.extend(sorted(found))
     return {"claimed": claimed, "problems": problems}
+
+
+GHOSTSCRIPT = "/usr/bin/gs"
+SRGB_PROFILES = (
+    "/usr/share/color/icc/ghostscript/srgb.icc",
+    "/usr/share/color/icc/ghostscript/default_rgb.icc",
+)
+CONVERT_TIMEOUT = 120  # seconds, per document
+
+
+class PdfAConversionFailed(Exception):
+    """Ghostscript could not produce the PDF/A rendition (the message says why)."""
+
+
+@functools.cache
+def _legacy_interpreter() -> bool:
+    """Whether this Ghostscript (10.00 or 10.01) should run its legacy PDF interpreter."""
+    try:
+        version = subprocess.run(  # noqa: S603 - a fixed command, no shell
+            [GHOSTSCRIPT, "--version"], capture_output=True, timeout=10, check=True
+        )
+        major, minor = (int(x) for x in version.stdout.decode().strip().split(".")[:2])
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return False
+    return (major, minor) < (10, 2)
+
+
+def pdfa_convert(data: bytes, *, timeout: int = CONVERT_TIMEOUT) -> bytes:
+    """A PDF/A-2b rendition of the PDF `data`, made by Ghostscript's pdfwrite device in a
+    temporary directory; raises PdfAConversionFailed (missing tool or profile, error exit,
+    timeout, no output)."""
+    profile = next((p for p in SRGB_PROFILES if Path(p).is_file()), None)
+    if not Path(GHOSTSCRIPT).is_file():
+        raise PdfAConversionFailed(f"{GHOSTSCRIPT} not found (Debian package ghostscript)")
+    if profile is None:
+        raise PdfAConversionFailed("no sRGB ICC profile (Debian package ghostscript)")
+    with tempfile.TemporaryDirectory(prefix="pdfa-") as tmp:
+        folder = Path(tmp)
+        source, target, definitions = folder / "in.pdf", folder / "out.pdf", folder / "PDFA_def.ps"
+        source.write_bytes(data)
+        definitions.write_text(PDFA_DEF.format(profile=profile), encoding="ascii")
+        command = [
+            GHOSTSCRIPT,
+            "-q",
+            "-dBATCH",
+            "-dNOPAUSE",
+            "-dSAFER",
+            *(["-dNEWPDF=false"] if _legacy_interpreter() else []),
+            "-dPDFA=2",
+            "-dPDFACompatibilityPolicy=1",
+            "-sColorConversionStrategy=RGB",
+            "-sDEVICE=pdfwrite",
+            "-dEmbedAllFonts=true",
+            f"--permit-file-read={profile}",
+            f"-sOutputFile={target}",
+            str(definitions),
+            str(source),
+        ]
+        try:
+            done = subprocess.run(  # noqa: S603 - our arguments and temporary paths, no shell
+                command, capture_output=True, timeout=timeout, cwd=tmp, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise PdfAConversionFailed(f"ghostscript timed out after {timeout} s") from exc
+        except OSError as exc:
+            raise PdfAConversionFailed(f"ghostscript could not run: {exc}") from exc
+        output = target.read_bytes() if target.is_file() else b""
+        if done.returncode != 0 or not output.startswith(b"%PDF"):
+            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[-500:]
+            raise PdfAConversionFailed(f"ghostscript exited with {done.returncode}: {detail}")
+    # Ghostscript exits 0 on input it skips: the rendition must have the signed PDF's pages.
+    expected, got = _pages(data), _pages(output)
+    if expected is None or got != expected:
+        raise PdfAConversionFailed(f"the rendition has {got} pages, the input {expected}")
+    return output
+
+
+def _pages(data: bytes) -> int | None:
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # noqa: BLE001 - unreadable
+        return None
+
+
+# Ghostscript's lib/PDFA_def.ps (10.x) with the profile filled in, without its /Title
+# (the document's own information is kept) and without the fallback to ProcessColorModel
+# (ColorConversionStrategy is always RGB here).
+PDFA_DEF = """%!
+/ICCProfile ({profile}) def
+[/_objdef {{icc_PDFA}} /type /stream /OBJ pdfmark
+[{{icc_PDFA}} << /N 3 >> /PUT pdfmark
+[{{icc_PDFA}} ICCProfile (r) file /PUT pdfmark
+[/_objdef {{OutputIntent_PDFA}} /type /dict /OBJ pdfmark
+[{{OutputIntent_PDFA}} <<
+  /Type /OutputIntent
+  /S /GTS_PDFA1
+  /DestOutputProfile {{icc_PDFA}}
+  /OutputConditionIdentifier (sRGB)
+>> /PUT pdfmark
+[{{Catalog}} << /OutputIntents [ {{OutputIntent_PDFA}} ] >> /PUT pdfmark
+"""

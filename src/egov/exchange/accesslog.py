@@ -47,13 +47,14 @@ CHECKPOINT_DOMAIN = "egov.exchange.access-log.checkpoint"
 CANONICAL_COLUMNS = (
     "seq", "at", "consumer_id", "client_id", "user_ref", "case_ref", "message_id",
     "item_code", "subject_id", "fields", "purpose", "basis", "outcome", "error_code", "prev_hash",
+    "subject_business_id",
 )  # fmt: skip
 # JSON keys of the canonical form, by column.
 _CANONICAL_KEYS = {
     "seq": "seq", "at": "at", "consumer_id": "consumer", "client_id": "client", "user_ref": "user",
     "case_ref": "case", "message_id": "message", "item_code": "item", "subject_id": "subject",
     "fields": "fields", "purpose": "purpose", "basis": "basis", "outcome": "outcome",
-    "error_code": "error", "prev_hash": "prev",
+    "error_code": "error", "prev_hash": "prev", "subject_business_id": "business",
 }  # fmt: skip
 
 _encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for str
@@ -61,8 +62,12 @@ _encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=Fal
 
 def _canonical_reference(row: Sequence) -> bytes:
     """The definition of the canonical form: sorted-key compact JSON, UTF-8, of every
-    column but the entry's own hash, the time as UTC ISO 8601 with microseconds."""
+    column but the entry's own hash, the time as UTC ISO 8601 with microseconds. The
+    business subject ("business") is there only when the entry has one: an entry without one
+    has the bytes it had before the column existed."""
     payload = dict(zip((_CANONICAL_KEYS[c] for c in CANONICAL_COLUMNS), row, strict=True))
+    if payload["business"] is None:
+        del payload["business"]
     payload["at"] = payload["at"].astimezone(dt.UTC).isoformat(timespec="microseconds")
     payload["fields"] = list(payload["fields"])
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -78,8 +83,9 @@ def _int_or_null(value) -> str:
 
 # The canonical form's keys in sorted order, for `_encode_iso`, in three parts around the
 # two values only the chain's head gives, the previous hash and the seq (`_canonical_parts`).
+# "business" (between "basis" and "case") is there only for an entry with a business subject.
 _BEFORE_PREV = (
-    '{"at":%s,"basis":%s,"case":%s,"client":%s,"consumer":%s,"error":%s,"fields":%s,"item":%s,'
+    '{"at":%s,"basis":%s,%s"case":%s,"client":%s,"consumer":%s,"error":%s,"fields":%s,"item":%s,'
     '"message":%s,"outcome":%s,"prev":'
 )
 _BEFORE_SEQ = ',"purpose":%s,"seq":'
@@ -92,8 +98,17 @@ def _utc_iso(at: dt.datetime) -> str:
     return (at if at.tzinfo is _UTC else at.astimezone(_UTC)).isoformat(timespec="microseconds")
 
 
+def _business(business) -> str:
+    """The "business" member of the canonical form and its comma: none without one."""
+    if business is None:
+        return ""
+    if type(business) is not int:
+        raise TypeError(business)
+    return f'"business":{business!r},'
+
+
 def _encode_iso(seq, at_iso, consumer, client, user, case, message, item, subject, fields, purpose, basis,
-                outcome, error, prev) -> bytes:  # fmt: skip
+                outcome, error, prev, business=None) -> bytes:  # fmt: skip
     """`_canonical_reference` of these values, byte for byte, the time already formatted,
     without building a dict and sorting its keys for every entry: `egov audit verify` hashes
     a million of them. Raises TypeError on any value it does not expect (a text that is not
@@ -101,7 +116,7 @@ def _encode_iso(seq, at_iso, consumer, client, user, case, message, item, subjec
     if type(seq) is not int:
         raise TypeError(seq)
     return (_FORMAT % (
-        _encode_str(at_iso), _encode_str(basis), _encode_str(case), _encode_str(client),
+        _encode_str(at_iso), _encode_str(basis), _business(business), _encode_str(case), _encode_str(client),
         _int_or_null(consumer), _encode_str(error), "[" + ",".join(map(_encode_str, fields)) + "]",
         _encode_str(item), _encode_str(message), _encode_str(outcome), _encode_str(prev),
         _encode_str(purpose), repr(seq), _int_or_null(subject), _encode_str(user),
@@ -109,16 +124,17 @@ def _encode_iso(seq, at_iso, consumer, client, user, case, message, item, subjec
 
 
 def _canonical_parts(at_iso, consumer, client, user, case, message, item, subject, fields, purpose, basis,
-                     outcome, error) -> tuple[str, str, str]:  # fmt: skip
+                     outcome, error, business=None) -> tuple[str, str, str]:  # fmt: skip
     """The canonical form of an entry not yet chained, as three texts `a`, `b`, `c` such that
     `a + <previous hash as a JSON string> + b + <seq in decimal> + c` is `_encode_iso` of the
     entry with that seq and previous hash: what lets the database finish the hash once it
     knows the head (`store.APPEND_SQL`). Raises TypeError like `_encode_iso`."""
     return (
         _BEFORE_PREV % (
-            _encode_str(at_iso), _encode_str(basis), _encode_str(case), _encode_str(client),
-            _int_or_null(consumer), _encode_str(error), "[" + ",".join(map(_encode_str, fields)) + "]",
-            _encode_str(item), _encode_str(message), _encode_str(outcome),
+            _encode_str(at_iso), _encode_str(basis), _business(business), _encode_str(case),
+            _encode_str(client), _int_or_null(consumer), _encode_str(error),
+            "[" + ",".join(map(_encode_str, fields)) + "]", _encode_str(item), _encode_str(message),
+            _encode_str(outcome),
         ),
         _BEFORE_SEQ % _encode_str(purpose),
         _AFTER_SEQ % (_int_or_null(subject), _encode_str(user)),
@@ -128,7 +144,7 @@ def _canonical_parts(at_iso, consumer, client, user, case, message, item, subjec
 def _canonical_row(row: Sequence) -> bytes:
     """The canonical form of a tuple of the `CANONICAL_COLUMNS`, in that order."""
     try:
-        return _encode_iso(row[0], _utc_iso(row[1]), *row[2:15])
+        return _encode_iso(row[0], _utc_iso(row[1]), *row[2:16])
     except TypeError:
         return _canonical_reference(row)
 

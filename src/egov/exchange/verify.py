@@ -194,10 +194,11 @@ def access_log_verify(
                     expected, "missing", f"no entry at seq {expected}; the next is at seq {seq}"
                 )
                 break
-            if row[15] is None:
+            stored = row[16]  # the entry's hash, after the 16 canonical columns
+            if stored is None:
                 problem = flush() or LogProblem(seq, "missing", f"the entry at seq {seq} is gone")
                 break
-            values = (seq, row[1], *row[2:9], loads(row[9]), *row[10:15])
+            values = (seq, row[1], *row[2:9], loads(row[9]), *row[10:16])
             try:
                 canonical = encode(*values) if row[14] else encode(0, *values[1:])
             except (TypeError, ValueError):
@@ -206,15 +207,15 @@ def access_log_verify(
             if row[14]:  # an entry of the former hash chain
                 chained = sha256(canonical or _canonical_row(values)).hexdigest()
                 leaf = tlog.leaf_hash(canonical) if canonical else leaf_of(values)
-                if chained != row[15] or (prev_hash is not None and row[14] != prev_hash):
+                if chained != stored or (prev_hash is not None and row[14] != prev_hash):
                     problem = flush() or LogProblem(
                         seq, "altered", f"entry {seq} no longer matches its chain hash"
                     )
                     break
-                prev_hash = row[15]
+                prev_hash = stored
             else:
                 leaf = sha256(b"\x00" + canonical).digest() if canonical else leaf_of(values)
-                if leaf.hex() != row[15]:
+                if leaf.hex() != stored:
                     problem = flush() or LogProblem(
                         seq, "altered", f"entry {seq} no longer matches its leaf hash"
                     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from egov.opendata.models import DataRequest, Frequency, Licence
+from egov.opendata.models import ApiKey, DataRequest, Frequency, Licence
 
 TEXT = {"class": "krds-input"}
 
@@ -92,4 +92,16 @@ class RefuseForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("Explanation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4, **TEXT})
+    )
+
+
+class ApiKeyApplyForm(forms.Form):
+    """활용신청: why the user wants a key."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ApiKey.Purpose.choices, widget=forms.RadioSelect)
+    expected_use = forms.CharField(
+        label=_("Expected use"),
+        max_length=1000,
+        help_text=_("Which data you will call, how often, and what for."),
+        widget=forms.Textarea(attrs={"rows": 4, **TEXT}),
     )

@@ -199,12 +199,34 @@ class ApiKey(models.Model):
     """A key a heavy API user sends in `Authorization` (as CKAN clients do) for a larger quota.
     Only the key's SHA-256 is stored."""
 
+    class Purpose(models.TextChoices):
+        APP = "app", _("Building an app or service")
+        RESEARCH = "research", _("Research and analysis")
+        BUSINESS = "business", _("Business use")
+        OTHER = "other", _("Other")
+
     holder = models.CharField(max_length=200)
     contact_email = models.EmailField()
     key_hash = models.CharField(max_length=64, unique=True)
     daily_quota = models.PositiveIntegerField(default=100_000)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A key a user applied for on the portal (활용신청); keys an operator issued have no owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="api_keys"
+    )
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, blank=True)
+    expected_use = models.TextField(blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "purpose"],
+                condition=models.Q(active=True, owner__isnull=False),
+                name="opendata_one_active_key_per_purpose",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.holder

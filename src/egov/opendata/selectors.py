@@ -6,10 +6,13 @@ import uuid
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 
+from egov.accounts.permissions import require_role
 from egov.cases.selectors import case_queue_for, official_scope
-from egov.core.errors import NotFound
-from egov.opendata.models import DataRequest, Dataset, DatasetVersion, Resource, Tag, Theme
+from egov.core.errors import NotFound, PermissionDenied
+from egov.core.ratelimit import Limit, peek
+from egov.opendata.models import ApiKey, DataRequest, Dataset, DatasetVersion, Resource, Tag, Theme
 from egov.opendata.procedure import DATA_REQUEST
 from egov.opendata.query import PackageQuery
 from egov.registry.models import Agency
@@ -302,3 +305,31 @@ def data_request_get_for_official(*, actor, number: str) -> DataRequest:
 
 def data_request_queue_for(*, actor):
     return case_queue_for(actor=actor, procedure=DATA_REQUEST)
+
+
+def apikeys_of(*, actor):
+    """The keys a user applied for, newest first."""
+    return ApiKey.objects.filter(owner_id=actor.pk).order_by("-created_at")
+
+
+def apikeys_for_operator(*, actor):
+    """Every key, for the officials of the portal's agency."""
+    require_portal_operator(actor)
+    return ApiKey.objects.select_related("owner").order_by("-created_at")
+
+
+def apikey_usage_today(key) -> int:
+    """Calls counted against the key's daily quota in the current day window."""
+    return peek(Limit("opendata-key", key.daily_quota, 86400), str(key.pk))
+
+
+# The agency that runs the open-data portal (행정안전부, which runs data.go.kr): its officials
+# (with the registrar role) list keys and revoke them.
+PORTAL_AGENCY_CODE = "1741000"
+
+
+def require_portal_operator(actor) -> None:
+    agency = Agency.objects.filter(code=PORTAL_AGENCY_CODE).only("id").first()
+    if agency is None:
+        raise PermissionDenied(_("This record belongs to another agency."))
+    require_role(actor, "registrar", agency_id=agency.id)

@@ -21,7 +21,7 @@ from egov.core.audit import audit_record
 from egov.core.checks import require_text
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.open_data import COLUMN_TYPES, FileOutput, OpenDataFeed, Table, feeds
-from egov.opendata import dcat, store
+from egov.opendata import dcat, selectors, store
 from egov.opendata.models import (
     ApiKey,
     DataRequest,
@@ -270,6 +270,77 @@ def apikey_issue(*, actor, holder: str, contact_email: str, daily_quota: int = 1
         )
         audit_record(actor=actor, action="opendata.apikey_issue", obj=key, after={"holder": key.holder})
     return key, secret
+
+
+# Keys a user applies for on the portal (활용신청): the development quota data.go.kr grants.
+APPLIED_KEY_QUOTA = 10_000
+APPLIED_KEYS_MAX = 3
+EXPECTED_USE_MAX = 1000
+
+
+def apikey_apply(*, actor, purpose: str, expected_use: str) -> tuple[ApiKey, str]:
+    """A citizen or business user applies for an API key: one active key per purpose, at most
+    APPLIED_KEYS_MAX active keys. Returns the row and the secret, shown once (only its SHA-256
+    is kept; the secret is never logged or audited)."""
+    if not getattr(actor, "is_authenticated", False) or not (actor.is_citizen or actor.is_business):
+        raise PermissionDenied(_("Only citizens and businesses apply for API keys."))
+    if purpose not in ApiKey.Purpose.values:
+        raise ValidationFailed(_("Choose the purpose."), field="purpose")
+    expected_use = require_text(
+        expected_use, "expected_use", label=_("Expected use"), max_length=EXPECTED_USE_MAX
+    )
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # Lock the user's row so two applications at once cannot both pass the count.
+        ApiKey._meta.get_field("owner").related_model.objects.select_for_update().filter(pk=actor.pk).first()
+        active = ApiKey.objects.filter(owner=actor, active=True)
+        if active.filter(purpose=purpose).exists():
+            raise ValidationFailed(_("You already have an active key for this purpose."), field="purpose")
+        if active.count() >= APPLIED_KEYS_MAX:
+            raise ValidationFailed(
+                _("You may hold at most %(n)d active keys; revoke one first.") % {"n": APPLIED_KEYS_MAX},
+                field="purpose",
+            )
+        key = ApiKey.objects.create(
+            holder=actor.get_full_name() or actor.username,
+            contact_email=actor.email or "",
+            key_hash=hashlib.sha256(secret.encode()).hexdigest(),
+            daily_quota=APPLIED_KEY_QUOTA,
+            owner=actor,
+            purpose=purpose,
+            expected_use=expected_use,
+        )
+        audit_record(actor=actor, action="opendata.apikey_apply", obj=key, after={"purpose": purpose})
+    return key, secret
+
+
+def _apikey_deactivate(*, actor, key: ApiKey, action: str) -> ApiKey:
+    if key.active:
+        key.active = False
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["active", "revoked_at"])
+        audit_record(actor=actor, action=action, obj=key, before={"active": True}, after={"active": False})
+    return key
+
+
+def apikey_revoke_own(*, actor, key_id: int) -> ApiKey:
+    """The holder revokes their own key; anyone else's key is not found."""
+    with transaction.atomic():
+        key = (
+            ApiKey.objects.select_for_update().filter(pk=key_id, owner_id=getattr(actor, "pk", None)).first()
+        )
+        if key is None or actor.pk is None:
+            raise NotFound(_("No such API key."))
+        return _apikey_deactivate(actor=actor, key=key, action="opendata.apikey_revoke")
+
+
+def apikey_revoke_by_operator(*, actor, key_id: int) -> ApiKey:
+    selectors.require_portal_operator(actor)
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(pk=key_id).first()
+        if key is None:
+            raise NotFound(_("No such API key."))
+        return _apikey_deactivate(actor=actor, key=key, action="opendata.apikey_revoke_operator")
 
 
 # --- data requests (공공데이터 제공 신청) -----------------------------------------------------------

@@ -21,6 +21,10 @@ urlpatterns = [
     path(
         "office/data/requests/<str:number>/<slug:action>", views.office_request_act, name="office_request_act"
     ),
+    path("my/data/keys/", views.my_keys, name="my_keys"),
+    path("my/data/keys/<int:key_id>/revoke", views.my_key_revoke, name="my_key_revoke"),
+    path("office/data/keys/", views.office_keys, name="office_keys"),
+    path("office/data/keys/<int:key_id>/revoke", views.office_key_revoke, name="office_key_revoke"),
     path("office/data/", views.office_list, name="office_list"),
     path("office/data/<str:name>/edit", views.office_edit, name="office_edit"),
 ]

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 from egov.core.errors import NotFound
 from egov.core.web import citizen_or_business_required, form_attempt, official_required
 from egov.opendata import dcat, selectors, services, store
-from egov.opendata.forms import DataRequestForm, DatasetForm, ExtendForm, ProvideForm, RefuseForm
+from egov.opendata.forms import (
+    ApiKeyApplyForm,
+    DataRequestForm,
+    DatasetForm,
+    ExtendForm,
+    ProvideForm,
+    RefuseForm,
+)
 from egov.opendata.models import Licence, Theme
 from egov.opendata.query import DatastoreQuery, PackageQuery
 from egov.registry.models import Agency
@@ -317,3 +324,67 @@ def office_request_act(request, number: str, action: str):
         messages.success(request, _("Saved."))
         return redirect("opendata:office_request", number=number)
     return _office_request_page(request, data_request, {action: form}, status=400)
+
+
+def _keys_with_usage(keys):
+    rows = list(keys)
+    for key in rows:
+        key.used_today = selectors.apikey_usage_today(key) if key.active else 0
+    return rows
+
+
+@citizen_or_business_required
+def my_keys(request):
+    """A user's API keys (활용신청 현황): apply for one, see quota and today's use, revoke."""
+    form = ApiKeyApplyForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        issued = form_attempt(
+            form,
+            lambda: services.apikey_apply(
+                actor=request.user,
+                purpose=form.cleaned_data["purpose"],
+                expected_use=form.cleaned_data["expected_use"],
+            ),
+        )
+        if issued:
+            secret = issued[1]
+            form = ApiKeyApplyForm()
+    response = render(
+        request,
+        "opendata/my_keys.html",
+        {"form": form, "secret": secret, "keys": _keys_with_usage(selectors.apikeys_of(actor=request.user))},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the page may show a key once
+    return response
+
+
+@require_POST
+@citizen_or_business_required
+def my_key_revoke(request, key_id: int):
+    try:
+        services.apikey_revoke_own(actor=request.user, key_id=key_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The API key is revoked."))
+    return redirect("opendata:my_keys")
+
+
+@official_required
+def office_keys(request):
+    keys = selectors.apikeys_for_operator(actor=request.user)
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _keys_with_usage(page.object_list)
+    return render(request, "opendata/office_keys.html", {"page": page})
+
+
+@require_POST
+@official_required
+def office_key_revoke(request, key_id: int):
+    try:
+        services.apikey_revoke_by_operator(actor=request.user, key_id=key_id)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, _("The API key is revoked."))
+    return redirect("opendata:office_keys")

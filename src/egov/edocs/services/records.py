@@ -227,10 +227,12 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
 def _transfer(*, actor, case: AppraisalCase, note: str, made: list[Path]) -> AppraisalCase:
     """Transfer the case's records to the archive: a BagIt package (RFC 8493, SHA-256 and
     SHA-512 manifests) holding per record its metadata, the signatures of its approval line,
-    the signed PDF rendition issued through `documents` with what `edocs.pdfa` found of the
-    PDF/A requirements in it (pdfa-check.json), and its attachments as kept."""
+    the signed PDF issued through `documents` as it is (signed.pdf), a PDF/A-2b rendition of
+    it made by Ghostscript (rendition.pdf) with what `edocs.pdfa` found of the PDF/A
+    requirements in it (pdfa-check.json), and its attachments as kept. A conversion that
+    fails leaves no rendition.pdf: pdfa-check.json and the case's history say why."""
     from egov.documents.services import document_pdf
-    from egov.edocs.pdfa import pdfa_check
+    from egov.edocs.pdfa import PdfAConversionFailed, pdfa_check, pdfa_convert
 
     note = (note or "").strip()[:1000]
     with transaction.atomic():
@@ -247,21 +249,35 @@ def _transfer(*, actor, case: AppraisalCase, note: str, made: list[Path]) -> App
         _package_root().mkdir(parents=True, exist_ok=True)
         data = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=_package_root()))
         made.append(data)
+        failed: list[str] = []  # records whose PDF/A rendition could not be made
         for document in documents:
             folder = data / _record_folder(document)
             folder.mkdir()
-            (folder / "metadata.json").write_text(
-                json.dumps(_metadata(document), ensure_ascii=False, indent=1), encoding="utf-8"
-            )
+            files = {}
             (folder / "signatures.json").write_text(
                 json.dumps(_signatures(document), ensure_ascii=False, indent=1), encoding="utf-8"
             )
             if document.issued_document_id:
-                rendition = document_pdf(document.issued_document)
-                (folder / "rendition.pdf").write_bytes(rendition)
+                signed = document_pdf(document.issued_document)
+                (folder / "signed.pdf").write_bytes(signed)
+                files["signed.pdf"] = "the signed PDF as issued (its signature is valid on this file only)"
+                try:
+                    rendition = pdfa_convert(signed)
+                except PdfAConversionFailed as exc:
+                    found = {"claimed": None, "problems": [f"conversion failed: {exc}"]}
+                    failed.append(document.registration_number or document.number)
+                else:
+                    (folder / "rendition.pdf").write_bytes(rendition)
+                    files["rendition.pdf"] = "PDF/A-2b rendition of signed.pdf (Ghostscript), unsigned"
+                    found = pdfa_check(rendition)
                 (folder / "pdfa-check.json").write_text(
-                    json.dumps(pdfa_check(rendition), ensure_ascii=False, indent=1), encoding="utf-8"
+                    json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8"
                 )
+                files["pdfa-check.json"] = "the PDF/A requirements checked in rendition.pdf (edocs.pdfa)"
+            (folder / "metadata.json").write_text(
+                json.dumps({**_metadata(document), "files": files}, ensure_ascii=False, indent=1),
+                encoding="utf-8",
+            )
             for index, attachment in enumerate(document.files.order_by("id"), start=1):
                 target = folder / "attachments" / f"{index:02d}-{attachment.original_name}"
                 target.parent.mkdir(exist_ok=True)
@@ -293,7 +309,12 @@ def _transfer(*, actor, case: AppraisalCase, note: str, made: list[Path]) -> App
             fields=["package_name", "package_sha256", "decided_at"],
             note=note,
             notify=False,
-            data={"records": len(documents), "package": name, "tagmanifest_sha256": case.package_sha256},
+            data={
+                "records": len(documents),
+                "package": name,
+                "tagmanifest_sha256": case.package_sha256,
+                "pdfa_failed": failed,
+            },
             after={"package": name},
         )
     return case

@@ -39,7 +39,8 @@ def convert(apps, schema_editor):
     Entry = apps.get_model("exchange", "AccessLogEntry")
     Node = apps.get_model("exchange", "AccessLogNode")
     size, frontier = 0, []
-    rows = Entry.objects.exclude(seq=None).order_by("seq").values_list(*CANONICAL_COLUMNS)
+    # The columns of the time (no business subject yet, migration 0006): none is given.
+    rows = Entry.objects.exclude(seq=None).order_by("seq").values_list(*CANONICAL_COLUMNS[:15])
     chunk = []
 
     def flush():
@@ -55,7 +56,7 @@ def convert(apps, schema_editor):
             raise RuntimeError(
                 f"the access log's seq jumps to {row[0]} after {size + len(chunk)}: repair it first"
             )
-        chunk.append(leaf_of(row))
+        chunk.append(leaf_of((*row, None)))
         if len(chunk) >= 10_000:
             flush()
     if chunk:
