@@ -270,3 +270,71 @@ def test_an_internal_document_is_enforced_on_approval_with_its_signed_pdf(draft,
     document = _through_the_line(document_submit(actor=minji, step_up=fresh(minji), document=document), park)
     assert document.enforced_on == timezone.localdate()
     assert document.issued_document.doc_type == "edocs.official_document"
+
+
+def test_the_document_page_names_the_substitute_by_title_and_name_not_login(
+    client, draft, minji, junho, soyeon, park
+):
+    from tests.conftest import login_official
+
+    today = timezone.localdate()
+    Substitute.objects.create(
+        official=park, substitute=junho, starts_on=today, ends_on=today + dt.timedelta(days=2)
+    )
+    document = draft(line=[(soyeon, "cooperate"), (park, "approve")])
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=document), soyeon, junho
+    )
+    login_official(client, minji)
+    page = client.get(f"/office/edocs/documents/{document.number}/").content.decode()
+    assert "총무팀장 이준호)" in page and junho.username not in page
+
+
+def test_the_queue_never_shows_a_login_name_for_an_official_without_a_display_name(
+    client, draft, minji, junho
+):
+    from egov.edocs.models import OfficialPost
+    from tests.conftest import login_official
+
+    document_submit(actor=minji, step_up=fresh(minji), document=draft())
+    OfficialPost.objects.filter(official=minji).update(display_name="")
+    login_official(client, junho)
+    page = client.get("/office/edocs/").content.decode()
+    assert minji.username not in page and "주무관" in page
+
+
+@pytest.mark.parametrize(
+    ("agency", "head"),
+    [
+        ("종로구", "종로구청장"),
+        ("서울특별시 종로구", "서울특별시 종로구청장"),
+        ("강남구", "강남구청장"),
+        ("서울특별시", "서울특별시장"),
+        ("부산광역시", "부산광역시장"),
+        ("세종특별자치시", "세종특별자치시장"),
+        ("제주특별자치도", "제주특별자치도지사"),
+        ("경기도", "경기도지사"),
+        ("수원시", "수원시장"),
+        ("양평군", "양평군수"),
+        ("행정안전부", "행정안전부장관"),
+        ("인사혁신처", "인사혁신처장"),
+        ("경찰청", "경찰청장"),
+        ("서울특별시교육청", "서울특별시교육감"),
+        ("개인정보보호위원회", "개인정보보호위원장"),
+        ("감사원", "감사원장"),
+    ],
+)
+def test_the_sender_line_is_the_title_of_the_agency_head(agency, head):
+    from egov.edocs.services.issuing import agency_head_title
+
+    assert agency_head_title(agency) == head
+
+
+def test_the_issued_pdf_is_sent_in_the_name_of_the_head(draft, minji, junho, soyeon, park):
+    from egov.edocs.services.issuing import document_payload
+
+    document = _through_the_line(
+        document_submit(actor=minji, step_up=fresh(minji), document=draft()), junho, soyeon, park
+    )
+    assert document.agency.name_ko == "서울특별시 종로구"
+    assert document_payload(document)["sender"] == "서울특별시 종로구청장"

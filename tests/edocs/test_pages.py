@@ -1,6 +1,7 @@
 """On-nara's pages: each page as an official uses it, and every refusal through the page."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -227,3 +228,19 @@ def test_the_registered_receipt_shows_its_number(client, approved, minji, gangna
     login_official(client, gangnam_clerk)
     page = client.get("/office/edocs/received/?state=registered").content.decode()
     assert "행정지원과-1" in page
+
+
+def test_the_receipt_names_an_assignee_without_display_name_by_title_not_login(
+    client, approved, minji, gangnam_clerk, gangnam_officer
+):
+    from egov.edocs.models import OfficialPost
+    from egov.edocs.services.delivery import receipt_assign
+
+    [message] = document_dispatch(actor=minji, document=approved)
+    receipt = receipt_register(actor=gangnam_clerk, receipt=message.receipt)
+    receipt_assign(actor=gangnam_clerk, receipt=receipt, assignee=gangnam_officer)
+    OfficialPost.objects.filter(official=gangnam_officer).update(display_name="")
+    login_official(client, gangnam_officer)
+    page = client.get(f"/office/edocs/received/{receipt.number}/").content.decode()
+    [row] = re.findall(r'<th scope="row">Department</th><td>(.*?)</td>', page)
+    assert gangnam_officer.username not in row and row.endswith("· 주무관")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from egov.cases.models import CaseEvent
-from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
+from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.edocs.models import AppraisalCase, OfficialDocument
 from egov.edocs.services.approval import document_sign, document_submit
 from egov.edocs.services.delivery import document_dispatch
@@ -109,7 +109,7 @@ def test_transfer_produces_a_valid_bagit_package_with_signatures_and_the_signed_
     root = Path(settings.DATA_DIR) / "edocs" / "transfers" / case.package_name
     bag = bagit.Bag(str(root))
     assert bag.is_valid()
-    folder = root / "data" / document.registration_number
+    folder = root / "data" / f"{document.registration_year}-{document.registration_number}-{document.pk}"
     assert (folder / "metadata.json").exists() and (folder / "signatures.json").exists()
     assert (folder / "signed.pdf").read_bytes().startswith(b"%PDF")
     assert (folder / "rendition.pdf").read_bytes().startswith(b"%PDF")
@@ -250,7 +250,7 @@ def test_the_transfer_checks_each_rendition_against_the_pdfa_requirements(filed,
         / "transfers"
         / case.package_name
         / "data"
-        / document.registration_number
+        / f"{document.registration_year}-{document.registration_number}-{document.pk}"
     )
     signed = (folder / "signed.pdf").read_bytes()
     assert pdfa_check(signed)["problems"] == [
@@ -295,10 +295,98 @@ def test_a_transfer_whose_conversion_fails_records_it_and_keeps_the_signed_pdf(f
     case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="이관")
     root = Path(settings.DATA_DIR) / "edocs" / "transfers" / case.package_name
     assert bagit.Bag(str(root)).is_valid()
-    folder = root / "data" / document.registration_number
+    folder = root / "data" / f"{document.registration_year}-{document.registration_number}-{document.pk}"
     assert (folder / "signed.pdf").exists() and not (folder / "rendition.pdf").exists()
     found = json.loads((folder / "pdfa-check.json").read_text(encoding="utf-8"))
     assert found["claimed"] is None and found["problems"][0].startswith("conversion failed: /nonexistent/gs")
     assert "rendition.pdf" not in json.loads((folder / "metadata.json").read_text(encoding="utf-8"))["files"]
     event = CaseEvent.objects.get(case_id=case.pk, action="transfer")
     assert event.data["pdfa_failed"] == [document.registration_number]
+
+
+def _transfer_dir() -> Path:
+    return Path(settings.DATA_DIR) / "edocs" / "transfers"
+
+
+def test_the_transfer_keeps_records_whose_numbers_repeat_across_years_apart(filed, mayor):
+    """Registration numbers restart every year (총무과-1): two records of one case may share one."""
+    this_year, last_year = filed("archive"), filed("archive")
+    OfficialDocument.objects.filter(pk=last_year.pk).update(
+        registration_number=this_year.registration_number,
+        registration_year=this_year.registration_year - 1,
+        registration_serial=this_year.registration_serial,
+        retention_until=this_year.retention_until,
+    )
+    last_year.refresh_from_db()
+    retention_sweep(today=this_year.retention_until)
+    before = set(_transfer_dir().iterdir()) if _transfer_dir().exists() else set()
+    case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="이관")
+    root = _transfer_dir() / case.package_name
+    assert bagit.Bag(str(root)).is_valid()
+    folders = sorted(p.name for p in (root / "data").iterdir())
+    assert folders == sorted(
+        f"{d.registration_year}-{d.registration_number}-{d.pk}" for d in (this_year, last_year)
+    )
+    assert set(_transfer_dir().iterdir()) - before == {root}  # no temporary directory left
+
+
+def test_a_failed_transfer_leaves_no_package_and_no_change(filed, mayor):
+    from egov.cases.services import case_file_delete
+
+    document = filed("archive")
+    case_file_delete(document.files.first())  # the attachment's bytes are gone from the store
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    before = set(_transfer_dir().iterdir()) if _transfer_dir().exists() else set()
+    with pytest.raises(FileNotFoundError):
+        appraisal_transfer(actor=mayor, case=case, note="이관")
+    assert set(_transfer_dir().iterdir()) == before  # nothing half-written left
+    case.refresh_from_db()
+    document.refresh_from_db()
+    assert case.state == "proposed" and not case.package_name and document.records_state == "active"
+
+
+def test_archival_records_are_never_disposed_of(client, filed, mayor):
+    document = filed("archive")
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    assert case.proposal == "transfer"
+    with pytest.raises(Conflict) as refused:
+        appraisal_dispose(actor=mayor, case=case, reason="보존기간 경과")
+    assert refused.value.field == "unit_task"
+    login_official(client, mayor)
+    page = client.get(f"/office/edocs/appraisals/{case.number}/").content.decode()
+    assert 'data-testid="transfer"' in page and 'data-testid="dispose"' not in page
+    response = client.post(f"/office/edocs/appraisals/{case.number}/dispose", {"reason": "보존기간 경과"})
+    assert response.status_code == 400 and "never disposed of" in response.content.decode()
+    document.refresh_from_db()
+    case.refresh_from_db()
+    assert document.records_state == "active" and document.content and case.state == "proposed"
+
+
+def test_the_disposal_page_offers_disposal_not_transfer(client, filed, mayor):
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    case = AppraisalCase.objects.get()
+    login_official(client, mayor)
+    page = client.get(f"/office/edocs/appraisals/{case.number}/").content.decode()
+    assert 'data-testid="dispose"' in page and 'data-testid="transfer"' not in page
+
+
+def test_the_appraisal_page_describes_the_package_not_its_directory(client, filed, mayor):
+    document = filed("archive")
+    retention_sweep(today=document.retention_until)
+    case = appraisal_transfer(actor=mayor, case=AppraisalCase.objects.get(), note="이관")
+    login_official(client, mayor)
+    page = client.get(f"/office/edocs/appraisals/{case.number}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert case.package_name not in page
+    assert "1건" in page
+
+
+def test_the_appraisal_page_calls_the_number_a_production_registration_number(client, filed, mayor):
+    document = filed()
+    retention_sweep(today=document.retention_until)
+    login_official(client, mayor)
+    url = f"/office/edocs/appraisals/{AppraisalCase.objects.get().number}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "생산등록번호" in page and "사업자등록번호" not in page

@@ -405,6 +405,8 @@ def _appraisal_page(request, case, *, form=None, status=200):
             else [],
             "form": form or RecordsDecisionForm(),
             "events": case_history(case=case),
+            "may_dispose": records.may_dispose(case),
+            "package": records.package_summary(case),
         },
         status=status,
     )

@@ -6,6 +6,39 @@ from django.utils import timezone
 from egov.documents.services import document_issue
 from egov.edocs.models import ApprovalStep, OfficialDocument
 
+# the head of an agency by how its name ends (기관장 직함), longest ending first: 종로구 →
+# 종로구청장, 서울특별시 → 서울특별시장, 경기도 → 경기도지사, 행정안전부 → 행정안전부장관
+HEAD_TITLES = (
+    ("교육청", "교육감"),
+    ("특별자치도", "특별자치도지사"),
+    ("특별자치시", "특별자치시장"),
+    ("특별시", "특별시장"),
+    ("광역시", "광역시장"),
+    ("위원회", "위원장"),
+    ("구청", "구청장"),
+    ("시청", "시장"),
+    ("군청", "군수"),
+    ("도청", "도지사"),
+    ("구", "구청장"),
+    ("시", "시장"),
+    ("군", "군수"),
+    ("도", "도지사"),
+    ("부", "부장관"),
+    ("처", "처장"),
+    ("청", "청장"),
+    ("원", "원장"),
+    ("실", "실장"),
+)
+
+
+def agency_head_title(name_ko: str) -> str:
+    """The head's title as the sender line (발신명의) of the agency's documents writes it."""
+    name = name_ko.strip()
+    for ending, title in HEAD_TITLES:
+        if name.endswith(ending):
+            return name[: -len(ending)] + title
+    return f"{name}의 장"
+
 
 def recipient_label(r) -> str:
     """The head's 수신 line for one recipient: the agency and department, or the person (귀하)."""
@@ -47,7 +80,7 @@ def document_payload(document: OfficialDocument) -> dict:
         "title": document.title,
         "paragraphs": [p for p in document.content.splitlines() if p.strip()],
         "attachments": [{"name": f.original_name, "sha256": f.sha256} for f in document.files.order_by("id")],
-        "sender": f"{document.agency.name_ko}장",
+        "sender": agency_head_title(document.agency.name_ko),
         "line": line,
         "registration_number": document.registration_number or "",
         "enforced_on": document.enforced_on.isoformat() if document.enforced_on else "",

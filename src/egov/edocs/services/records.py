@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import bagit
@@ -83,7 +84,7 @@ def retention_sweep(*, today: dt.date | None = None) -> int:
                 unit_task=task,
                 proposal=(
                     AppraisalCase.Proposal.TRANSFER
-                    if task.archival or task.retention in ARCHIVAL_RETENTIONS
+                    if requires_transfer(task)
                     else AppraisalCase.Proposal.DISPOSE
                 ),
                 opened_at=now,
@@ -104,6 +105,23 @@ def retention_sweep(*, today: dt.date | None = None) -> int:
     return opened
 
 
+def _archival_refusal() -> str:
+    return _(
+        "The records of this unit task are archival: they are transferred to the archive, never disposed of."
+    )
+
+
+def requires_transfer(task: UnitTask) -> bool:
+    """Whether the records of the unit task go to the archive when retention ends (이관) and may
+    never be disposed of: an archival task, or one kept 30 years or longer."""
+    return task.archival or task.retention in ARCHIVAL_RETENTIONS
+
+
+def may_dispose(case: AppraisalCase) -> bool:
+    """Disposal is open only to a case proposing it whose unit task does not require transfer."""
+    return case.proposal == AppraisalCase.Proposal.DISPOSE and not requires_transfer(case.unit_task)
+
+
 def _records(case: AppraisalCase):
     return case.record_rows()
 
@@ -115,9 +133,13 @@ def appraisal_dispose(*, actor, case: AppraisalCase, reason: str) -> AppraisalCa
     from egov.core.checks import require_text
 
     reason = require_text(reason, "reason", label=_("The reason"), max_length=1000)
+    if not may_dispose(case):
+        raise Conflict(_archival_refusal(), field="unit_task", code="archival")
     gone = []  # attachments whose bytes leave the store once the disposal commits
     with transaction.atomic():
         case = case_lock_for(actor=actor, case=case, action="dispose")
+        if not may_dispose(case):  # re-read under the lock
+            raise Conflict(_archival_refusal(), field="unit_task", code="archival")
         rows = list(_records(case).values_list("pk", "registration_number", "title"))
         listed = [[number, title] for _pk, number, title in rows]
         ids = [pk for pk, _n, _t in rows]
@@ -183,7 +205,26 @@ def _signatures(document: OfficialDocument) -> list[dict]:
     ]
 
 
+def _record_folder(document: OfficialDocument) -> str:
+    """The record's folder in the package: registration numbers restart every year (총무과-1),
+    so the year leads, and the document's id keeps it unique whatever the numbers."""
+    number = (document.registration_number or document.number).replace("/", "_").replace("\\", "_")
+    return f"{document.registration_year or 0}-{number}-{document.pk}"
+
+
 def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> AppraisalCase:
+    """Transfer the case's records to the archive (see `_transfer`): the package is written in a
+    temporary directory and moved into place at the end; a transfer that fails leaves nothing."""
+    made: list[Path] = []  # directories written so far, removed if the transfer fails
+    try:
+        return _transfer(actor=actor, case=case, note=note, made=made)
+    except BaseException:
+        for path in made:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+
+
+def _transfer(*, actor, case: AppraisalCase, note: str, made: list[Path]) -> AppraisalCase:
     """Transfer the case's records to the archive: a BagIt package (RFC 8493, SHA-256 and
     SHA-512 manifests) holding per record its metadata, the signatures of its approval line,
     the signed PDF issued through `documents` as it is (signed.pdf), a PDF/A-2b rendition of
@@ -205,13 +246,12 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
             raise Conflict(_("The appraisal holds no records."), field="case", code="empty")
         name = f"{case.agency.code}-{case.number}"
         root = _package_root() / name
-        if root.exists():
-            shutil.rmtree(root)
-        data = root
-        data.mkdir(parents=True)
+        _package_root().mkdir(parents=True, exist_ok=True)
+        data = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=_package_root()))
+        made.append(data)
         failed: list[str] = []  # records whose PDF/A rendition could not be made
         for document in documents:
-            folder = data / (document.registration_number or document.number).replace("/", "_")
+            folder = data / _record_folder(document)
             folder.mkdir()
             files = {}
             (folder / "signatures.json").write_text(
@@ -243,7 +283,7 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
                 target.parent.mkdir(exist_ok=True)
                 target.write_bytes(case_file_read(attachment))
         bag = bagit.make_bag(
-            str(root),
+            str(data),
             {
                 "Source-Organization": case.agency.name_ko,
                 "External-Identifier": case.number,
@@ -254,6 +294,10 @@ def appraisal_transfer(*, actor, case: AppraisalCase, note: str = "") -> Apprais
         )
         if not bag.is_valid():
             raise ValidationFailed(_("The transfer package does not validate."), field="case")
+        if root.exists():  # left by an earlier attempt the database never recorded
+            shutil.rmtree(root)
+        data.rename(root)
+        made.append(root)
         case.package_name = name
         case.package_sha256 = hashlib.sha256((root / "tagmanifest-sha256.txt").read_bytes()).hexdigest()
         case.decided_at = timezone.now()
@@ -299,3 +343,17 @@ def appraisal_retain(*, actor, case: AppraisalCase, years: int, reason: str) -> 
             data={"records": count, "until": until.isoformat()},
         )
     return case
+
+
+def package_summary(case: AppraisalCase) -> dict | None:
+    """What the page says of a case's transfer package: how many records and how many bytes of
+    payload it holds (BagIt's Payload-Oxum), or None when there is no package (yet)."""
+    if not case.package_name:
+        return None
+    info = _package_root() / case.package_name / "bag-info.txt"
+    size = None
+    if info.exists():
+        for line in info.read_text(encoding="utf-8").splitlines():
+            if line.startswith("Payload-Oxum:"):
+                size = int(line.split(":", 1)[1].strip().split(".")[0])
+    return {"records": case.records, "bytes": size}
