@@ -22,7 +22,7 @@ def approved(draft, minji, junho, soyeon, park):
 
 
 def test_a_dispatched_document_counts_once_for_the_sending_agency_and_a_bounce_does_not(
-    approved, minji, jongno, gangnam, busan, gangnam_office
+    approved, minji, jongno, gangnam, busan, gangnam_office, finance
 ):
     assert tick_and_read("edocs_sent_electronically", jongno) is None
     [delivered] = document_dispatch(actor=minji, document=approved())
