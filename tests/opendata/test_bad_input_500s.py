@@ -81,3 +81,10 @@ def test_unknown_api_key_message_is_not_doubled(client, catalogue):
     r = client.get("/api/3/action/package_list", HTTP_AUTHORIZATION="not-a-key")
     assert r.status_code == 403
     assert r.json()["error"]["message"] == "Access denied: unknown or revoked API key"
+
+
+def test_datastore_q_matches_values_not_field_names(client, catalogue):
+    rid = str(Resource.objects.get(dataset__name="bus-riders").pk)
+    r = client.get("/api/3/action/datastore_search", {"resource_id": rid, "q": "district"})
+    assert r.status_code == 200
+    assert r.json()["result"]["total"] == 0
