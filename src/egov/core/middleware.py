@@ -107,3 +107,62 @@ class CommonMiddleware(django.middleware.common.CommonMiddleware):
         if request.method not in ("GET", "HEAD"):
             return False
         return super().should_redirect_with_slash(request)
+
+
+def _has_nul(request) -> str | None:
+    """The name of the first part of the request holding a NUL character, or None."""
+    if "\x00" in request.path:
+        return "path"
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return key.replace("\x00", "")
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        for key, values in request.POST.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return key.replace("\x00", "")
+    return None
+
+
+class RejectNulMiddleware:
+    """A NUL character can never be stored in PostgreSQL text, nor is it ever meaningful in an
+    address, a query parameter or a form field: answer 400 before any view runs, in the shape
+    of the surface asked (CKAN's envelope, the API's `Error`, or a plain page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        field = _has_nul(request)
+        if field is None:
+            return self.get_response(request)
+        return _nul_response(request, field)
+
+
+def _nul_response(request, field: str):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    path = request.path.replace("\x00", "")
+    message = "Bad request - a NUL character cannot be used"
+    if path.startswith(("/api/3/action/", "/api/action/")):
+        response = JsonResponse(
+            {
+                "success": False,
+                "error": {"__type": "Validation Error", "message": message, field: [message]},
+            },
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    if path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "invalid", "message": "A NUL character cannot be used.", "field": field}, status=400
+        )
+    return render(
+        request,
+        "400.html",
+        {"message": _("The address or the form contains a character that cannot be used.")},
+        status=400,
+    )

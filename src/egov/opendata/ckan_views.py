@@ -56,6 +56,25 @@ def _params(request) -> dict:
     return {key: values[-1] for key, values in request.POST.lists()}
 
 
+def _nul_field(value, name: str = "") -> str | None:
+    """The name of the first parameter whose text (at any depth) holds a NUL character."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                return name or "body"
+            found = _nul_field(item, name or str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            found = _nul_field(item, name)
+            if found:
+                return found
+    return None
+
+
 def _quota(request) -> None:
     """Count the call against the key's daily quota or the address's limit; raise RateLimited
     past it, PermissionDenied for a key we do not know."""
@@ -64,7 +83,7 @@ def _quota(request) -> None:
     if token:
         key = ApiKey.objects.filter(key_hash=hashlib.sha256(token.encode()).hexdigest(), active=True).first()
         if key is None:
-            raise PermissionDenied("Access denied: unknown or revoked API key")
+            raise PermissionDenied("unknown or revoked API key")
         hit(Limit("opendata-key", key.daily_quota, 86400), str(key.pk))
         return
     hit(
@@ -84,6 +103,9 @@ def action(request, name: str):
     try:
         _quota(request)
         params = _params(request)
+        nul = _nul_field(params)
+        if nul:
+            raise ValidationFailed("A NUL character cannot be used", field=nul)
         unknown = sorted(set(params) - PARAMETERS[name] - IGNORED)
         if unknown:
             return _error(

@@ -24,6 +24,7 @@ class SearchQueryError(ValidationFailed):
 
 MAX_ROWS = 1000  # package_search's rows, as CKAN's ckan.search.rows_max
 MAX_LIMIT = 32000  # datastore_search's limit, as CKAN's ckan.datastore.search.rows_max
+MAX_INT = 2**62  # any count or offset past this is no row of ours, and past 2**63 not a bigint
 
 
 def as_int(value: Any, *, name: str, default: int, low: int = 0, high: int | None = None) -> int:
@@ -35,7 +36,9 @@ def as_int(value: Any, *, name: str, default: int, low: int = 0, high: int | Non
         raise ValidationFailed("Invalid integer", field=name) from None
     if number < low:
         raise ValidationFailed(f"Must be a natural number ≥ {low}", field=name)
-    if high is not None and number > high:
+    if high is None:
+        high = MAX_INT
+    if number > high:
         raise ValidationFailed(f"Must be at most {high}", field=name)
     return number
 
@@ -70,13 +73,19 @@ def coerce(value: Any, *, kind: str, name: str) -> Any:
         raise ValidationFailed(f"Invalid value for field {name}", field="filters")
     try:
         if kind == "int":
-            return int(value)
+            number = int(value)
+            if not -(2**63) <= number < 2**63:
+                raise ValueError(name)
+            return number
         if kind == "numeric":
             number = Decimal(str(value))
+            # NaN and Infinity are no JSON number; a number beyond float's range matches no row.
+            if not number.is_finite() or abs(number.adjusted()) > 300:
+                raise ValueError(name)
             return int(number) if number == number.to_integral_value() else float(number)
         if kind == "date":
             return dt.date.fromisoformat(str(value)).isoformat()
-    except (TypeError, ValueError, InvalidOperation):
+    except (TypeError, ValueError, InvalidOperation, OverflowError):
         raise ValidationFailed(f"Invalid value for field {name}", field="filters") from None
     return str(value)
 

@@ -117,13 +117,14 @@ def datastore_search(
         rows = rows.filter(data__contains=single)
     if query.q:
         text_fields = [c["id"] for c in columns if c["type"] in ("text", "date")]
+        match = Q()
+        for name in text_fields:
+            match |= Q(**{f"data__{name}__icontains": query.q})
         if postgres:
+            # The row's JSON text narrows (it is indexed); it also holds the field names, so
+            # the match must then be in a value: `q=district` is no match for every row.
             rows = rows.annotate(_row_text=Cast("data", TextField())).filter(_row_text__icontains=query.q)
-        else:
-            match = Q()
-            for name in text_fields:
-                match |= Q(**{f"data__{name}__icontains": query.q})
-            rows = rows.filter(match) if text_fields else rows.none()
+        rows = rows.filter(match) if text_fields else rows.none()
     filtered = bool(query.filters or query.q)
     total, estimated = _count(rows) if filtered else (row_count, False)
     order = []

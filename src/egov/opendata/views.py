@@ -29,6 +29,7 @@ from egov.registry.models import Agency
 
 PAGE_SIZE = 20
 PREVIEW_ROWS = 50
+MAX_PAGE = 100_000  # past the last page shows none; a bigger number would overflow an offset
 FACETS = ("organization", "groups", "res_format", "license_id", "tags")
 
 
@@ -42,7 +43,7 @@ def catalogue(request):
     chosen = {name: request.GET.get(name, "") for name in FACETS}
     q = request.GET.get("q", "").strip()[:200]
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
     except ValueError:
         page = 1
     query = PackageQuery(
@@ -130,7 +131,7 @@ def resource(request, resource_id):
     rows, total, page, pages = [], 0, 1, 1
     if r.datastore_active:
         try:
-            page = max(1, int(request.GET.get("page", "1")))
+            page = min(MAX_PAGE, max(1, int(request.GET.get("page", "1"))))
         except ValueError:
             page = 1
         query = DatastoreQuery(limit=PREVIEW_ROWS, offset=(page - 1) * PREVIEW_ROWS)

@@ -14,7 +14,7 @@ def ocds_package() -> FileOutput:
     uri = settings.EGOV_PUBLIC_URL + "/api/v1/procurement/ocds/bulk/releases.json"
     content = "".join(ocds.bulk_package(Tender.objects.all(), kind="releases", uri=uri)).encode()
     return FileOutput(
-        name="OCDS 1.1 release package", format="JSON", media_type="application/json", content=content
+        name="OCDS 1.1 릴리스 패키지 (전체)", format="JSON", media_type="application/json", content=content
     )
 
 
