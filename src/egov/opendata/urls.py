@@ -22,5 +22,7 @@ urlpatterns = [
         "office/data/requests/<str:number>/<slug:action>", views.office_request_act, name="office_request_act"
     ),
     path("office/data/", views.office_list, name="office_list"),
+    path("office/data/new", views.office_new, name="office_new"),
     path("office/data/<str:name>/edit", views.office_edit, name="office_edit"),
+    path("office/data/<str:name>/upload", views.office_upload, name="office_upload"),
 ]
