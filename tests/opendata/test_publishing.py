@@ -190,3 +190,18 @@ def test_an_official_without_the_administrator_role_cannot_publish(client, seoul
     login_official(client, viewer)
     assert client.post("/office/data/new", NEW).status_code == 403
     assert not Dataset.objects.exists()
+
+
+def test_an_agency_published_dataset_keeps_the_catalogue_conforming_to_dcat_ap_3(client, seoul_admin, parks):
+    from pyshacl import validate
+
+    from tests.standards import standards_file
+
+    resource_upload(actor=seoul_admin, dataset=parks, upload=SimpleUploadedFile("p.csv", PARKS_CSV))
+    resource_upload(actor=seoul_admin, dataset=parks, upload=SimpleUploadedFile("b.xlsx", _xlsx()))
+    resource_upload(actor=seoul_admin, dataset=parks, upload=SimpleUploadedFile("c.pdf", b"%PDF-1.7\n"))
+    shapes = Graph().parse(standards_file("dcat-ap-3.0.1-SHACL.ttl"), format="turtle")
+    data = Graph().parse(data=client.get("/catalog.ttl").content, format="turtle")
+    assert len(set(data.subjects(RDF.type, DCAT.Distribution))) == 3
+    conforms, _report, text = validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    assert conforms and "Severity: sh:Violation" not in text, text
