@@ -1,9 +1,14 @@
 """Data requests (공공데이터 제공 신청) on the case kernel: anyone asks, the agency answers within
 the deadline, refusals state the ground, and request and answer are public."""
 
+import datetime as dt
+from unittest import mock
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
+from egov.core.deadlines.holiday_calendar import SEOUL, calendar_get
 from egov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from egov.opendata.models import DataRequest
 from egov.opendata.services import (
@@ -48,10 +53,28 @@ def filed(asker, seoul):
 def test_a_citizen_asks_and_the_clock_gives_ten_business_days(
     asker, seoul, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        filed = data_request_file(actor=asker, agency_code="6110000", title="공원 목록", content="공원 위치")
+    # Submitted Monday 2026-05-04 at 10:00 in Seoul. The first day counts (docs/deadlines.md);
+    # 어린이날 (Tuesday 05-05) and the weekend of 05-09/10 and 05-16/17 do not: 05-04 (1),
+    # 05-06..08 (2-4), 05-11..15 (5-9), Monday 05-18 (10). Due at the end of that day.
+    submitted = dt.datetime(2026, 5, 4, 10, 0, tzinfo=SEOUL)
+    calendar = calendar_get()
+    assert not calendar.is_business_day(dt.date(2026, 5, 5))  # the engine knows 어린이날
+    with mock.patch("django.utils.timezone.now", return_value=submitted):
+        with django_capture_on_commit_callbacks(execute=True):
+            filed = data_request_file(
+                actor=asker, agency_code="6110000", title="공원 목록", content="공원 위치"
+            )
     assert filed.number.startswith("ODR-") and filed.state == "received"
-    assert filed.clock.due_at > filed.submitted_at
+    assert filed.submitted_at == submitted
+    due = timezone.localtime(filed.clock.due_at, SEOUL)
+    assert due.date() == dt.date(2026, 5, 18) and (due.hour, due.minute) == (23, 59)
+    counted = [
+        submitted.date() + dt.timedelta(days=n)
+        for n in range((due.date() - submitted.date()).days + 1)
+        if calendar.is_business_day(submitted.date() + dt.timedelta(days=n))
+    ]
+    assert len(counted) == 10 and counted[0] == submitted.date() and counted[-1] == due.date()
+    assert "2026-05-18" in mail.outbox[0].body
     assert filed.events.get().action == "file"
     assert mail.outbox and "공공데이터 제공 신청" in mail.outbox[0].subject
 

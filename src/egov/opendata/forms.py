@@ -40,6 +40,38 @@ class DatasetForm(forms.Form):
     spatial = forms.CharField(label=_("Area covered"), max_length=100, widget=forms.TextInput(attrs=TEXT))
 
 
+def _theme_choices():
+    from egov.opendata.themes import THEMES
+
+    return [("", "—")] + [(name, titles[0]) for name, titles in THEMES.items()]
+
+
+class NewDatasetForm(DatasetForm):
+    """A dataset an agency publishes itself: its description and theme; files come after."""
+
+    theme = forms.ChoiceField(label=_("Theme"), choices=_theme_choices)
+    spatial = forms.CharField(
+        label=_("Area covered"), max_length=100, initial="대한민국", widget=forms.TextInput(attrs=TEXT)
+    )
+
+
+class ResourceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV, JSON, XLSX or PDF, checked by its content."),
+        widget=forms.ClearableFileInput(attrs={"class": "krds-input", "accept": ".csv,.json,.xlsx,.pdf"}),
+    )
+    name = forms.CharField(
+        label=_("Name of the file"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, **TEXT}),
+    )
+
+
 class DataRequestForm(forms.Form):
     agency = forms.ChoiceField(label=_("Agency that holds the data"))
     title = forms.CharField(label=_("Title"), max_length=200, widget=forms.TextInput(attrs=TEXT))

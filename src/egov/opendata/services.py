@@ -453,3 +453,185 @@ def data_request_refuse(*, actor, request: DataRequest, ground: str, answer: str
         after={"ground": ground},
     )
     return request
+
+
+# --- what an agency publishes itself through the back office ------------------------------------
+
+# format -> (media type, extensions its file may carry)
+UPLOAD_FORMATS = {
+    "CSV": ("text/csv", (".csv",)),
+    "JSON": ("application/json", (".json",)),
+    "XLSX": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+    "PDF": ("application/pdf", (".pdf",)),
+}
+UPLOAD_EXTENSIONS = tuple(ext for _media, extensions in UPLOAD_FORMATS.values() for ext in extensions)
+
+
+def _require_publisher(actor, agency_id) -> None:
+    """Only an official of the publishing agency with the agency_admin role publishes: another
+    agency's official finds nothing (NotFound), anyone else is refused."""
+    if not getattr(actor, "is_official", False):
+        raise PermissionDenied(_("Only the agency's officials publish its datasets."))
+    if agency_id is not None and actor.agency_id != agency_id:
+        raise NotFound("no such dataset")
+    if actor.agency_id is None or not actor.roles.filter(role="agency_admin").exists():
+        raise PermissionDenied(_("Only the agency's administrator publishes its datasets."))
+
+
+def _describe_checked(values: dict) -> dict:
+    values = dict(values)
+    values["title_ko"] = require_text(
+        values.get("title_ko", ""), "title_ko", label=_("The title"), max_length=200
+    )
+    if values.get("licence", Licence.KOGL_TYPE1) not in Licence.values:
+        raise ValidationFailed(_("Choose a licence."), field="licence")
+    if values.get("frequency", Frequency.IRREGULAR) not in Frequency.values:
+        raise ValidationFailed(_("Choose how often it is updated."), field="frequency")
+    start, end = values.get("temporal_start"), values.get("temporal_end")
+    if start and end and start > end:
+        raise ValidationFailed(_("The coverage ends before it starts."), field="temporal_end")
+    return values
+
+
+def dataset_create(*, actor, theme: str, tags=(), **values) -> Dataset:
+    """An agency's administrator publishes a new dataset of its own agency (its description;
+    files are added with `resource_upload`). Its name is the agency's code and a random suffix."""
+    _require_publisher(actor, None)
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ValidationFailed(f"not editable: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    values = _describe_checked(values)
+    if theme not in THEMES:
+        raise ValidationFailed(_("Choose a theme."), field="theme")
+    tag_names = [t.strip()[:100] for t in tags if t.strip()]
+    name = f"{actor.agency.code.lower()}-{secrets.token_hex(4)}"
+    while Dataset.objects.filter(name=name).exists():  # 1 in 4 billion; never a 500 for it
+        name = f"{actor.agency.code.lower()}-{secrets.token_hex(4)}"
+    with transaction.atomic():
+        dataset = Dataset(
+            name=name,
+            publisher=actor.agency,
+            theme=theme_ensure(theme),
+            **values,
+        )
+        dataset.search_text = search_text_of(dataset, tag_names)
+        dataset.save()
+        dataset.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tag_names])
+        audit_record(
+            actor=actor,
+            action="opendata.dataset_create",
+            obj=dataset,
+            after={"name": dataset.name, "title_ko": dataset.title_ko, "theme": theme},
+        )
+        dcat.fragments_refresh(Dataset.objects.filter(pk=dataset.pk))
+    return dataset
+
+
+def upload_check(upload, *, field: str = "file") -> tuple[str, str, bytes]:
+    """The uploaded file's clean name, format and bytes, checked by its content and size as the
+    platform's other uploads are (`core.files`: the same size limit; a PDF by core's own
+    check): a CSV must be UTF-8 text, a JSON must parse, an XLSX must be an Office Open XML
+    workbook; its name's extension must say the same format. ValidationFailed on `field`."""
+    import json
+    import zipfile
+    from pathlib import Path
+
+    from egov.core import files
+
+    name = files._clean_name(getattr(upload, "name", ""))  # noqa: SLF001 - the platform's one rule
+    if not name:
+        raise ValidationFailed(_("Choose a file."), field=field)
+    extension = Path(name).suffix.lower()
+    if extension not in UPLOAD_EXTENSIONS:
+        raise ValidationFailed(
+            _("%(name)s is not a CSV, JSON, XLSX or PDF file.") % {"name": name}, field=field
+        )
+    if extension == ".pdf":
+        checked = files.file_check(upload, field=field)
+        return checked.name, "PDF", checked.content
+    limit = files.max_bytes()
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationFailed(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": name, "mb": max(1, limit // (1024 * 1024))},
+            field=field,
+        )
+    if not content:
+        raise ValidationFailed(_("%(name)s is empty.") % {"name": name}, field=field)
+    mismatch = ValidationFailed(
+        _("The content of %(name)s is not what its name says (%(format)s).")
+        % {"name": name, "format": extension.lstrip(".").upper()},
+        field=field,
+    )
+    if extension == ".xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as book:
+                if "xl/workbook.xml" not in book.namelist():
+                    raise mismatch
+        except zipfile.BadZipFile:
+            raise mismatch from None
+        return name, "XLSX", content
+    if files.detect(content) is not None or b"\x00" in content:
+        raise mismatch
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(_("%(name)s is not UTF-8 text.") % {"name": name}, field=field) from None
+    if extension == ".json":
+        try:
+            json.loads(text)
+        except ValueError:
+            raise mismatch from None
+        return name, "JSON", content
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        raise mismatch from None
+    if not rows or not any(rows[0]):
+        raise mismatch
+    return name, "CSV", content
+
+
+def resource_upload(*, actor, dataset: Dataset, upload, name: str = "", description: str = "") -> Resource:
+    """An agency's administrator adds a file to its dataset: a new version of the dataset,
+    issued now, with the file's size and SHA-256; the catalogue's RDF is written again."""
+    _require_publisher(actor, dataset.publisher_id)
+    filename, format_, content = upload_check(upload, field="file")
+    title = (name or "").strip()[:200] or filename
+    now = timezone.now()
+    with transaction.atomic():
+        dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        last = dataset.resources.order_by("-position").values_list("position", flat=True).first()
+        resource = Resource.objects.create(
+            dataset=dataset,
+            position=0 if last is None else last + 1,
+            name=title,
+            description=(description or "").strip()[:4000],
+            format=format_,
+            media_type=UPLOAD_FORMATS[format_][0],
+            content=content,
+            size=len(content),
+            last_modified=now,
+        )
+        dataset.version += 1
+        dataset.save(update_fields=["version", "modified_at"])
+        DatasetVersion.objects.create(
+            dataset=dataset,
+            number=dataset.version,
+            issued_at=now,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        audit_record(
+            actor=actor,
+            action="opendata.resource_upload",
+            obj=dataset,
+            after={
+                "resource": str(resource.pk),
+                "format": format_,
+                "size": len(content),
+                "version": dataset.version,
+            },
+        )
+        dcat.fragments_refresh(Dataset.objects.filter(pk=dataset.pk))
+    return resource

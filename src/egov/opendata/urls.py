@@ -26,5 +26,7 @@ urlpatterns = [
     path("office/data/keys/", views.office_keys, name="office_keys"),
     path("office/data/keys/<int:key_id>/revoke", views.office_key_revoke, name="office_key_revoke"),
     path("office/data/", views.office_list, name="office_list"),
+    path("office/data/new", views.office_new, name="office_new"),
     path("office/data/<str:name>/edit", views.office_edit, name="office_edit"),
+    path("office/data/<str:name>/upload", views.office_upload, name="office_upload"),
 ]

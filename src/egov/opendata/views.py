@@ -20,8 +20,10 @@ from egov.opendata.forms import (
     DataRequestForm,
     DatasetForm,
     ExtendForm,
+    NewDatasetForm,
     ProvideForm,
     RefuseForm,
+    ResourceUploadForm,
 )
 from egov.opendata.models import Licence, Theme
 from egov.opendata.query import DatastoreQuery, PackageQuery
@@ -200,6 +202,48 @@ def office_edit(request, name: str):
             return redirect("opendata:office_list")
     return render(
         request, "opendata/office_edit.html", {"dataset": d, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@official_required
+def office_new(request):
+    """An agency's administrator publishes a new dataset; then adds its files."""
+    form = NewDatasetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        values["tags"] = [t for t in values.pop("tags").split(",") if t.strip()]
+        created = form_attempt(form, lambda: services.dataset_create(actor=request.user, **values))
+        if created:
+            messages.success(request, _("The dataset is published. Add its files."))
+            return redirect("opendata:office_upload", name=created.name)
+    return render(request, "opendata/office_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@official_required
+def office_upload(request, name: str):
+    """An agency's administrator adds a file to its dataset: a new version."""
+    d = selectors.dataset_get_for(actor=request.user, name=name)
+    form = ResourceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        added = form_attempt(
+            form,
+            lambda: services.resource_upload(
+                actor=request.user,
+                dataset=d,
+                upload=data["file"],
+                name=data["name"],
+                description=data["description"],
+            ),
+        )
+        if added:
+            messages.success(request, _("The file is published as a new version."))
+            return redirect("opendata:dataset", name=d.name)
+    return render(
+        request,
+        "opendata/office_upload.html",
+        {"dataset": d, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
