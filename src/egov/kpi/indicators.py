@@ -34,7 +34,9 @@ class Indicator:
     targets: dict[int, float] = field(default_factory=dict)
     percentile: float | None = None
     by_service: bool = False  # shown per service (procedure, customs lane) as well
-    drill_down: bool = False  # officials may list the cases behind the figure
+    # officials may list the records behind the figure: the code of the `MeasureSource` whose
+    # `records` lists them ("cases.history": the case kernel's closed cases); "" for none
+    drill_down: str = ""
 
     def target(self, year: int) -> float | None:
         return self.targets.get(year)
@@ -70,6 +72,7 @@ MOIS = _("Ministry of the Interior and Safety")
 ACRC = _("Anti-Corruption and Civil Rights Commission")
 PPS = _("Public Procurement Service")
 KCS = _("Korea Customs Service")
+CASES = "cases.history"
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -111,7 +114,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         formula=_("50th percentile of business days from receipt to closing"),
         unit=_("days"), owner=MOIS, direction=LOWER, kind="percentile", percentile=50,
-        measures=("cases.closed",), targets={2025: 5, 2026: 4, 2027: 3}, by_service=True, drill_down=True,
+        measures=("cases.closed",), targets={2025: 5, 2026: 4, 2027: 3}, by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="processing_days_p95",
@@ -121,7 +124,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         formula=_("95th percentile of business days from receipt to closing"),
         unit=_("days"), owner=MOIS, direction=LOWER, kind="percentile", percentile=95,
-        measures=("cases.closed",), targets={2025: 14, 2026: 12, 2027: 10}, by_service=True, drill_down=True,
+        measures=("cases.closed",), targets={2025: 14, 2026: 12, 2027: 10}, by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="on_time_share",
@@ -130,7 +133,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("cases closed by the due date ÷ cases with a period closed × 100"),
         unit="%", owner=MOIS, direction=HIGHER, kind="ratio",
         measures=("cases.on_time", "cases.clocked"), targets={2025: 95, 2026: 97, 2027: 98},
-        by_service=True, drill_down=True,
+        by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="petition_satisfaction",
@@ -139,6 +142,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("sum of ratings ÷ number of ratings"),
         unit=_("points"), owner=ACRC, direction=HIGHER, kind="average",
         measures=("petitions.satisfaction",), targets={2025: 3.5, 2026: 3.8, 2027: 4.0},
+        drill_down="petitions.history",
     ),
     Indicator(
         code="disclosure_rate",
