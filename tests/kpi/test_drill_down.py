@@ -48,3 +48,22 @@ def test_the_records_behind_a_figure_come_a_page_at_a_time(petitioner, categorie
     assert first["page_obj"].paginator.num_pages == 2
     assert len(first["rows"]) == len(second["rows"]) == 1
     assert first["rows"][0]["number"] != second["rows"][0]["number"]
+
+
+def test_the_decided_disclosure_requests_are_behind_the_disclosure_rate(
+    requester, jongno, bob, carol, client
+):
+    from egov.disclosure import services as disclosure
+    from tests.disclosure.test_services import request_one
+
+    decided = disclosure.request_decide(actor=bob, request=request_one(requester, jongno), outcome="full")
+    pending = request_one(requester, jongno)
+    advance()
+    login_official(client, bob)
+    assert "/office/kpi/disclosure_rate/cases/" in client.get("/office/kpi/").content.decode()
+    text = client.get("/office/kpi/disclosure_rate/cases/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert f'href="/office/disclosure/{decided.number}/"' in text and pending.number not in text
+    assert client.get(f"/office/disclosure/{decided.number}/").status_code == 200
+    client.logout()
+    login_official(client, carol)  # Gangnam-gu
+    assert decided.number not in client.get("/office/kpi/disclosure_rate/cases/").content.decode()

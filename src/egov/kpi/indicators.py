@@ -151,6 +151,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("requests disclosed in full or in part ÷ requests decided × 100"),
         unit="%", owner=MOIS, direction=HIGHER, kind="ratio",
         measures=("disclosure.disclosed", "disclosure.decided"), targets={2025: 90, 2026: 92, 2027: 94},
+        drill_down="disclosure.history",
     ),
     Indicator(
         code="e_participation",
