@@ -67,3 +67,19 @@ def test_the_decided_disclosure_requests_are_behind_the_disclosure_rate(
     client.logout()
     login_official(client, carol)  # Gangnam-gu
     assert decided.number not in client.get("/office/kpi/disclosure_rate/cases/").content.decode()
+
+
+def test_the_proposals_are_behind_e_participation(alice, categories, bob, carol, client):
+    from egov.participation import services as participation
+
+    proposal = participation.proposal_post(
+        actor=alice, category=categories["road-jongno"], title="종로 보행로 그늘막", body="설치해 주세요."
+    )
+    advance()
+    login_official(client, bob)
+    text = client.get("/office/kpi/e_participation/cases/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert f'href="/participation/{proposal.pk}/"' in text and "종로 보행로 그늘막 · 동의 0건" in text
+    client.logout()
+    login_official(client, carol)  # Gangnam-gu
+    text = client.get("/office/kpi/e_participation/cases/").content.decode()
+    assert f'href="/participation/{proposal.pk}/"' not in text

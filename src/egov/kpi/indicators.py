@@ -160,6 +160,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("proposals posted + agreements given"),
         unit=_("cases"), owner=ACRC, direction=HIGHER, kind="sum",
         measures=("participation.proposals", "participation.agreements"),
+        drill_down="participation.proposals",
         targets={2025: 500, 2026: 1000, 2027: 1500},
     ),
     Indicator(
