@@ -170,6 +170,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("bids received by the awarded tenders ÷ tenders awarded"),
         unit=_("bids"), owner=PPS, direction=HIGHER, kind="average",
         measures=("procurement.bids_per_award",), targets={2025: 3, 2026: 4, 2027: 5},
+        drill_down="procurement.awards",
     ),
     Indicator(
         code="procurement_electronic_share",
@@ -178,6 +179,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("tenders awarded on electronic bids only ÷ tenders awarded × 100"),
         unit="%", owner=PPS, direction=HIGHER, kind="ratio",
         measures=("procurement.awards_electronic", "procurement.awards"),
+        drill_down="procurement.awards",
         targets={2025: 99, 2026: 99, 2027: 100},
     ),
     Indicator(
@@ -187,6 +189,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("awards below the estimated price ÷ tenders awarded × 100"),
         unit="%", owner=PPS, direction=HIGHER, kind="ratio",
         measures=("procurement.awards_below_estimate", "procurement.awards"),
+        drill_down="procurement.awards",
         targets={2025: 80, 2026: 85, 2027: 85},
     ),
     Indicator(
