@@ -212,6 +212,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("50th percentile of hours from declaration to release, per lane"),
         unit=_("hours"), owner=KCS, direction=LOWER, kind="percentile", percentile=50,
         measures=("customs.clearance_hours",), targets={2025: 2, 2026: 1.5, 2027: 1.5}, by_service=True,
+        drill_down="customs.releases",
     ),
     Indicator(
         code="availability",
