@@ -18,6 +18,7 @@ rollups (`rollup_cells`) without importing kpi. With no reader registered (kpi n
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -50,6 +51,12 @@ class MeasureSource:
     where: Callable[[], Q] | None = None
     select_related: tuple[str, ...] = field(default_factory=tuple)
     fields: tuple[str, ...] = field(default_factory=tuple)  # read only these (large rows)
+    # the records behind the source's figures, for an official's drill-down:
+    # records(agency_ids=set, start=datetime, end=datetime, service=str) -> an ordered QuerySet;
+    # record_row(record) -> {"number", "at", "detail", "url"} (the official's page for it).
+    # The kpi app applies the scope, the period's bounds and the pagination (rules written once).
+    records: Callable[..., Any] | None = None
+    record_row: Callable[[Any], dict] | None = None
 
 
 @dataclass(frozen=True)

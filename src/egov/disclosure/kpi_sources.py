@@ -12,6 +12,7 @@ statistics (`egov.core.measures`), read from the case history:
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.urls import reverse
 
 from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, MeasureSource
@@ -50,8 +51,30 @@ def _request_events() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(DisclosureRequest), action__in=ACTIONS)
 
 
+def decided_records(*, agency_ids, start, end, service=""):
+    """The requests behind the disclosure rate: decided (or deemed refused) in [start, end),
+    newest decision first."""
+    return DisclosureRequest.objects.filter(
+        agency_id__in=agency_ids, decided_at__gte=start, decided_at__lt=end
+    ).order_by("-decided_at", "-pk")
+
+
+def decided_row(request) -> dict:
+    return {
+        "number": request.number,
+        "at": request.decided_at,
+        "detail": request.get_outcome_display(),
+        "url": reverse("disclosure:office_request", args=[request.number]),
+    }
+
+
 SOURCES = (
     MeasureSource(
-        code="disclosure.history", model="cases.CaseEvent", facts=request_facts, where=_request_events
+        code="disclosure.history",
+        model="cases.CaseEvent",
+        facts=request_facts,
+        where=_request_events,
+        records=decided_records,
+        record_row=decided_row,
     ),
 )

@@ -34,7 +34,9 @@ class Indicator:
     targets: dict[int, float] = field(default_factory=dict)
     percentile: float | None = None
     by_service: bool = False  # shown per service (procedure, customs lane) as well
-    drill_down: bool = False  # officials may list the cases behind the figure
+    # officials may list the records behind the figure: the code of the `MeasureSource` whose
+    # `records` lists them ("cases.history": the case kernel's closed cases); "" for none
+    drill_down: str = ""
 
     def target(self, year: int) -> float | None:
         return self.targets.get(year)
@@ -70,6 +72,7 @@ MOIS = _("Ministry of the Interior and Safety")
 ACRC = _("Anti-Corruption and Civil Rights Commission")
 PPS = _("Public Procurement Service")
 KCS = _("Korea Customs Service")
+CASES = "cases.history"
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -111,7 +114,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         formula=_("50th percentile of business days from receipt to closing"),
         unit=_("days"), owner=MOIS, direction=LOWER, kind="percentile", percentile=50,
-        measures=("cases.closed",), targets={2025: 5, 2026: 4, 2027: 3}, by_service=True, drill_down=True,
+        measures=("cases.closed",), targets={2025: 5, 2026: 4, 2027: 3}, by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="processing_days_p95",
@@ -121,7 +124,7 @@ INDICATORS: tuple[Indicator, ...] = (
         ),
         formula=_("95th percentile of business days from receipt to closing"),
         unit=_("days"), owner=MOIS, direction=LOWER, kind="percentile", percentile=95,
-        measures=("cases.closed",), targets={2025: 14, 2026: 12, 2027: 10}, by_service=True, drill_down=True,
+        measures=("cases.closed",), targets={2025: 14, 2026: 12, 2027: 10}, by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="on_time_share",
@@ -130,7 +133,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("cases closed by the due date ÷ cases with a period closed × 100"),
         unit="%", owner=MOIS, direction=HIGHER, kind="ratio",
         measures=("cases.on_time", "cases.clocked"), targets={2025: 95, 2026: 97, 2027: 98},
-        by_service=True, drill_down=True,
+        by_service=True, drill_down=CASES,
     ),
     Indicator(
         code="petition_satisfaction",
@@ -139,6 +142,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("sum of ratings ÷ number of ratings"),
         unit=_("points"), owner=ACRC, direction=HIGHER, kind="average",
         measures=("petitions.satisfaction",), targets={2025: 3.5, 2026: 3.8, 2027: 4.0},
+        drill_down="petitions.history",
     ),
     Indicator(
         code="disclosure_rate",
@@ -147,6 +151,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("requests disclosed in full or in part ÷ requests decided × 100"),
         unit="%", owner=MOIS, direction=HIGHER, kind="ratio",
         measures=("disclosure.disclosed", "disclosure.decided"), targets={2025: 90, 2026: 92, 2027: 94},
+        drill_down="disclosure.history",
     ),
     Indicator(
         code="e_participation",
@@ -155,6 +160,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("proposals posted + agreements given"),
         unit=_("cases"), owner=ACRC, direction=HIGHER, kind="sum",
         measures=("participation.proposals", "participation.agreements"),
+        drill_down="participation.proposals",
         targets={2025: 500, 2026: 1000, 2027: 1500},
     ),
     Indicator(
@@ -164,6 +170,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("bids received by the awarded tenders ÷ tenders awarded"),
         unit=_("bids"), owner=PPS, direction=HIGHER, kind="average",
         measures=("procurement.bids_per_award",), targets={2025: 3, 2026: 4, 2027: 5},
+        drill_down="procurement.awards",
     ),
     Indicator(
         code="procurement_electronic_share",
@@ -172,6 +179,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("tenders awarded on electronic bids only ÷ tenders awarded × 100"),
         unit="%", owner=PPS, direction=HIGHER, kind="ratio",
         measures=("procurement.awards_electronic", "procurement.awards"),
+        drill_down="procurement.awards",
         targets={2025: 99, 2026: 99, 2027: 100},
     ),
     Indicator(
@@ -181,6 +189,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("awards below the estimated price ÷ tenders awarded × 100"),
         unit="%", owner=PPS, direction=HIGHER, kind="ratio",
         measures=("procurement.awards_below_estimate", "procurement.awards"),
+        drill_down="procurement.awards",
         targets={2025: 80, 2026: 85, 2027: 85},
     ),
     Indicator(
@@ -203,6 +212,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("50th percentile of hours from declaration to release, per lane"),
         unit=_("hours"), owner=KCS, direction=LOWER, kind="percentile", percentile=50,
         measures=("customs.clearance_hours",), targets={2025: 2, 2026: 1.5, 2027: 1.5}, by_service=True,
+        drill_down="customs.releases",
     ),
     Indicator(
         code="availability",

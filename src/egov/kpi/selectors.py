@@ -7,6 +7,7 @@ nation's cells (agency NULL), an official's the cells of the agencies in their s
 import datetime as dt
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.kpi.indicators import INDICATORS, Indicator, indicator_get
 from egov.kpi.models import Rollup, Watermark
+from egov.kpi.rollups import sources
 from egov.registry.models import Agency
 
 CELL_FIELDS = ("measure", "agency_id", "month", "service", "count", "total", "buckets")
@@ -205,16 +207,44 @@ DRILL_PAGE = 100
 
 
 def indicator_cases_for(
-    *, actor, code: str, year=None, month: int | None = None, service: str = "", agency_id: int | None = None
+    *,
+    actor,
+    code: str,
+    year=None,
+    month: int | None = None,
+    service: str = "",
+    agency_id: int | None = None,
+    page: int | None = None,
 ) -> dict:
-    """The cases behind a processing-time or on-time figure, for an official: cases received in
-    `year` (and `month`) by the agencies of their scope (or one of them, `agency_id`), of the
-    procedure `service` (or every procedure), closed, newest first, at most DRILL_PAGE. NotFound
-    for an unknown indicator, one without cases behind it, or an agency outside the scope."""
-    scope = official_agencies(actor)
+    """The records behind a figure, for an official: of the agencies of their scope (or one of
+    them, `agency_id`), in `year` (and `month`), of `service` (or every one). The scope, the
+    period and the pagination are applied here once; what the records are, the figure's source
+    says (`MeasureSource.records`), the case kernel's closed cases for the processing-time and
+    on-time figures. NotFound for an unknown indicator, one without records behind it, or an
+    agency outside the scope."""
     indicator = indicator_get(code)
     if indicator is None or not indicator.drill_down:
         raise NotFound(_("No such indicator."))
+    if indicator.drill_down == "cases.history":
+        return _closed_cases_for(
+            actor=actor, indicator=indicator, year=year, month=month, service=service, agency_id=agency_id
+        )
+    source = next((s for s in sources() if s.code == indicator.drill_down), None)
+    if source is None or getattr(source, "records", None) is None:
+        raise NotFound(_("No such indicator."))
+    scope, year, start, end = _drill_bounds(actor=actor, year=year, month=month, agency_id=agency_id)
+    records = source.records(agency_ids=scope, start=start, end=end, service=service)
+    paginator = Paginator(records, DRILL_PAGE)
+    page_obj = paginator.get_page(page or 1)
+    rows = [source.record_row(record) for record in page_obj.object_list]
+    return {
+        "indicator": indicator, "year": year, "month": month, "service": service, "rows": rows,
+        "page_obj": page_obj, "records": True,
+    }  # fmt: skip
+
+
+def _drill_bounds(*, actor, year, month, agency_id):
+    scope = official_agencies(actor)
     if agency_id is not None:
         if agency_id not in scope:
             raise NotFound(_("No such agency."))
@@ -226,6 +256,13 @@ def indicator_cases_for(
         start, end = month_bounds(year, month)
     else:
         start, end = month_bounds(year, 1)[0], month_bounds(year, 12)[1]
+    return scope, year, start, end
+
+
+def _closed_cases_for(*, actor, indicator, year, month, service, agency_id) -> dict:
+    """The case kernel's closed cases behind a processing-time or on-time figure, newest first,
+    at most DRILL_PAGE."""
+    scope, year, start, end = _drill_bounds(actor=actor, year=year, month=month, agency_id=agency_id)
     chosen = [p for p in procedures() if not service or p.code == service]
     if service and not chosen:
         raise NotFound(_("No such service."))

@@ -111,7 +111,12 @@ def office_cases(request, code: str):
         month=_int(request.GET.get("month")),
         service=request.GET.get("service", "")[:64],
         agency_id=_int(request.GET.get("agency")),
+        page=_int(request.GET.get("page")),
     )
+    if drill.get("records"):
+        page = drill["page_obj"]
+        page.elided = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        return render(request, "kpi/records.html", {**drill, "lang": page_language()})
     return render(request, "kpi/cases.html", {**drill, "lang": page_language()})
 
 

@@ -10,6 +10,8 @@ days from filing to answer, first day included) and `petitions.answered_on_time`
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, MeasureSource
@@ -56,8 +58,32 @@ def _petition_events() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(Petition), action__in=ACTIONS)
 
 
+def rated_records(*, agency_ids, start, end, service=""):
+    """The petitions behind `petitions.satisfaction`: rated, filed in [start, end), newest rating first."""
+    rated = Petition.objects.filter(
+        agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end, satisfaction__isnull=False
+    )
+    if service:
+        rated = rated.filter(category__code=service)
+    return rated.order_by("-rated_at", "-pk")
+
+
+def rated_row(petition) -> dict:
+    return {
+        "number": petition.number,
+        "at": petition.rated_at,
+        "detail": _("Rated %(points)s of 5") % {"points": petition.satisfaction},
+        "url": reverse("petitions:office_petition", args=[petition.number]),
+    }
+
+
 SOURCES = (
     MeasureSource(
-        code="petitions.history", model="cases.CaseEvent", facts=petition_facts, where=_petition_events
+        code="petitions.history",
+        model="cases.CaseEvent",
+        facts=petition_facts,
+        where=_petition_events,
+        records=rated_records,
+        record_row=rated_row,
     ),
 )

@@ -6,6 +6,8 @@ estimated price, 예정가격, or the base price where no reserve price was draw
 signed: all of them here, as KONEPS takes no paper bids)."""
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from egov.core.measures import Fact, MeasureSource
 from egov.procurement.models import Award, Bid, ReserveDraw
@@ -35,9 +37,31 @@ def award_facts(awards: list[Award]) -> list[Fact]:
     return facts
 
 
+def award_records(*, agency_ids, start, end, service=""):
+    """The awards behind the procurement figures: tenders of the agencies of `agency_ids`
+    awarded in [start, end), with their bids, newest first."""
+    return (
+        Award.objects.filter(tender__agency_id__in=agency_ids, awarded_at__gte=start, awarded_at__lt=end)
+        .select_related("tender")
+        .annotate(bids=Count("tender__bids"))
+        .order_by("-awarded_at", "-pk")
+    )
+
+
+def award_row(award) -> dict:
+    return {
+        "number": award.tender.number,
+        "at": award.awarded_at,
+        "detail": _("%(title)s · %(bids)s bids · awarded at %(amount)s won")
+        % {"title": award.tender.title, "bids": award.bids, "amount": f"{award.amount:,}"},
+        "url": reverse("procurement:office_tender", args=[award.tender.number]),
+    }
+
+
 SOURCES = (
     MeasureSource(
         code="procurement.awards", model="procurement.Award", facts=award_facts,
+        records=award_records, record_row=award_row,
         select_related=("tender",),
         fields=("tender", "amount", "awarded_at", "tender__agency", "tender__base_price"),
     ),
