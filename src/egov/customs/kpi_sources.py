@@ -55,7 +55,7 @@ def release_records(*, agency_ids, start, end, service=""):
     return released.order_by("-decided_at", "-pk")  # fmt: skip
 
 
-def release_row(declaration) -> dict:
+def release_row(declaration, actor) -> dict:
     hours = max(0.0, (declaration.decided_at - declaration.submitted_at).total_seconds() / 3600)
     return {
         "number": declaration.number,

@@ -59,7 +59,7 @@ def decided_records(*, agency_ids, start, end, service=""):
     ).order_by("-decided_at", "-pk")
 
 
-def decided_row(request) -> dict:
+def decided_row(request, actor) -> dict:
     return {
         "number": request.number,
         "at": request.decided_at,

@@ -201,6 +201,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("number of documents delivered electronically"),
         unit=_("cases"), owner=MOIS, direction=HIGHER, kind="sum",
         measures=("edocs.sent_electronically",), targets={2025: 500, 2026: 1000, 2027: 1500},
+        drill_down="edocs.messages",
     ),
     Indicator(
         code="customs_clearance_hours",

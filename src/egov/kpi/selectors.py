@@ -236,7 +236,7 @@ def indicator_cases_for(
     records = source.records(agency_ids=scope, start=start, end=end, service=service)
     paginator = Paginator(records, DRILL_PAGE)
     page_obj = paginator.get_page(page or 1)
-    rows = [source.record_row(record) for record in page_obj.object_list]
+    rows = [source.record_row(record, actor) for record in page_obj.object_list]
     return {
         "indicator": indicator, "year": year, "month": month, "service": service, "rows": rows,
         "page_obj": page_obj, "records": True,

@@ -28,7 +28,7 @@ def proposal_records(*, agency_ids, start, end, service=""):
     return Proposal.objects.filter(pk__in=ids).order_by("-posted_at", "-pk")
 
 
-def proposal_row(proposal) -> dict:
+def proposal_row(proposal, actor) -> dict:
     return {
         "number": str(proposal.pk),
         "at": proposal.posted_at,

@@ -68,7 +68,7 @@ def rated_records(*, agency_ids, start, end, service=""):
     return rated.order_by("-rated_at", "-pk")
 
 
-def rated_row(petition) -> dict:
+def rated_row(petition, actor) -> dict:
     return {
         "number": petition.number,
         "at": petition.rated_at,

@@ -48,7 +48,7 @@ def award_records(*, agency_ids, start, end, service=""):
     )
 
 
-def award_row(award) -> dict:
+def award_row(award, actor) -> dict:
     return {
         "number": award.tender.number,
         "at": award.awarded_at,
