@@ -40,7 +40,7 @@ def _releases() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(Declaration), action="release")
 
 
-def release_records(*, agency_ids, start, end, service=""):
+def release_records(*, agency_ids, start, end, service="", measure=""):
     """The import declarations behind the clearance time: submitted in [start, end) at the
     offices of `agency_ids`, released, of the lane `service` (or every lane), newest first."""
     released = Declaration.objects.filter(

@@ -24,7 +24,7 @@ def message_facts(messages: list[Message]) -> list[Fact]:
     ]
 
 
-def message_records(*, agency_ids, start, end, service=""):
+def message_records(*, agency_ids, start, end, service="", measure=""):
     """The delivered messages behind the figure: sent by the agencies of `agency_ids` in
     [start, end), newest first."""
     return (

@@ -18,7 +18,7 @@ def agreement_facts(agreements: list[Agreement]) -> list[Fact]:
     return [Fact("participation.agreements", a.proposal.agency_id, a.agreed_at) for a in agreements]
 
 
-def proposal_records(*, agency_ids, start, end, service=""):
+def proposal_records(*, agency_ids, start, end, service="", measure=""):
     """The proposals behind e-participation: posted in [start, end), or agreed to in it (each
     once), to the agencies of `agency_ids`, newest first."""
     in_period = Q(posted_at__gte=start, posted_at__lt=end) | Q(
