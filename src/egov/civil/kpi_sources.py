@@ -13,15 +13,23 @@ the month the application was filed, service = its code: `civil.applications` an
 `civil.decided` (valued at the days to the decision: business days, first day counted, or for a
 service decided at once the fraction of a day) and `civil.decided_on_time` (decided by the clock's
 due date, or with no clock).
+
+The applications behind `visits_avoided` and `papers_avoided` (issue 19 item 7) are listed to
+the handling agency's officials (`filed_records`, `filed_row`): the application's number,
+service, date and the shared items fetched for it, never the applicant or their number.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from egov.civil.models import Application, Service
 from egov.core.deadlines import business_days_between, calendar_get
 from egov.core.measures import Fact, GaugeSource, MeasureSource
+from egov.exchange.models import SharedItem
 
 ONLINE_ACTIONS = ("submit", "issue")
 FILING_ACTIONS = ("submit", "record", "issue")
@@ -82,6 +90,55 @@ def catalogue_facts() -> list[Fact]:
     return facts
 
 
+def filed_records(*, agency_ids, start, end, service="", measure=""):
+    """The online applications behind the visits avoided (filed in [start, end) with the
+    agencies of `agency_ids`), or, for `civil.papers_avoided`, those whose shared-item fetches
+    replaced papers; newest first. Only what the row shows is read (no applicant, no subject)."""
+    rows = Application.objects.filter(
+        agency_id__in=agency_ids, channel=Application.Channel.ONLINE,
+        submitted_at__gte=start, submitted_at__lt=end,
+    )  # fmt: skip
+    if service:
+        rows = rows.filter(service__code=service)
+    if measure == "civil.papers_avoided":
+        rows = rows.filter(service__papers_replaced__gt=0).exclude(fetched=[])
+    return (
+        rows.select_related("service")
+        .only(
+            "number",
+            "submitted_at",
+            "fetched",
+            "service__name_ko",
+            "service__name_en",
+            "service__papers_replaced",
+        )  # fmt: skip
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def filed_row(application, actor) -> dict:
+    language = "en" if (get_language() or "ko").startswith("en") else "ko"
+    codes = [f.get("item", "") for f in application.fetched or []]
+    names = dict(SharedItem.objects.filter(code__in=codes).values_list("code", f"name_{language}"))
+    detail = application.service.name(language)
+    if codes:
+        detail = _("%(service)s · fetched: %(items)s") % {
+            "service": detail,
+            "items": ", ".join(names.get(c, c) for c in codes),
+        }
+        if application.service.papers_replaced:
+            detail = _("%(detail)s · %(n)s papers replaced") % {
+                "detail": detail,
+                "n": application.service.papers_replaced,
+            }
+    return {
+        "number": application.number,
+        "at": application.submitted_at,
+        "detail": detail,
+        "url": reverse("civil:office_application", args=[application.number]),  # the same agency scope
+    }
+
+
 def _filings() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(Application), action__in=ONLINE_ACTIONS)
 
@@ -94,7 +151,14 @@ def _counted() -> Q:
 
 
 SOURCES = (
-    MeasureSource(code="civil.filings", model="cases.CaseEvent", facts=filing_facts, where=_filings),
+    MeasureSource(
+        code="civil.filings",
+        model="cases.CaseEvent",
+        facts=filing_facts,
+        where=_filings,
+        records=filed_records,
+        record_row=filed_row,
+    ),  # fmt: skip
     MeasureSource(code="civil.counters", model="cases.CaseEvent", facts=counter_facts, where=_counted),
     GaugeSource(
         code="civil.catalogue", measures=("civil.services", "civil.services_online"), facts=catalogue_facts

@@ -52,8 +52,10 @@ class MeasureSource:
     select_related: tuple[str, ...] = field(default_factory=tuple)
     fields: tuple[str, ...] = field(default_factory=tuple)  # read only these (large rows)
     # the records behind the source's figures, for an official's drill-down:
-    # records(agency_ids=set, start=datetime, end=datetime, service=str) -> an ordered QuerySet;
-    # record_row(record) -> {"number", "at", "detail", "url"} (the official's page for it).
+    # records(agency_ids=set, start=datetime, end=datetime, service=str, measure=str) -> an
+    # ordered QuerySet (`measure`: the figure's first measure, for a source counting several);
+    # record_row(record, actor) -> {"number", "at", "detail", "url"}: the official's page for it,
+    # "" when that official may not open it.
     # The kpi app applies the scope, the period's bounds and the pagination (rules written once).
     records: Callable[..., Any] | None = None
     record_row: Callable[[Any], dict] | None = None

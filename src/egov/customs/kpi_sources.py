@@ -40,7 +40,7 @@ def _releases() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(Declaration), action="release")
 
 
-def release_records(*, agency_ids, start, end, service=""):
+def release_records(*, agency_ids, start, end, service="", measure=""):
     """The import declarations behind the clearance time: submitted in [start, end) at the
     offices of `agency_ids`, released, of the lane `service` (or every lane), newest first."""
     released = Declaration.objects.filter(
@@ -55,7 +55,7 @@ def release_records(*, agency_ids, start, end, service=""):
     return released.order_by("-decided_at", "-pk")  # fmt: skip
 
 
-def release_row(declaration) -> dict:
+def release_row(declaration, actor) -> dict:
     hours = max(0.0, (declaration.decided_at - declaration.submitted_at).total_seconds() / 3600)
     return {
         "number": declaration.number,

@@ -51,7 +51,7 @@ def _request_events() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(DisclosureRequest), action__in=ACTIONS)
 
 
-def decided_records(*, agency_ids, start, end, service=""):
+def decided_records(*, agency_ids, start, end, service="", measure=""):
     """The requests behind the disclosure rate: decided (or deemed refused) in [start, end),
     newest decision first."""
     return DisclosureRequest.objects.filter(
@@ -59,7 +59,7 @@ def decided_records(*, agency_ids, start, end, service=""):
     ).order_by("-decided_at", "-pk")
 
 
-def decided_row(request) -> dict:
+def decided_row(request, actor) -> dict:
     return {
         "number": request.number,
         "at": request.decided_at,

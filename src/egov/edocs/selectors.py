@@ -28,6 +28,17 @@ def _visible(actor, post: OfficialPost) -> Q:
     return seen
 
 
+def document_visible_ids(*, actor, document_ids) -> set[int]:
+    """Which of `document_ids` the official may open (the rule of `document_get_for`); none for
+    someone without a post."""
+    try:
+        post = _post(actor)
+    except PermissionDenied:
+        return set()
+    rows = OfficialDocument.objects.filter(_visible(actor, post), id__in=list(document_ids))
+    return set(rows.values_list("id", flat=True))
+
+
 def document_list_for(*, actor, box: str = "department") -> QuerySet:
     """`department`: the department's documents; `inbox` (결재할 문서): those whose turn on the
     line is the official's or their substituted approver's; `sent`: the department's dispatched."""

@@ -94,7 +94,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("papers each online application's shared-information fetches replaced, added up"),
         unit=_("cases"), owner=MOIS, direction=HIGHER, kind="sum",
         measures=("civil.papers_avoided",),
-        targets={2025: 1000, 2026: 2000, 2027: 3000},
+        targets={2025: 1000, 2026: 2000, 2027: 3000}, drill_down="civil.filings",
     ),
     Indicator(
         code="visits_avoided",
@@ -103,7 +103,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("online applications + certificates issued online"),
         unit=_("cases"), owner=MOIS, direction=HIGHER, kind="sum",
         measures=("civil.visits_avoided",),
-        targets={2025: 1000, 2026: 2000, 2027: 3000},
+        targets={2025: 1000, 2026: 2000, 2027: 3000}, drill_down="civil.filings",
     ),
     Indicator(
         code="processing_days_p50",
@@ -201,6 +201,7 @@ INDICATORS: tuple[Indicator, ...] = (
         formula=_("number of documents delivered electronically"),
         unit=_("cases"), owner=MOIS, direction=HIGHER, kind="sum",
         measures=("edocs.sent_electronically",), targets={2025: 500, 2026: 1000, 2027: 1500},
+        drill_down="edocs.messages",
     ),
     Indicator(
         code="customs_clearance_hours",

@@ -233,10 +233,12 @@ def indicator_cases_for(
     if source is None or getattr(source, "records", None) is None:
         raise NotFound(_("No such indicator."))
     scope, year, start, end = _drill_bounds(actor=actor, year=year, month=month, agency_id=agency_id)
-    records = source.records(agency_ids=scope, start=start, end=end, service=service)
+    records = source.records(
+        agency_ids=scope, start=start, end=end, service=service, measure=indicator.measures[0]
+    )
     paginator = Paginator(records, DRILL_PAGE)
     page_obj = paginator.get_page(page or 1)
-    rows = [source.record_row(record) for record in page_obj.object_list]
+    rows = [source.record_row(record, actor) for record in page_obj.object_list]
     return {
         "indicator": indicator, "year": year, "month": month, "service": service, "rows": rows,
         "page_obj": page_obj, "records": True,

@@ -18,7 +18,7 @@ def agreement_facts(agreements: list[Agreement]) -> list[Fact]:
     return [Fact("participation.agreements", a.proposal.agency_id, a.agreed_at) for a in agreements]
 
 
-def proposal_records(*, agency_ids, start, end, service=""):
+def proposal_records(*, agency_ids, start, end, service="", measure=""):
     """The proposals behind e-participation: posted in [start, end), or agreed to in it (each
     once), to the agencies of `agency_ids`, newest first."""
     in_period = Q(posted_at__gte=start, posted_at__lt=end) | Q(
@@ -28,7 +28,7 @@ def proposal_records(*, agency_ids, start, end, service=""):
     return Proposal.objects.filter(pk__in=ids).order_by("-posted_at", "-pk")
 
 
-def proposal_row(proposal) -> dict:
+def proposal_row(proposal, actor) -> dict:
     return {
         "number": str(proposal.pk),
         "at": proposal.posted_at,

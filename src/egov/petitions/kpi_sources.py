@@ -58,7 +58,7 @@ def _petition_events() -> Q:
     return Q(case_type=ContentType.objects.get_for_model(Petition), action__in=ACTIONS)
 
 
-def rated_records(*, agency_ids, start, end, service=""):
+def rated_records(*, agency_ids, start, end, service="", measure=""):
     """The petitions behind `petitions.satisfaction`: rated, filed in [start, end), newest rating first."""
     rated = Petition.objects.filter(
         agency_id__in=agency_ids, submitted_at__gte=start, submitted_at__lt=end, satisfaction__isnull=False
@@ -68,7 +68,7 @@ def rated_records(*, agency_ids, start, end, service=""):
     return rated.order_by("-rated_at", "-pk")
 
 
-def rated_row(petition) -> dict:
+def rated_row(petition, actor) -> dict:
     return {
         "number": petition.number,
         "at": petition.rated_at,

@@ -37,7 +37,7 @@ def award_facts(awards: list[Award]) -> list[Fact]:
     return facts
 
 
-def award_records(*, agency_ids, start, end, service=""):
+def award_records(*, agency_ids, start, end, service="", measure=""):
     """The awards behind the procurement figures: tenders of the agencies of `agency_ids`
     awarded in [start, end), with their bids, newest first."""
     return (
@@ -48,7 +48,7 @@ def award_records(*, agency_ids, start, end, service=""):
     )
 
 
-def award_row(award) -> dict:
+def award_row(award, actor) -> dict:
     return {
         "number": award.tender.number,
         "at": award.awarded_at,
