@@ -33,6 +33,7 @@ def test_the_exchange_catalogue_and_tender_items_are_documented_with_their_own_s
         "name_ko",
         "name_en",
         "fields",
+        "subject",
     }
     assert set(schemas["ProcurementItemOut"]["properties"]) == {"description", "quantity", "unit"}
     assert "ItemOut" not in schemas

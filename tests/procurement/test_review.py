@@ -105,26 +105,28 @@ def test_a_contract_cannot_start_in_the_far_future(awarded, bob):  # noqa: F811
     assert issue(bob, awarded, start_date=start, end_date=start + dt.timedelta(days=30)).start_date == start
 
 
-def test_a_nul_in_a_number_or_query_is_404_not_500(client, contract, bob, hana):  # noqa: F811
+def test_a_nul_in_a_number_or_query_is_never_a_500(client, contract, bob, hana):  # noqa: F811
     """Fix: PostgreSQL refuses NUL in text; a %00 in a tender or contract number gave a 500."""
+    # Pages: a NUL anywhere in the address is a 400 before any view (core.middleware.RejectNulMiddleware);
+    # the JSON API answers from its own validation: not found.
+    for path in ("/procurement/tenders/%00/", "/procurement/?q=%00&all=1"):
+        assert client.get(path).status_code == 400, path
     for path in (
-        "/procurement/tenders/%00/",
-        "/procurement/?q=%00&all=1",
         "/api/v1/procurement/tenders/%00",
         "/api/v1/procurement/tenders/%00/contract",
         "/api/v1/procurement/ocds/ocds-egov01-%00",
         "/api/v1/procurement/ocds/ocds-egov01-%00/record",
         "/procurement/tenders/" + "9" * 5000 + "/",
     ):
-        assert client.get(path).status_code == 404 if "?" not in path else 200, path
+        assert client.get(path).status_code == 404, path
     assert client.get("/api/v1/procurement/tenders?q=%00&open_only=false").status_code == 200
     client.force_login(hana)
-    assert client.get("/procurement/contracts/%00/").status_code == 404
+    assert client.get("/procurement/contracts/%00/").status_code == 400
     login_official(client, bob)
     for path in ("/office/procurement/contracts/%00/", "/office/procurement/tenders/%00/"):
-        assert client.get(path).status_code == 404, path
-    assert client.post("/office/procurement/tenders/%00/award").status_code == 404
-    assert client.post("/office/procurement/contracts/%00/milestones", {}).status_code == 404
+        assert client.get(path).status_code == 400, path
+    assert client.post("/office/procurement/tenders/%00/award").status_code == 400
+    assert client.post("/office/procurement/contracts/%00/milestones", {}).status_code == 400
     with pytest.raises(NotFound):
         services.milestone_add(
             actor=bob, contract=contract.number + "\x00", description="x", due_date="2026-01-01", amount=1
