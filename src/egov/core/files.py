@@ -62,7 +62,8 @@ def max_bytes() -> int:
     return settings.EGOV_PETITION_MAX_ATTACHMENT_BYTES
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
+    """An uploaded file's name as kept: its last path part, NFC, printable, at most 200 characters."""
     name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
     return name[-200:]
@@ -77,7 +78,7 @@ def detect(content: bytes) -> str | None:
 
 def file_check(upload, *, field: str) -> CheckedFile:
     """The file's name, detected type and bytes, or ValidationFailed on `field`."""
-    name = _clean_name(getattr(upload, "name", ""))
+    name = clean_name(getattr(upload, "name", ""))
     if not name:
         raise ValidationFailed(_("An attached file has no name."), field=field)
     limit = max_bytes()

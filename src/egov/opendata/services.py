@@ -538,7 +538,7 @@ def upload_check(upload, *, field: str = "file") -> tuple[str, str, bytes]:
 
     from egov.core import files
 
-    name = files._clean_name(getattr(upload, "name", ""))  # noqa: SLF001 - the platform's one rule
+    name = files.clean_name(getattr(upload, "name", ""))
     if not name:
         raise ValidationFailed(_("Choose a file."), field=field)
     extension = Path(name).suffix.lower()
