@@ -144,6 +144,15 @@ def test_a_return_needs_a_comment_through_the_page(client, draft, minji, junho):
     assert document.state == "returned"
 
 
+def test_the_approval_line_heads_its_time_column_as_signing_not_a_contract(client, draft, minji, junho):
+    """The line's time column read 계약일 (a contract's date: the procurement msgid "Signed")."""
+    document = document_submit(actor=minji, step_up=fresh(minji), document=draft())
+    login_official(client, junho)
+    answer = client.get(f"/office/edocs/documents/{document.number}/", HTTP_ACCEPT_LANGUAGE="ko")
+    page = answer.content.decode()
+    assert "서명일시" in page and "계약일" not in page
+
+
 def test_officials_outside_the_line_and_department_do_not_see_or_act(
     client, draft, minji, junho, carol, gangnam_clerk, finance
 ):
